@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { parseSessionCookie } from '../../upstream/monkeycode/session-cookie.js';
+import { UserError } from '../../util/errors.js';
+import { intArg, resolveConfig, withCommonFlags, withStore, type CommonFlags } from '../context.js';
+import { UsageError, type CliIo } from '../io.js';
+
+interface AddFlags extends CommonFlags {
+  cookie?: string;
+  email?: string;
+  password?: string;
+  label?: string;
+  maxConcurrency?: number;
+}
+
+function checkFlags(flags: AddFlags): 'cookie' | 'password' {
+  const hasLogin = flags.email !== undefined || flags.password !== undefined;
+  if (flags.cookie !== undefined && hasLogin) throw new UsageError('give either --cookie or --email/--password, not both');
+  if (flags.cookie !== undefined) return 'cookie';
+  if (flags.email === undefined || flags.password === undefined) {
+    throw new UsageError('accounts add needs --cookie VALUE, or --email E together with --password P');
+  }
+  return 'password';
+}
+
+async function addAccount(io: CliIo, flags: AddFlags): Promise<void> {
+  const kind = checkFlags(flags);
+  if (kind === 'password') {
+    throw new UserError(
+      'password accounts are not available yet: logging in needs the upstream client, which this version does not have; add the account with --cookie instead',
+    );
+  }
+  let cookie: string;
+  try {
+    cookie = parseSessionCookie(flags.cookie ?? '');
+  } catch (err) {
+    throw new UserError(`--cookie: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const config = resolveConfig(io, flags);
+  const account = await withStore(config, (store) =>
+    store.accounts.add({ kind: 'cookie', cookie, label: flags.label, maxConcurrency: flags.maxConcurrency, state: 'unverified' }),
+  );
+  io.stdout(
+    `added account ${account.id} (${account.label}), state unverified: this version cannot check cookies against the upstream yet\n`,
+  );
+}
+
+/** `relaypool accounts add`. */
+export function registerAccountsAdd(accounts: Command, io: CliIo): void {
+  withCommonFlags(
+    accounts
+      .command('add')
+      .description('add an upstream account from a session cookie or an email and password')
+      .option('--cookie <value>', 'session cookie: the bare value, monkeycode_ai_session=VALUE, or a Cookie:/Set-Cookie: line')
+      .option('--email <email>', 'login email of a password account')
+      .option('--password <password>', 'password of a password account (stored encrypted)')
+      .option('--label <label>', 'a name for the account (default: the email, or account-<id>)')
+      .option('--max-concurrency <n>', 'concurrent requests on this account (default: pool.maxConcurrentPerAccount)', intArg('--max-concurrency', 64)),
+  ).action((flags: AddFlags) => addAccount(io, flags));
+}

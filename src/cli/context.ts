@@ -1,0 +1,46 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig, type Config } from '../config/index.js';
+import { openStore, type Store } from '../store/index.js';
+import type { CliIo } from './io.js';
+
+/** Flags every subcommand accepts (design §1). */
+export interface CommonFlags {
+  config?: string;
+  db?: string;
+}
+
+/** Add `-c/--config` and `--db` to a command. */
+export function withCommonFlags(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'YAML config file (default: ./config.yaml when present, or $RELAYPOOL_CONFIG)')
+    .option('--db <file>', 'SQLite database file (default: data/relaypool.db, or $RELAYPOOL_DB)');
+}
+
+/** Resolve the configuration for a command: defaults < YAML < env < these flags. */
+export function resolveConfig(io: CliIo, flags: CommonFlags, extra: Record<string, unknown> = {}): Config {
+  return loadConfig({ file: flags.config, env: io.env, cwd: io.cwd, flags: { 'store.db': flags.db, ...extra } }).config;
+}
+
+/** Open the store for one command and always close it. */
+export async function withStore<T>(config: Config, work: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = openStore({
+    file: config.store.db,
+    secretKey: config.store.secretKey ?? undefined,
+    keyFile: config.store.keyFile ?? undefined,
+  });
+  try {
+    return await work(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** commander argument parser for a positive integer within `max` (usage error otherwise). */
+export function intArg(name: string, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}`);
+    }
+    return Number(value);
+  };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const port = z.number({ error: 'expected an integer 1-65535' }).int('expected an integer 1-65535').min(1, 'expected an integer 1-65535').max(65535, 'expected an integer 1-65535');
+const ms = (min: number) =>
+  z.number({ error: `expected a duration in ms (integer >= ${min})` }).int(`expected a duration in ms (integer >= ${min})`).min(min, `expected a duration in ms (integer >= ${min})`);
+const positiveInt = (max: number) =>
+  z.number({ error: `expected an integer 1-${max}` }).int(`expected an integer 1-${max}`).min(1, `expected an integer 1-${max}`).max(max, `expected an integer 1-${max}`);
+const nonEmpty = z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string');
+const httpUrl = z
+  .string({ error: 'expected an http(s) URL' })
+  .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), 'expected an http(s) URL');
+
+const serverSchema = z.strictObject({
+  host: nonEmpty.default('127.0.0.1'),
+  port: port.default(9090),
+  bodyLimitBytes: positiveInt(256 * 1024 * 1024).default(4 * 1024 * 1024),
+  shutdownGraceMs: ms(0).default(10_000),
+});
+
+const resourceSchema = z.strictObject({
+  core: positiveInt(64).default(2),
+  memory: positiveInt(Number.MAX_SAFE_INTEGER).default(8_589_934_592),
+  life: positiveInt(10_800).default(10_800),
+});
+
+const upstreamSchema = z.strictObject({
+  url: httpUrl.default('https://monkeycode-ai.com'),
+  requestTimeoutMs: ms(100).default(30_000),
+  turnTimeoutMs: ms(1000).default(600_000),
+  vmReadyTimeoutMs: ms(1000).default(300_000),
+  pollIntervalMs: ms(10).default(2_000),
+  socketIdleTimeoutMs: ms(100).default(25_000),
+  deleteTasks: z.boolean({ error: 'expected true or false' }).default(false),
+  resource: resourceSchema.prefault({}),
+});
+
+const poolSchema = z.strictObject({
+  strategy: z
+    .enum(['least-busy', 'round-robin', 'fill-first'], { error: 'expected one of least-busy, round-robin, fill-first' })
+    .default('least-busy'),
+  maxConcurrentPerAccount: positiveInt(64).default(1),
+  queueTimeoutMs: ms(0).default(30_000),
+});
+
+const streamSchema = z.strictObject({
+  keepAliveMs: ms(100).default(15_000),
+});
+
+const authSchema = z.strictObject({
+  apiKeys: z.array(nonEmpty, { error: 'expected a list of non-empty strings' }).default([]),
+  adminToken: nonEmpty.nullable().default(null),
+});
+
+const storeSchema = z.strictObject({
+  db: nonEmpty.default('data/relaypool.db'),
+  secretKey: nonEmpty.nullable().default(null),
+  keyFile: nonEmpty.nullable().default(null),
+});
+
+const logSchema = z.strictObject({
+  level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+/** The whole configuration; every key has a default (see config.example.yaml). */
+export const configSchema = z.strictObject({
+  server: serverSchema.prefault({}),
+  upstream: upstreamSchema.prefault({}),
+  pool: poolSchema.prefault({}),
+  stream: streamSchema.prefault({}),
+  auth: authSchema.prefault({}),
+  store: storeSchema.prefault({}),
+  log: logSchema.prefault({}),
+});
+
+/** Validated, frozen configuration. */
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** The built-in defaults (what an empty YAML file yields). */
+export function defaultConfig(): z.infer<typeof configSchema> {
+  return configSchema.parse({});
+}

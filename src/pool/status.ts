@@ -1,0 +1,90 @@
+/** What the pool needs to know about an account to report on it (a subset of the store's view). */
+export interface AccountSnapshot {
+  id: number;
+  label: string;
+  kind: 'cookie' | 'password';
+  state: 'unverified' | 'active' | 'cooling' | 'expired' | 'invalid';
+  enabled: boolean;
+  maxConcurrency: number | null;
+  cooldownUntil: number | null;
+  lastError: string | null;
+  lastCheckedAt: number | null;
+}
+
+/** Status shown to operators: the health state, or `locked` / `disabled` on top of it. */
+export type AccountStatus = 'active' | 'locked' | 'cooling' | 'expired' | 'invalid' | 'disabled' | 'unverified';
+
+export interface AccountStatusRow {
+  id: number;
+  label: string;
+  kind: 'cookie' | 'password';
+  status: AccountStatus;
+  inFlight: number;
+  maxConcurrency: number;
+  cooldownUntil: number | null;
+  lastError: string | null;
+  lastCheckedAt: number | null;
+}
+
+/** Counts partition `total`: every account is in exactly one status. */
+export interface PoolStatus {
+  mode: 'single' | 'pool';
+  total: number;
+  active: number;
+  expired: number;
+  invalid: number;
+  locked: number;
+  cooling: number;
+  disabled: number;
+  unverified: number;
+  inFlight: number;
+  accounts: AccountStatusRow[];
+}
+
+function statusOf(account: AccountSnapshot, inFlight: number, max: number, now: number): AccountStatus {
+  if (!account.enabled) return 'disabled';
+  if (account.state === 'cooling' && (account.cooldownUntil ?? 0) > now) return 'cooling';
+  if (account.state === 'expired' || account.state === 'invalid' || account.state === 'unverified') return account.state;
+  return inFlight >= max ? 'locked' : 'active';
+}
+
+/**
+ * Summarise the pool. `inFlight` maps account id → slots serving a request right now (an idle
+ * task kept for a conversation does not count, design §1).
+ */
+export function summarizePool(
+  accounts: readonly AccountSnapshot[],
+  inFlight: ReadonlyMap<number, number>,
+  defaultMaxConcurrency: number,
+  now: number,
+): PoolStatus {
+  const rows = accounts.map((account): AccountStatusRow => {
+    const busy = inFlight.get(account.id) ?? 0;
+    const max = account.maxConcurrency ?? defaultMaxConcurrency;
+    return {
+      id: account.id,
+      label: account.label,
+      kind: account.kind,
+      status: statusOf(account, busy, max, now),
+      inFlight: busy,
+      maxConcurrency: max,
+      cooldownUntil: account.cooldownUntil,
+      lastError: account.lastError,
+      lastCheckedAt: account.lastCheckedAt,
+    };
+  });
+  const count = (status: AccountStatus): number => rows.filter((row) => row.status === status).length;
+  return {
+    mode: rows.length === 1 ? 'single' : 'pool',
+    total: rows.length,
+    active: count('active'),
+    expired: count('expired'),
+    invalid: count('invalid'),
+    locked: count('locked'),
+    cooling: count('cooling'),
+    disabled: count('disabled'),
+    unverified: count('unverified'),
+    inFlight: rows.reduce((sum, row) => sum + row.inFlight, 0),
+    accounts: rows,
+  };
+}

@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { NotFoundError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import type { PoolStatus } from '../pool/status.js';
+import { accessLog } from './middleware/access-log.js';
+import { limitBody } from './middleware/limit-body.js';
+import { renderError } from './render-error.js';
+import { healthRoutes } from './routes/health.js';
+
+/** Everything the HTTP layer needs, built by the composition root (`start.ts`). */
+export interface AppDeps {
+  logger: Logger;
+  version: string;
+  bodyLimitBytes: number;
+  poolStatus: () => PoolStatus;
+  now?: () => number;
+  newId?: () => string;
+}
+
+/** Build the Hono app. Pure wiring: no I/O happens here. */
+export function createApp(deps: AppDeps): Hono {
+  const now = deps.now ?? Date.now;
+  const app = new Hono();
+  app.use('*', requestId({ generator: deps.newId ?? (() => crypto.randomUUID()) }));
+  app.use('*', accessLog(deps.logger));
+  app.use('*', limitBody(deps.bodyLimitBytes));
+  app.route('/', healthRoutes({ version: deps.version, startedAt: now(), now, poolStatus: deps.poolStatus }));
+  app.notFound((c) => renderError(c, new NotFoundError(`unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' }), deps.logger));
+  app.onError((err, c) => renderError(c, err, deps.logger));
+  return app;
+}

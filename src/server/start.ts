@@ -1,0 +1,100 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Config } from '../config/index.js';
+import { readPoolStatus } from '../pool/read-status.js';
+import { openStore, type Store } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+import { createApp } from './app.js';
+import { readVersion } from './version.js';
+
+/** A listening relaypool; `close()` drains and releases everything (idempotent). */
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  close(reason?: string): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    let server: Server | undefined;
+    const onError = (err: Error): void => reject(err);
+    server = serve({ fetch: app.fetch, hostname: host, port }, () => {
+      server?.off('error', onError);
+      resolve(server as Server);
+    }) as Server;
+    server.once('error', onError);
+  });
+}
+
+/** Track requests whose responses are still open, so shutdown can wait for them. */
+function trackInFlight(server: Server): { count(): number; drained(): Promise<void> } {
+  let open = 0;
+  let waiters: Array<() => void> = [];
+  server.on('request', (_req, res) => {
+    open += 1;
+    res.once('close', () => {
+      open -= 1;
+      if (open === 0) for (const wake of waiters.splice(0)) wake();
+    });
+  });
+  return {
+    count: () => open,
+    drained: () => (open === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+  };
+}
+
+/** Composition root: open the store, build the app, listen. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  const store = openStore({
+    file: config.store.db,
+    secretKey: config.store.secretKey ?? undefined,
+    keyFile: config.store.keyFile ?? undefined,
+  });
+  const app = createApp({
+    logger,
+    version: readVersion(),
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    now,
+    poolStatus: () => readPoolStatus(store, config.pool.maxConcurrentPerAccount, now()),
+  });
+  let server: Server;
+  try {
+    server = await listen(app, config.server.host, config.server.port);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const inFlight = trackInFlight(server);
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  logger.info({ host: config.server.host, port, db: config.store.db }, 'relaypool listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (reason = 'shutdown'): Promise<void> => {
+    closing ??= (async () => {
+      logger.info({ reason, inFlight: inFlight.count() }, 'shutting down');
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.server.shutdownGraceMs, 'timeout').unref());
+      if ((await Promise.race([inFlight.drained(), grace])) === 'timeout') {
+        logger.warn({ inFlight: inFlight.count() }, 'grace period over; cancelling in-flight requests');
+      }
+      server.closeAllConnections();
+      await stopped;
+      store.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  return { url: `http://${host}:${port}`, port, store, close };
+}

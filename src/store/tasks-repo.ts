@@ -1,0 +1,120 @@
+/**
+ * The tasks repository. A task is recorded BEFORE the upstream create call, so a crash at any
+ * point leaves a row; a later process finds rows owned by another instance id and stops them
+ * (design §3 step 5). Assumes one serving process per database; the CLI starts no tasks.
+ */
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import { shortError } from './short-error.js';
+import { parseRowOrNull, parseRows, rowId, sqlInt } from './sql-types.js';
+import {
+  BUSY_TASK_STATES,
+  UNFINISHED_TASK_STATES,
+  taskRow,
+  type TaskPurpose,
+  type TaskRecord,
+  type TaskState,
+} from './task-types.js';
+
+/** Which unfinished tasks `listNeedingStop` returns. */
+export type TaskScope = 'orphaned' | 'own' | 'all';
+
+/** Task bookkeeping for the conversation layer, the pool and start-up/shutdown. */
+export interface TasksRepo {
+  /** Record a task about to be created: state `creating`, owned by this instance. */
+  begin(task: { accountId: number; purpose: TaskPurpose }): TaskRecord;
+  /** The upstream create returned `upstreamTaskId`; a `creating` task becomes `running`. */
+  setUpstreamId(id: number, upstreamTaskId: string): TaskRecord | null;
+  /** Move to `state` (a final state also sets `stoppedAt`). Final states never change again. */
+  setState(id: number, state: TaskState, lastError?: string | null): TaskRecord | null;
+  /** Shorthand for `setState(id, 'stopped', lastError)`. */
+  markStopped(id: number, lastError?: string | null): TaskRecord | null;
+  /** One task, or null. */
+  get(id: number): TaskRecord | null;
+  /** The task with this upstream id, or null. */
+  findByUpstreamId(upstreamTaskId: string): TaskRecord | null;
+  /**
+   * Unfinished tasks: `orphaned` (default) = owned by another instance (a dead process, on start),
+   * `own` = this instance's (on shutdown), `all` = both. Oldest first.
+   */
+  listNeedingStop(scope?: TaskScope): TaskRecord[];
+  /** Atomically take over every orphaned task (owner := this instance, state `stopping`). */
+  claimOrphans(): TaskRecord[];
+  /** Account id → tasks serving a request right now (`creating`/`running`, any instance). */
+  countBusyByAccount(): Map<number, number>;
+  /** Delete finished tasks last updated before `before` (ms); returns how many. */
+  pruneFinished(before: number): number;
+}
+
+const UNFINISHED = `(${UNFINISHED_TASK_STATES.map((s) => `'${s}'`).join(', ')})`;
+const BUSY = `(${BUSY_TASK_STATES.map((s) => `'${s}'`).join(', ')})`;
+const FINAL = "('stopped', 'failed')";
+const busyRow = z.object({ account_id: sqlInt, busy: sqlInt });
+
+/** Build the tasks repository for the process identified by `instanceId`. */
+export function createTasksRepo(db: Database, instanceId: string, now: () => number): TasksRepo {
+  const insert = db.prepare(`
+    INSERT INTO tasks (account_id, owner_instance_id, purpose, state, created_at, updated_at)
+    VALUES (?, ?, ?, 'creating', ?, ?)`);
+  const byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
+  const byUpstreamId = db.prepare('SELECT * FROM tasks WHERE upstream_task_id = ?');
+  const setUpstream = db.prepare(`
+    UPDATE tasks SET upstream_task_id = ?, updated_at = ?,
+      state = CASE WHEN state = 'creating' THEN 'running' ELSE state END
+    WHERE id = ? AND state NOT IN ${FINAL}`);
+  const setState = db.prepare(`
+    UPDATE tasks SET state = @state, updated_at = @now,
+      last_error = CASE WHEN @setError THEN @lastError ELSE last_error END,
+      stopped_at = CASE WHEN @state IN ${FINAL} THEN @now ELSE stopped_at END
+    WHERE id = @id AND state NOT IN ${FINAL}`);
+  const unfinishedWhere = (owner: string) =>
+    db.prepare(`SELECT * FROM tasks WHERE state IN ${UNFINISHED} ${owner} ORDER BY id`);
+  const unfinished = {
+    orphaned: unfinishedWhere('AND owner_instance_id <> ?'),
+    own: unfinishedWhere('AND owner_instance_id = ?'),
+  };
+  const allUnfinished = unfinishedWhere('');
+  const claim = db.prepare(`
+    UPDATE tasks SET owner_instance_id = ?, state = 'stopping', updated_at = ?
+    WHERE state IN ${UNFINISHED} AND owner_instance_id <> ?`);
+  const busy = db.prepare(`
+    SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state IN ${BUSY} GROUP BY account_id`);
+  const prune = db.prepare(`DELETE FROM tasks WHERE state IN ${FINAL} AND updated_at < ?`);
+
+  const get = (id: number): TaskRecord | null => parseRowOrNull(taskRow, byId.get(id));
+  const list = (scope: TaskScope): TaskRecord[] =>
+    parseRows(taskRow, scope === 'all' ? allUnfinished.all() : unfinished[scope].all(instanceId));
+  const changeState = (id: number, state: TaskState, lastError?: string | null): TaskRecord | null => {
+    const error = lastError === undefined ? null : shortError(lastError);
+    setState.run({ id, state, now: now(), setError: lastError === undefined ? 0 : 1, lastError: error });
+    return get(id);
+  };
+  const claimTx = db.transaction((): TaskRecord[] => {
+    const orphans = list('orphaned');
+    claim.run(instanceId, now(), instanceId);
+    return orphans.map((task) => get(task.id) ?? task);
+  });
+
+  return {
+    begin({ accountId, purpose }) {
+      const at = now();
+      const id = rowId(insert.run(accountId, instanceId, purpose, at, at).lastInsertRowid);
+      const task = get(id);
+      if (!task) throw new Error(`task ${id} vanished right after insert`);
+      return task;
+    },
+    setUpstreamId(id, upstreamTaskId) {
+      setUpstream.run(upstreamTaskId, now(), id);
+      return get(id);
+    },
+    setState: changeState,
+    markStopped: (id, lastError) => changeState(id, 'stopped', lastError),
+    get,
+    findByUpstreamId: (upstreamTaskId) => parseRowOrNull(taskRow, byUpstreamId.get(upstreamTaskId)),
+    listNeedingStop: (scope = 'orphaned') => list(scope),
+    claimOrphans: () => claimTx.immediate(),
+    countBusyByAccount: () =>
+      new Map(parseRows(busyRow, busy.all()).map((row) => [row.account_id, row.busy] as const)),
+    pruneFinished: (before) => prune.run(before).changes,
+  };
+}

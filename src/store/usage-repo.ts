@@ -1,0 +1,147 @@
+/** One row per proxied request, and the totals operators look at. */
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import { parseRows, rowId, sqlInt, sqlIntOrNull, toSqlBool } from './sql-types.js';
+
+/** A finished request. `outcome` is `ok` on success, else a short error code. */
+export interface UsageEntry {
+  /** Defaults to now. */
+  at?: number;
+  /** e.g. `chat.completions`, `responses`. */
+  route: string;
+  model?: string | null;
+  accountId?: number | null;
+  clientKeyHash?: string | null;
+  upstreamTaskId?: string | null;
+  promptTokens?: number;
+  completionTokens?: number;
+  /** Defaults to prompt + completion. */
+  totalTokens?: number;
+  /** True when the token counts are our estimate, not the upstream's stats. */
+  estimated?: boolean;
+  ttfbMs?: number | null;
+  durationMs?: number | null;
+  /** HTTP status sent to the client. */
+  status?: number | null;
+  outcome: string;
+}
+
+/** Summed usage. `succeeded` counts rows whose outcome is `ok`. */
+export interface UsageTotals {
+  requests: number;
+  succeeded: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  estimatedRequests: number;
+}
+
+/** Totals overall and per account (`accountId` null: deleted accounts and requests that had none). */
+export interface UsageSummary {
+  overall: UsageTotals;
+  byAccount: Array<UsageTotals & { accountId: number | null }>;
+}
+
+/** Time window of an aggregate, in ms: `since` inclusive, `until` exclusive. */
+export interface UsageRange {
+  since?: number;
+  until?: number;
+}
+
+/** Usage recording and reporting. */
+export interface UsageRepo {
+  /** Append one row; returns its id. An account deleted meanwhile is recorded as null. */
+  record(entry: UsageEntry): number;
+  /** Totals per account and overall within `range`. */
+  aggregate(range?: UsageRange): UsageSummary;
+}
+
+const totalsRow = z
+  .object({
+    account_id: sqlIntOrNull,
+    requests: sqlInt,
+    succeeded: sqlInt,
+    prompt_tokens: sqlInt,
+    completion_tokens: sqlInt,
+    total_tokens: sqlInt,
+    estimated_requests: sqlInt,
+  })
+  .transform((row) => ({
+    accountId: row.account_id,
+    requests: row.requests,
+    succeeded: row.succeeded,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    totalTokens: row.total_tokens,
+    estimatedRequests: row.estimated_requests,
+  }));
+
+/** Build the usage repository. */
+export function createUsageRepo(db: Database, now: () => number): UsageRepo {
+  // The sub-select records a concurrently deleted account as NULL instead of losing the row.
+  const insert = db.prepare(`
+    INSERT INTO usage (at, route, model, account_id, client_key_hash, upstream_task_id, prompt_tokens,
+      completion_tokens, total_tokens, estimated, ttfb_ms, duration_ms, status, outcome)
+    VALUES (@at, @route, @model, (SELECT id FROM accounts WHERE id = @accountId), @clientKeyHash,
+      @upstreamTaskId, @promptTokens, @completionTokens, @totalTokens, @estimated, @ttfbMs,
+      @durationMs, @status, @outcome)`);
+  const totals = db.prepare(`
+    SELECT account_id, COUNT(*) AS requests,
+      COALESCE(SUM(outcome = 'ok'), 0) AS succeeded,
+      COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
+      COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
+      COALESCE(SUM(total_tokens), 0) AS total_tokens,
+      COALESCE(SUM(estimated), 0) AS estimated_requests
+    FROM usage WHERE at >= @since AND at < @until
+    GROUP BY account_id ORDER BY account_id`);
+
+  return {
+    record(entry) {
+      const promptTokens = entry.promptTokens ?? 0;
+      const completionTokens = entry.completionTokens ?? 0;
+      const result = insert.run({
+        at: entry.at ?? now(),
+        route: entry.route,
+        model: entry.model ?? null,
+        accountId: entry.accountId ?? null,
+        clientKeyHash: entry.clientKeyHash ?? null,
+        upstreamTaskId: entry.upstreamTaskId ?? null,
+        promptTokens,
+        completionTokens,
+        totalTokens: entry.totalTokens ?? promptTokens + completionTokens,
+        estimated: toSqlBool(entry.estimated ?? false),
+        ttfbMs: entry.ttfbMs ?? null,
+        durationMs: entry.durationMs ?? null,
+        status: entry.status ?? null,
+        outcome: entry.outcome,
+      });
+      return rowId(result.lastInsertRowid);
+    },
+    aggregate(range = {}) {
+      const since = range.since ?? 0;
+      const until = range.until ?? Number.MAX_SAFE_INTEGER;
+      const byAccount = parseRows(totalsRow, totals.all({ since, until }));
+      return { overall: sumTotals(byAccount), byAccount };
+    },
+  };
+}
+
+function sumTotals(rows: readonly UsageTotals[]): UsageTotals {
+  const sum: UsageTotals = {
+    requests: 0,
+    succeeded: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    estimatedRequests: 0,
+  };
+  for (const row of rows) {
+    sum.requests += row.requests;
+    sum.succeeded += row.succeeded;
+    sum.promptTokens += row.promptTokens;
+    sum.completionTokens += row.completionTokens;
+    sum.totalTokens += row.totalTokens;
+    sum.estimatedRequests += row.estimatedRequests;
+  }
+  return sum;
+}

@@ -1,0 +1,27 @@
+/** Name of the MonkeyCode user session cookie (protocol spec §2.1). */
+export const SESSION_COOKIE_NAME = 'monkeycode_ai_session';
+
+const VALUE_PATTERN = /^[A-Za-z0-9._~+/=-]{8,512}$/;
+
+/**
+ * Extract the session value from what an operator pastes: the bare value,
+ * `monkeycode_ai_session=<value>`, a whole `Cookie:` line, or a `Set-Cookie:` line.
+ * Throws a plain `Error` with a one-line reason when no usable value is found.
+ */
+export function parseSessionCookie(input: string): string {
+  let text = input.trim().replace(/^(set-)?cookie:\s*/i, '');
+  if (text.length === 0) throw new Error('cookie is empty');
+  const pairs = text.split(';').map((part) => part.trim()).filter((part) => part.length > 0);
+  const named = pairs.find((pair) => pair.startsWith(`${SESSION_COOKIE_NAME}=`));
+  if (named !== undefined) {
+    text = named.slice(SESSION_COOKIE_NAME.length + 1).trim();
+  } else if (pairs.length === 1 && !pairs[0]!.includes('=')) {
+    text = pairs[0]!;
+  } else {
+    throw new Error(`no ${SESSION_COOKIE_NAME} cookie found in the input`);
+  }
+  text = text.replace(/^"(.*)"$/, '$1');
+  if (text.length === 0) throw new Error(`${SESSION_COOKIE_NAME} is empty (a logout cookie?)`);
+  if (!VALUE_PATTERN.test(text)) throw new Error(`${SESSION_COOKIE_NAME} value has an unexpected format`);
+  return text;
+}

@@ -1,0 +1,51 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Field names whose values never reach a log line, at any of the first four nesting levels. */
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'token',
+  'captchaToken',
+  'captcha_token',
+  'secret',
+  'secretKey',
+  'apiKey',
+  'api_key',
+  'apiKeys',
+  'adminToken',
+];
+
+function redactPaths(): string[] {
+  const paths: string[] = [];
+  for (const field of SECRET_FIELDS) {
+    const key = /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`;
+    const joined = key.startsWith('[') ? key : `.${key}`;
+    paths.push(key.startsWith('[') ? key : field, `*${joined}`, `*.*${joined}`, `*.*.*${joined}`);
+  }
+  return paths;
+}
+
+export interface LoggerOptions {
+  level: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to capture output. */
+  destination?: DestinationStream;
+  /** Static fields bound to every line. */
+  base?: Record<string, unknown>;
+}
+
+/** The one root logger of a process; children carry request ids, account ids, etc. */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: options.base ?? { name: 'relaypool' },
+      redact: { paths: redactPaths(), censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination,
+  );
+}
