@@ -1,0 +1,143 @@
+import type {
+  AccountDiscovery,
+  CallOptions,
+  TurnOptions,
+  TurnRequest,
+  UpstreamAdapter,
+  UpstreamEvent,
+  UpstreamLogin,
+  UpstreamModel,
+  UpstreamTaskState,
+  UpstreamUser,
+  UpstreamWallet,
+} from '../types.js';
+import { discoverAccount, fetchPlan, fetchWallet } from './account.js';
+import { fetchSessionUser, logoutSession, passwordLogin } from './auth.js';
+import { MonkeyCodeHttp } from './http-client.js';
+import { fetchImages, type MonkeyCodeImage } from './images.js';
+import { fetchModels } from './models.js';
+import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './options.js';
+import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './run-turn.js';
+import { SessionJars, type SessionJar } from './session-jar.js';
+import type { MonkeyCodeTask } from './task-schema.js';
+import { deleteTask, getTask, listTasks, stopTask } from './tasks.js';
+
+/**
+ * The MonkeyCode adapter: `UpstreamAdapter` plus a few MonkeyCode-specific reads. Sessions are
+ * `monkeycode_ai_session` cookie values; each gets its own cookie jar (kept in a bounded cache).
+ */
+export class MonkeyCodeAdapter implements UpstreamAdapter {
+  readonly platform = 'monkeycode';
+  readonly #deps: MonkeyCodeDeps;
+  readonly #http: MonkeyCodeHttp;
+  readonly #jars: SessionJars;
+
+  constructor(options: MonkeyCodeOptions) {
+    this.#deps = resolveOptions(options);
+    this.#http = new MonkeyCodeHttp(this.#deps);
+    this.#jars = new SessionJars(this.#deps.baseUrl);
+  }
+
+  /** Password login with the captcha proof-of-work (§2.2, §2.6). */
+  async login(credentials: { email: string; password: string }, options?: CallOptions): Promise<UpstreamLogin> {
+    const result = await passwordLogin(this.#http, this.#deps, credentials, options);
+    this.#jars.adopt(result.session, result.jar);
+    return { session: result.session, expiresAt: result.expiresAt, user: result.user };
+  }
+
+  /** The session's user, or `UpstreamFailure('session-expired')` (§1.3, §2.4). */
+  validateSession(session: string, options?: CallOptions): Promise<UpstreamUser> {
+    return this.#withJar(session, (jar) => fetchSessionUser(this.#http, jar, options));
+  }
+
+  /** End the session upstream (§2.5); an already-dead session is fine. */
+  async logout(session: string, options?: CallOptions): Promise<void> {
+    await this.#withJar(session, (jar) => logoutSession(this.#http, jar, options));
+    this.#jars.forget(session);
+  }
+
+  /** Visible, callable models (§3.1). */
+  listModels(session: string, options?: CallOptions): Promise<UpstreamModel[]> {
+    return this.#withJar(session, (jar) => fetchModels(this.#http, jar, this.#deps.logger, options));
+  }
+
+  /** Models, image, host, plan and wallet (§3). */
+  discover(session: string, options?: CallOptions): Promise<AccountDiscovery> {
+    return this.#withJar(session, (jar) => discoverAccount(this.#http, jar, this.#deps.logger, options));
+  }
+
+  /** Run one turn (§5.6); see `UpstreamEvent` for the contract. */
+  async *runTurn(session: string, request: TurnRequest, options: TurnOptions = {}): AsyncGenerator<UpstreamEvent, void, void> {
+    let jar: SessionJar;
+    try {
+      jar = this.#jars.get(session);
+    } catch (err) {
+      yield errorEvent(err, request.kind === 'follow-up' ? request.taskId : null);
+      return;
+    }
+    const ctx = { deps: this.#deps, http: this.#http, jar };
+    if (request.kind === 'new-task') yield* runNewTaskTurn(ctx, request, options);
+    else yield* runFollowUpTurn(ctx, request, options);
+  }
+
+  /** Coarse task state (§4.2). */
+  async getTaskState(session: string, taskId: string, options?: CallOptions): Promise<UpstreamTaskState> {
+    const task = await this.getTask(session, taskId, options);
+    return { id: task.id, phase: phaseOf(task.status), asleep: task.vmStatus === 'hibernated', usage: task.stats };
+  }
+
+  /** `PUT /tasks/stop` (§4.4). */
+  stopTask(session: string, taskId: string, options?: CallOptions): Promise<void> {
+    return this.#withJar(session, (jar) => stopTask(this.#http, jar, taskId, options));
+  }
+
+  /** `DELETE /tasks/{id}` (§4.5). */
+  deleteTask(session: string, taskId: string, options?: CallOptions): Promise<void> {
+    return this.#withJar(session, (jar) => deleteTask(this.#http, jar, taskId, options));
+  }
+
+  /** The raw MonkeyCode task (§4.2). */
+  getTask(session: string, taskId: string, options?: CallOptions): Promise<MonkeyCodeTask> {
+    return this.#withJar(session, (jar) => getTask(this.#http, jar, taskId, options));
+  }
+
+  /** One page of the account's tasks (§4.3). */
+  listTasks(
+    session: string,
+    query?: { page?: number; size?: number; status?: string },
+    options?: CallOptions,
+  ): Promise<{ tasks: MonkeyCodeTask[]; hasNextPage: boolean }> {
+    return this.#withJar(session, (jar) => listTasks(this.#http, jar, query, options));
+  }
+
+  /** Sandbox images (§3.2). */
+  listImages(session: string, options?: CallOptions): Promise<MonkeyCodeImage[]> {
+    return this.#withJar(session, (jar) => fetchImages(this.#http, jar, options));
+  }
+
+  /** Subscription plan (§3.4). */
+  getPlan(session: string, options?: CallOptions): Promise<string | null> {
+    return this.#withJar(session, (jar) => fetchPlan(this.#http, jar, options));
+  }
+
+  /** Wallet (§3.5), null on self-hosted. */
+  getWallet(session: string, options?: CallOptions): Promise<UpstreamWallet | null> {
+    return this.#withJar(session, (jar) => fetchWallet(this.#http, jar, options));
+  }
+
+  async #withJar<T>(session: string, work: (jar: SessionJar) => Promise<T>): Promise<T> {
+    return work(this.#jars.get(session));
+  }
+}
+
+function phaseOf(status: string): UpstreamTaskState['phase'] {
+  if (status === 'processing') return 'running';
+  if (status === 'finished') return 'ended';
+  if (status === 'error') return 'failed';
+  return 'starting';
+}
+
+/** Build a MonkeyCode adapter (the composition root calls this once). */
+export function createMonkeyCodeAdapter(options: MonkeyCodeOptions): MonkeyCodeAdapter {
+  return new MonkeyCodeAdapter(options);
+}

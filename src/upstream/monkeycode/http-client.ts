@@ -1,0 +1,110 @@
+import { request } from 'undici';
+import type { z } from 'zod';
+import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
+import { abortReason, createDeadline } from '../timing.js';
+import type { CallOptions } from '../types.js';
+import { parseEnvelope, type EnvelopeOptions, type RawResponse } from './envelope.js';
+import { apiUrl, type MonkeyCodeDeps, type Query } from './options.js';
+import type { SessionJar } from './session-jar.js';
+
+/** One HTTP exchange with MonkeyCode. */
+export interface Exchange {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API path, e.g. `/api/v1/users/tasks`. */
+  path: string;
+  query?: Query;
+  /** Serialised as JSON when present. */
+  body?: unknown;
+  /** What is being done, for messages and logs (e.g. `create task`). */
+  context: string;
+  options?: CallOptions;
+}
+
+/** A raw answer plus the `Set-Cookie` headers it carried. */
+export interface ExchangeResult extends RawResponse {
+  setCookies: string[];
+}
+
+/** An exchange whose answer is an envelope with `data` of a known shape. */
+export interface ApiCall<T> extends Exchange, EnvelopeOptions {
+  schema: z.ZodType<T>;
+}
+
+/**
+ * HTTP over undici with a per-account cookie jar. Every call has a deadline
+ * (`options.timeoutMs` or the default) and honours `options.signal`: a caller abort rejects with
+ * the signal's reason; a deadline rejects with `UpstreamTimeoutFailure`; a transport failure with
+ * `UpstreamFailure('network')`.
+ */
+export class MonkeyCodeHttp {
+  readonly #deps: MonkeyCodeDeps;
+
+  constructor(deps: MonkeyCodeDeps) {
+    this.#deps = deps;
+  }
+
+  /** Call an enveloped endpoint and return its parsed `data` (throws typed failures). */
+  async api<T>(jar: SessionJar | null, call: ApiCall<T>): Promise<T> {
+    const response = await this.exchange(jar, call);
+    return parseEnvelope(response, call.schema, call.context, call);
+  }
+
+  /** Perform the exchange; cookies are sent from and stored into `jar`. Never throws on status. */
+  async exchange(jar: SessionJar | null, call: Exchange): Promise<ExchangeResult> {
+    const deps = this.#deps;
+    const url = apiUrl(deps, call.path, call.query);
+    const timeoutMs = call.options?.timeoutMs ?? deps.requestTimeoutMs;
+    const deadline = createDeadline(deps.timers, timeoutMs, call.options?.signal);
+    try {
+      const headers = await this.#headers(jar, url, call.body !== undefined);
+      const response = await request(url, {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: deadline.signal,
+        dispatcher: deps.dispatcher,
+      });
+      const body = await response.body.text();
+      const setCookies = headerList(response.headers['set-cookie']);
+      if (jar) await jar.store(setCookies, url);
+      const contentType = headerList(response.headers['content-type'])[0] ?? '';
+      deps.logger.debug({ call: call.context, status: response.statusCode }, 'upstream http');
+      return { status: response.statusCode, contentType, body, setCookies };
+    } catch (err) {
+      const parent = call.options?.signal;
+      if (parent?.aborted) throw abortReason(parent);
+      if (deadline.expired) {
+        throw new UpstreamTimeoutFailure(`${call.context} timed out after ${timeoutMs} ms`);
+      }
+      throw new UpstreamFailure('network', `${call.context}: network error (${errorCode(err)})`, {
+        cause: err,
+      });
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async #headers(jar: SessionJar | null, url: URL, hasBody: boolean): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'accept-language': this.#deps.acceptLanguage,
+    };
+    if (hasBody) headers['content-type'] = 'application/json';
+    const cookie = jar ? await jar.cookieHeader(url) : '';
+    if (cookie.length > 0) headers.cookie = cookie;
+    return headers;
+  }
+}
+
+function headerList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function errorCode(err: unknown): string {
+  if (err instanceof Error) {
+    const code: unknown = Reflect.get(err, 'code');
+    return typeof code === 'string' ? code : err.name;
+  }
+  return 'unknown';
+}

@@ -1,0 +1,109 @@
+import type { Dispatcher } from 'undici';
+import { silentLogger, type UpstreamLogger } from '../logger.js';
+import { systemClock, systemTimers, type Clock, type Timers } from '../timing.js';
+import { undiciWebSocketFactory, type WebSocketFactory } from './web-socket.js';
+
+/** `resource` of a task (§4.1). */
+export interface TaskResource {
+  core: number;
+  memory: number;
+  life: number;
+}
+
+/** §4.1: what the official clients send; only `life` is validated (≤ 10800 s on public_host). */
+export const DEFAULT_RESOURCE: Readonly<TaskResource> = { core: 2, memory: 8_589_934_592, life: 10_800 };
+
+/** Everything the MonkeyCode client can be configured or injected with. */
+export interface MonkeyCodeOptions {
+  /** e.g. `https://monkeycode-ai.com`; `ws(s)://` is derived from it. */
+  baseUrl: string | URL;
+  /** undici dispatcher for HTTP calls (Agent, ProxyAgent, MockAgent…). */
+  dispatcher?: Dispatcher;
+  /** WebSocket constructor wrapper; defaults to undici's `WebSocket`. */
+  webSocket?: WebSocketFactory;
+  clock?: Clock;
+  timers?: Timers;
+  logger?: UpstreamLogger;
+  /** Per HTTP call (default 30 s). */
+  requestTimeoutMs?: number;
+  /** WebSocket handshake (default 15 s). */
+  connectTimeoutMs?: number;
+  /** Task status poll interval while pending (default 2 s, like the official clients). */
+  pollIntervalMs?: number;
+  /** How long a new task may stay `pending` (default 5 min; the server gives up at 10 min, §7). */
+  vmReadyTimeoutMs?: number;
+  /** Nothing but pings for this long ends the turn with a timeout (default 10 min). */
+  turnTimeoutMs?: number;
+  /** No frame at all (not even a ping) for this long means the socket is dead (default 25 s, §5.7). */
+  socketIdleTimeoutMs?: number;
+  /** Time budget for the captcha proof-of-work (default 30 s). */
+  captchaBudgetMs?: number;
+  /** `resource` sent on task creation. */
+  resource?: Partial<TaskResource>;
+  /** Sent as `Accept-Language` so error messages come in English (default `en`). */
+  acceptLanguage?: string;
+  /** Frames buffered ahead of the consumer before the turn fails (default 10 000). */
+  maxQueuedFrames?: number;
+}
+
+/** Options with every default filled in; what the internals receive. */
+export interface MonkeyCodeDeps {
+  baseUrl: URL;
+  dispatcher: Dispatcher | undefined;
+  webSocket: WebSocketFactory;
+  clock: Clock;
+  timers: Timers;
+  logger: UpstreamLogger;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  pollIntervalMs: number;
+  vmReadyTimeoutMs: number;
+  turnTimeoutMs: number;
+  socketIdleTimeoutMs: number;
+  captchaBudgetMs: number;
+  resource: TaskResource;
+  acceptLanguage: string;
+  maxQueuedFrames: number;
+}
+
+/** Fill in defaults and check the base URL. */
+export function resolveOptions(options: MonkeyCodeOptions): MonkeyCodeDeps {
+  const baseUrl = new URL(String(options.baseUrl));
+  if (baseUrl.protocol !== 'http:' && baseUrl.protocol !== 'https:') {
+    throw new TypeError(`upstream base URL must be http(s), got ${baseUrl.protocol}`);
+  }
+  return {
+    baseUrl,
+    dispatcher: options.dispatcher,
+    webSocket: options.webSocket ?? undiciWebSocketFactory,
+    clock: options.clock ?? systemClock,
+    timers: options.timers ?? systemTimers,
+    logger: options.logger ?? silentLogger,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+    pollIntervalMs: options.pollIntervalMs ?? 2_000,
+    vmReadyTimeoutMs: options.vmReadyTimeoutMs ?? 300_000,
+    turnTimeoutMs: options.turnTimeoutMs ?? 600_000,
+    socketIdleTimeoutMs: options.socketIdleTimeoutMs ?? 25_000,
+    captchaBudgetMs: options.captchaBudgetMs ?? 30_000,
+    resource: { ...DEFAULT_RESOURCE, ...options.resource },
+    acceptLanguage: options.acceptLanguage ?? 'en',
+    maxQueuedFrames: options.maxQueuedFrames ?? 10_000,
+  };
+}
+
+/** Query parameters; `undefined` values are left out. */
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** Absolute URL of an API path (`/api/v1/...`) under the base URL. */
+export function apiUrl(deps: Pick<MonkeyCodeDeps, 'baseUrl'>, path: string, query: Query = {}): URL {
+  const url = new URL(deps.baseUrl.href);
+  // A URL's pathname is never empty (`/` at least), so drop trailing slashes here.
+  url.pathname = `${deps.baseUrl.pathname.replace(/\/+$/, '')}${path}`;
+  url.search = '';
+  url.hash = '';
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url;
+}

@@ -1,0 +1,186 @@
+import { isUpstreamFailure, toUpstreamFailure, UpstreamFailure, type AnyUpstreamFailure } from '../errors.js';
+import { abortReason } from '../timing.js';
+import type { TokenUsage, TurnOptions, TurnRequest, UpstreamEvent } from '../types.js';
+import { encodeUserInput } from './frame-encode.js';
+import type { MonkeyCodeHttp } from './http-client.js';
+import { fetchImages, selectImage } from './images.js';
+import type { MonkeyCodeDeps } from './options.js';
+import type { SessionJar } from './session-jar.js';
+import { TaskSocket } from './task-socket.js';
+import type { MonkeyCodeTask, TaskStats } from './task-schema.js';
+import { createTask, getTask } from './tasks.js';
+import { readTurn, type TurnEnd } from './turn-stream.js';
+import { estimateUsage, usageFromStats } from './usage.js';
+import { assertAlive, isProcessing, waitForTask } from './wait-for-task.js';
+import { wakeTask } from './wake-task.js';
+
+/** What a turn runs with: resolved options, HTTP client, the account's cookie jar. */
+export interface TurnContext {
+  deps: MonkeyCodeDeps;
+  http: MonkeyCodeHttp;
+  jar: SessionJar;
+}
+
+type NewTask = Extract<TurnRequest, { kind: 'new-task' }>;
+type FollowUp = Extract<TurnRequest, { kind: 'follow-up' }>;
+type Terminal = Extract<UpstreamEvent, { type: 'finish' | 'error' }>;
+
+/** An `error` event for anything thrown inside a turn. */
+export function errorEvent(err: unknown, taskId: string | null): Terminal {
+  const error = toUpstreamFailure(err, 'unknown', 'turn failed unexpectedly');
+  return { type: 'error', error, kind: error.kind, retryable: error.retryable, taskId };
+}
+
+/**
+ * §5.6 first turn: create the task with the rendered `content`, poll until `processing`, then
+ * watch the auto-started turn with `mode=attach` (§9.2 item 3: never resend the prompt).
+ */
+export async function* runNewTaskTurn(
+  ctx: TurnContext,
+  request: NewTask,
+  options: TurnOptions = {},
+): AsyncGenerator<UpstreamEvent, void, void> {
+  const { deps, http, jar } = ctx;
+  const signal = options.signal;
+  let taskId: string | null = null;
+  let terminal: Terminal;
+  try {
+    const imageId = request.environmentId ?? (await discoverImageId(ctx, signal));
+    const { content, modelId, systemPrompt } = request;
+    const input = { content, modelId, imageId, resource: deps.resource, systemPrompt };
+    const id = await createTask(http, jar, input, { signal });
+    taskId = id;
+    yield { type: 'task-created', taskId: id };
+    await waitForTask((s) => getTask(http, jar, id, { signal: s }), isProcessing, 'task sandbox', {
+      timers: deps.timers,
+      timeoutMs: options.vmReadyTimeoutMs ?? deps.vmReadyTimeoutMs,
+      intervalMs: deps.pollIntervalMs,
+      signal,
+    });
+    yield { type: 'task-ready', taskId: id };
+    const inputChars = request.content.length + (request.systemPrompt?.length ?? 0);
+    terminal = yield* streamTurn(ctx, { taskId: id, mode: 'attach', userFrame: null, before: null, inputChars }, options);
+  } catch (err) {
+    if (signal?.aborted) throw abortReason(signal);
+    terminal = errorEvent(err, taskId);
+  }
+  yield terminal;
+}
+
+/**
+ * §5.6 turn N+1: one new socket with `mode=new` and one `user-input` holding only the new text.
+ * The text is checked against the 32 KiB frame limit before anything is sent; a hibernated
+ * sandbox is woken first.
+ */
+export async function* runFollowUpTurn(
+  ctx: TurnContext,
+  request: FollowUp,
+  options: TurnOptions = {},
+): AsyncGenerator<UpstreamEvent, void, void> {
+  const signal = options.signal;
+  let terminal: Terminal;
+  try {
+    const userFrame = encodeUserInput(request.text);
+    const task = await prepareTask(ctx, request.taskId, options);
+    const turn = { taskId: request.taskId, mode: 'new' as const, userFrame, before: task.stats, inputChars: request.text.length };
+    terminal = yield* streamTurn(ctx, turn, options);
+  } catch (err) {
+    if (signal?.aborted) throw abortReason(signal);
+    terminal = errorEvent(err, request.taskId);
+  }
+  yield terminal;
+}
+
+interface Turn {
+  taskId: string;
+  mode: 'new' | 'attach';
+  /** The `user-input` frame to send after connecting (mode=new only). */
+  userFrame: string | null;
+  /** Task stats before the turn, for the usage diff. */
+  before: TaskStats | null;
+  inputChars: number;
+}
+
+async function* streamTurn(ctx: TurnContext, turn: Turn, options: TurnOptions): AsyncGenerator<UpstreamEvent, Terminal, void> {
+  const { deps } = ctx;
+  const turnTimeoutMs = options.turnTimeoutMs ?? deps.turnTimeoutMs;
+  const socket = await openStream(ctx, turn, turnTimeoutMs, options.signal);
+  let end: TurnEnd;
+  try {
+    if (turn.userFrame !== null && !socket.send(turn.userFrame)) {
+      return errorEvent(new UpstreamFailure('network', 'task stream: could not send the user input'), turn.taskId);
+    }
+    end = yield* readTurn(socket, {
+      taskId: turn.taskId,
+      logger: deps.logger,
+      socketIdleTimeoutMs: deps.socketIdleTimeoutMs,
+      turnTimeoutMs,
+      signal: options.signal,
+    });
+  } finally {
+    // §5.5: the client closes after `task-ended` (and on every other way out).
+    socket.close();
+  }
+  if (!end.ok) return errorEvent(end.error, turn.taskId);
+  yield { type: 'usage', ...(await measureUsage(ctx, turn, end.outputChars, options.signal)) };
+  return { type: 'finish', taskId: turn.taskId };
+}
+
+async function openStream(ctx: TurnContext, turn: Turn, turnTimeoutMs: number, signal?: AbortSignal): Promise<TaskSocket> {
+  const target = { path: '/api/v1/users/tasks/stream', query: { id: turn.taskId, mode: turn.mode }, signal, turnTimeoutMs };
+  try {
+    return await TaskSocket.connect(ctx.deps, ctx.jar, target);
+  } catch (err) {
+    if (signal?.aborted || !isUpstreamFailure(err) || err.kind !== 'network') throw err;
+    throw await explainHandshakeFailure(ctx, turn.taskId, err, signal);
+  }
+}
+
+// §5.1: a refused handshake (401, code 500 for a foreign task) is invisible to a WebSocket API;
+// ask the REST API what is wrong with the session or the task.
+async function explainHandshakeFailure(
+  ctx: TurnContext,
+  taskId: string,
+  original: AnyUpstreamFailure,
+  signal?: AbortSignal,
+): Promise<AnyUpstreamFailure> {
+  try {
+    assertAlive(await getTask(ctx.http, ctx.jar, taskId, { signal }));
+    return original;
+  } catch (err) {
+    if (signal?.aborted) throw abortReason(signal);
+    return isUpstreamFailure(err) ? err : original;
+  }
+}
+
+async function prepareTask(ctx: TurnContext, taskId: string, options: TurnOptions): Promise<MonkeyCodeTask> {
+  const { deps, http, jar } = ctx;
+  const signal = options.signal;
+  const timeoutMs = options.vmReadyTimeoutMs ?? deps.vmReadyTimeoutMs;
+  let task = await getTask(http, jar, taskId, { signal });
+  assertAlive(task);
+  if (!isProcessing(task)) {
+    const poll = { timers: deps.timers, timeoutMs, intervalMs: deps.pollIntervalMs, signal };
+    task = await waitForTask((s) => getTask(http, jar, taskId, { signal: s }), isProcessing, 'task sandbox', poll);
+  }
+  if (task.vmStatus === 'hibernated') task = await wakeTask(deps, http, jar, taskId, { signal, timeoutMs });
+  return task;
+}
+
+async function discoverImageId(ctx: TurnContext, signal?: AbortSignal): Promise<string> {
+  const image = selectImage(await fetchImages(ctx.http, ctx.jar, { signal }));
+  if (!image) throw new UpstreamFailure('unknown', 'no sandbox image is available to this account');
+  return image.id;
+}
+
+async function measureUsage(ctx: TurnContext, turn: Turn, outputChars: number, signal?: AbortSignal): Promise<TokenUsage> {
+  try {
+    const after = await getTask(ctx.http, ctx.jar, turn.taskId, { signal });
+    const usage = usageFromStats(turn.before, after.stats);
+    if (usage) return usage;
+  } catch (err) {
+    if (signal?.aborted) throw abortReason(signal);
+    ctx.deps.logger.debug({ taskId: turn.taskId }, 'task stats unavailable; estimating usage');
+  }
+  return estimateUsage(turn.inputChars, outputChars);
+}

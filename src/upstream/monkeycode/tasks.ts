@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { CallOptions } from '../types.js';
+import type { MonkeyCodeHttp } from './http-client.js';
+import { PUBLIC_HOST_ID } from './images.js';
+import type { TaskResource } from './options.js';
+import type { SessionJar } from './session-jar.js';
+import { taskSchema, toTask, type MonkeyCodeTask } from './task-schema.js';
+
+/** What a new task needs; everything else has the official clients' defaults (§4.1). */
+export interface CreateTaskInput {
+  content: string;
+  modelId: string;
+  imageId: string;
+  resource: TaskResource;
+  hostId?: string;
+  systemPrompt?: string;
+}
+
+/** `POST /api/v1/users/tasks` (§4.1) → the new task id. */
+export async function createTask(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  input: CreateTaskInput,
+  options?: CallOptions,
+): Promise<string> {
+  const body = {
+    content: input.content,
+    host_id: input.hostId ?? PUBLIC_HOST_ID,
+    image_id: input.imageId,
+    model_id: input.modelId,
+    // §9.2 item 6: `opencode` works with every interface_type; an empty cli_name is code 500.
+    cli_name: 'opencode',
+    task_type: 'develop',
+    repo: {},
+    resource: input.resource,
+    extra: { skill_ids: [] },
+    ...(input.systemPrompt ? { system_prompt: input.systemPrompt } : {}),
+  };
+  const task = await http.api(jar, {
+    method: 'POST',
+    path: '/api/v1/users/tasks',
+    body,
+    schema: taskSchema,
+    context: 'create task',
+    options,
+  });
+  return task.id;
+}
+
+/** `GET /api/v1/users/tasks/{id}` (§4.2). Someone else's or unknown id → code 500 (`unknown`). */
+export async function getTask(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  taskId: string,
+  options?: CallOptions,
+): Promise<MonkeyCodeTask> {
+  const path = `/api/v1/users/tasks/${encodeURIComponent(taskId)}`;
+  const task = await http.api(jar, { method: 'GET', path, schema: taskSchema, context: 'get task', options });
+  return toTask(task);
+}
+
+/** `PUT /api/v1/users/tasks/stop` body `{"id"}` (§4.4): finishes the task, frees its slot. */
+export async function stopTask(http: MonkeyCodeHttp, jar: SessionJar, taskId: string, options?: CallOptions): Promise<void> {
+  const body = { id: taskId };
+  const path = '/api/v1/users/tasks/stop';
+  await http.api(jar, { method: 'PUT', path, body, schema: z.unknown(), context: 'stop task', options });
+}
+
+/** `DELETE /api/v1/users/tasks/{id}` (§4.5): unknown id → 10002 (`not-found`). */
+export async function deleteTask(http: MonkeyCodeHttp, jar: SessionJar, taskId: string, options?: CallOptions): Promise<void> {
+  const path = `/api/v1/users/tasks/${encodeURIComponent(taskId)}`;
+  await http.api(jar, { method: 'DELETE', path, schema: z.unknown(), context: 'delete task', options });
+}
+
+const listSchema = z.object({
+  tasks: z.array(taskSchema).nullish(),
+  page_info: z.object({ has_next_page: z.boolean().nullish(), total_count: z.number().nullish() }).nullish(),
+});
+
+/** One page of the account's tasks (§4.3), optionally filtered by status (e.g. `pending,processing`). */
+export async function listTasks(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  query: { page?: number; size?: number; status?: string } = {},
+  options?: CallOptions,
+): Promise<{ tasks: MonkeyCodeTask[]; hasNextPage: boolean }> {
+  const data = await http.api(jar, {
+    method: 'GET',
+    path: '/api/v1/users/tasks',
+    query: { page: query.page ?? 1, size: query.size ?? 20, status: query.status },
+    schema: listSchema,
+    context: 'list tasks',
+    options,
+  });
+  return { tasks: (data.tasks ?? []).map(toTask), hasNextPage: data.page_info?.has_next_page ?? false };
+}
