@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
+import { buildServices, type Services } from '../server/services.js';
 import { openStore, type Store } from '../store/index.js';
+import { createLogger } from '../util/logger.js';
 import type { CliIo } from './io.js';
 
 /** Flags every subcommand accepts (design §1). */
@@ -43,4 +45,15 @@ export function intArg(name: string, max: number): (value: string) => number {
     }
     return Number(value);
   };
+}
+
+/** Build the shared services (store + upstream client) for one command and always close them. */
+export async function withServices<T>(config: Config, work: (services: Services) => T | Promise<T>): Promise<T> {
+  const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, destination: process.stderr });
+  const services = buildServices(config, logger);
+  try {
+    return await work(services);
+  } finally {
+    services.close();
+  }
 }

@@ -6,7 +6,10 @@ import { registerAccountsList } from './commands/accounts-list.js';
 import { registerAccountsManage } from './commands/accounts-manage.js';
 import { registerPool } from './commands/pool-status.js';
 import { registerServe } from './commands/serve.js';
-import { registerUpstreamCommands } from './commands/upstream-commands.js';
+import { registerAccountsRefresh } from './commands/accounts-refresh.js';
+import { registerDiscover } from './commands/discover.js';
+import { registerModels } from './commands/models.js';
+import { registerAccountsImport } from './commands/accounts-import.js';
 import { UsageError, type CliIo } from './io.js';
 
 /** Build the full command tree of design §1. */
@@ -22,7 +25,10 @@ export function createProgram(io: CliIo): Command {
   registerAccountsAdd(accounts, io);
   registerAccountsList(accounts, io);
   registerAccountsManage(accounts, io);
-  registerUpstreamCommands(program, accounts);
+  registerAccountsRefresh(accounts, io);
+  registerAccountsImport(accounts);
+  registerModels(program, io);
+  registerDiscover(program, io);
   registerPool(program, io);
   return program;
 }

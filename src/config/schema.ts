@@ -46,6 +46,16 @@ const streamSchema = z.strictObject({
   keepAliveMs: ms(100).default(15_000),
 });
 
+const openaiSchema = z.strictObject({
+  clientTools: z.enum(['ignore', 'reject'], { error: 'expected ignore or reject' }).default('ignore'),
+  reasoning: z.enum(['field', 'hide', 'think-tags'], { error: 'expected one of field, hide, think-tags' }).default('field'),
+  toolActivity: z.enum(['hide', 'text'], { error: 'expected hide or text' }).default('hide'),
+  defaultModel: nonEmpty.nullable().default(null),
+  modelAliases: z
+    .record(z.string().min(1, 'alias names must be non-empty'), nonEmpty, { error: 'expected a mapping of alias → upstream model name' })
+    .default({}),
+});
+
 const authSchema = z.strictObject({
   apiKeys: z.array(nonEmpty, { error: 'expected a list of non-empty strings' }).default([]),
   adminToken: nonEmpty.nullable().default(null),
@@ -71,6 +81,7 @@ export const configSchema = z.strictObject({
   upstream: upstreamSchema.prefault({}),
   pool: poolSchema.prefault({}),
   stream: streamSchema.prefault({}),
+  openai: openaiSchema.prefault({}),
   auth: authSchema.prefault({}),
   store: storeSchema.prefault({}),
   log: logSchema.prefault({}),

@@ -6,7 +6,9 @@ import type { PoolStatus } from '../pool/status.js';
 import { accessLog } from './middleware/access-log.js';
 import { limitBody } from './middleware/limit-body.js';
 import { renderError } from './render-error.js';
+import { chatCompletionsRoutes, type ChatRouteDeps } from './routes/chat-completions.js';
 import { healthRoutes } from './routes/health.js';
+import { modelsRoutes } from './routes/models.js';
 
 /** Everything the HTTP layer needs, built by the composition root (`start.ts`). */
 export interface AppDeps {
@@ -16,6 +18,8 @@ export interface AppDeps {
   poolStatus: () => PoolStatus;
   now?: () => number;
   newId?: () => string;
+  /** The OpenAI routes; absent in tests that exercise only the HTTP shell. */
+  v1?: ChatRouteDeps;
 }
 
 /** Build the Hono app. Pure wiring: no I/O happens here. */
@@ -26,6 +30,10 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', accessLog(deps.logger));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.route('/', healthRoutes({ version: deps.version, startedAt: now(), now, poolStatus: deps.poolStatus }));
+  if (deps.v1) {
+    app.route('/', modelsRoutes(deps.v1.catalog));
+    app.route('/', chatCompletionsRoutes(deps.v1));
+  }
   app.notFound((c) => renderError(c, new NotFoundError(`unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' }), deps.logger));
   app.onError((err, c) => renderError(c, err, deps.logger));
   return app;

@@ -2,24 +2,26 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
-import { readPoolStatus } from '../pool/read-status.js';
-import { openStore, type Store } from '../store/index.js';
+import { createChatCompletionIds } from '../openai/index.js';
+import { runStatelessTurn } from '../pool/run-turn.js';
+import { summarizePool } from '../pool/status.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
+import { buildServices, type ServiceOverrides, type Services } from './services.js';
 import { readVersion } from './version.js';
 
 /** A listening relaypool; `close()` drains and releases everything (idempotent). */
 export interface RunningServer {
   url: string;
   port: number;
-  store: Store;
+  services: Services;
   close(reason?: string): Promise<void>;
 }
 
 export interface StartOptions {
   config: Config;
   logger: Logger;
-  now?: () => number;
+  overrides?: ServiceOverrides;
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
@@ -54,26 +56,34 @@ function trackInFlight(server: Server): { count(): number; drained(): Promise<vo
 /** Composition root: open the store, build the app, listen. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const now = options.now ?? Date.now;
-  const store = openStore({
-    file: config.store.db,
-    secretKey: config.store.secretKey ?? undefined,
-    keyFile: config.store.keyFile ?? undefined,
-  });
+  const services = buildServices(config, logger, options.overrides);
+  const { store, now } = services;
   const app = createApp({
     logger,
     version: readVersion(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
-    poolStatus: () => readPoolStatus(store, config.pool.maxConcurrentPerAccount, now()),
+    poolStatus: () => summarizePool(store.accounts.list(), services.selector.inFlight(), config.pool.maxConcurrentPerAccount, now()),
+    v1: {
+      catalog: services.catalog,
+      runTurn: (turn, signal) => runStatelessTurn(services.turnDeps, turn, signal),
+      clientTools: config.openai.clientTools,
+      reasoning: config.openai.reasoning,
+      toolActivity: config.openai.toolActivity,
+      keepAliveMs: config.stream.keepAliveMs,
+      logger,
+      newCompletionId: createChatCompletionIds(),
+      now,
+    },
   });
   let server: Server;
   try {
     server = await listen(app, config.server.host, config.server.port);
   } catch (err) {
-    store.close();
+    services.close();
     throw err;
   }
+  const orphansStopped = services.reaper.stopOrphans().catch((err: unknown) => logger.error({ err }, 'could not stop orphaned tasks'));
   const inFlight = trackInFlight(server);
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
@@ -91,10 +101,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }
       server.closeAllConnections();
       await stopped;
-      store.close();
+      await orphansStopped;
+      await services.reaper.drain(config.server.shutdownGraceMs);
+      services.close();
       logger.info('stopped');
     })();
     return closing;
   };
-  return { url: `http://${host}:${port}`, port, store, close };
+  return { url: `http://${host}:${port}`, port, services, close };
 }

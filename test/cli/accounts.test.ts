@@ -1,61 +1,111 @@
-import { test, describe } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { startFakeUpstream, type FakeUpstream } from '../fake-upstream/index.js';
 import { cliSandbox } from '../support/cli-run.js';
 
-const COOKIE = '6f0d6f8e-2a8e-4b7c-9e51-3c1f4a2b9d10';
+let fake: FakeUpstream;
+let userId: string;
+before(async () => {
+  fake = await startFakeUpstream({ captcha: { enabled: true, c: 4, d: 1 }, bootDelayMs: 5 });
+  userId = fake.addUser({ email: 'dev@example.com', password: 'right password', plan: 'pro' }).id;
+});
+after(() => fake.close());
+
+/** A fresh valid session cookie on the fake. */
+const session = (): string => fake.issueSession(userId);
+const sandbox = (env: Record<string, string> = {}) => cliSandbox({ RELAYPOOL_UPSTREAM_URL: fake.url, ...env });
 
 function parseJson(text: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
+function accountsOf(text: string): Array<Record<string, unknown>> {
+  const rows = parseJson(text);
+  assert.ok(Array.isArray(rows));
+  return rows as Array<Record<string, unknown>>;
+}
+
 describe('relaypool accounts', () => {
-  test('add --cookie accepts every pasted form and stores the account as unverified', async () => {
-    using box = cliSandbox();
+  test('add --cookie accepts every pasted form, validates it upstream and stores it active with its models', async () => {
+    using box = sandbox();
+    const cookies = [session(), session(), session(), session()];
     const forms = [
-      COOKIE,
-      `monkeycode_ai_session=${COOKIE.replace('6f', '7f')}`,
-      `Cookie: language=en; monkeycode_ai_session=${COOKIE.replace('6f', '8f')}; other=1`,
-      `Set-Cookie: monkeycode_ai_session=${COOKIE.replace('6f', '9f')}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax`,
+      cookies[0]!,
+      `monkeycode_ai_session=${cookies[1]}`,
+      `Cookie: language=en; monkeycode_ai_session=${cookies[2]}; other=1`,
+      `Set-Cookie: monkeycode_ai_session=${cookies[3]}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax`,
     ];
     for (const [i, form] of forms.entries()) {
       const result = await box.run('accounts', 'add', '--cookie', form, '--label', `acc${i}`);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /added account \d+ \(acc\d\), state unverified/);
+      assert.match(result.stdout, /added account \d+ \(acc\d\): active, plan pro, \d+ usable models/);
     }
     const list = await box.run('accounts', 'list', '--json');
     assert.equal(list.code, 0);
-    const rows = parseJson(list.stdout);
-    assert.ok(Array.isArray(rows));
+    const rows = accountsOf(list.stdout);
     assert.equal(rows.length, 4);
-    for (const row of rows) assert.equal((row as { status: string }).status, 'unverified');
-    assert.ok(!list.stdout.includes(COOKIE.slice(2)), 'list output must not contain the cookie');
+    for (const row of rows) assert.equal(row.status, 'active');
+    for (const cookie of cookies) assert.ok(!list.stdout.includes(cookie), 'list output must not contain a cookie');
+    const models = await box.run('models', '--json');
+    assert.equal(models.code, 0, models.stderr);
+    const names = accountsOf(models.stdout).map((m) => m.id);
+    assert.ok(names.some((n) => typeof n === 'string' && n.startsWith('monkeycode-pro/')), `pro models listed: ${names.join(', ')}`);
+    assert.ok(!names.includes('monkeycode-basic'), 'tier placeholders are not models');
+  });
+
+  test('a cookie the upstream rejects is not stored: exit 1 with the reason', async () => {
+    using box = sandbox();
+    const dead = session();
+    fake.expireSession(dead);
+    const result = await box.run('accounts', 'add', '--cookie', dead);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^relaypool: the upstream rejected this cookie: .*session-expired.*\n$/);
+    assert.deepEqual(parseJson((await box.run('accounts', 'list', '--json')).stdout), []);
+  });
+
+  test('add --email/--password logs in with the captcha proof-of-work; a wrong password is not stored', async () => {
+    using box = sandbox();
+    const wrong = await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'wrong');
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /refused the login: .*bad-credentials/);
+    const ok = await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /added account 1 \(dev@example.com\): active/);
+    const logins = fake.requests.filter((r) => r.kind === 'http' && r.path === '/api/v1/users/password-login');
+    assert.ok(logins.length >= 2);
+    const again = await box.run('accounts', 'add', '--email', 'DEV@example.com', '--password', 'right password');
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already stored as account 1/);
   });
 
   test('the same cookie twice, or a taken label, is a one-line error that changes nothing', async () => {
-    using box = cliSandbox();
-    assert.equal((await box.run('accounts', 'add', '--cookie', COOKIE, '--label', 'a')).code, 0);
-    const again = await box.run('accounts', 'add', '--cookie', `monkeycode_ai_session=${COOKIE}`, '--label', 'b');
+    using box = sandbox();
+    const cookie = session();
+    assert.equal((await box.run('accounts', 'add', '--cookie', cookie, '--label', 'a')).code, 0);
+    const again = await box.run('accounts', 'add', '--cookie', `monkeycode_ai_session=${cookie}`, '--label', 'b');
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /^relaypool: .*already exists.*\n$/);
-    const label = await box.run('accounts', 'add', '--cookie', COOKIE.replace('6f', '5f'), '--label', 'a');
+    assert.match(again.stderr, /^relaypool: this cookie is already stored as account 1 \(a\)\n$/);
+    const label = await box.run('accounts', 'add', '--cookie', session(), '--label', 'a');
     assert.equal(label.code, 1);
-    const rows = parseJson((await box.run('accounts', 'list', '--json')).stdout);
-    assert.ok(Array.isArray(rows) && rows.length === 1);
+    assert.match(label.stderr, /label already exists/);
+    assert.equal(accountsOf((await box.run('accounts', 'list', '--json')).stdout).length, 1);
   });
 
   test('bad input: exit 2 for usage errors, 1 for a bad cookie; one line on stderr', async () => {
-    using box = cliSandbox();
+    using box = sandbox();
+    const cookie = session();
     const cases: Array<[string[], number]> = [
       [['accounts', 'add'], 2],
-      [['accounts', 'add', '--cookie', COOKIE, '--email', 'a@b.c', '--password', 'x'], 2],
+      [['accounts', 'add', '--cookie', cookie, '--email', 'a@b.c', '--password', 'x'], 2],
       [['accounts', 'add', '--email', 'a@b.c'], 2],
-      [['accounts', 'add', '--cookie', COOKIE, '--max-concurrency', '0'], 2],
+      [['accounts', 'add', '--cookie', cookie, '--max-concurrency', '0'], 2],
       [['accounts', 'add', '--cookie', 'other=1; x=2'], 1],
       [['accounts', 'add', '--cookie', 'monkeycode_ai_session='], 1],
       [['accounts', 'remove', 'abc'], 2],
       [['accounts', 'remove', '42'], 1],
+      [['accounts', 'refresh', '7', '--all'], 1],
       [['accounts', 'frobnicate'], 2],
       [['--no-such-flag'], 2],
     ];
@@ -65,39 +115,61 @@ describe('relaypool accounts', () => {
       assert.ok(result.stderr.length > 0, `${argv.join(' ')} printed nothing on stderr`);
       assert.ok(!/\n\s+at /.test(result.stderr), 'no stack trace');
     }
-    const rows = parseJson((await box.run('accounts', 'list', '--json')).stdout);
-    assert.deepEqual(rows, []);
-  });
-
-  test('password accounts and upstream commands say honestly they are not available yet', async () => {
-    using box = cliSandbox();
-    for (const argv of [
-      ['accounts', 'add', '--email', 'a@b.c', '--password', 'pw'],
-      ['accounts', 'refresh', '--all'],
-      ['accounts', 'import', 'file.jsonl'],
-      ['models'],
-      ['discover', '--json'],
-    ]) {
-      const result = await box.run(...argv);
-      assert.equal(result.code, 1, argv.join(' '));
-      assert.match(result.stderr, /not available yet/);
-      assert.equal(result.stdout, '');
-    }
     assert.deepEqual(parseJson((await box.run('accounts', 'list', '--json')).stdout), []);
   });
 
+  test('accounts import says honestly it is not available yet', async () => {
+    using box = sandbox();
+    const result = await box.run('accounts', 'import', 'file.jsonl');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /not available yet/);
+    assert.equal(result.stdout, '');
+  });
+
+  test('refresh re-validates; an expired cookie account goes expired, a password account logs in again', async () => {
+    using box = sandbox();
+    const cookie = session();
+    assert.equal((await box.run('accounts', 'add', '--cookie', cookie, '--label', 'c')).code, 0);
+    assert.equal((await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password')).code, 0);
+    const fine = await box.run('accounts', 'refresh', '--all');
+    assert.equal(fine.code, 0, fine.stderr);
+    assert.match(fine.stdout, /account 1 \(c\): session valid/);
+    fake.expireAllSessions();
+    const after = await box.run('accounts', 'refresh');
+    assert.equal(after.code, 1);
+    assert.match(after.stdout, /account 1: failed: .*expired/);
+    assert.match(after.stdout, /account 2 \(dev@example.com\): logged in again/);
+    const rows = accountsOf((await box.run('accounts', 'list', '--json')).stdout);
+    assert.deepEqual(rows.map((r) => r.status), ['expired', 'active']);
+  });
+
+  test('discover shows plan, image id, host id and models per account', async () => {
+    using box = sandbox();
+    assert.equal((await box.run('accounts', 'add', '--cookie', session(), '--label', 'd')).code, 0);
+    const result = await box.run('discover', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const [row] = accountsOf(result.stdout);
+    assert.ok(row);
+    assert.equal(row.plan, 'pro');
+    assert.equal(row.hostId, 'public_host');
+    assert.match(String(row.imageId), /^[0-9a-f-]{36}$/);
+    assert.ok(Array.isArray(row.models) && row.models.length > 0);
+    const table = await box.run('discover');
+    assert.match(table.stdout, /ID\s+LABEL\s+PLAN\s+IMAGE ID\s+HOST ID/);
+  });
+
   test('disable, enable and remove change the account; pool status follows', async () => {
-    using box = cliSandbox();
-    await box.run('accounts', 'add', '--cookie', COOKIE, '--label', 'one');
-    await box.run('accounts', 'add', '--cookie', COOKIE.replace('6f', '5f'), '--label', 'two', '--max-concurrency', '3');
+    using box = sandbox();
+    await box.run('accounts', 'add', '--cookie', session(), '--label', 'one');
+    await box.run('accounts', 'add', '--cookie', session(), '--label', 'two', '--max-concurrency', '3');
     let status = parseJson((await box.run('pool', 'status', '--json')).stdout) as Record<string, unknown>;
     assert.equal(status.mode, 'pool');
     assert.equal(status.total, 2);
-    assert.equal(status.unverified, 2);
+    assert.equal(status.active, 2);
     assert.equal((await box.run('accounts', 'disable', '1')).code, 0);
     status = parseJson((await box.run('pool', 'status', '--json')).stdout) as Record<string, unknown>;
     assert.equal(status.disabled, 1);
-    assert.equal(status.unverified, 1);
+    assert.equal(status.active, 1);
     assert.equal((await box.run('accounts', 'enable', '1')).code, 0);
     const removed = await box.run('accounts', 'remove', '2');
     assert.equal(removed.code, 0);
@@ -107,22 +179,27 @@ describe('relaypool accounts', () => {
     assert.equal(status.total, 1);
     const table = await box.run('pool', 'status');
     assert.match(table.stdout, /MODE\s+TOTAL\s+ACTIVE\s+EXPIRED\s+INVALID\s+LOCKED/);
-    assert.match(table.stdout, /\n1\s+one\s+unverified\s+0\/1/);
+    assert.match(table.stdout, /\n1\s+one\s+active\s+0\/1/);
   });
 
-  test('the database holds no cookie in plaintext and the key file is 0600', async () => {
-    using box = cliSandbox({ RELAYPOOL_SECRET_KEY: '' });
-    assert.equal((await box.run('accounts', 'add', '--cookie', COOKIE)).code, 0);
+  test('the database holds no cookie or password in plaintext and the key file is 0600', async () => {
+    using box = sandbox({ RELAYPOOL_SECRET_KEY: '' });
+    const cookie = session();
+    assert.equal((await box.run('accounts', 'add', '--cookie', cookie)).code, 0);
+    assert.equal((await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password')).code, 0);
     const dataDir = join(box.dir, 'data');
-    assert.ok(existsSync(join(dataDir, 'secret.key')));
+    const keyFile = join(dataDir, 'secret.key');
+    assert.ok(existsSync(keyFile));
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
     for (const name of readdirSync(dataDir)) {
       const bytes = readFileSync(join(dataDir, name));
-      assert.ok(!bytes.includes(COOKIE), `${name} contains the cookie`);
+      assert.ok(!bytes.includes(cookie), `${name} contains the cookie`);
+      assert.ok(!bytes.includes('right password'), `${name} contains the password`);
     }
   });
 
   test('help texts exist for every command', async () => {
-    using box = cliSandbox();
+    using box = sandbox();
     const top = await box.run('--help');
     assert.equal(top.code, 0);
     for (const name of ['serve', 'accounts', 'models', 'discover', 'pool']) assert.match(top.stdout, new RegExp(`\\b${name}\\b`));

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { parseSessionCookie } from '../../upstream/monkeycode/session-cookie.js';
 import { UserError } from '../../util/errors.js';
-import { intArg, resolveConfig, withCommonFlags, withStore, type CommonFlags } from '../context.js';
+import type { AccountCheck } from '../../pool/account-service.js';
+import { intArg, resolveConfig, withCommonFlags, withServices, type CommonFlags } from '../context.js';
 import { UsageError, type CliIo } from '../io.js';
 
 interface AddFlags extends CommonFlags {
@@ -22,26 +23,30 @@ function checkFlags(flags: AddFlags): 'cookie' | 'password' {
   return 'password';
 }
 
+function describeCheck(check: AccountCheck): string {
+  const { account, discovery } = check;
+  const plan = discovery.plan ?? 'unknown';
+  return `added account ${account.id} (${account.label}): active, plan ${plan}, ${discovery.allowedModels.length} usable models\n`;
+}
+
 async function addAccount(io: CliIo, flags: AddFlags): Promise<void> {
   const kind = checkFlags(flags);
-  if (kind === 'password') {
-    throw new UserError(
-      'password accounts are not available yet: logging in needs the upstream client, which this version does not have; add the account with --cookie instead',
-    );
-  }
-  let cookie: string;
-  try {
-    cookie = parseSessionCookie(flags.cookie ?? '');
-  } catch (err) {
-    throw new UserError(`--cookie: ${err instanceof Error ? err.message : String(err)}`);
+  const options = { label: flags.label, maxConcurrency: flags.maxConcurrency };
+  let cookie = '';
+  if (kind === 'cookie') {
+    try {
+      cookie = parseSessionCookie(flags.cookie ?? '');
+    } catch (err) {
+      throw new UserError(`--cookie: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   const config = resolveConfig(io, flags);
-  const account = await withStore(config, (store) =>
-    store.accounts.add({ kind: 'cookie', cookie, label: flags.label, maxConcurrency: flags.maxConcurrency, state: 'unverified' }),
+  const check = await withServices(config, (services) =>
+    kind === 'cookie'
+      ? services.accounts.addCookie(cookie, options)
+      : services.accounts.addPassword(flags.email ?? '', flags.password ?? '', options),
   );
-  io.stdout(
-    `added account ${account.id} (${account.label}), state unverified: this version cannot check cookies against the upstream yet\n`,
-  );
+  io.stdout(describeCheck(check));
 }
 
 /** `relaypool accounts add`. */

@@ -1,0 +1,179 @@
+import type { TokenUsage, ToolActivity, UpstreamEvent } from '../upstream/types.js';
+import { InternalError } from '../util/errors.js';
+import { choiceChunk, usageChunk, type ChunkHeader } from './chat-chunks.js';
+import { toWireUsage, type ChatUsage } from './chat-usage.js';
+import { emptyTally, estimateTokens, tallyText, tallyTokens, type TokenTally } from './token-estimate.js';
+import { renderToolNote } from './tool-note.js';
+import type { ChatCompletionChunk, ChatCompletionChunkDelta } from './wire.js';
+
+/** Reasoning as `delta.reasoning_content` (default), dropped, or inline `<think>…</think>` content. */
+export type ReasoningMode = 'field' | 'hide' | 'think-tags';
+/** The agent's own tool use: hidden (default) or one `> [tool] …` note line in content per tool. */
+export type ToolActivityMode = 'hide' | 'text';
+
+/** Options of `createChatChunkEncoder`. */
+export interface ChatChunkEncoderOptions {
+  id: string;
+  model: string;
+  /** Unix seconds, shared by every chunk. */
+  created: number;
+  reasoning?: ReasoningMode;
+  toolActivity?: ToolActivityMode;
+  /** `stream_options.include_usage`. */
+  includeUsage: boolean;
+  /** The prompt sent upstream (a `ChatRequest` fits); only used to estimate usage when none arrives. */
+  prompt?: { systemPrompt: string | null; content: string };
+}
+
+/** Turns one turn's `UpstreamEvent`s into `chat.completion.chunk`s. */
+export interface ChatChunkEncoder {
+  /** Chunks for one event (often none). `finish` ends the completion; `error` yields nothing. */
+  push(event: UpstreamEvent): ChatCompletionChunk[];
+  /** Close whatever is open and emit the final chunk(s); idempotent. Same as pushing `finish`. */
+  finish(): ChatCompletionChunk[];
+  /** True once any chunk went out; before that a failure can still be retried invisibly. */
+  hasOutput(): boolean;
+  /** True once the final chunk was produced. */
+  isFinished(): boolean;
+  /** Usage so far: the upstream's numbers, else an estimate (`estimated: true`). */
+  usage(): ChatUsage;
+}
+
+const OPEN_THINK = '<think>\n';
+const CLOSE_THINK = '\n</think>\n\n';
+const CLOSE_THINK_AT_END = '\n</think>';
+
+interface EncoderState {
+  readonly header: ChunkHeader;
+  readonly reasoning: ReasoningMode;
+  readonly toolActivity: ToolActivityMode;
+  readonly prompt: { systemPrompt: string | null; content: string } | null;
+  readonly toolsSeen: Set<string>;
+  readonly output: TokenTally;
+  roleSent: boolean;
+  thinkOpen: boolean;
+  /** Whether content so far ends a line (true at the start), so tool notes start on their own line. */
+  atLineStart: boolean;
+  emitted: boolean;
+  finished: boolean;
+  reported: TokenUsage | null;
+}
+
+/**
+ * Create the chat chunk state machine. The first chunk carries `role: "assistant"` together with
+ * the first delta (or with the final chunk when the turn produced nothing). Never emits `tool_calls`
+ * or `finish_reason: "tool_calls"` (protocol notes §9.3). Error frames are the SSE writer's job.
+ */
+export function createChatChunkEncoder(options: ChatChunkEncoderOptions): ChatChunkEncoder {
+  const state: EncoderState = {
+    header: { id: options.id, model: options.model, created: options.created, includeUsage: options.includeUsage },
+    reasoning: options.reasoning ?? 'field',
+    toolActivity: options.toolActivity ?? 'hide',
+    prompt: options.prompt ?? null,
+    toolsSeen: new Set(),
+    output: emptyTally(),
+    roleSent: false,
+    thinkOpen: false,
+    atLineStart: true,
+    emitted: false,
+    finished: false,
+    reported: null,
+  };
+  return {
+    push: (event) => encodeEvent(state, event),
+    finish: () => finishChunks(state),
+    hasOutput: () => state.emitted,
+    isFinished: () => state.finished,
+    usage: () => currentUsage(state),
+  };
+}
+
+function encodeEvent(state: EncoderState, event: UpstreamEvent): ChatCompletionChunk[] {
+  if (state.finished) throw new InternalError(`chat chunk encoder got "${event.type}" after finish`);
+  switch (event.type) {
+    case 'text':
+      return encodeText(state, event.text);
+    case 'reasoning':
+      return encodeReasoning(state, event.text);
+    case 'tool-activity':
+      return encodeToolActivity(state, event);
+    case 'usage':
+      state.reported = {
+        inputTokens: event.inputTokens,
+        outputTokens: event.outputTokens,
+        totalTokens: event.totalTokens,
+        estimated: event.estimated,
+      };
+      return [];
+    case 'finish':
+      return finishChunks(state);
+    case 'task-created':
+    case 'task-ready':
+    case 'turn-started':
+    case 'error':
+      return [];
+  }
+}
+
+function encodeText(state: EncoderState, text: string): ChatCompletionChunk[] {
+  if (text === '') return [];
+  tallyText(state.output, text);
+  return emit(state, { content: closeThink(state, CLOSE_THINK) + text });
+}
+
+function encodeReasoning(state: EncoderState, text: string): ChatCompletionChunk[] {
+  if (text === '') return [];
+  tallyText(state.output, text);
+  if (state.reasoning === 'hide') return [];
+  if (state.reasoning === 'field') return emit(state, { reasoning_content: text });
+  const open = state.thinkOpen ? '' : OPEN_THINK;
+  state.thinkOpen = true;
+  return emit(state, { content: open + text });
+}
+
+function encodeToolActivity(state: EncoderState, activity: ToolActivity): ChatCompletionChunk[] {
+  if (state.toolActivity === 'hide' || state.toolsSeen.has(activity.id)) return [];
+  state.toolsSeen.add(activity.id);
+  const close = closeThink(state, CLOSE_THINK);
+  const lead = close === '' && !state.atLineStart ? '\n' : '';
+  return emit(state, { content: `${close}${lead}${renderToolNote(activity)}\n\n` });
+}
+
+/** The closing tag when a think block is open (and mark it closed), else `''`. */
+function closeThink(state: EncoderState, tag: string): string {
+  if (!state.thinkOpen) return '';
+  state.thinkOpen = false;
+  return tag;
+}
+
+function emit(state: EncoderState, delta: ChatCompletionChunkDelta): ChatCompletionChunk[] {
+  const withRole: ChatCompletionChunkDelta = state.roleSent ? delta : { role: 'assistant', ...delta };
+  state.roleSent = true;
+  state.emitted = true;
+  if (delta.content !== undefined) state.atLineStart = delta.content.endsWith('\n');
+  return [choiceChunk(state.header, withRole)];
+}
+
+function finishChunks(state: EncoderState): ChatCompletionChunk[] {
+  if (state.finished) return [];
+  const close = closeThink(state, CLOSE_THINK_AT_END);
+  const chunks = close === '' ? [] : emit(state, { content: close });
+  const last: ChatCompletionChunkDelta = state.roleSent ? {} : { role: 'assistant', content: '' };
+  state.roleSent = true;
+  state.emitted = true;
+  state.finished = true;
+  chunks.push(choiceChunk(state.header, last, 'stop'));
+  if (state.header.includeUsage) chunks.push(usageChunk(state.header, toWireUsage(currentUsage(state))));
+  return chunks;
+}
+
+function currentUsage(state: EncoderState): ChatUsage {
+  const reported = state.reported;
+  if (reported !== null) {
+    const { inputTokens, outputTokens, totalTokens, estimated } = reported;
+    return { promptTokens: inputTokens, completionTokens: outputTokens, totalTokens, estimated };
+  }
+  const promptTokens = state.prompt === null ? 0 : estimateTokens(state.prompt.systemPrompt, state.prompt.content);
+  const completionTokens = tallyTokens(state.output);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, estimated: true };
+}

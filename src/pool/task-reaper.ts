@@ -1,0 +1,88 @@
+import type { Store, TaskRecord } from '../store/index.js';
+import type { UpstreamAdapter } from '../upstream/types.js';
+import { isUpstreamFailure } from '../upstream/errors.js';
+import type { Logger } from '../util/logger.js';
+
+export interface ReaperDeps {
+  store: Store;
+  adapter: UpstreamAdapter;
+  logger: Logger;
+  /** Also delete tasks after stopping them. */
+  deleteTasks: boolean;
+  /** Delays between stop attempts (ms); one attempt more than entries. */
+  retryDelaysMs?: readonly number[];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Stops the upstream tasks relaypool started, so none is leaked (a finished turn still holds a
+ * concurrency slot until its task is stopped — protocol spec §5.6, §7). Stops run in the
+ * background with retries; `stopOrphans` cleans up after a crashed process; `drain` waits for
+ * pending stops at shutdown.
+ */
+export class TaskReaper {
+  readonly #pending = new Set<Promise<void>>();
+  readonly #delays: readonly number[];
+
+  constructor(private readonly deps: ReaperDeps) {
+    this.#delays = deps.retryDelaysMs ?? [500, 2_000, 8_000];
+  }
+
+  /** Stop one task in the background (tracked until done). */
+  stop(task: TaskRecord): void {
+    const job = this.#stopWithRetries(task).finally(() => this.#pending.delete(job));
+    this.#pending.add(job);
+  }
+
+  /** Take over tasks left by processes that are gone, and stop them. Resolves to how many. */
+  async stopOrphans(): Promise<number> {
+    const orphans = this.deps.store.tasks.claimOrphans();
+    if (orphans.length > 0) this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
+    await Promise.all(orphans.map((task) => this.#stopWithRetries(task)));
+    return orphans.length;
+  }
+
+  /** Wait (bounded) for background stops; then stop whatever this process still owns. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = sleep(timeoutMs);
+    const own = this.deps.store.tasks.listNeedingStop('own');
+    await Promise.race([Promise.all([...this.#pending, ...own.map((task) => this.#stopWithRetries(task, []))]), deadline]);
+  }
+
+  async #stopWithRetries(task: TaskRecord, delays = this.#delays): Promise<void> {
+    const { store, adapter, logger } = this.deps;
+    if (task.upstreamTaskId === null) {
+      // The create call never returned an id: nothing upstream we can name, so nothing to stop.
+      store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
+      return;
+    }
+    store.tasks.setState(task.id, 'stopping');
+    for (let attempt = 0; ; attempt++) {
+      const session = store.accounts.getSecrets(task.accountId)?.cookie ?? null;
+      if (session === null) {
+        store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
+        return;
+      }
+      try {
+        await adapter.stopTask(session, task.upstreamTaskId);
+        if (this.deps.deleteTasks) await adapter.deleteTask(session, task.upstreamTaskId).catch(() => undefined);
+        store.tasks.markStopped(task.id);
+        return;
+      } catch (err) {
+        const kind = isUpstreamFailure(err) ? err.kind : 'unknown';
+        const delay = delays[attempt];
+        if (kind === 'not-found') {
+          store.tasks.markStopped(task.id, 'the platform no longer knows the task');
+          return;
+        }
+        if (kind === 'session-expired' || delay === undefined) {
+          logger.warn({ taskRow: task.id, kind }, 'could not stop upstream task');
+          store.tasks.setState(task.id, 'failed', `stop failed (${kind})`);
+          return;
+        }
+        await sleep(delay);
+      }
+    }
+  }
+}

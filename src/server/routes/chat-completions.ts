@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import {
+  createChatChunkEncoder,
+  foldChatCompletion,
+  parseChatRequest,
+  type ChatChunkEncoderOptions,
+  type ClientToolsMode,
+  type ReasoningMode,
+  type ToolActivityMode,
+} from '../../openai/index.js';
+import { clientErrorFor } from '../../pool/client-error.js';
+import type { ModelCatalog } from '../../pool/model-catalog.js';
+import type { StatelessTurn } from '../../pool/run-turn.js';
+import type { UpstreamEvent } from '../../upstream/types.js';
+import type { Logger } from '../../util/logger.js';
+import { readJson } from '../read-json.js';
+import { respondWithSse, type SseFrame } from '../sse.js';
+
+/** What the chat route needs; built by the composition root. */
+export interface ChatRouteDeps {
+  catalog: ModelCatalog;
+  runTurn: (turn: StatelessTurn, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
+  clientTools: ClientToolsMode;
+  reasoning: ReasoningMode;
+  toolActivity: ToolActivityMode;
+  keepAliveMs: number;
+  logger: Logger;
+  newCompletionId: () => string;
+  now: () => number;
+}
+
+/**
+ * Stream frames for one turn: headers may go out once the task exists (design §3 step 4); until
+ * then a failure is thrown so the client gets a proper HTTP error. After that a failure ends the
+ * stream with one error frame (the SSE writer's job) — never a silent `stop`.
+ */
+async function* chatFrames(events: AsyncIterable<UpstreamEvent>, options: ChatChunkEncoderOptions): AsyncGenerator<SseFrame> {
+  const encoder = createChatChunkEncoder(options);
+  for await (const event of events) {
+    if (event.type === 'error') throw clientErrorFor(event.error);
+    if (event.type === 'task-created') yield { kind: 'open' };
+    for (const chunk of encoder.push(event)) yield { kind: 'data', data: chunk };
+    if (encoder.isFinished()) return;
+  }
+}
+
+async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEvent[]> {
+  const all: UpstreamEvent[] = [];
+  for await (const event of events) {
+    if (event.type === 'error') throw clientErrorFor(event.error);
+    all.push(event);
+  }
+  return all;
+}
+
+/** `POST /v1/chat/completions`, stream and non-stream. */
+export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
+  const app = new Hono();
+  app.post('/v1/chat/completions', async (c) => {
+    const request = parseChatRequest(await readJson(c), { clientTools: deps.clientTools });
+    if (request.clientToolsIgnored > 0) {
+      deps.logger.debug({ reqId: c.get('requestId'), tools: request.clientToolsIgnored }, 'client tools ignored (the upstream agent uses its own)');
+    }
+    const upstreamModel = deps.catalog.resolve(request.model);
+    const signal = c.req.raw.signal;
+    const turn: StatelessTurn = {
+      route: 'chat.completions',
+      upstreamModel,
+      content: request.content,
+      systemPrompt: request.systemPrompt,
+      clientKeyHash: null,
+    };
+    const options: ChatChunkEncoderOptions = {
+      id: deps.newCompletionId(),
+      model: request.model,
+      created: Math.floor(deps.now() / 1000),
+      reasoning: deps.reasoning,
+      toolActivity: deps.toolActivity,
+      includeUsage: request.includeUsage,
+      prompt: request,
+    };
+    const events = deps.runTurn(turn, signal);
+    if (!request.stream) return c.json(foldChatCompletion(await collect(events), options).completion);
+    return respondWithSse(chatFrames(events, options), { keepAliveMs: deps.keepAliveMs, terminator: '[DONE]', logger: deps.logger, signal });
+  });
+  return app;
+}

@@ -1,0 +1,88 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { respondWithSse, type SseFrame } from '../../src/server/sse.js';
+import { UpstreamError, InvalidRequestError } from '../../src/util/errors.js';
+import { captureLogger } from '../support/log-capture.js';
+import { readSse } from '../support/read-sse.js';
+
+const logger = captureLogger().logger;
+const options = (signal = new AbortController().signal, keepAliveMs = 10_000) => ({ keepAliveMs, terminator: '[DONE]', logger, signal });
+
+describe('respondWithSse', () => {
+  test('a failure before the first frame rejects, so the caller can answer with an HTTP error', async () => {
+    async function* failing(): AsyncGenerator<SseFrame> {
+      throw new InvalidRequestError('bad', { param: 'model' });
+    }
+    await assert.rejects(respondWithSse(failing(), options()), InvalidRequestError);
+  });
+
+  test('frames in order, then [DONE]; the open marker sends nothing', async () => {
+    async function* frames(): AsyncGenerator<SseFrame> {
+      yield { kind: 'open' };
+      yield { kind: 'data', data: { n: 1 } };
+      yield { kind: 'data', data: { n: 2 }, event: 'named' };
+    }
+    const res = await respondWithSse(frames(), options());
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const { events } = await readSse(res.body);
+    assert.deepEqual(events.map((e) => [e.event, e.data]), [[undefined, '{"n":1}'], ['named', '{"n":2}'], [undefined, '[DONE]']]);
+  });
+
+  test('a failure after headers is one OpenAI-shaped error frame and no [DONE]', async () => {
+    async function* frames(): AsyncGenerator<SseFrame> {
+      yield { kind: 'data', data: { n: 1 } };
+      throw new UpstreamError('upstream socket closed before the turn ended');
+    }
+    const { events } = await readSse((await respondWithSse(frames(), options())).body);
+    assert.equal(events.length, 2);
+    const error = JSON.parse(events[1]!.data) as { error: { type: string; code: string; message: string; param: null } };
+    assert.equal(error.error.type, 'server_error');
+    assert.equal(error.error.code, 'upstream_error');
+    assert.ok(!events.some((e) => e.data === '[DONE]'));
+  });
+
+  test('keep-alive comments fill silences while the producer waits', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    async function* frames(): AsyncGenerator<SseFrame> {
+      yield { kind: 'open' };
+      await gate;
+      yield { kind: 'data', data: 'late' };
+    }
+    const res = await respondWithSse(frames(), options(new AbortController().signal, 20));
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    assert.equal(new TextDecoder().decode(first.value), ': keep-alive\n\n');
+    release();
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    assert.match(rest, /data: late\n\n/);
+    assert.match(rest, /data: \[DONE\]\n\n$/);
+  });
+
+  test('a client abort stops the producer (its finally runs)', async () => {
+    const controller = new AbortController();
+    let cleanedUp = false;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    async function* frames(): AsyncGenerator<SseFrame> {
+      try {
+        yield { kind: 'data', data: 1 };
+        await gate;
+        yield { kind: 'data', data: 2 };
+      } finally {
+        cleanedUp = true;
+      }
+    }
+    const res = await respondWithSse(frames(), options(controller.signal));
+    const reader = res.body!.getReader();
+    await reader.read();
+    const pendingRead = reader.read();
+    controller.abort();
+    release();
+    await pendingRead;
+    await reader.cancel();
+    assert.equal(cleanedUp, true);
+  });
+});

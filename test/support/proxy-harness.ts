@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { loadConfig } from '../../src/config/index.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../fake-upstream/index.js';
+import { freePort } from './free-port.js';
+import { captureLogger } from './log-capture.js';
+
+export interface Harness {
+  fake: FakeUpstream;
+  server: RunningServer;
+  client: OpenAI;
+  /** A model the demo account may use. */
+  model: string;
+  logs: () => string;
+  /** Wait until every task the fake knows is stopped (`finished`). */
+  allTasksStopped: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** relaypool on a free port, against a fresh fake MonkeyCode with one logged-in account. */
+export async function startHarness(
+  options: { fake?: FakeUpstreamOptions; env?: Record<string, string>; accounts?: number } = {},
+): Promise<Harness> {
+  const fake = await startFakeUpstream({ bootDelayMs: 5, pingIntervalMs: 1000, stepDelayMs: 1, captcha: { enabled: false }, ...options.fake });
+  const dir = mkdtempSync(join(tmpdir(), 'relaypool-contract-'));
+  const { config } = loadConfig({
+    cwd: dir,
+    env: {
+      RELAYPOOL_UPSTREAM_URL: fake.url,
+      RELAYPOOL_DB: join(dir, 'relaypool.db'),
+      RELAYPOOL_SECRET_KEY: 'contract-test-key',
+      RELAYPOOL_UPSTREAM_POLL_INTERVAL_MS: '10',
+      RELAYPOOL_SERVER_SHUTDOWN_GRACE_MS: '2000',
+      ...options.env,
+    },
+    flags: { 'server.port': await freePort() },
+  });
+  const log = captureLogger('debug');
+  const server = await startServer({ config, logger: log.logger });
+  let model = '';
+  for (let i = 0; i < (options.accounts ?? 1); i++) {
+    const user = fake.addUser({ email: `user${i}@example.com`, password: 'pw', plan: 'pro' });
+    const check = await server.services.accounts.addCookie(fake.issueSession(user.id), { label: `acc${i}` });
+    model = check.discovery.allowedModels.find((m) => m.name.startsWith('monkeycode-basic/'))?.name ?? check.discovery.allowedModels[0]!.name;
+  }
+  const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 20_000 });
+  const allTasksStopped = async (): Promise<void> => {
+    for (const task of fake.state.tasks.values()) {
+      if (task.status === 'pending' || task.status === 'processing') await fake.waitForTaskStatus(task.id, 'finished', 10_000);
+    }
+  };
+  return {
+    fake,
+    server,
+    client,
+    model,
+    logs: log.text,
+    allTasksStopped,
+    close: async () => {
+      await server.close('test');
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
