@@ -12,7 +12,8 @@ const optionalBoolean = z.boolean().nullish();
  * are honoured, ignored or refused is decided in `request-policy.ts`.
  */
 export const chatBodySchema = z.looseObject({
-  model: z.string().min(1, { error: 'expected a non-empty model name' }),
+  // Optional: without it the configured default model is used (the route decides; 400 if none).
+  model: z.string().min(1, { error: 'expected a non-empty model name' }).nullish(),
   messages: z.array(z.unknown()).min(1, { error: 'expected a non-empty array of messages' }),
   // Honoured.
   stream: optionalBoolean,

@@ -8,8 +8,8 @@ import { checkClientTools, checkUnsupportedParams, type ClientToolsMode } from '
 
 /** A validated `POST /v1/chat/completions` request, in relaypool's terms. */
 export interface ChatRequest {
-  /** The model name as the client sent it (resolution to an upstream model is the route's job). */
-  model: string;
+  /** The model name as the client sent it, or null when it sent none (the route applies its default). */
+  model: string | null;
   /** System + developer messages, joined; null when there are none. */
   systemPrompt: string | null;
   /** The rendered conversation: the new task's first prompt (see `renderConversation`). */
@@ -50,7 +50,7 @@ export function parseChatRequest(body: unknown, options: ParseChatOptions = {}):
   }
   const stream = parsed.stream ?? false;
   return {
-    model: parsed.model,
+    model: parsed.model ?? null,
     systemPrompt: renderSystemPrompt(messages),
     content,
     stream,

@@ -113,7 +113,7 @@ test('unknown top-level vendor fields are accepted', () => {
 test('body, model and messages errors name the field', () => {
   assertInvalid(() => parseChatRequest('nope'), null);
   assertInvalid(() => parseChatRequest(null), null);
-  assertInvalid(() => parseChatRequest({ messages: [{ role: 'user', content: 'x' }] }), 'model');
+  assert.equal(parseChatRequest({ messages: [{ role: 'user', content: 'x' }] }).model, null, 'no model: the route applies its default');
   assertInvalid(() => parseChatRequest({ model: '', messages: [{ role: 'user', content: 'x' }] }), 'model');
   assertInvalid(() => parseChatRequest({ model: 7, messages: [{ role: 'user', content: 'x' }] }), 'model');
   assertInvalid(() => parseChatRequest({ model: 'm' }), 'messages');
@@ -122,8 +122,8 @@ test('body, model and messages errors name the field', () => {
 });
 
 test('missing required fields say so', () => {
-  const error = assertInvalid(() => parseChatRequest({ messages: [{ role: 'user', content: 'x' }] }), 'model');
-  assert.match(error.message, /Missing required parameter: 'model'/);
+  const error = assertInvalid(() => parseChatRequest({ model: 'm' }), 'messages');
+  assert.match(error.message, /Missing required parameter: 'messages'/);
   assertInvalid(() => parseChatRequest({ model: 'm', messages: [{ role: 'user' }] }), 'messages[0].content');
   assertInvalid(() => parseChatRequest({ model: 'm', messages: [{ role: 'tool', content: 'r' }] }), 'messages[0].tool_call_id');
   assertInvalid(() => parseChatRequest({ model: 'm', messages: [{ role: 'function', content: 'r' }] }), 'messages[0].name');

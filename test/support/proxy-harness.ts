@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -22,10 +22,11 @@ export interface Harness {
 
 /** relaypool on a free port, against a fresh fake MonkeyCode with one logged-in account. */
 export async function startHarness(
-  options: { fake?: FakeUpstreamOptions; env?: Record<string, string>; accounts?: number } = {},
+  options: { fake?: FakeUpstreamOptions; env?: Record<string, string>; yaml?: string; accounts?: number } = {},
 ): Promise<Harness> {
   const fake = await startFakeUpstream({ bootDelayMs: 5, pingIntervalMs: 1000, stepDelayMs: 1, captcha: { enabled: false }, ...options.fake });
   const dir = mkdtempSync(join(tmpdir(), 'relaypool-contract-'));
+  if (options.yaml !== undefined) writeFileSync(join(dir, 'config.yaml'), options.yaml);
   const { config } = loadConfig({
     cwd: dir,
     env: {

@@ -61,7 +61,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
     if (request.clientToolsIgnored > 0) {
       deps.logger.debug({ reqId: c.get('requestId'), tools: request.clientToolsIgnored }, 'client tools ignored (the upstream agent uses its own)');
     }
-    const upstreamModel = deps.catalog.resolve(request.model);
+    const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
     const signal = c.req.raw.signal;
     const turn: StatelessTurn = {
       route: 'chat.completions',
@@ -72,7 +72,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
     };
     const options: ChatChunkEncoderOptions = {
       id: deps.newCompletionId(),
-      model: request.model,
+      model: request.model ?? upstreamModel,
       created: Math.floor(deps.now() / 1000),
       reasoning: deps.reasoning,
       toolActivity: deps.toolActivity,
