@@ -1,4 +1,4 @@
-/** relaypool's OpenAI protocol layer: parse requests, encode chunks, fold non-stream answers. */
+/** relaypool's OpenAI protocol layer: parse requests, encode chunks and Responses events, fold non-stream answers. */
 export { parseChatRequest, type ChatRequest, type ParseChatOptions } from './chat-request.js';
 export type { ChatMessage, ChatRole, ChatToolCall } from './chat-message.js';
 export type { ClientToolsMode } from './request-policy.js';
@@ -22,3 +22,19 @@ export { estimateTokens } from './token-estimate.js';
 export { encodeModelList, type ModelEntry } from './model-list.js';
 export { createChatCompletionIds, createIdGenerator, type RandomBytes } from './ids.js';
 export type * from './wire.js';
+export {
+  parseResponsesRequest,
+  type ResponsesRequest,
+  type ParseResponsesOptions,
+} from './responses-request.js';
+export {
+  createResponsesStreamEncoder,
+  type ResponsesStreamEncoder,
+  type ResponsesEncoderOptions,
+  type ResponsesReasoningMode,
+} from './responses-stream-encoder.js';
+export { foldResponse, foldResponseEvents, type FoldedResponse } from './responses-fold.js';
+export type { ResponseEcho, ResponseFailure } from './responses-object.js';
+export { toResponseUsage } from './responses-usage.js';
+export { createResponseIds, type ResponseIds } from './responses-ids.js';
+export type * from './responses-wire.js';
