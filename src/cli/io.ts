@@ -5,6 +5,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   isTty: boolean;
+  /** True when stderr is a terminal (progress bars go there); absent means no. */
+  stderrIsTty?: boolean;
 }
 
 /** A wrong or missing flag combination: printed on one line, exit code 2. */
@@ -23,5 +25,6 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
   };
 }

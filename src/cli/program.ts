@@ -26,7 +26,7 @@ export function createProgram(io: CliIo): Command {
   registerAccountsList(accounts, io);
   registerAccountsManage(accounts, io);
   registerAccountsRefresh(accounts, io);
-  registerAccountsImport(accounts);
+  registerAccountsImport(accounts, io);
   registerModels(program, io);
   registerDiscover(program, io);
   registerPool(program, io);

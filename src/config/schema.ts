@@ -34,13 +34,32 @@ const upstreamSchema = z.strictObject({
   resource: resourceSchema.prefault({}),
 });
 
-const poolSchema = z.strictObject({
-  strategy: z
-    .enum(['least-busy', 'round-robin', 'fill-first'], { error: 'expected one of least-busy, round-robin, fill-first' })
-    .default('least-busy'),
-  maxConcurrentPerAccount: positiveInt(64).default(1),
-  queueTimeoutMs: ms(0).default(30_000),
-});
+const poolSchema = z
+  .strictObject({
+    strategy: z
+      .enum(['least-busy', 'round-robin', 'fill-first'], { error: 'expected one of least-busy, round-robin, fill-first' })
+      .default('least-busy'),
+    maxConcurrentPerAccount: positiveInt(64).default(1),
+    queueTimeoutMs: ms(0).default(30_000),
+    failoverRounds: z
+      .number({ error: 'expected an integer 0-20' })
+      .int('expected an integer 0-20')
+      .min(0, 'expected an integer 0-20')
+      .max(20, 'expected an integer 0-20')
+      .default(3),
+    backoffBaseMs: ms(10).default(1_000),
+    backoffMaxMs: ms(10).default(300_000),
+    concurrencyCooldownMs: ms(0).default(5_000),
+    creditsCooldownMs: ms(0).default(3_600_000),
+    modelCooldownMs: ms(0).default(3_600_000),
+    healthCheckIntervalMs: ms(1000).default(300_000),
+    reloginBeforeExpiryMs: ms(0).default(86_400_000),
+    watchIntervalMs: ms(50).default(500),
+  })
+  .refine((pool) => pool.backoffMaxMs >= pool.backoffBaseMs, {
+    path: ['backoffMaxMs'],
+    message: 'expected a duration >= pool.backoffBaseMs',
+  });
 
 const streamSchema = z.strictObject({
   keepAliveMs: ms(100).default(15_000),

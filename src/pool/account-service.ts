@@ -1,14 +1,22 @@
 import type { Account, Store } from '../store/index.js';
-import { isUpstreamFailure } from '../upstream/errors.js';
+import { isUpstreamFailure, upstreamFailure } from '../upstream/errors.js';
+import { systemTimers, type Timers } from '../upstream/timing.js';
 import type { AccountDiscovery, UpstreamAdapter, UpstreamUser } from '../upstream/types.js';
 import { NotFoundError, UserError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { saveAccountCheck } from './save-check.js';
+import { loginExclusively, type SessionLogin, type SessionLoginDeps } from './session-login.js';
 
 export interface AccountServiceDeps {
   store: Store;
   adapter: UpstreamAdapter;
   logger: Logger;
   now: () => number;
+  timers?: Timers;
+  /** Called after the service changed an account (the pool re-reads the store). */
+  onChange?: (accountId: number) => void;
+  /** How long a login may hold an account's login lock (default 2 min). */
+  loginLockTtlMs?: number;
 }
 
 /** What checking an account against the upstream found. */
@@ -20,52 +28,48 @@ export interface AccountCheck {
   reloggedIn: boolean;
 }
 
-function describe(err: unknown): string {
+/** Per-account options an operator sets. */
+export interface AccountOptions {
+  label?: string | undefined;
+  maxConcurrency?: number | undefined;
+}
+
+/** What an upsert did. */
+export type UpsertResult = AccountCheck & { action: 'added' | 'updated' };
+
+/** A failure message for operators (kind included; never a secret). */
+export function describeFailure(err: unknown): string {
   return isUpstreamFailure(err) ? `${err.message} (${err.kind})` : err instanceof Error ? err.message : String(err);
 }
 
 /**
- * Adding and checking upstream accounts: the one implementation behind the CLI (and, later, the
- * admin API). A cookie or password the upstream rejects is never stored.
+ * Adding and checking upstream accounts: the one implementation behind the CLI, the pool's
+ * re-logins and (later) the admin API. A cookie or password the upstream rejects is never stored.
+ * Refreshes are single-flight per account; logins hold the account's login lock in SQLite.
  */
 export class AccountService {
-  constructor(private readonly deps: AccountServiceDeps) {}
+  readonly #refreshing = new Map<number, Promise<AccountCheck>>();
+  readonly #login: SessionLoginDeps;
+
+  constructor(private readonly deps: AccountServiceDeps) {
+    const timers = deps.timers ?? systemTimers;
+    this.#login = { ...deps, timers, owner: deps.store.instanceId, lockTtlMs: deps.loginLockTtlMs ?? 120_000, pollMs: 250 };
+  }
 
   /** Validate a pasted session cookie upstream, then store it with its models. */
-  async addCookie(cookie: string, options: { label?: string; maxConcurrency?: number } = {}): Promise<AccountCheck> {
-    const { adapter } = this.deps;
+  async addCookie(cookie: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const known = this.deps.store.accounts.findByCookie(cookie);
     if (known !== null) throw new UserError(`this cookie is already stored as account ${known.id} (${known.label})`);
-    let user: UpstreamUser;
-    let discovery: AccountDiscovery;
-    try {
-      user = await adapter.validateSession(cookie);
-      discovery = await adapter.discover(cookie);
-    } catch (err) {
-      throw new UserError(`the upstream rejected this cookie: ${describe(err)}`);
-    }
-    const account = this.deps.store.accounts.add({
-      kind: 'cookie',
-      cookie,
-      label: options.label,
-      maxConcurrency: options.maxConcurrency,
-      state: 'active',
-    });
-    return { ...this.#saveCheck(account.id, user, discovery), reloggedIn: false };
+    const { user, discovery } = await this.#probe(cookie, 'the upstream rejected this cookie');
+    const account = this.deps.store.accounts.add({ kind: 'cookie', cookie, ...options, state: 'active' });
+    return { ...this.#save(account.id, user, discovery), reloggedIn: false };
   }
 
   /** Log in with email and password (solving the captcha proof-of-work), then store the account. */
-  async addPassword(email: string, password: string, options: { label?: string; maxConcurrency?: number } = {}): Promise<AccountCheck> {
+  async addPassword(email: string, password: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const known = this.deps.store.accounts.findByEmail(email);
     if (known !== null) throw new UserError(`${email} is already stored as account ${known.id} (${known.label})`);
-    let login;
-    let discovery: AccountDiscovery;
-    try {
-      login = await this.deps.adapter.login({ email, password });
-      discovery = await this.deps.adapter.discover(login.session);
-    } catch (err) {
-      throw new UserError(`the upstream refused the login: ${describe(err)}`);
-    }
+    const { login, discovery } = await this.#loginProbe(email, password);
     const account = this.deps.store.accounts.add({
       kind: 'password',
       email,
@@ -73,80 +77,115 @@ export class AccountService {
       cookie: login.session,
       cookieObtainedAt: this.deps.now(),
       cookieExpiresAt: login.expiresAt?.getTime() ?? null,
-      label: options.label,
-      maxConcurrency: options.maxConcurrency,
+      ...options,
       state: 'active',
     });
-    return { ...this.#saveCheck(account.id, login.user, discovery), reloggedIn: true };
+    return { ...this.#save(account.id, login.user, discovery), reloggedIn: true };
+  }
+
+  /** Add a cookie account, or — when the cookie is stored already — re-check it and apply `options`. */
+  async upsertCookie(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
+    const known = this.deps.store.accounts.findByCookie(cookie);
+    if (known === null) return { ...(await this.addCookie(cookie, options)), action: 'added' };
+    this.#applyOptions(known.id, options);
+    return { ...(await this.refresh(known.id)), action: 'updated' };
   }
 
   /**
-   * Re-validate a stored account; a password account whose session is dead logs in again. On
-   * failure the account's state says why (`expired` / `invalid`) and the error is rethrown.
+   * Add a password account, or — when the email is stored already — log in with the given password
+   * and, only if the upstream accepts it, store it and apply `options`.
    */
-  async refresh(id: number): Promise<AccountCheck> {
+  async upsertPassword(email: string, password: string, options: AccountOptions = {}): Promise<UpsertResult> {
+    const known = this.deps.store.accounts.findByEmail(email);
+    if (known === null || known.kind !== 'password') return { ...(await this.addPassword(email, password, options)), action: 'added' };
+    const { store } = this.deps;
+    let check: SessionLogin;
+    try {
+      check = await loginExclusively(this.#login, known, password, { staleSession: null, reuse: false });
+    } catch (err) {
+      throw new UserError(`the upstream refused the login: ${describeFailure(err)}`);
+    }
+    store.accounts.setPassword(known.id, password);
+    this.#applyOptions(known.id, options);
+    const { discovery } = await this.#probe(check.session, 'the upstream refused the new session');
+    return { ...this.#save(known.id, check.user, discovery), reloggedIn: true, action: 'updated' };
+  }
+
+  /**
+   * Re-validate a stored account; a password account whose session is dead (or, with
+   * `forceLogin`, about to end) logs in again. On failure the account's state says why
+   * (`expired` / `invalid`) and the error is rethrown. Concurrent calls for one account share one run.
+   */
+  refresh(id: number, options: { forceLogin?: boolean } = {}): Promise<AccountCheck> {
+    const running = this.#refreshing.get(id);
+    if (running !== undefined) return running;
+    const job = this.#refresh(id, options.forceLogin ?? false).finally(() => {
+      this.#refreshing.delete(id);
+      this.deps.onChange?.(id);
+    });
+    this.#refreshing.set(id, job);
+    return job;
+  }
+
+  async #refresh(id: number, forceLogin: boolean): Promise<AccountCheck> {
     const { store, adapter } = this.deps;
     const account = store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
     const secrets = store.accounts.getSecrets(id);
-    let session = secrets?.cookie ?? null;
-    let reloggedIn = false;
     try {
-      let user: UpstreamUser | null = null;
-      if (session !== null) user = await adapter.validateSession(session).catch((err: unknown) => this.#expiredOrThrow(err));
-      if (user === null) {
-        if (account.kind !== 'password' || !secrets?.password || account.email === null) {
-          throw new UserError('the session has expired; paste a fresh cookie');
-        }
-        const login = await adapter.login({ email: account.email, password: secrets.password });
-        store.accounts.setCookie(id, login.session, { obtainedAt: this.deps.now(), expiresAt: login.expiresAt?.getTime() ?? null });
-        session = login.session;
-        user = login.user;
-        reloggedIn = true;
+      const stored = secrets?.cookie ?? null;
+      let valid: SessionLogin | null = null;
+      if (stored !== null && !forceLogin) {
+        const user = await adapter.validateSession(stored).catch((err: unknown) => expiredOrThrow(err));
+        valid = user === null ? null : { session: stored, user, fresh: false };
       }
-      const discovery = await adapter.discover(session ?? '');
-      return { ...this.#saveCheck(id, user, discovery), reloggedIn };
+      if (valid === null) {
+        if (account.kind !== 'password' || !secrets?.password) throw new UserError('the session has expired; paste a fresh cookie');
+        valid = await loginExclusively(this.#login, account, secrets.password, { staleSession: stored, reuse: true });
+      }
+      if (valid.user.blocked) throw upstreamFailure('banned', 'the upstream account is blocked');
+      const discovery = await adapter.discover(valid.session);
+      return { ...this.#save(id, valid.user, discovery), reloggedIn: valid.fresh };
     } catch (err) {
       const failure = isUpstreamFailure(err) ? err : null;
       const state = failure?.scope === 'account-invalid' ? 'invalid' : failure === null || failure.scope === 'session-expired' ? 'expired' : account.state;
-      store.accounts.update(id, { state, lastError: describe(err), lastCheckedAt: this.deps.now() });
-      throw err instanceof UserError ? err : new UserError(`account ${id} (${account.label}): ${describe(err)}`);
+      store.accounts.update(id, { state, lastError: describeFailure(err), lastCheckedAt: this.deps.now() });
+      throw err instanceof UserError ? err : new UserError(`account ${id} (${account.label}): ${describeFailure(err)}`);
     }
   }
 
-  #expiredOrThrow(err: unknown): null {
-    if (isUpstreamFailure(err) && err.kind === 'session-expired') return null;
-    throw err;
+  async #probe(session: string, refusal: string): Promise<{ user: UpstreamUser; discovery: AccountDiscovery }> {
+    try {
+      const user = await this.deps.adapter.validateSession(session);
+      if (user.blocked) throw upstreamFailure('banned', 'the upstream account is blocked');
+      return { user, discovery: await this.deps.adapter.discover(session) };
+    } catch (err) {
+      throw new UserError(`${refusal}: ${describeFailure(err)}`);
+    }
   }
 
-  #saveCheck(id: number, user: UpstreamUser, discovery: AccountDiscovery): Omit<AccountCheck, 'reloggedIn'> {
-    const { store } = this.deps;
-    store.models.replaceForAccount(
-      id,
-      discovery.allowedModels.map((model) => ({
-        upstreamId: model.id,
-        name: model.name,
-        remark: model.displayName,
-        accessLevel: model.accessLevel,
-        isFree: model.isFree ?? false,
-        interfaceType: model.interfaceType ?? '',
-        contextLimit: model.contextLimit,
-        outputLimit: model.outputLimit,
-        thinkingEnabled: model.thinking,
-        weight: model.weight,
-        isDefault: model.isDefault,
-      })),
-    );
-    const account = store.accounts.update(id, {
-      state: 'active',
-      lastError: null,
-      cooldownUntil: null,
-      lastCheckedAt: this.deps.now(),
-      upstreamUserId: user.id,
-      upstreamUserName: user.name,
-      plan: discovery.plan,
-    });
-    if (account === null) throw new NotFoundError(`account ${id} disappeared`, { code: 'account_not_found' });
-    return { account, user, discovery };
+  async #loginProbe(email: string, password: string) {
+    try {
+      const login = await this.deps.adapter.login({ email, password });
+      return { login, discovery: await this.deps.adapter.discover(login.session) };
+    } catch (err) {
+      throw new UserError(`the upstream refused the login: ${describeFailure(err)}`);
+    }
   }
+
+  #applyOptions(id: number, options: AccountOptions): void {
+    const patch = { ...(options.label !== undefined ? { label: options.label } : {}), ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}) };
+    if (Object.keys(patch).length > 0) this.deps.store.accounts.update(id, patch);
+  }
+
+  #save(id: number, user: UpstreamUser, discovery: AccountDiscovery): Omit<AccountCheck, 'reloggedIn'> {
+    const result = saveAccountCheck(this.deps.store, id, user, discovery, this.deps.now());
+    this.deps.onChange?.(id);
+    return result;
+  }
+}
+
+function expiredOrThrow(err: unknown): null {
+  if (isUpstreamFailure(err) && err.kind === 'session-expired') return null;
+  throw err;
 }

@@ -1,22 +1,48 @@
 import type { Account } from '../store/index.js';
 import type { AnyUpstreamFailure } from '../upstream/errors.js';
 
-/** How a leased request went; drives the account's health. */
-export type LeaseOutcome = { ok: true } | { ok: false; failure: AnyUpstreamFailure };
+/**
+ * How a leased request went; drives the account's health. `abandoned`: the client went away or
+ * the request ended without a verdict, which says nothing about the account.
+ */
+export type LeaseOutcome =
+  | { result: 'success' }
+  | { result: 'failure'; failure: AnyUpstreamFailure; afterOutput: boolean }
+  | { result: 'abandoned' };
 
 /** One slot on one upstream account, held for the duration of a request. */
 export interface Lease {
   readonly account: Account;
   /** The account's session secret (the `monkeycode_ai_session` value). Never log it. */
   readonly session: string;
-  /** Give the slot back exactly once. */
-  release(outcome: LeaseOutcome): void;
+  /** The upstream id of the requested model on this account (task `model_id`). */
+  readonly modelId: string;
+  /** Tie a recorded task (row id) to this lease, so it is never stopped as a stray while the lease lives. */
+  attachTask(taskRowId: number): void;
+  /**
+   * Give the slot back exactly once. The outcome is recorded at once; the slot is handed on when
+   * `drained` settles (e.g. once the upstream task is stopped, since it holds the platform's slot).
+   */
+  release(outcome: LeaseOutcome, drained?: Promise<unknown>): void;
+}
+
+/** Options of one `acquire`. */
+export interface AcquireOptions {
+  /** Accounts this request already tried (failover never goes back to them). */
+  exclude?: ReadonlySet<number>;
 }
 
 /** What the request path asks of the pool. */
 export interface AccountSelector {
-  /** A lease on an account that can serve `upstreamModel`, or a typed error (429/503). */
-  acquire(upstreamModel: string, signal: AbortSignal): Promise<Lease>;
+  /**
+   * A lease on an account with a free slot that can serve `upstreamModel`, waiting in a fair FIFO
+   * queue when all are busy. Throws 429 `NoCapacityError` (with the soonest recovery) when every
+   * eligible account is out or the wait times out, 503 when no enabled account serves the model,
+   * and the signal's reason when the client goes away.
+   */
+  acquire(upstreamModel: string, signal: AbortSignal, options?: AcquireOptions): Promise<Lease>;
   /** Slots in use per account id. */
   inFlight(): ReadonlyMap<number, number>;
+  /** Resolves once the re-login of this account that is running now has ended (at once when none). */
+  whenRecovered(accountId: number): Promise<void>;
 }

@@ -1,19 +1,21 @@
 import type { Store } from '../store/index.js';
+import type { AnyUpstreamFailure } from '../upstream/errors.js';
 import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
-import type { AccountSelector, LeaseOutcome } from './lease.js';
-import type { ModelCatalog } from './model-catalog.js';
+import type { AccountSelector, Lease } from './lease.js';
 import type { TaskReaper } from './task-reaper.js';
+import { runAttempt, type RequestProgress } from './turn-attempt.js';
 
 export interface TurnRunnerDeps {
   store: Store;
   adapter: UpstreamAdapter;
-  selector: AccountSelector;
-  catalog: ModelCatalog;
+  pool: AccountSelector;
   reaper: TaskReaper;
   logger: Logger;
   turnTimeoutMs: number;
   vmReadyTimeoutMs: number;
+  /** How many other accounts a request may fail over to before its first output byte. */
+  failoverRounds: number;
   now: () => number;
 }
 
@@ -29,75 +31,66 @@ export interface StatelessTurn {
   clientKeyHash: string | null;
 }
 
-interface Tally {
-  usage: { input: number; output: number; total: number; estimated: boolean } | null;
-  ttfbMs: number | null;
-  outcome: string;
-}
-
 /**
- * Run one stateless turn on a pooled account (design §3): lease an account, record the task
- * before it exists upstream, stream the turn's events, and always — normal end, failure or client
- * abort — release the lease, stop the task in the background and record usage.
- * Lease failures (no account, all busy) throw before the first event.
+ * Run one stateless turn on the pool (design §3): lease an account, run the turn, pass its events
+ * on. A failure before the first output byte is retried on another account — never one this
+ * request already tried, at most `failoverRounds` times — inside this iterable, so a stream whose
+ * headers went out at `task-created` just keeps reading (a retried attempt's `task-created` is
+ * not passed on). After the first output byte a failure is the terminal `error` event. When no
+ * account is free at the start, the pool's 429/503 is thrown; when none is left for a retry, the
+ * last upstream failure is the terminal event. One usage row per request.
  */
 export async function* runStatelessTurn(deps: TurnRunnerDeps, turn: StatelessTurn, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
-  const started = deps.now();
-  const lease = await deps.selector.acquire(turn.upstreamModel, signal);
-  const modelId = deps.catalog.upstreamIdFor(lease.account.id, turn.upstreamModel);
-  const record = deps.store.tasks.begin({ accountId: lease.account.id, purpose: 'stateless' });
-  const tally: Tally = { usage: null, ttfbMs: null, outcome: 'aborted' };
-  let outcome: LeaseOutcome = { ok: true };
-  let upstreamTaskId: string | null = null;
+  const progress: RequestProgress = { started: deps.now(), opened: false, output: false, ttfbMs: null, usage: null, outcome: 'aborted', accountId: null, taskId: null };
+  const tried = new Set<number>();
+  const relogged = new Set<number>();
+  let last: AnyUpstreamFailure | null = null;
   try {
-    const events = deps.adapter.runTurn(
-      lease.session,
-      { kind: 'new-task', modelId: modelId ?? '', content: turn.content, ...(turn.systemPrompt ? { systemPrompt: turn.systemPrompt } : {}) },
-      { signal, turnTimeoutMs: deps.turnTimeoutMs, vmReadyTimeoutMs: deps.vmReadyTimeoutMs },
-    );
-    for await (const event of events) {
-      if (event.type === 'task-created') {
-        upstreamTaskId = event.taskId;
-        deps.store.tasks.setUpstreamId(record.id, event.taskId);
-      } else if (event.type === 'text' || event.type === 'reasoning') {
-        tally.ttfbMs ??= deps.now() - started;
-      } else if (event.type === 'usage') {
-        tally.usage = { input: event.inputTokens, output: event.outputTokens, total: event.totalTokens, estimated: event.estimated };
-      } else if (event.type === 'finish') {
-        tally.outcome = 'ok';
-      } else if (event.type === 'error') {
-        tally.outcome = event.kind;
-        outcome = { ok: false, failure: event.error };
+    for (let round = 0; ; round++) {
+      let lease: Lease;
+      try {
+        lease = await deps.pool.acquire(turn.upstreamModel, signal, { exclude: tried });
+      } catch (err) {
+        // No account left to fail over to: the client learns what actually went wrong (the
+        // last upstream failure, e.g. 429 + Retry-After for a busy account, 503 for no capacity);
+        // later requests get the pool's 429 while the accounts cool down.
+        if (last === null || signal.aborted) throw err;
+        yield { type: 'error', error: last, kind: last.kind, retryable: last.retryable, taskId: null };
+        return;
       }
-      yield event;
+      tried.add(lease.account.id);
+      const end = yield* runAttempt(deps, lease, turn, signal, progress, round < deps.failoverRounds);
+      if (end.kind === 'done') return;
+      last = end.failure;
+      const id = lease.account.id;
+      // A password account gets one more go once it is logged in again (a new session is a new chance).
+      if (last.kind === 'session-expired' && lease.account.kind === 'password' && !relogged.has(id)) {
+        relogged.add(id);
+        tried.delete(id);
+      }
+      deps.logger.info({ accountId: id, kind: last.kind, round: round + 1 }, 'failing over before the first output byte');
     }
   } finally {
-    lease.release(outcome);
-    const current = deps.store.tasks.get(record.id);
-    if (current !== null) {
-      if (upstreamTaskId === null) deps.store.tasks.setState(record.id, 'failed', `no task was created (${tally.outcome})`);
-      else deps.reaper.stop(current);
-    }
-    recordUsage(deps, turn, lease.account.id, upstreamTaskId, tally, deps.now() - started);
+    if (progress.accountId !== null) recordUsage(deps, turn, progress);
   }
 }
 
 /** One usage row per request; tokens only when the turn reported them (the adapter estimates when the platform has none). */
-function recordUsage(deps: TurnRunnerDeps, turn: StatelessTurn, accountId: number, taskId: string | null, tally: Tally, durationMs: number): void {
+function recordUsage(deps: TurnRunnerDeps, turn: StatelessTurn, progress: RequestProgress): void {
   try {
     deps.store.usage.record({
       route: turn.route,
-      outcome: tally.outcome,
+      outcome: progress.outcome,
       model: turn.upstreamModel,
-      accountId,
+      accountId: progress.accountId,
       clientKeyHash: turn.clientKeyHash,
-      upstreamTaskId: taskId,
-      promptTokens: tally.usage?.input,
-      completionTokens: tally.usage?.output,
-      totalTokens: tally.usage?.total,
-      estimated: tally.usage?.estimated ?? false,
-      ttfbMs: tally.ttfbMs,
-      durationMs,
+      upstreamTaskId: progress.taskId,
+      promptTokens: progress.usage?.input,
+      completionTokens: progress.usage?.output,
+      totalTokens: progress.usage?.total,
+      estimated: progress.usage?.estimated ?? false,
+      ttfbMs: progress.ttfbMs,
+      durationMs: deps.now() - progress.started,
     });
   } catch (err) {
     deps.logger.error({ err }, 'could not record usage');

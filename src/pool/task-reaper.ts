@@ -31,16 +31,59 @@ export class TaskReaper {
 
   /** Stop one task in the background (tracked until done). */
   stop(task: TaskRecord): void {
-    const job = this.#stopWithRetries(task).finally(() => this.#pending.delete(job));
+    void this.stopAndWait(task);
+  }
+
+  /** Stop one task (tracked until done); resolves when it is stopped or given up on, never rejects. */
+  stopAndWait(task: TaskRecord): Promise<void> {
+    const job = this.#stopWithRetries(task)
+      .catch((err: unknown) => this.deps.logger.error({ err, taskRow: task.id }, 'stopping a task failed'))
+      .finally(() => this.#pending.delete(job));
     this.#pending.add(job);
+    return job;
+  }
+
+  /**
+   * Stop a task whose row is gone (its account was removed while a request ran), with the session
+   * the request held. Resolves when done, never rejects.
+   */
+  stopDetached(session: string, upstreamTaskId: string): Promise<void> {
+    const job = this.deps.adapter
+      .stopTask(session, upstreamTaskId)
+      .catch((err: unknown) => this.deps.logger.warn({ kind: isUpstreamFailure(err) ? err.kind : 'unknown' }, 'could not stop the task of a removed account'))
+      .finally(() => this.#pending.delete(job));
+    this.#pending.add(job);
+    return job;
+  }
+
+  /**
+   * Stop our own tasks on an account that are not serving a live request (`keep`): the platform
+   * said a task is still active there (10811), so whatever of ours lingers must go.
+   */
+  stopStrays(accountId: number, keep: ReadonlySet<number>): number {
+    const strays = this.deps.store.tasks
+      .listNeedingStop('own')
+      .filter((task) => task.accountId === accountId && !keep.has(task.id) && task.state !== 'stopping' && task.upstreamTaskId !== null);
+    if (strays.length > 0) this.deps.logger.warn({ accountId, count: strays.length }, 'stopping stray tasks on a busy account');
+    for (const task of strays) this.stop(task);
+    return strays.length;
+  }
+
+  /**
+   * Take over tasks left by processes that are gone and start stopping them; one promise per task
+   * (with its account), so the pool can keep that account's slot until the stop is done.
+   */
+  claimOrphans(): Array<{ accountId: number; stopped: Promise<void> }> {
+    const orphans = this.deps.store.tasks.claimOrphans();
+    if (orphans.length > 0) this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
+    return orphans.map((task) => ({ accountId: task.accountId, stopped: this.stopAndWait(task) }));
   }
 
   /** Take over tasks left by processes that are gone, and stop them. Resolves to how many. */
   async stopOrphans(): Promise<number> {
-    const orphans = this.deps.store.tasks.claimOrphans();
-    if (orphans.length > 0) this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
-    await Promise.all(orphans.map((task) => this.#stopWithRetries(task)));
-    return orphans.length;
+    const claimed = this.claimOrphans();
+    await Promise.all(claimed.map((orphan) => orphan.stopped));
+    return claimed.length;
   }
 
   /** Wait (bounded) for background stops; then stop whatever this process still owns. */

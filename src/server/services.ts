@@ -1,12 +1,13 @@
 import type { Config } from '../config/index.js';
+import { AccountPool, type PoolOptions } from '../pool/account-pool.js';
 import { AccountService } from '../pool/account-service.js';
-import type { AccountSelector } from '../pool/lease.js';
-import type { TurnRunnerDeps } from '../pool/run-turn.js';
+import { HealthMonitor } from '../pool/health-monitor.js';
 import { ModelCatalog } from '../pool/model-catalog.js';
-import { createSimpleSelector } from '../pool/simple-selector.js';
+import type { TurnRunnerDeps } from '../pool/run-turn.js';
 import { TaskReaper } from '../pool/task-reaper.js';
 import { openStore, type Store } from '../store/index.js';
 import { createMonkeyCodeAdapter } from '../upstream/monkeycode/index.js';
+import { systemTimers, type Timers } from '../upstream/timing.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 
@@ -17,9 +18,11 @@ export interface Services {
   store: Store;
   adapter: UpstreamAdapter;
   catalog: ModelCatalog;
-  selector: AccountSelector;
+  pool: AccountPool;
   reaper: TaskReaper;
   accounts: AccountService;
+  /** The periodic session check; built here, started only by the server. */
+  monitor: HealthMonitor;
   /** What `runStatelessTurn` needs. */
   turnDeps: TurnRunnerDeps;
   now: () => number;
@@ -28,43 +31,83 @@ export interface Services {
 
 export interface ServiceOverrides {
   now?: () => number;
+  timers?: Timers;
+  random?: () => number;
   adapter?: UpstreamAdapter;
 }
 
-/** Build the services for one process (composition root, design §2). */
+/** The pool's settings from the configuration. */
+export function poolOptions(config: Config): PoolOptions {
+  const pool = config.pool;
+  return {
+    strategy: pool.strategy,
+    maxConcurrentPerAccount: pool.maxConcurrentPerAccount,
+    queueTimeoutMs: pool.queueTimeoutMs,
+    retryHintMs: pool.healthCheckIntervalMs,
+    timings: {
+      backoffBaseMs: pool.backoffBaseMs,
+      backoffMaxMs: pool.backoffMaxMs,
+      concurrencyCooldownMs: pool.concurrencyCooldownMs,
+      creditsCooldownMs: pool.creditsCooldownMs,
+      modelCooldownMs: pool.modelCooldownMs,
+    },
+  };
+}
+
+function buildAdapter(config: Config, logger: Logger): UpstreamAdapter {
+  return createMonkeyCodeAdapter({
+    baseUrl: config.upstream.url,
+    logger: logger.child({ component: 'upstream' }),
+    requestTimeoutMs: config.upstream.requestTimeoutMs,
+    pollIntervalMs: config.upstream.pollIntervalMs,
+    vmReadyTimeoutMs: config.upstream.vmReadyTimeoutMs,
+    turnTimeoutMs: config.upstream.turnTimeoutMs,
+    socketIdleTimeoutMs: config.upstream.socketIdleTimeoutMs,
+    resource: config.upstream.resource,
+  });
+}
+
+/** Build the services for one process (composition root, design §2). Starts no timer. */
 export function buildServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Services {
   const now = overrides.now ?? Date.now;
-  const store = openStore({
-    file: config.store.db,
-    secretKey: config.store.secretKey ?? undefined,
-    keyFile: config.store.keyFile ?? undefined,
-  });
-  const adapter =
-    overrides.adapter ??
-    createMonkeyCodeAdapter({
-      baseUrl: config.upstream.url,
-      logger: logger.child({ component: 'upstream' }),
-      requestTimeoutMs: config.upstream.requestTimeoutMs,
-      pollIntervalMs: config.upstream.pollIntervalMs,
-      vmReadyTimeoutMs: config.upstream.vmReadyTimeoutMs,
-      turnTimeoutMs: config.upstream.turnTimeoutMs,
-      socketIdleTimeoutMs: config.upstream.socketIdleTimeoutMs,
-      resource: config.upstream.resource,
-    });
+  const clock = { now };
+  const timers = overrides.timers ?? systemTimers;
+  const store = openStore({ file: config.store.db, secretKey: config.store.secretKey ?? undefined, keyFile: config.store.keyFile ?? undefined });
+  const adapter = overrides.adapter ?? buildAdapter(config, logger);
   const catalog = new ModelCatalog(store, { defaultModel: config.openai.defaultModel, aliases: config.openai.modelAliases });
-  const selector = createSimpleSelector({ store, catalog, logger, defaultMaxConcurrency: config.pool.maxConcurrentPerAccount, now });
   const reaper = new TaskReaper({ store, adapter, logger: logger.child({ component: 'reaper' }), deleteTasks: config.upstream.deleteTasks });
-  const accounts = new AccountService({ store, adapter, logger, now });
+  let pool: AccountPool | null = null;
+  const accounts = new AccountService({ store, adapter, logger, now, timers, onChange: () => pool?.invalidate() });
+  pool = new AccountPool({
+    store,
+    logger: logger.child({ component: 'pool' }),
+    clock,
+    timers,
+    options: poolOptions(config),
+    relogin: (id, reason) => accounts.refresh(id, { forceLogin: reason === 'proactive' }),
+    stopStrays: (id, keep) => void reaper.stopStrays(id, keep),
+  });
+  const monitor = new HealthMonitor({
+    store,
+    adapter,
+    pool,
+    logger: logger.child({ component: 'health' }),
+    clock,
+    timers,
+    random: overrides.random ?? Math.random,
+    intervalMs: config.pool.healthCheckIntervalMs,
+    reloginBeforeExpiryMs: config.pool.reloginBeforeExpiryMs,
+  });
   const turnDeps: TurnRunnerDeps = {
     store,
     adapter,
-    selector,
-    catalog,
+    pool,
     reaper,
     logger,
     turnTimeoutMs: config.upstream.turnTimeoutMs,
     vmReadyTimeoutMs: config.upstream.vmReadyTimeoutMs,
+    failoverRounds: config.pool.failoverRounds,
     now,
   };
-  return { config, logger, store, adapter, catalog, selector, reaper, accounts, turnDeps, now, close: () => store.close() };
+  return { config, logger, store, adapter, catalog, pool, reaper, accounts, monitor, turnDeps, now, close: () => store.close() };
 }

@@ -2,9 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
-import { createChatCompletionIds } from '../openai/index.js';
+import { ResponseArchive } from '../conversations/response-archive.js';
+import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
+import { buildPoolReport } from '../pool/pool-report.js';
 import { runStatelessTurn } from '../pool/run-turn.js';
 import { summarizePool } from '../pool/status.js';
+import { watchStore } from '../pool/store-watch.js';
+import { systemTimers } from '../upstream/timing.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
 import { buildServices, type ServiceOverrides, type Services } from './services.js';
@@ -57,13 +61,19 @@ function trackInFlight(server: Server): { count(): number; drained(): Promise<vo
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
   const services = buildServices(config, logger, options.overrides);
-  const { store, now } = services;
+  const { store, now, pool } = services;
+  const responseIds = createResponseIds();
+  const maxPerAccount = config.pool.maxConcurrentPerAccount;
   const app = createApp({
     logger,
     version: readVersion(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
-    poolStatus: () => summarizePool(store.accounts.list(), services.selector.inFlight(), config.pool.maxConcurrentPerAccount, now()),
+    poolStatus: () => summarizePool(store.accounts.list(), pool.inFlight(), maxPerAccount, now()),
+    admin: {
+      adminToken: config.auth.adminToken,
+      poolReport: () => buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now()),
+    },
     v1: {
       catalog: services.catalog,
       runTurn: (turn, signal) => runStatelessTurn(services.turnDeps, turn, signal),
@@ -74,6 +84,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger,
       newCompletionId: createChatCompletionIds(),
       now,
+      responses: {
+        catalog: services.catalog,
+        archive: new ResponseArchive(store),
+        runTurn: (turn, signal) => runStatelessTurn(services.turnDeps, turn, signal),
+        clientTools: config.openai.clientTools,
+        reasoning: config.openai.reasoning === 'hide' ? 'hide' : 'summary',
+        toolActivity: config.openai.toolActivity,
+        keepAliveMs: config.stream.keepAliveMs,
+        logger,
+        newIds: () => responseIds,
+        now,
+      },
     },
   });
   let server: Server;
@@ -83,7 +105,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.close();
     throw err;
   }
-  const orphansStopped = services.reaper.stopOrphans().catch((err: unknown) => logger.error({ err }, 'could not stop orphaned tasks'));
+  // Crash recovery: tasks a dead process left running are stopped; until each stop is done its
+  // account's slot stays taken, so no request runs into the platform's concurrency limit.
+  const orphans = services.reaper.claimOrphans();
+  for (const orphan of orphans) pool.hold(orphan.accountId, orphan.stopped);
+  const orphansStopped = Promise.all(orphans.map((orphan) => orphan.stopped));
+  const stopWatching = watchStore(() => pool.checkForChanges(), options.overrides?.timers ?? systemTimers, config.pool.watchIntervalMs, logger);
+  services.monitor.start();
   const inFlight = trackInFlight(server);
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
@@ -93,6 +121,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const close = (reason = 'shutdown'): Promise<void> => {
     closing ??= (async () => {
       logger.info({ reason, inFlight: inFlight.count() }, 'shutting down');
+      stopWatching();
+      pool.close();
+      const monitorStopped = services.monitor.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.server.shutdownGraceMs, 'timeout').unref());
@@ -102,6 +133,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       server.closeAllConnections();
       await stopped;
       await orphansStopped;
+      await monitorStopped;
       await services.reaper.drain(config.server.shutdownGraceMs);
       services.close();
       logger.info('stopped');

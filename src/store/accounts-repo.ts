@@ -3,6 +3,7 @@
  * store (`getSecrets`). Every other read returns the public `Account`, which has no secret fields.
  */
 import type { Database } from 'better-sqlite3';
+import { createAccountLoginLock, type AccountLoginLock } from './account-login-lock.js';
 import { createAccountMutations, type AccountMutations } from './account-mutations.js';
 import { ACCOUNT_COLUMNS, accountRow, secretRow } from './account-row.js';
 import type { Account, AccountSecrets } from './account-types.js';
@@ -11,7 +12,7 @@ import { SecretBoxError, type SecretBox, type SecretField } from './secret-box.j
 import { parseRowOrNull, parseRows } from './sql-types.js';
 
 /** Account CRUD for the CLI, the admin API and the pool. */
-export interface AccountsRepo extends AccountMutations {
+export interface AccountsRepo extends AccountMutations, AccountLoginLock {
   /** Every account, oldest first. */
   list(): Account[];
   /** One account, or null. */
@@ -70,6 +71,7 @@ export function createAccountsRepo({ db, box, now, keySource }: AccountsRepoDeps
 
   return {
     ...createAccountMutations(db, box, now, get),
+    ...createAccountLoginLock(db, now),
     list: () => parseRows(accountRow, all.all()),
     get,
     findByEmail: (email) => parseRowOrNull(accountRow, byEmail.get(email.trim())),

@@ -15,6 +15,7 @@ export {
   type NewAccount,
 } from './account-types.js';
 export type { ModelsRepo, UpstreamModel, UpstreamModelInput } from './models-repo.js';
+export type { ModelCooldown } from './model-cooldowns.js';
 export type { TaskScope, TasksRepo } from './tasks-repo.js';
 export {
   TASK_PURPOSES,
@@ -31,5 +32,6 @@ export type {
   NewConversation,
 } from './conversations-repo.js';
 export type { UsageEntry, UsageRange, UsageRepo, UsageSummary, UsageTotals } from './usage-repo.js';
+export type { ResponsesRepo, StoredResponse } from './responses-repo.js';
 export { keyFromSecret } from './secret-key.js';
 export { SCHEMA_VERSION } from './migrations/index.js';

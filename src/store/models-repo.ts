@@ -1,6 +1,7 @@
 /** Per-account cache of the upstream model list (`GET /api/v1/users/models`, protocol §3.1). */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
+import { createModelCooldowns, type ModelCooldowns } from './model-cooldowns.js';
 import { parseRows, sqlBool, sqlInt, sqlIntOrNull, sqlTextOrNull, toSqlBool } from './sql-types.js';
 
 /** One upstream model as the adapter reports it. */
@@ -27,7 +28,7 @@ export interface UpstreamModel extends Required<UpstreamModelInput> {
 }
 
 /** Read and replace the cached model lists. */
-export interface ModelsRepo {
+export interface ModelsRepo extends ModelCooldowns {
   /**
    * Replace every cached model of `accountId` in one transaction; returns the stored list.
    * Invalid input (ZodError) or an unknown account (foreign key) leaves the old list in place.
@@ -120,6 +121,7 @@ export function createModelsRepo(db: Database, now: () => number): ModelsRepo {
   });
 
   return {
+    ...createModelCooldowns(db),
     replaceForAccount: (accountId, models) => replace.immediate(accountId, models),
     listForAccount,
     listAll: () => parseRows(modelRow, all.all()),

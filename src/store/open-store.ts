@@ -9,6 +9,7 @@ import { migrations } from './migrations/index.js';
 import { createModelsRepo, type ModelsRepo } from './models-repo.js';
 import { openDatabase } from './open-database.js';
 import { createSecretBox } from './secret-box.js';
+import { createResponsesRepo, type ResponsesRepo } from './responses-repo.js';
 import { resolveMasterKey, type MasterKey } from './secret-key.js';
 import { createTasksRepo, type TasksRepo } from './tasks-repo.js';
 import { createUsageRepo, type UsageRepo } from './usage-repo.js';
@@ -34,6 +35,7 @@ export interface Store {
   readonly tasks: TasksRepo;
   readonly conversations: ConversationsRepo;
   readonly usage: UsageRepo;
+  readonly responses: ResponsesRepo;
   /** Random per process; tasks owned by another id belong to a process that is gone. */
   readonly instanceId: string;
   /** `PRAGMA data_version`: changes whenever another connection (e.g. the CLI) commits. */
@@ -63,6 +65,7 @@ export function openStore(options: StoreOptions): Store {
     tasks: createTasksRepo(db, instanceId, now),
     conversations: createConversationsRepo(db, now),
     usage: createUsageRepo(db, now),
+    responses: createResponsesRepo(db, now),
     instanceId,
     dataVersion: () => z.number().int().parse(db.pragma('data_version', { simple: true })),
     close() {

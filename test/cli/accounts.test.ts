@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeUpstream, type FakeUpstream } from '../fake-upstream/index.js';
 import { cliSandbox } from '../support/cli-run.js';
@@ -118,12 +118,17 @@ describe('relaypool accounts', () => {
     assert.deepEqual(parseJson((await box.run('accounts', 'list', '--json')).stdout), []);
   });
 
-  test('accounts import says honestly it is not available yet', async () => {
+  test('accounts import of a missing or empty file is a one-line error that changes nothing', async () => {
     using box = sandbox();
-    const result = await box.run('accounts', 'import', 'file.jsonl');
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /not available yet/);
-    assert.equal(result.stdout, '');
+    const missing = await box.run('accounts', 'import', 'file.jsonl');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^relaypool: file not found: file\.jsonl\n$/);
+    assert.equal(missing.stdout, '');
+    writeFileSync(join(box.dir, 'empty.csv'), 'cookie\n');
+    const empty = await box.run('accounts', 'import', 'empty.csv');
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /holds no account rows/);
+    assert.deepEqual(parseJson((await box.run('accounts', 'list', '--json')).stdout), []);
   });
 
   test('refresh re-validates; an expired cookie account goes expired, a password account logs in again', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import type { PoolReport } from '../../pool/pool-report.js';
 import { readPoolStatus } from '../../pool/read-status.js';
-import { formatTable } from '../format-table.js';
+import { formatTable, formatTime } from '../format-table.js';
 import { resolveConfig, withCommonFlags, withStore, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';
 
@@ -8,35 +9,46 @@ interface StatusFlags extends CommonFlags {
   json?: boolean;
 }
 
+/** `12 s`, `4 min`, `2 h` from now; `-` when not in the future. */
+function untilText(at: number | null, now: number): string {
+  if (at === null || at <= now) return '-';
+  const s = Math.ceil((at - now) / 1000);
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.ceil(s / 60)} min` : `${Math.ceil(s / 3600)} h`;
+}
+
+/** The report as two tables: the counts, then one row per account (the same fields as `/admin/pool/status`). */
+export function renderPoolReport(report: PoolReport, now: number): string {
+  const { accounts, ...counts } = report;
+  const values = Object.values(counts).map((value) => (value === null ? '-' : String(value)));
+  let out = formatTable(Object.keys(counts).map((key) => key.toUpperCase()), [values]);
+  if (accounts.length === 0) return out;
+  out += '\n';
+  out += formatTable(
+    ['ID', 'LABEL', 'STATUS', 'SLOTS', 'COOLING FOR', 'RESTING MODELS', 'SESSION ENDS', 'LAST ERROR'],
+    accounts.map((row) => [
+      String(row.id),
+      row.label,
+      row.status,
+      `${row.inFlight}/${row.maxConcurrency}`,
+      row.status === 'cooling' ? untilText(row.cooldownUntil, now) : '-',
+      row.modelCooldowns.map((rest) => `${rest.model} (${untilText(rest.until, now)})`).join(', ') || '-',
+      formatTime(row.cookieExpiresAt),
+      row.lastError ?? '',
+    ]),
+  );
+  return out;
+}
+
 async function poolStatus(io: CliIo, flags: StatusFlags): Promise<void> {
   const config = resolveConfig(io, flags);
-  const status = await withStore(config, (store) => readPoolStatus(store, config.pool.maxConcurrentPerAccount, Date.now()));
-  if (flags.json) {
-    io.stdout(`${JSON.stringify(status, null, 2)}\n`);
-    return;
-  }
-  const { accounts, ...counts } = status;
-  io.stdout(formatTable(Object.keys(counts).map((key) => key.toUpperCase()), [Object.values(counts).map(String)]));
-  if (accounts.length > 0) {
-    io.stdout('\n');
-    io.stdout(
-      formatTable(
-        ['ID', 'LABEL', 'STATUS', 'SLOTS', 'COOLING UNTIL'],
-        accounts.map((row) => [
-          String(row.id),
-          row.label,
-          row.status,
-          `${row.inFlight}/${row.maxConcurrency}`,
-          row.status === 'cooling' && row.cooldownUntil !== null ? new Date(row.cooldownUntil).toISOString() : '',
-        ]),
-      ),
-    );
-  }
+  const now = Date.now();
+  const report = await withStore(config, (store) => readPoolStatus(store, config.pool.maxConcurrentPerAccount, now));
+  io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPoolReport(report, now));
 }
 
 /** `relaypool pool status`. */
 export function registerPool(program: Command, io: CliIo): void {
   const pool = program.command('pool').description('inspect the account pool');
-  withCommonFlags(pool.command('status').description('account counts by state, and per-account slots').option('--json', 'print JSON'))
+  withCommonFlags(pool.command('status').description('account counts by state, and per-account slots, cooldowns and errors').option('--json', 'print JSON'))
     .action((flags: StatusFlags) => poolStatus(io, flags));
 }

@@ -5,9 +5,11 @@
  */
 import type { Migration } from '../migrate.js';
 import { initialSchema } from './001-initial-schema.js';
+import { poolState } from './002-pool-state.js';
+import { responsesTable } from './003-responses.js';
 
 /** The ordered migration list; its length is the schema version this code writes. */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [initialSchema, poolState, responsesTable];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = migrations.length;

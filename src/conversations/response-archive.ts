@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { JsonValue, Store } from '../store/index.js';
+
+/** One message of a stored transcript (the same shape as the OpenAI layer's normalized message). */
+export interface TranscriptMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  text: string;
+  name: string | null;
+  toolCallId: string | null;
+  toolCalls: Array<{ id: string | null; name: string; arguments: string }>;
+}
+
+const transcriptSchema = z.array(
+  z.object({
+    role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+    text: z.string(),
+    name: z.string().nullable(),
+    toolCallId: z.string().nullable(),
+    toolCalls: z.array(z.object({ id: z.string().nullable(), name: z.string(), arguments: z.string() })),
+  }),
+);
+
+/** A stored response as the Responses route needs it back. */
+export interface ArchivedResponse {
+  response: JsonValue;
+  /** The conversation up to and including this response's answer. */
+  transcript: TranscriptMessage[];
+}
+
+/**
+ * Responses kept for `GET /v1/responses/{id}` and `previous_response_id`. Each belongs to one client
+ * key: looking one up from another scope finds nothing.
+ */
+export class ResponseArchive {
+  constructor(private readonly store: Store) {}
+
+  /** Keep a finished response and the transcript it ends. */
+  save(entry: { id: string; clientKeyHash: string | null; model: string; response: object; transcript: readonly TranscriptMessage[] }): void {
+    this.store.responses.save(entry);
+  }
+
+  /** A stored response in this scope, or null. */
+  load(id: string, clientKeyHash: string | null): ArchivedResponse | null {
+    const stored = this.store.responses.get(id, clientKeyHash);
+    if (stored === null) return null;
+    return { response: stored.response, transcript: transcriptSchema.parse(stored.transcript) };
+  }
+
+  /** Forget a stored response; false when there was none in this scope. */
+  delete(id: string, clientKeyHash: string | null): boolean {
+    return this.store.responses.delete(id, clientKeyHash);
+  }
+}

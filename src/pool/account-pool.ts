@@ -1,0 +1,253 @@
+import type { Account, Store } from '../store/index.js';
+import { abortReason, type CancelTimer, type Clock, type Timers } from '../upstream/timing.js';
+import { ServiceUnavailableError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
+import { exhaustedError, queueTimeoutError } from './exhaustion.js';
+import { createLease } from './create-lease.js';
+import type { AccountSelector, AcquireOptions, Lease, LeaseOutcome } from './lease.js';
+import { PoolHealth, type PoolHealthDeps } from './pool-health.js';
+import { nextRestEnd, readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
+import type { PoolOptions } from './pool-options.js';
+import { pickCandidate } from './strategies.js';
+
+export type { PoolOptions } from './pool-options.js';
+
+/** What the pool is built from; clock and timers are injected so tests drive time. */
+export interface AccountPoolDeps {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  timers: Timers;
+  options: PoolOptions;
+  relogin: PoolHealthDeps['relogin'];
+  stopStrays: PoolHealthDeps['stopStrays'];
+}
+
+interface Waiter {
+  readonly model: string;
+  readonly exclude: ReadonlySet<number>;
+  readonly since: number;
+  resolve(lease: Lease): void;
+  reject(err: unknown): void;
+  cleanup(): void;
+}
+
+const NONE: ReadonlySet<number> = new Set();
+
+/**
+ * The account pool (design §4): leases on accounts with free slots, a fair FIFO wait queue with a
+ * bounded wait, selection strategies, and health kept by `PoolHealth`. Leases live in memory;
+ * accounts, cooldowns and states live in the store, re-read whenever another connection (the
+ * CLI, another process) changes it.
+ */
+export class AccountPool implements AccountSelector {
+  readonly #deps: AccountPoolDeps;
+  /** Account health: events from outside a lease (the health check), re-logins. */
+  readonly health: PoolHealth;
+  readonly #busy = new Map<number, number>();
+  readonly #waiters = new Set<Waiter>();
+  readonly #lastLeased = new Map<number, number>();
+  readonly #liveTasks = new Set<number>();
+  #leaseSeq = 0;
+  #previous: number | null = null;
+  #snapshot: PoolSnapshot | null = null;
+  #dataVersion: number | null = null;
+  #cancelWake: CancelTimer | null = null;
+  #dispatching = false;
+  #again = false;
+  #closed = false;
+
+  constructor(deps: AccountPoolDeps) {
+    this.#deps = deps;
+    this.health = new PoolHealth({
+      ...deps,
+      timings: deps.options.timings,
+      liveTasks: () => this.#liveTasks,
+      onChange: () => this.invalidate(),
+    });
+  }
+
+  /** See `AccountSelector.acquire`. */
+  acquire(model: string, signal: AbortSignal, options: AcquireOptions = {}): Promise<Lease> {
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    if (this.#closed) return Promise.reject(new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
+    this.checkForChanges();
+    return new Promise<Lease>((resolve, reject) => {
+      const since = this.#deps.clock.now();
+      const onAbort = (): void => this.#settle(waiter, abortReason(signal));
+      const cancelTimer = this.#deps.timers.setTimeout(() => this.#timeOut(waiter), this.#deps.options.queueTimeoutMs);
+      const waiter: Waiter = {
+        model,
+        exclude: options.exclude ?? NONE,
+        since,
+        resolve,
+        reject,
+        cleanup: () => {
+          cancelTimer();
+          signal.removeEventListener('abort', onAbort);
+        },
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.add(waiter);
+      this.#dispatch();
+    });
+  }
+
+  /** Slots in use per account id. */
+  inFlight(): ReadonlyMap<number, number> {
+    return this.#busy;
+  }
+
+  /** Requests waiting for a slot. */
+  queued(): number {
+    return this.#waiters.size;
+  }
+
+  /** See `AccountSelector.whenRecovered`. */
+  whenRecovered(accountId: number): Promise<void> {
+    return this.health.whenRecovered(accountId);
+  }
+
+  /** Occupy one slot of an account until `until` settles (e.g. while a crashed run's task is stopped). */
+  hold(accountId: number, until: Promise<unknown>): void {
+    this.#busy.set(accountId, (this.#busy.get(accountId) ?? 0) + 1);
+    const free = (): void => this.#free(accountId);
+    void until.then(free, free);
+  }
+
+  /** Forget the cached accounts (something changed them) and serve waiters again. */
+  invalidate(): void {
+    this.#snapshot = null;
+    if (this.#waiters.size > 0) this.#dispatch();
+  }
+
+  /** Re-read the store if another connection committed since the last look. Cheap; call often. */
+  checkForChanges(): void {
+    const version = this.#deps.store.dataVersion();
+    if (version === this.#dataVersion) return;
+    this.#dataVersion = version;
+    this.invalidate();
+  }
+
+  /** Refuse new requests and fail the waiting ones (shutdown). */
+  close(): void {
+    this.#closed = true;
+    this.#cancelWake?.();
+    for (const waiter of [...this.#waiters]) this.#settle(waiter, new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
+  }
+
+  #dispatch(): void {
+    if (this.#dispatching) {
+      this.#again = true;
+      return;
+    }
+    this.#dispatching = true;
+    try {
+      do {
+        this.#again = false;
+        for (const waiter of [...this.#waiters]) this.#serve(waiter);
+      } while (this.#again);
+      this.#scheduleWake();
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  /** Grant a slot to `waiter` if one is free; fail it when nothing it could wait for is left. */
+  #serve(waiter: Waiter): void {
+    const now = this.#deps.clock.now();
+    const snapshot = this.#current();
+    const classes = classifyAccounts(snapshot, waiter.model, this.#context(waiter, now));
+    if (classes.free.length > 0) {
+      const pick = pickCandidate(this.#deps.options.strategy, classes.free, this.#previous);
+      this.#grant(waiter, snapshot, pick.accountId);
+    } else if (classes.waitable === 0) {
+      this.#settle(waiter, exhaustedError(classes, now, this.#deps.options.retryHintMs));
+    }
+  }
+
+  #grant(waiter: Waiter, snapshot: PoolSnapshot, accountId: number): void {
+    const account = snapshot.accounts.find((a) => a.id === accountId);
+    const modelId = snapshot.modelIds.get(accountId)?.get(waiter.model);
+    let session: string | null = null;
+    try {
+      session = this.#deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+    } catch (err) {
+      this.#deps.logger.error({ accountId, err }, 'cannot read the session of an account');
+    }
+    if (account === undefined || modelId === undefined || session === null) {
+      this.#settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
+      return;
+    }
+    this.#busy.set(accountId, (this.#busy.get(accountId) ?? 0) + 1);
+    this.#lastLeased.set(accountId, ++this.#leaseSeq);
+    this.#previous = accountId;
+    this.#settle(waiter, null, this.#lease(account, session, modelId, waiter.model));
+  }
+
+  #lease(account: Account, session: string, modelId: string, model: string): Lease {
+    return createLease({
+      account,
+      session,
+      modelId,
+      liveTasks: this.#liveTasks,
+      record: (outcome) => this.#record(account.id, outcome, model, session),
+      free: () => this.#free(account.id),
+    });
+  }
+
+  #record(accountId: number, outcome: LeaseOutcome, model: string, session: string): void {
+    if (outcome.result === 'success') this.health.record(accountId, { type: 'success' });
+    if (outcome.result !== 'failure') return;
+    const { failure, afterOutput } = outcome;
+    this.health.record(accountId, { type: 'failure', kind: failure.kind, message: failure.message, model, afterOutput }, session);
+  }
+
+  #free(accountId: number): void {
+    const left = (this.#busy.get(accountId) ?? 1) - 1;
+    if (left > 0) this.#busy.set(accountId, left);
+    else this.#busy.delete(accountId);
+    this.#dispatch();
+  }
+
+  #settle(waiter: Waiter, error: unknown, lease?: Lease): void {
+    if (!this.#waiters.delete(waiter)) return;
+    waiter.cleanup();
+    if (lease !== undefined) waiter.resolve(lease);
+    else waiter.reject(error);
+  }
+
+  #timeOut(waiter: Waiter): void {
+    if (!this.#waiters.has(waiter)) return;
+    const now = this.#deps.clock.now();
+    const classes = classifyAccounts(this.#current(), waiter.model, this.#context(waiter, now));
+    this.#settle(waiter, queueTimeoutError(classes.eligible, now - waiter.since));
+  }
+
+  #context(waiter: Waiter, now: number): ClassifyContext {
+    return {
+      now,
+      exclude: waiter.exclude,
+      busy: this.#busy,
+      maxOf: (account) => account.maxConcurrency ?? this.#deps.options.maxConcurrentPerAccount,
+      recovering: (id) => this.health.recovering(id),
+      lastLeased: (id) => this.#lastLeased.get(id) ?? 0,
+    };
+  }
+
+  #current(): PoolSnapshot {
+    this.#snapshot ??= readSnapshot(this.#deps.store, this.#deps.clock.now());
+    return this.#snapshot;
+  }
+
+  /** While requests wait, wake up when the soonest cooldown ends (a resting account may serve them). */
+  #scheduleWake(): void {
+    this.#cancelWake?.();
+    this.#cancelWake = null;
+    if (this.#waiters.size === 0 || this.#closed) return;
+    const now = this.#deps.clock.now();
+    const end = nextRestEnd(this.#current(), now);
+    if (end !== null) this.#cancelWake = this.#deps.timers.setTimeout(() => this.#dispatch(), end - now);
+  }
+}

@@ -1,0 +1,115 @@
+import type { Store } from '../store/index.js';
+import type { Clock } from '../upstream/timing.js';
+import type { Logger } from '../util/logger.js';
+import { nextHealth, type HealthEffect, type HealthEvent, type HealthTimings } from './account-health.js';
+
+/** Why an account is logged in again: its session died, or it is about to end. */
+export type ReloginReason = 'expired' | 'proactive';
+
+/** What applying health events needs. */
+export interface PoolHealthDeps {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  timings: HealthTimings;
+  /** Log the account in again (it writes the account's new state itself); rejects on failure. */
+  relogin: (accountId: number, reason: ReloginReason) => Promise<unknown>;
+  /** Stop tasks of ours still running on the account, except those in `keep` (live leases). */
+  stopStrays: (accountId: number, keep: ReadonlySet<number>) => void;
+  /** Task rows of live leases. */
+  liveTasks: () => ReadonlySet<number>;
+  /** Called after anything that may change who can be leased. */
+  onChange: () => void;
+}
+
+/**
+ * Applies the health state machine to stored accounts: writes state and cooldowns, keeps the
+ * backoff ladder (in memory), and runs effects — single-flight re-logins, stopping strays,
+ * resting one model.
+ */
+export class PoolHealth {
+  readonly #backoff = new Map<number, number>();
+  readonly #relogins = new Map<number, Promise<void>>();
+
+  constructor(private readonly deps: PoolHealthDeps) {}
+
+  /**
+   * Record an event. `session` is the session the request used: a session failure reported on a
+   * session the account has already replaced is stale and ignored (no second re-login).
+   */
+  record(accountId: number, event: HealthEvent, session: string | null = null): void {
+    const { store, logger } = this.deps;
+    const account = store.accounts.get(accountId);
+    if (account === null) return;
+    if (event.type === 'failure' && event.kind === 'session-expired' && session !== null && this.#currentSession(accountId) !== session) return;
+    const view = { kind: account.kind, state: account.state, cooldownUntil: account.cooldownUntil, backoffLevel: this.#backoff.get(accountId) ?? 0 };
+    const change = nextHealth(view, event, this.deps.timings, this.deps.clock.now());
+    if (change.backoffLevel === 0) this.#backoff.delete(accountId);
+    else this.#backoff.set(accountId, change.backoffLevel);
+    if (change.patch !== null) store.accounts.update(accountId, change.patch);
+    if (change.patch?.state !== undefined && change.patch.state !== account.state) {
+      const kind = event.type === 'failure' ? event.kind : event.type;
+      logger.warn({ accountId, from: account.state, to: change.patch.state, kind, cooldownUntil: change.patch.cooldownUntil }, 'account health changed');
+    }
+    for (const effect of change.effects) this.#run(accountId, effect);
+    if (change.patch !== null || change.effects.length > 0) this.deps.onChange();
+  }
+
+  /** Log an account in again; concurrent calls for one account share one attempt. */
+  relogin(accountId: number, reason: ReloginReason): Promise<void> {
+    const running = this.#relogins.get(accountId);
+    if (running !== undefined) return running;
+    const { logger } = this.deps;
+    const job = this.deps
+      .relogin(accountId, reason)
+      .then(
+        () => logger.info({ accountId, reason }, 'account logged in again'),
+        (err: unknown) => logger.warn({ accountId, reason, error: err instanceof Error ? err.message : String(err) }, 're-login failed'),
+      )
+      .finally(() => {
+        this.#relogins.delete(accountId);
+        this.#backoff.delete(accountId);
+        this.deps.onChange();
+      });
+    this.#relogins.set(accountId, job);
+    return job;
+  }
+
+  /** True while a re-login of the account runs. */
+  recovering(accountId: number): boolean {
+    return this.#relogins.has(accountId);
+  }
+
+  /** Resolves once the running re-login of the account ends (at once when none runs). */
+  whenRecovered(accountId: number): Promise<void> {
+    return this.#relogins.get(accountId) ?? Promise.resolve();
+  }
+
+  /** Current backoff ladder step of an account (0 after a success). */
+  backoffLevel(accountId: number): number {
+    return this.#backoff.get(accountId) ?? 0;
+  }
+
+  #run(accountId: number, effect: HealthEffect): void {
+    switch (effect.type) {
+      case 'relogin':
+        void this.relogin(accountId, 'expired');
+        return;
+      case 'stop-strays':
+        this.deps.stopStrays(accountId, this.deps.liveTasks());
+        return;
+      case 'cool-model':
+        this.deps.store.models.coolModel(accountId, effect.model, effect.until);
+        this.deps.logger.warn({ accountId, model: effect.model, until: effect.until }, 'model resting on account');
+        return;
+    }
+  }
+
+  #currentSession(accountId: number): string | null {
+    try {
+      return this.deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+    } catch {
+      return null;
+    }
+  }
+}

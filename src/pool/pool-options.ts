@@ -1,0 +1,12 @@
+import type { HealthTimings } from './account-health.js';
+import type { Strategy } from './strategies.js';
+
+/** Pool settings (config `pool.*`). */
+export interface PoolOptions {
+  strategy: Strategy;
+  maxConcurrentPerAccount: number;
+  queueTimeoutMs: number;
+  /** `Retry-After` hint when no out account has a known recovery time (expired, invalid). */
+  retryHintMs: number;
+  timings: HealthTimings;
+}

@@ -1,0 +1,135 @@
+import { Hono } from 'hono';
+import {
+  createResponsesStreamEncoder,
+  foldResponse,
+  parseResponsesRequest,
+  renderConversation,
+  type ChatMessage,
+  type ClientToolsMode,
+  type ResponseObject,
+  type ResponsesEncoderOptions,
+  type ResponsesReasoningMode,
+  type ResponsesRequest,
+  type ResponseIds,
+  type ToolActivityMode,
+} from '../../openai/index.js';
+import type { ResponseArchive } from '../../conversations/response-archive.js';
+import { clientErrorFor } from '../../pool/client-error.js';
+import type { ModelCatalog } from '../../pool/model-catalog.js';
+import type { StatelessTurn } from '../../pool/run-turn.js';
+import type { UpstreamEvent } from '../../upstream/types.js';
+import { NotFoundError, toRelayError } from '../../util/errors.js';
+import type { Logger } from '../../util/logger.js';
+import { readJson } from '../read-json.js';
+import { respondWithSse, type SseFrame } from '../sse.js';
+
+/** What the Responses routes need; built by the composition root. */
+export interface ResponsesRouteDeps {
+  catalog: ModelCatalog;
+  archive: ResponseArchive;
+  runTurn: (turn: StatelessTurn, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
+  clientTools: ClientToolsMode;
+  reasoning: ResponsesReasoningMode;
+  toolActivity: ToolActivityMode;
+  keepAliveMs: number;
+  logger: Logger;
+  newIds: () => ResponseIds;
+  now: () => number;
+}
+
+/** The conversation this request continues (from `previous_response_id`) followed by its own input. */
+function conversationOf(request: ResponsesRequest, deps: ResponsesRouteDeps, scope: string | null): ChatMessage[] {
+  if (request.previousResponseId === null) return request.messages;
+  const previous = deps.archive.load(request.previousResponseId, scope);
+  if (previous === null) {
+    throw new NotFoundError(`previous response '${request.previousResponseId}' was not found`, {
+      code: 'previous_response_not_found',
+      param: 'previous_response_id',
+    });
+  }
+  return [...previous.transcript, ...request.messages.filter((m) => m.role !== 'system' && m.role !== 'developer')];
+}
+
+function assistantMessage(text: string): ChatMessage {
+  return { role: 'assistant', text, name: null, toolCallId: null, toolCalls: [] };
+}
+
+/**
+ * Stream events for one turn. Headers go out once the task exists; before that a failure is an
+ * HTTP error. After it, a failure is one `response.failed` event — never a silent end.
+ */
+async function* responseFrames(events: AsyncIterable<UpstreamEvent>, options: ResponsesEncoderOptions, onDone: (response: ResponseObject) => void): AsyncGenerator<SseFrame> {
+  const encoder = createResponsesStreamEncoder(options);
+  const frames = (list: ReturnType<typeof encoder.push>): SseFrame[] => list.map((event) => ({ kind: 'data', event: event.type, data: event }));
+  let started = false;
+  try {
+    for await (const event of events) {
+      if (event.type === 'error') throw clientErrorFor(event.error);
+      if (event.type === 'task-created' && !started) {
+        started = true;
+        yield* frames(encoder.start());
+      }
+      yield* frames(encoder.push(event));
+      if (encoder.isFinished()) break;
+    }
+    if (!encoder.isFinished()) yield* frames(encoder.finish());
+    onDone(encoder.response());
+  } catch (err) {
+    if (!started) throw err;
+    const error = toRelayError(err);
+    yield* frames(encoder.fail({ message: error.message, status: error.status }));
+  }
+}
+
+/** `POST /v1/responses`, `GET` and `DELETE /v1/responses/{id}`. */
+export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
+  const app = new Hono();
+  const scope = null; // client-key scoping arrives with API keys (security issue)
+  app.post('/v1/responses', async (c) => {
+    const request = parseResponsesRequest(await readJson(c), { clientTools: deps.clientTools });
+    const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
+    const conversation = conversationOf(request, deps, scope);
+    const content = request.previousResponseId === null ? request.content : renderConversation(conversation);
+    const ids = deps.newIds();
+    const options: ResponsesEncoderOptions = {
+      id: ids.response(),
+      model: request.model ?? upstreamModel,
+      createdAt: Math.floor(deps.now() / 1000),
+      request,
+      prompt: { systemPrompt: request.systemPrompt, content },
+      reasoning: deps.reasoning,
+      toolActivity: deps.toolActivity,
+      ids,
+      now: deps.now,
+    };
+    const save = (response: ResponseObject): void => {
+      if (!request.store) return; // store:false retains nothing
+      const transcript = [...conversation.filter((m) => m.role !== 'system' && m.role !== 'developer'), assistantMessage(response.output_text)];
+      deps.archive.save({ id: response.id, clientKeyHash: scope, model: response.model, response, transcript });
+    };
+    const turn: StatelessTurn = { route: 'responses', upstreamModel, content, systemPrompt: request.systemPrompt, clientKeyHash: scope };
+    const events = deps.runTurn(turn, c.req.raw.signal);
+    if (request.stream) {
+      return respondWithSse(responseFrames(events, options, save), { keepAliveMs: deps.keepAliveMs, terminator: null, logger: deps.logger, signal: c.req.raw.signal });
+    }
+    const collected: UpstreamEvent[] = [];
+    for await (const event of events) {
+      if (event.type === 'error') throw clientErrorFor(event.error);
+      collected.push(event);
+    }
+    const { response } = foldResponse(collected, options);
+    save(response);
+    return c.json(response);
+  });
+  app.get('/v1/responses/:id', (c) => {
+    const stored = deps.archive.load(c.req.param('id'), scope);
+    if (stored === null) throw new NotFoundError(`response '${c.req.param('id')}' was not found`, { code: 'response_not_found' });
+    return c.json(stored.response);
+  });
+  app.delete('/v1/responses/:id', (c) => {
+    const id = c.req.param('id');
+    if (!deps.archive.delete(id, scope)) throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
+    return c.json({ id, object: 'response.deleted', deleted: true });
+  });
+  return app;
+}
