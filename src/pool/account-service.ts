@@ -34,6 +34,13 @@ export interface AccountOptions {
   maxConcurrency?: number | undefined;
 }
 
+/** What an operator may change on a stored account; absent keys stay, `maxConcurrency: null` means the default. */
+export interface AccountSettings {
+  label?: string | undefined;
+  maxConcurrency?: number | null | undefined;
+  enabled?: boolean | undefined;
+}
+
 /** What an upsert did. */
 export type UpsertResult = AccountCheck & { action: 'added' | 'updated' };
 
@@ -171,6 +178,28 @@ export class AccountService {
     } catch (err) {
       throw new UserError(`the upstream refused the login: ${describeFailure(err)}`);
     }
+  }
+
+  /** Change an account's label, concurrency limit or enabled flag (404 when unknown). */
+  configure(id: number, settings: AccountSettings): Account {
+    const patch = {
+      ...(settings.label !== undefined ? { label: settings.label } : {}),
+      ...(settings.maxConcurrency !== undefined ? { maxConcurrency: settings.maxConcurrency } : {}),
+      ...(settings.enabled !== undefined ? { enabled: settings.enabled } : {}),
+    };
+    const account = Object.keys(patch).length > 0 ? this.deps.store.accounts.update(id, patch) : this.deps.store.accounts.get(id);
+    if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
+    this.deps.onChange?.(id);
+    return account;
+  }
+
+  /** Remove an account and its cached models (usage rows stay); the removed account, 404 when unknown. */
+  remove(id: number): Account {
+    const account = this.deps.store.accounts.get(id);
+    if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
+    this.deps.store.accounts.remove(id);
+    this.deps.onChange?.(id);
+    return account;
   }
 
   #applyOptions(id: number, options: AccountOptions): void {

@@ -3,6 +3,7 @@ import type { AnyUpstreamFailure } from '../upstream/errors.js';
 import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountSelector, Lease } from './lease.js';
+import type { PoolObserver } from './pool-observer.js';
 import type { TaskReaper } from './task-reaper.js';
 import { runAttempt, type RequestProgress } from './turn-attempt.js';
 
@@ -17,6 +18,8 @@ export interface TurnRunnerDeps {
   /** How many other accounts a request may fail over to before its first output byte. */
   failoverRounds: number;
   now: () => number;
+  /** Told about queue waits, tasks and upstream failures (metrics). */
+  observer?: PoolObserver;
 }
 
 /** One stateless request: a new task whose first turn is the rendered conversation. */
@@ -48,9 +51,12 @@ export async function* runStatelessTurn(deps: TurnRunnerDeps, turn: StatelessTur
   try {
     for (let round = 0; ; round++) {
       let lease: Lease;
+      const waitStarted = deps.now();
       try {
         lease = await deps.pool.acquire(turn.upstreamModel, signal, { exclude: tried });
+        deps.observer?.queueWait?.(deps.now() - waitStarted, true);
       } catch (err) {
+        deps.observer?.queueWait?.(deps.now() - waitStarted, false);
         // No account left to fail over to: the client learns what actually went wrong (the
         // last upstream failure, e.g. 429 + Retry-After for a busy account, 503 for no capacity);
         // later requests get the pool's 429 while the accounts cool down.

@@ -2,6 +2,7 @@ import type { Store, TaskRecord } from '../store/index.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import { isUpstreamFailure } from '../upstream/errors.js';
 import type { Logger } from '../util/logger.js';
+import type { PoolObserver } from './pool-observer.js';
 
 export interface ReaperDeps {
   store: Store;
@@ -11,6 +12,8 @@ export interface ReaperDeps {
   deleteTasks: boolean;
   /** Delays between stop attempts (ms); one attempt more than entries. */
   retryDelaysMs?: readonly number[];
+  /** Told about stopped and recovered tasks (metrics). */
+  observer?: PoolObserver;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -35,8 +38,8 @@ export class TaskReaper {
   }
 
   /** Stop one task (tracked until done); resolves when it is stopped or given up on, never rejects. */
-  stopAndWait(task: TaskRecord): Promise<void> {
-    const job = this.#stopWithRetries(task)
+  stopAndWait(task: TaskRecord, recovered = false): Promise<void> {
+    const job = this.#stopWithRetries(task, this.#delays, recovered)
       .catch((err: unknown) => this.deps.logger.error({ err, taskRow: task.id }, 'stopping a task failed'))
       .finally(() => this.#pending.delete(job));
     this.#pending.add(job);
@@ -76,7 +79,8 @@ export class TaskReaper {
   claimOrphans(): Array<{ accountId: number; stopped: Promise<void> }> {
     const orphans = this.deps.store.tasks.claimOrphans();
     if (orphans.length > 0) this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
-    return orphans.map((task) => ({ accountId: task.accountId, stopped: this.stopAndWait(task) }));
+    if (orphans.length > 0) this.deps.observer?.tasksRecovered?.(orphans.length);
+    return orphans.map((task) => ({ accountId: task.accountId, stopped: this.stopAndWait(task, true) }));
   }
 
   /** Take over tasks left by processes that are gone, and stop them. Resolves to how many. */
@@ -93,7 +97,7 @@ export class TaskReaper {
     await Promise.race([Promise.all([...this.#pending, ...own.map((task) => this.#stopWithRetries(task, []))]), deadline]);
   }
 
-  async #stopWithRetries(task: TaskRecord, delays = this.#delays): Promise<void> {
+  async #stopWithRetries(task: TaskRecord, delays = this.#delays, recovered = false): Promise<void> {
     const { store, adapter, logger } = this.deps;
     if (task.upstreamTaskId === null) {
       // The create call never returned an id: nothing upstream we can name, so nothing to stop.
@@ -111,6 +115,7 @@ export class TaskReaper {
         await adapter.stopTask(session, task.upstreamTaskId);
         if (this.deps.deleteTasks) await adapter.deleteTask(session, task.upstreamTaskId).catch(() => undefined);
         store.tasks.markStopped(task.id);
+        this.deps.observer?.taskStopped?.(recovered);
         return;
       } catch (err) {
         const kind = isUpstreamFailure(err) ? err.kind : 'unknown';

@@ -3,6 +3,7 @@ import type { AnyUpstreamFailure } from '../upstream/errors.js';
 import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import { policyFor } from './failure-policy.js';
 import type { AccountSelector, Lease, LeaseOutcome } from './lease.js';
+import type { PoolObserver } from './pool-observer.js';
 import type { TaskReaper } from './task-reaper.js';
 
 /** What one attempt needs (a subset of the turn runner's deps). */
@@ -14,6 +15,8 @@ export interface AttemptDeps {
   turnTimeoutMs: number;
   vmReadyTimeoutMs: number;
   now: () => number;
+  /** Told about tasks started and upstream failures (metrics). */
+  observer?: PoolObserver;
 }
 
 /** The task an attempt starts. */
@@ -73,6 +76,7 @@ export async function* runAttempt(
     for await (const event of events) {
       if (event.type === 'error') {
         outcome = { result: 'failure', failure: event.error, afterOutput: progress.output };
+        deps.observer?.upstreamError?.(event.kind, event.error.upstreamCode ?? null);
         progress.outcome = event.kind;
         if (mayRetry && !progress.output && policyFor(event.kind).failover) return { kind: 'retry', failure: event.error };
         yield event;
@@ -81,6 +85,7 @@ export async function* runAttempt(
       if (event.type === 'task-created') {
         taskId = progress.taskId = event.taskId;
         deps.store.tasks.setUpstreamId(record.id, event.taskId);
+        deps.observer?.taskStarted?.();
         if (progress.opened) continue; // a retried attempt's task: headers are out already
         progress.opened = true;
       }

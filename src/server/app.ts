@@ -1,15 +1,22 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { NotFoundError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { PoolStatus } from '../pool/status.js';
+import type { Metrics } from './metrics/metrics.js';
 import { accessLog } from './middleware/access-log.js';
-import { adminGuard, type RemoteAddress } from './middleware/admin-guard.js';
+import { adminGuard, socketAddress, type RemoteAddress } from './middleware/admin-guard.js';
+import { clientAuth } from './middleware/client-auth.js';
+import { DEFAULT_THROTTLE, FailureThrottle, type ThrottleOptions } from './middleware/failure-throttle.js';
 import { limitBody } from './middleware/limit-body.js';
+import { requestMetrics } from './middleware/request-metrics.js';
 import { renderError } from './render-error.js';
+import { adminAccountRoutes, type AdminAccountDeps } from './routes/admin-accounts.js';
 import { adminPoolRoutes, type AdminPoolDeps } from './routes/admin-pool.js';
 import { chatCompletionsRoutes, type ChatRouteDeps } from './routes/chat-completions.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { modelsRoutes } from './routes/models.js';
 import { responsesRoutes, type ResponsesRouteDeps } from './routes/responses.js';
 
@@ -21,25 +28,47 @@ export interface AppDeps {
   poolStatus: () => PoolStatus;
   now?: () => number;
   newId?: () => string;
+  /** The client's address (default: the TCP peer); injectable for in-process tests. */
+  remoteAddress?: RemoteAddress;
+  /** Client keys for `/v1/*` and how to hash one into a scope; absent or empty keys: `/v1` is open. */
+  auth?: { apiKeys: readonly string[]; hashKey: (apiKey: string) => string };
+  /** Brute-force guard settings (default `DEFAULT_THROTTLE`, clock `now`). */
+  throttle?: Partial<ThrottleOptions>;
   /** The OpenAI routes; absent in tests that exercise only the HTTP shell. */
   v1?: ChatRouteDeps & { responses: ResponsesRouteDeps };
   /** The admin routes, behind the admin guard; absent in tests that exercise only the HTTP shell. */
-  admin?: AdminPoolDeps & { adminToken: string | null; remoteAddress?: RemoteAddress };
+  admin?: AdminPoolDeps &
+    Partial<AdminAccountDeps> & { adminToken: string | null; remoteAddress?: RemoteAddress };
+  /** Prometheus metrics; `/metrics` sits behind the admin guard. */
+  metrics?: Metrics;
 }
+
+const sha256Hex = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
 /** Build the Hono app. Pure wiring: no I/O happens here. */
 export function createApp(deps: AppDeps): Hono {
   const now = deps.now ?? Date.now;
+  const remoteAddress = deps.remoteAddress ?? deps.admin?.remoteAddress ?? socketAddress;
+  const throttle = new FailureThrottle({ ...DEFAULT_THROTTLE, now, ...deps.throttle });
   const app = new Hono();
   app.use('*', requestId({ generator: deps.newId ?? (() => crypto.randomUUID()) }));
   app.use('*', accessLog(deps.logger));
+  if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.route('/', healthRoutes({ version: deps.version, startedAt: now(), now, poolStatus: deps.poolStatus }));
   if (deps.admin) {
-    app.use('/admin/*', adminGuard(deps.admin.adminToken, deps.admin.remoteAddress));
+    const guard = adminGuard(deps.admin.adminToken, remoteAddress, throttle);
+    app.use('/admin/*', guard);
+    if (deps.metrics) {
+      app.use('/metrics', guard);
+      app.route('/', metricsRoutes(deps.metrics.registry));
+    }
     app.route('/', adminPoolRoutes(deps.admin));
+    const { accounts, listAccounts, getAccount } = deps.admin;
+    if (accounts && listAccounts && getAccount) app.route('/', adminAccountRoutes({ accounts, listAccounts, getAccount }));
   }
   if (deps.v1) {
+    app.use('/v1/*', clientAuth({ apiKeys: deps.auth?.apiKeys ?? [], hashKey: deps.auth?.hashKey ?? sha256Hex, throttle, remoteAddress }));
     app.route('/', modelsRoutes(deps.v1.catalog));
     app.route('/', chatCompletionsRoutes(deps.v1));
     app.route('/', responsesRoutes(deps.v1.responses));

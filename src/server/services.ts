@@ -10,6 +10,7 @@ import { createMonkeyCodeAdapter } from '../upstream/monkeycode/index.js';
 import { systemTimers, type Timers } from '../upstream/timing.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
+import type { PoolObserver } from '../pool/pool-observer.js';
 
 /** Everything long-lived that the server and the CLI share, built in one place. */
 export interface Services {
@@ -34,6 +35,8 @@ export interface ServiceOverrides {
   timers?: Timers;
   random?: () => number;
   adapter?: UpstreamAdapter;
+  /** Told about tasks, upstream failures and queue waits (the server's metrics). */
+  observer?: PoolObserver;
 }
 
 /** The pool's settings from the configuration. */
@@ -75,7 +78,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
   const store = openStore({ file: config.store.db, secretKey: config.store.secretKey ?? undefined, keyFile: config.store.keyFile ?? undefined });
   const adapter = overrides.adapter ?? buildAdapter(config, logger);
   const catalog = new ModelCatalog(store, { defaultModel: config.openai.defaultModel, aliases: config.openai.modelAliases });
-  const reaper = new TaskReaper({ store, adapter, logger: logger.child({ component: 'reaper' }), deleteTasks: config.upstream.deleteTasks });
+  const reaper = new TaskReaper({ store, adapter, logger: logger.child({ component: 'reaper' }), deleteTasks: config.upstream.deleteTasks, ...(overrides.observer ? { observer: overrides.observer } : {}) });
   let pool: AccountPool | null = null;
   const accounts = new AccountService({ store, adapter, logger, now, timers, onChange: () => pool?.invalidate() });
   pool = new AccountPool({
@@ -108,6 +111,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     vmReadyTimeoutMs: config.upstream.vmReadyTimeoutMs,
     failoverRounds: config.pool.failoverRounds,
     now,
+    ...(overrides.observer ? { observer: overrides.observer } : {}),
   };
   return { config, logger, store, adapter, catalog, pool, reaper, accounts, monitor, turnDeps, now, close: () => store.close() };
 }

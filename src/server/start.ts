@@ -4,13 +4,16 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
 import { ResponseArchive } from '../conversations/response-archive.js';
 import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
-import { buildPoolReport } from '../pool/pool-report.js';
+import { discoverAccounts, refreshAccountList, refreshableIds } from '../pool/account-operations.js';
+import { buildPoolReport, type PoolReport } from '../pool/pool-report.js';
 import { runStatelessTurn } from '../pool/run-turn.js';
 import { summarizePool } from '../pool/status.js';
 import { watchStore } from '../pool/store-watch.js';
 import { systemTimers } from '../upstream/timing.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { routeLabel } from './metrics/route-label.js';
 import { buildServices, type ServiceOverrides, type Services } from './services.js';
 import { readVersion } from './version.js';
 
@@ -40,13 +43,15 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
   });
 }
 
-/** Track requests whose responses are still open, so shutdown can wait for them. */
-function trackInFlight(server: Server): { count(): number; drained(): Promise<void> } {
+/** Track requests whose responses are still open, so shutdown can wait for them; observe each one's duration. */
+function trackInFlight(server: Server, metrics: Metrics): { count(): number; drained(): Promise<void> } {
   let open = 0;
   let waiters: Array<() => void> = [];
-  server.on('request', (_req, res) => {
+  server.on('request', (req, res) => {
     open += 1;
+    const started = performance.now();
     res.once('close', () => {
+      metrics.requestFinished(req.method ?? 'GET', routeLabel(req.url ?? ''), (performance.now() - started) / 1000);
       open -= 1;
       if (open === 0) for (const wake of waiters.splice(0)) wake();
     });
@@ -57,22 +62,38 @@ function trackInFlight(server: Server): { count(): number; drained(): Promise<vo
   };
 }
 
+const EMPTY_REPORT: PoolReport = { mode: 'pool', total: 0, active: 0, expired: 0, invalid: 0, locked: 0, cooling: 0, disabled: 0, unverified: 0, inFlight: 0, queued: 0, accounts: [] };
+
 /** Composition root: open the store, build the app, listen. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const services = buildServices(config, logger, options.overrides);
-  const { store, now, pool } = services;
-  const responseIds = createResponseIds();
   const maxPerAccount = config.pool.maxConcurrentPerAccount;
+  // The metrics exist before the services so the pool reports into them; the pool report they
+  // read is only called at scrape time, once the services are built.
+  let report: (() => PoolReport) | null = null;
+  const metrics = createMetrics(() => report?.() ?? EMPTY_REPORT, options.overrides?.now ?? Date.now);
+  const services = buildServices(config, logger, { ...options.overrides, observer: metrics.observer });
+  const { store, now, pool } = services;
+  const poolReport = () => buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now());
+  report = poolReport;
+  const responseIds = createResponseIds();
   const app = createApp({
     logger,
     version: readVersion(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
     poolStatus: () => summarizePool(store.accounts.list(), pool.inFlight(), maxPerAccount, now()),
+    auth: { apiKeys: config.auth.apiKeys, hashKey: (key) => store.hashClientKey(key) },
+    metrics,
     admin: {
       adminToken: config.auth.adminToken,
-      poolReport: () => buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now()),
+      poolReport,
+      discover: () => discoverAccounts(store, services.adapter),
+      refresh: ({ skipInvalid }) => refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid })),
+      modelIds: () => services.catalog.list().map((entry) => entry.id),
+      accounts: services.accounts,
+      listAccounts: () => store.accounts.list(),
+      getAccount: (id) => store.accounts.get(id),
     },
     v1: {
       catalog: services.catalog,
@@ -112,7 +133,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const orphansStopped = Promise.all(orphans.map((orphan) => orphan.stopped));
   const stopWatching = watchStore(() => pool.checkForChanges(), options.overrides?.timers ?? systemTimers, config.pool.watchIntervalMs, logger);
   services.monitor.start();
-  const inFlight = trackInFlight(server);
+  const inFlight = trackInFlight(server, metrics);
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   logger.info({ host: config.server.host, port, db: config.store.db }, 'relaypool listening');

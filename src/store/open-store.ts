@@ -1,5 +1,5 @@
 /** The store: one SQLite connection, its repositories, and this process's instance id. */
-import { randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { createAccountsRepo, type AccountsRepo } from './accounts-repo.js';
@@ -38,6 +38,11 @@ export interface Store {
   readonly responses: ResponsesRepo;
   /** Random per process; tasks owned by another id belong to a process that is gone. */
   readonly instanceId: string;
+  /**
+   * A keyed hash (HMAC-SHA-256 under a key derived from the master key) of a client API key: the
+   * scope of that client's conversations and usage. The key itself is never stored.
+   */
+  hashClientKey(apiKey: string): string;
   /** `PRAGMA data_version`: changes whenever another connection (e.g. the CLI) commits. */
   dataVersion(): number;
   /** Checkpoint the WAL and close. Idempotent. */
@@ -58,6 +63,7 @@ export function openStore(options: StoreOptions): Store {
     throw err;
   }
   const box = createSecretBox(masterKey.key);
+  const scopeKey = Buffer.from(hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'relaypool/v1/client-key-scope', 32));
   let closed = false;
   return {
     accounts: createAccountsRepo({ db, box, now, keySource: masterKey.source }),
@@ -67,6 +73,7 @@ export function openStore(options: StoreOptions): Store {
     usage: createUsageRepo(db, now),
     responses: createResponsesRepo(db, now),
     instanceId,
+    hashClientKey: (apiKey) => createHmac('sha256', scopeKey).update(apiKey, 'utf8').digest('hex'),
     dataVersion: () => z.number().int().parse(db.pragma('data_version', { simple: true })),
     close() {
       if (closed) return;

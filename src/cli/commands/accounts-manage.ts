@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UserError } from '../../util/errors.js';
-import { intArg, resolveConfig, withCommonFlags, withStore, type CommonFlags } from '../context.js';
+import { NotFoundError, UserError } from '../../util/errors.js';
+import { intArg, resolveConfig, withCommonFlags, withServices, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';
 
 type Action = 'remove' | 'enable' | 'disable';
@@ -13,12 +13,14 @@ const DESCRIPTIONS: Record<Action, string> = {
 
 async function manage(io: CliIo, action: Action, id: number, flags: CommonFlags): Promise<void> {
   const config = resolveConfig(io, flags);
-  const label = await withStore(config, (store) => {
-    const account = store.accounts.get(id);
-    if (account === null) throw new UserError(`no account with id ${id}`);
-    if (action === 'remove') store.accounts.remove(id);
-    else store.accounts.update(id, { enabled: action === 'enable' });
-    return account.label;
+  const label = await withServices(config, (services) => {
+    try {
+      const account = action === 'remove' ? services.accounts.remove(id) : services.accounts.configure(id, { enabled: action === 'enable' });
+      return account.label;
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new UserError(`no account with id ${id}`);
+      throw err;
+    }
   });
   const done = { remove: 'removed', enable: 'enabled', disable: 'disabled' }[action];
   io.stdout(`${done} account ${id} (${label})\n`);

@@ -3,6 +3,7 @@ import type { Services } from '../../server/services.js';
 import { UserError } from '../../util/errors.js';
 import { intArg, resolveConfig, withCommonFlags, withServices, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';
+import { refreshAccountList, refreshableIds } from '../../pool/account-operations.js';
 
 interface RefreshFlags extends CommonFlags {
   all?: boolean;
@@ -10,25 +11,19 @@ interface RefreshFlags extends CommonFlags {
 
 /** Refresh the given accounts one by one; one line each. Resolves to how many failed. */
 export async function refreshAccounts(services: Services, ids: readonly number[], say: (line: string) => void): Promise<number> {
-  let failed = 0;
-  for (const id of ids) {
-    try {
-      const check = await services.accounts.refresh(id);
-      const how = check.reloggedIn ? 'logged in again' : 'session valid';
-      say(`account ${id} (${check.account.label}): ${how}, plan ${check.discovery.plan ?? 'unknown'}, ${check.discovery.allowedModels.length} usable models`);
-    } catch (err) {
-      failed += 1;
-      say(`account ${id}: failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  const results = await refreshAccountList(services.accounts, services.store, ids);
+  for (const r of results) {
+    const how = r.reloggedIn ? 'logged in again' : 'session valid';
+    say(r.ok ? `account ${r.id} (${r.label}): ${how}, plan ${r.plan ?? 'unknown'}, ${r.models} usable models` : `account ${r.id}: failed: ${r.error ?? 'unknown error'}`);
   }
-  return failed;
+  return results.filter((r) => !r.ok).length;
 }
 
 async function refresh(io: CliIo, id: number | undefined, flags: RefreshFlags): Promise<void> {
   if (id !== undefined && flags.all) throw new UserError('give an account id or --all, not both');
   const config = resolveConfig(io, flags);
   const failed = await withServices(config, async (services) => {
-    const ids = id !== undefined ? [id] : services.store.accounts.list().filter((a) => a.enabled).map((a) => a.id);
+    const ids = id !== undefined ? [id] : refreshableIds(services.store);
     if (ids.length === 0) {
       io.stdout('no enabled accounts to refresh\n');
       return 0;

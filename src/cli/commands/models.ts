@@ -3,6 +3,7 @@ import { formatTable } from '../format-table.js';
 import { resolveConfig, withCommonFlags, withServices, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';
 import { refreshAccounts } from './accounts-refresh.js';
+import { refreshableIds } from '../../pool/account-operations.js';
 
 interface ModelsFlags extends CommonFlags {
   refresh?: boolean;
@@ -13,8 +14,7 @@ async function listModels(io: CliIo, flags: ModelsFlags): Promise<void> {
   const config = resolveConfig(io, flags);
   const rows = await withServices(config, async (services) => {
     if (flags.refresh) {
-      const ids = services.store.accounts.list().filter((a) => a.enabled && a.state !== 'invalid').map((a) => a.id);
-      await refreshAccounts(services, ids, (line) => io.stderr(`${line}\n`));
+      await refreshAccounts(services, refreshableIds(services.store, { skipInvalid: true }), (line) => io.stderr(`${line}\n`));
     }
     const perAccount = services.store.models.listAll();
     return services.catalog.list().map((entry) => ({

@@ -13,6 +13,7 @@ import type { ModelCatalog } from '../../pool/model-catalog.js';
 import type { StatelessTurn } from '../../pool/run-turn.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import type { Logger } from '../../util/logger.js';
+import { clientScope } from '../client-scope.js';
 import { readJson } from '../read-json.js';
 import { respondWithSse, type SseFrame } from '../sse.js';
 
@@ -68,7 +69,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
       upstreamModel,
       content: request.content,
       systemPrompt: request.systemPrompt,
-      clientKeyHash: null,
+      clientKeyHash: clientScope(c),
     };
     const options: ChatChunkEncoderOptions = {
       id: deps.newCompletionId(),

@@ -20,6 +20,7 @@ import type { StatelessTurn } from '../../pool/run-turn.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import { NotFoundError, toRelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
+import { clientScope } from '../client-scope.js';
 import { readJson } from '../read-json.js';
 import { respondWithSse, type SseFrame } from '../sse.js';
 
@@ -84,8 +85,8 @@ async function* responseFrames(events: AsyncIterable<UpstreamEvent>, options: Re
 /** `POST /v1/responses`, `GET` and `DELETE /v1/responses/{id}`. */
 export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   const app = new Hono();
-  const scope = null; // client-key scoping arrives with API keys (security issue)
   app.post('/v1/responses', async (c) => {
+    const scope = clientScope(c);
     const request = parseResponsesRequest(await readJson(c), { clientTools: deps.clientTools });
     const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
     const conversation = conversationOf(request, deps, scope);
@@ -122,13 +123,13 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
     return c.json(response);
   });
   app.get('/v1/responses/:id', (c) => {
-    const stored = deps.archive.load(c.req.param('id'), scope);
+    const stored = deps.archive.load(c.req.param('id'), clientScope(c));
     if (stored === null) throw new NotFoundError(`response '${c.req.param('id')}' was not found`, { code: 'response_not_found' });
     return c.json(stored.response);
   });
   app.delete('/v1/responses/:id', (c) => {
     const id = c.req.param('id');
-    if (!deps.archive.delete(id, scope)) throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
+    if (!deps.archive.delete(id, clientScope(c))) throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
     return c.json({ id, object: 'response.deleted', deleted: true });
   });
   return app;

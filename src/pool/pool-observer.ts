@@ -1,0 +1,16 @@
+/**
+ * What the pool reports as it works, for metrics. Every method is optional and called off the
+ * per-chunk path: once per task, per failure, per lease wait — never per streamed event.
+ */
+export interface PoolObserver {
+  /** An upstream task was created for a request. */
+  taskStarted?(): void;
+  /** relaypool stopped one of its tasks upstream (`recovered`: left by an earlier, crashed process). */
+  taskStopped?(recovered: boolean): void;
+  /** Tasks left running by an earlier process were found and are being stopped. */
+  tasksRecovered?(count: number): void;
+  /** A turn ended in (or withheld for failover) an upstream failure of this kind and code. */
+  upstreamError?(kind: string, code: number | null): void;
+  /** How long a request waited for a lease (ms), and whether it got one. */
+  queueWait?(ms: number, granted: boolean): void;
+}
