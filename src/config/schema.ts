@@ -25,6 +25,7 @@ const resourceSchema = z.strictObject({
 
 const upstreamSchema = z.strictObject({
   url: httpUrl.default('https://monkeycode-ai.com'),
+  baizhiUrl: httpUrl.default('https://baizhi.cloud'),
   requestTimeoutMs: ms(100).default(30_000),
   turnTimeoutMs: ms(1000).default(600_000),
   vmReadyTimeoutMs: ms(1000).default(300_000),

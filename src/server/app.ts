@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { NotFoundError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import type { OperatorLogin } from '../pool/operator-login.js';
 import type { PoolStatus } from '../pool/status.js';
 import type { Metrics } from './metrics/metrics.js';
 import { accessLog } from './middleware/access-log.js';
@@ -13,6 +14,7 @@ import { limitBody } from './middleware/limit-body.js';
 import { requestMetrics } from './middleware/request-metrics.js';
 import { renderError } from './render-error.js';
 import { adminAccountRoutes, type AdminAccountDeps } from './routes/admin-accounts.js';
+import { adminLoginRoutes } from './routes/admin-login.js';
 import { adminPoolRoutes, type AdminPoolDeps } from './routes/admin-pool.js';
 import { chatCompletionsRoutes, type ChatRouteDeps } from './routes/chat-completions.js';
 import { healthRoutes } from './routes/health.js';
@@ -38,7 +40,7 @@ export interface AppDeps {
   v1?: ChatRouteDeps & { responses: ResponsesRouteDeps };
   /** The admin routes, behind the admin guard; absent in tests that exercise only the HTTP shell. */
   admin?: AdminPoolDeps &
-    Partial<AdminAccountDeps> & { adminToken: string | null; remoteAddress?: RemoteAddress };
+    Partial<AdminAccountDeps> & { adminToken: string | null; remoteAddress?: RemoteAddress; login?: OperatorLogin };
   /** Prometheus metrics; `/metrics` sits behind the admin guard. */
   metrics?: Metrics;
 }
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): Hono {
     app.route('/', adminPoolRoutes(deps.admin));
     const { accounts, listAccounts, getAccount } = deps.admin;
     if (accounts && listAccounts && getAccount) app.route('/', adminAccountRoutes({ accounts, listAccounts, getAccount }));
+    if (deps.admin.login) app.route('/', adminLoginRoutes(deps.admin.login));
   }
   if (deps.v1) {
     app.use('/v1/*', clientAuth({ apiKeys: deps.auth?.apiKeys ?? [], hashKey: deps.auth?.hashKey ?? sha256Hex, throttle, remoteAddress }));

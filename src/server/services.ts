@@ -2,11 +2,14 @@ import type { Config } from '../config/index.js';
 import { AccountPool, type PoolOptions } from '../pool/account-pool.js';
 import { AccountService } from '../pool/account-service.js';
 import { HealthMonitor } from '../pool/health-monitor.js';
+import { OperatorLogin } from '../pool/operator-login.js';
 import { ModelCatalog } from '../pool/model-catalog.js';
 import type { TurnRunnerDeps } from '../pool/run-turn.js';
 import { TaskReaper } from '../pool/task-reaper.js';
 import { openStore, type Store } from '../store/index.js';
 import { createMonkeyCodeAdapter } from '../upstream/monkeycode/index.js';
+import { createOperatorLogin } from '../upstream/monkeycode/oauth-login.js';
+import type { OperatorLoginFlows } from '../upstream/operator-login.js';
 import { systemTimers, type Timers } from '../upstream/timing.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
@@ -22,6 +25,8 @@ export interface Services {
   pool: AccountPool;
   reaper: TaskReaper;
   accounts: AccountService;
+  /** Operator-driven SMS and OAuth-callback logins (pending logins in memory). */
+  operatorLogin: OperatorLogin;
   /** The periodic session check; built here, started only by the server. */
   monitor: HealthMonitor;
   /** What `runStatelessTurn` needs. */
@@ -35,6 +40,8 @@ export interface ServiceOverrides {
   timers?: Timers;
   random?: () => number;
   adapter?: UpstreamAdapter;
+  /** The SMS / OAuth-callback login flows (default: MonkeyCode + Baizhi-Cloud from the config). */
+  operatorLoginFlows?: OperatorLoginFlows;
   /** Told about tasks, upstream failures and queue waits (the server's metrics). */
   observer?: PoolObserver;
 }
@@ -101,6 +108,17 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     intervalMs: config.pool.healthCheckIntervalMs,
     reloginBeforeExpiryMs: config.pool.reloginBeforeExpiryMs,
   });
+  const flows =
+    overrides.operatorLoginFlows ??
+    createOperatorLogin({
+      baseUrl: config.upstream.url,
+      baizhiUrl: config.upstream.baizhiUrl,
+      clock,
+      timers,
+      logger: logger.child({ component: 'operator-login' }),
+      requestTimeoutMs: config.upstream.requestTimeoutMs,
+    });
+  const operatorLogin = new OperatorLogin({ flows, accounts, logger: logger.child({ component: 'operator-login' }), now });
   const turnDeps: TurnRunnerDeps = {
     store,
     adapter,
@@ -113,5 +131,5 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     now,
     ...(overrides.observer ? { observer: overrides.observer } : {}),
   };
-  return { config, logger, store, adapter, catalog, pool, reaper, accounts, monitor, turnDeps, now, close: () => store.close() };
+  return { config, logger, store, adapter, catalog, pool, reaper, accounts, operatorLogin, monitor, turnDeps, now, close: () => store.close() };
 }

@@ -92,6 +92,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       refresh: ({ skipInvalid }) => refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid })),
       modelIds: () => services.catalog.list().map((entry) => entry.id),
       accounts: services.accounts,
+      login: services.operatorLogin,
       listAccounts: () => store.accounts.list(),
       getAccount: (id) => store.accounts.get(id),
     },

@@ -50,6 +50,8 @@ export interface FakeUpstreamOptions {
   stepDelayMs?: number;
   /** Max inbound WS message size in bytes; larger closes with 1009. Default 32768. */
   maxInboundBytes?: number;
+  /** Baizhi-Cloud base URL for the OAuth login routes (§2.7). Default `https://baizhi.cloud`. */
+  baizhiUrl?: string;
 }
 
 /** Options with defaults filled in; mutable so tests can flip switches on a running fake. */
@@ -66,6 +68,7 @@ export interface ResolvedOptions {
   modelsPageSize: number;
   agent: Agent;
   maxInboundBytes: number;
+  baizhiUrl: string;
 }
 
 /** Fills in defaults. */
@@ -91,5 +94,6 @@ export function resolveOptions(options: FakeUpstreamOptions = {}): ResolvedOptio
     modelsPageSize: options.modelsPageSize ?? 100,
     agent: options.agent ?? createDefaultAgent({ stepDelayMs: options.stepDelayMs ?? 5 }),
     maxInboundBytes: options.maxInboundBytes ?? 32_768,
+    baizhiUrl: options.baizhiUrl ?? 'https://baizhi.cloud',
   };
 }

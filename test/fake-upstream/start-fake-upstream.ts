@@ -11,6 +11,7 @@ import { resolveOptions, type FakeUpstreamOptions, type ResolvedOptions } from '
 import { Recorder, type RecordedEntry, type SentFrame } from './recorder.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { discoveryRoutes } from './routes/discovery-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
 import { taskRoutes } from './routes/task-routes.js';
 import { FakeStore, type NewUser } from './store.js';
 import { TaskService } from './tasks/task-service.js';
@@ -69,7 +70,7 @@ export async function startFakeUpstream(input: FakeUpstreamOptions = {}): Promis
   const deps: AppDeps = { store, options, captcha: new CaptchaService(options.captcha), tasks, events, recorder };
   const registry: SocketRegistry = { streams: new Set(), sockets: new Set(), nextId: 1 };
   const faults = new Faults(store, tasks, options, () => registry.streams);
-  const routes = [...authRoutes(deps), ...discoveryRoutes(deps), ...taskRoutes(deps)];
+  const routes = [...authRoutes(deps), ...discoveryRoutes(deps), ...taskRoutes(deps), ...oauthRoutes(deps)];
   const server = createServer(createHttpHandler(deps, routes, faults));
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxInboundBytes });
   server.on('upgrade', createUpgradeHandler(deps, faults, wss, registry));

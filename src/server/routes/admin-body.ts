@@ -83,3 +83,28 @@ export const accountPatchBody = z
 
 /** Bodies of POST endpoints that take no parameters: empty or `{}`. */
 export const emptyBody = z.strictObject({});
+
+// Phone numbers as Baizhi takes them: digits, optionally a leading `+` (passed on as typed).
+const phone = z.string({ error: 'expected a phone number as a string' }).trim().regex(/^\+?[0-9]{6,20}$/, 'expected a phone number (digits, optional leading +)');
+const smsCode = z.string({ error: 'expected the SMS code as a string' }).trim().regex(/^[0-9A-Za-z]{4,10}$/, 'expected the 4-10 character SMS code');
+
+/** `POST /admin/login/send-code`. */
+export const sendCodeBody = z.strictObject({ phone, label: label.optional(), maxConcurrency: maxConcurrency.optional() });
+
+/** `POST /admin/login/verify`: the login id from send-code, or the phone number (its newest pending login), or both. */
+export const verifyBody = z
+  .strictObject({
+    loginId: z.string({ error: 'expected the loginId from send-code' }).min(1, 'expected the loginId from send-code').max(100).optional(),
+    phone: phone.optional(),
+    code: smsCode,
+    label: label.optional(),
+    maxConcurrency: maxConcurrency.optional(),
+  })
+  .refine((body) => body.loginId !== undefined || body.phone !== undefined, { message: 'give loginId or phone', path: ['loginId'] });
+
+/** `POST /admin/login/callback`: the URL the browser reached after authorizing. */
+export const callbackBody = z.strictObject({
+  url: z.string({ error: 'expected the callback URL as a string' }).min(1, 'expected a non-empty URL').max(8192, 'expected at most 8192 characters'),
+  label: label.optional(),
+  maxConcurrency: maxConcurrency.optional(),
+});
