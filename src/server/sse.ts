@@ -17,16 +17,73 @@ export interface SseOptions {
 }
 
 const encoder = new TextEncoder();
+const KEEP_ALIVE = ': keep-alive\n\n';
 
-function encodeFrame(frame: SseFrame & { kind: 'data' }): Uint8Array {
+function frameText(frame: SseFrame & { kind: 'data' }): string {
   const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data);
-  return encoder.encode(frame.event ? `event: ${frame.event}\ndata: ${data}\n\n` : `data: ${data}\n\n`);
+  return frame.event ? `event: ${frame.event}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
 }
-
-const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 
 function defaultErrorFrame(error: RelayError): SseFrame & { kind: 'data' } {
   return { kind: 'data', data: error.toBody() };
+}
+
+/** The stream's state, shared by the pump, the flush, the keep-alive timer and cancellation. */
+interface Output {
+  controller: ReadableStreamDefaultController<Uint8Array>;
+  /** Frame text waiting for the next flush. */
+  pending: string[];
+  flushScheduled: boolean;
+  lastOutputAt: number;
+  keepAlive: NodeJS.Timeout | undefined;
+  /** Wakes the pump when the consumer wants more (backpressure). */
+  wake: (() => void) | null;
+  finished: boolean;
+  closed: boolean;
+}
+
+// Frames that arrive together (an upstream burst, one WebSocket read) are written as one chunk at
+// the end of the event-loop turn: one socket write instead of one per frame.
+function flush(out: Output): void {
+  out.flushScheduled = false;
+  if (out.closed || out.pending.length === 0) return;
+  out.controller.enqueue(encoder.encode(out.pending.join('')));
+  out.pending.length = 0;
+  out.lastOutputAt = Date.now();
+}
+
+function write(out: Output, text: string): void {
+  out.pending.push(text);
+  if (out.flushScheduled) return;
+  out.flushScheduled = true;
+  setImmediate(flush, out);
+}
+
+function close(out: Output): void {
+  out.finished = true;
+  clearTimeout(out.keepAlive);
+  flush(out);
+  if (out.closed) return;
+  out.closed = true;
+  try {
+    out.controller.close();
+  } catch {
+    // Already cancelled by the consumer; nothing left to deliver.
+  }
+}
+
+// One timer per stream, re-armed only when it fires (not one per frame).
+function armKeepAlive(out: Output, keepAliveMs: number, delayMs: number): void {
+  out.keepAlive = setTimeout(() => {
+    if (out.finished) return;
+    const idle = Date.now() - out.lastOutputAt;
+    if (idle >= keepAliveMs) {
+      write(out, KEEP_ALIVE);
+      armKeepAlive(out, keepAliveMs, keepAliveMs);
+    } else {
+      armKeepAlive(out, keepAliveMs, keepAliveMs - idle);
+    }
+  }, delayMs);
 }
 
 /**
@@ -34,79 +91,71 @@ function defaultErrorFrame(error: RelayError): SseFrame & { kind: 'data' } {
  *
  * The first frame is awaited before any header is sent: if the producer fails by then, this
  * rejects and the caller's error handler answers with a proper HTTP status. After that, frames
- * are written as they come, keep-alive comments fill silences, a failure becomes one JSON error
- * frame in OpenAI's shape (and no terminator), and a client abort stops the producer.
+ * are written as they come (frames ready at the same moment share one write), keep-alive comments
+ * fill silences, a failure becomes one JSON error frame in OpenAI's shape (and no terminator), and
+ * a client abort stops the producer.
  */
 export async function respondWithSse(source: AsyncIterable<SseFrame>, options: SseOptions): Promise<Response> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   const errorFrame = options.errorFrame ?? defaultErrorFrame;
-  let pending: Promise<IteratorResult<SseFrame>> | null = null;
-  let finished = false;
+  let out: Output | null = null;
 
   const stop = (): void => {
-    if (finished) return;
-    finished = true;
+    if (out === null || out.finished) return;
+    out.finished = true;
+    clearTimeout(out.keepAlive);
+    out.wake?.();
     void iterator.return?.().catch((err: unknown) => options.logger.debug({ err }, 'stream producer failed while stopping'));
   };
   const onAbort = (): void => stop();
   options.signal.addEventListener('abort', onAbort, { once: true });
 
-  const nextOrKeepAlive = async (): Promise<IteratorResult<SseFrame> | 'keep-alive'> => {
-    pending ??= iterator.next();
-    let timer: NodeJS.Timeout | undefined;
-    const tick = new Promise<'keep-alive'>((resolve) => {
-      timer = setTimeout(resolve, options.keepAliveMs, 'keep-alive');
-    });
+  const pump = async (o: Output): Promise<void> => {
     try {
-      const result = await Promise.race([pending, tick]);
-      if (result !== 'keep-alive') pending = null;
-      return result;
+      for (;;) {
+        const room = o.controller.desiredSize;
+        if (room !== null && room <= 0) await new Promise<void>((resolve) => (o.wake = resolve));
+        o.wake = null;
+        if (o.finished) return close(o);
+        const result = await iterator.next();
+        if (o.finished) return close(o);
+        if (result.done) {
+          if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
+          return close(o);
+        }
+        if (result.value.kind === 'data') write(o, frameText(result.value));
+      }
+    } catch (err) {
+      if (o.finished || options.signal.aborted) return close(o);
+      const error = toRelayError(err);
+      if (error.status >= 500) options.logger.warn({ err: error.cause ?? error, code: error.code }, 'stream failed after headers');
+      write(o, frameText(errorFrame(error)));
+      close(o);
     } finally {
-      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onAbort);
     }
   };
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      const o: Output = { controller, pending: [], flushScheduled: false, lastOutputAt: Date.now(), keepAlive: undefined, wake: null, finished: false, closed: false };
+      out = o;
       if (first.done) {
-        if (options.terminator !== null) controller.enqueue(encodeFrame({ kind: 'data', data: options.terminator }));
-        finished = true;
-        controller.close();
-      } else if (first.value.kind === 'data') {
-        controller.enqueue(encodeFrame(first.value));
-      }
-    },
-    async pull(controller) {
-      if (finished) return;
-      try {
-        const result = await nextOrKeepAlive();
-        if (result === 'keep-alive') {
-          controller.enqueue(KEEP_ALIVE);
-          return;
-        }
-        if (result.done) {
-          finished = true;
-          if (options.terminator !== null) controller.enqueue(encodeFrame({ kind: 'data', data: options.terminator }));
-          options.signal.removeEventListener('abort', onAbort);
-          controller.close();
-          return;
-        }
-        if (result.value.kind === 'data') controller.enqueue(encodeFrame(result.value));
-      } catch (err) {
-        finished = true;
+        if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
         options.signal.removeEventListener('abort', onAbort);
-        if (options.signal.aborted) {
-          controller.close();
-          return;
-        }
-        const error = toRelayError(err);
-        if (error.status >= 500) options.logger.warn({ err: error.cause ?? error, code: error.code }, 'stream failed after headers');
-        controller.enqueue(encodeFrame(errorFrame(error)));
-        controller.close();
+        close(o);
+        return;
       }
+      if (first.value.kind === 'data') write(o, frameText(first.value));
+      armKeepAlive(o, options.keepAliveMs, options.keepAliveMs);
+      void pump(o);
+    },
+    pull() {
+      out?.wake?.();
     },
     cancel() {
+      if (out !== null) out.closed = true;
       stop();
     },
   });

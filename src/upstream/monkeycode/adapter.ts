@@ -14,6 +14,7 @@ import type {
 import { discoverAccount, fetchPlan, fetchWallet } from './account.js';
 import { fetchSessionUser, logoutSession, passwordLogin } from './auth.js';
 import { MonkeyCodeHttp } from './http-client.js';
+import { ImageCache } from './image-cache.js';
 import { fetchImages, type MonkeyCodeImage } from './images.js';
 import { fetchModels } from './models.js';
 import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './options.js';
@@ -31,11 +32,13 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   readonly #deps: MonkeyCodeDeps;
   readonly #http: MonkeyCodeHttp;
   readonly #jars: SessionJars;
+  readonly #images: ImageCache;
 
   constructor(options: MonkeyCodeOptions) {
     this.#deps = resolveOptions(options);
     this.#http = new MonkeyCodeHttp(this.#deps);
     this.#jars = new SessionJars(this.#deps.baseUrl);
+    this.#images = new ImageCache(this.#deps.clock);
   }
 
   /** Password login with the captcha proof-of-work (§2.2, §2.6). */
@@ -62,8 +65,10 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   }
 
   /** Models, image, host, plan and wallet (§3). */
-  discover(session: string, options?: CallOptions): Promise<AccountDiscovery> {
-    return this.#withJar(session, (jar) => discoverAccount(this.#http, jar, this.#deps.logger, options));
+  async discover(session: string, options?: CallOptions): Promise<AccountDiscovery> {
+    const found = await this.#withJar(session, (jar) => discoverAccount(this.#http, jar, this.#deps.logger, options));
+    if (found.environmentId !== null) this.#images.remember(session, found.environmentId);
+    return found;
   }
 
   /** Run one turn (§5.6); see `UpstreamEvent` for the contract. */
@@ -75,7 +80,7 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
       yield errorEvent(err, request.kind === 'follow-up' ? request.taskId : null);
       return;
     }
-    const ctx = { deps: this.#deps, http: this.#http, jar };
+    const ctx = { deps: this.#deps, http: this.#http, jar, image: this.#images.forSession(session) };
     if (request.kind === 'new-task') yield* runNewTaskTurn(ctx, request, options);
     else yield* runFollowUpTurn(ctx, request, options);
   }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { parseJson } from './envelope.js';
 
 /** A frame's decoded `data`: nothing, a JSON value, or plain text. */
@@ -16,22 +15,33 @@ export interface WireFrame {
   data: FrameData;
 }
 
-const frameSchema = z.object({
-  type: z.string(),
-  data: z.unknown().optional(),
-  kind: z.string().nullish(),
-  seq: z.number().nullish(),
-  timestamp: z.number().nullish(),
-});
+const isNullish = (value: unknown): value is null | undefined => value === null || value === undefined;
 
-/** Parse one inbound text frame; null when it is not a `TaskStream` object. */
+/**
+ * Parse one inbound text frame; null when it is not a `TaskStream` object: `type` a string,
+ * `kind` a string or nullish, `seq` and `timestamp` numbers or nullish (§5.2). Checked by hand,
+ * not with a schema: this runs for every frame of every turn, and the envelope has five fields.
+ */
 export function parseWireFrame(raw: string): WireFrame | null {
   const json = parseJson(raw);
   if (!json.ok) return null;
-  const frame = frameSchema.safeParse(json.value);
-  if (!frame.success) return null;
-  const { type, kind, seq, timestamp, data } = frame.data;
-  return { type, kind: kind ?? '', seq: seq ?? null, timestamp: timestamp ?? null, data: decodeFrameData(data) };
+  const frame = json.value;
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return null;
+  const type: unknown = Reflect.get(frame, 'type');
+  const kind: unknown = Reflect.get(frame, 'kind');
+  const seq: unknown = Reflect.get(frame, 'seq');
+  const timestamp: unknown = Reflect.get(frame, 'timestamp');
+  if (typeof type !== 'string') return null;
+  if (!isNullish(kind) && typeof kind !== 'string') return null;
+  if (!isNullish(seq) && typeof seq !== 'number') return null;
+  if (!isNullish(timestamp) && typeof timestamp !== 'number') return null;
+  return {
+    type,
+    kind: kind ?? '',
+    seq: seq ?? null,
+    timestamp: timestamp ?? null,
+    data: decodeFrameData(Reflect.get(frame, 'data')),
+  };
 }
 
 /**
@@ -57,9 +67,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Strict standard base64 (padded, as Go writes it) decoded as UTF-8; null when either fails. */
 export function decodeBase64Utf8(text: string): string | null {
-  if (!BASE64.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64');
+  // Node's decoder skips invalid characters; what Go writes re-encodes to itself (cheaper than
+  // the regex, which is kept for the rare valid-but-unusual padding bits).
+  if (bytes.toString('base64') !== text && !BASE64.test(text)) return null;
   try {
-    return utf8.decode(Buffer.from(text, 'base64'));
+    return utf8.decode(bytes);
   } catch {
     return null;
   }

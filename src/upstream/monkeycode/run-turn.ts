@@ -3,6 +3,7 @@ import { abortReason } from '../timing.js';
 import type { TokenUsage, TurnOptions, TurnRequest, UpstreamEvent } from '../types.js';
 import { encodeUserInput } from './frame-encode.js';
 import type { MonkeyCodeHttp } from './http-client.js';
+import type { SessionImage } from './image-cache.js';
 import { fetchImages, selectImage } from './images.js';
 import type { MonkeyCodeDeps } from './options.js';
 import type { SessionJar } from './session-jar.js';
@@ -14,11 +15,12 @@ import { estimateUsage, usageFromStats } from './usage.js';
 import { assertAlive, isProcessing, waitForTask } from './wait-for-task.js';
 import { wakeTask } from './wake-task.js';
 
-/** What a turn runs with: resolved options, HTTP client, the account's cookie jar. */
+/** What a turn runs with: resolved options, HTTP client, the account's cookie jar and image. */
 export interface TurnContext {
   deps: MonkeyCodeDeps;
   http: MonkeyCodeHttp;
   jar: SessionJar;
+  image: SessionImage;
 }
 
 type NewTask = Extract<TurnRequest, { kind: 'new-task' }>;
@@ -45,10 +47,15 @@ export async function* runNewTaskTurn(
   let taskId: string | null = null;
   let terminal: Terminal;
   try {
-    const imageId = request.environmentId ?? (await discoverImageId(ctx, signal));
+    // Loaded without the caller's signal (concurrent turns of the session share the answer); the
+    // caller still stops waiting as soon as it aborts.
+    const imageId = request.environmentId ?? (await untilAborted(ctx.image.get(() => discoverImageId(ctx)), signal));
     const { content, modelId, systemPrompt } = request;
     const input = { content, modelId, imageId, resource: deps.resource, systemPrompt };
-    const id = await createTask(http, jar, input, { signal });
+    const id = await createTask(http, jar, input, { signal }).catch((err: unknown) => {
+      if (request.environmentId === undefined) ctx.image.forget();
+      throw err;
+    });
     taskId = id;
     yield { type: 'task-created', taskId: id };
     await waitForTask((s) => getTask(http, jar, id, { signal: s }), isProcessing, 'task sandbox', {
@@ -167,8 +174,18 @@ async function prepareTask(ctx: TurnContext, taskId: string, options: TurnOption
   return task;
 }
 
-async function discoverImageId(ctx: TurnContext, signal?: AbortSignal): Promise<string> {
-  const image = selectImage(await fetchImages(ctx.http, ctx.jar, { signal }));
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+async function discoverImageId(ctx: TurnContext): Promise<string> {
+  const image = selectImage(await fetchImages(ctx.http, ctx.jar));
   if (!image) throw new UpstreamFailure('unknown', 'no sandbox image is available to this account');
   return image.id;
 }

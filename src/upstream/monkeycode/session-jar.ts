@@ -9,6 +9,10 @@ import { parseSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
 export class SessionJar {
   readonly #jar = new CookieJar();
   readonly #origin: URL;
+  /** The `Cookie` header for this origin, while it is the same for every API URL (see `cookieHeader`). */
+  #header: { value: string; validUntil: number } | null = null;
+  /** Bumped whenever cookies change, so a header computed before the change is not cached. */
+  #generation = 0;
 
   constructor(origin: URL) {
     this.#origin = new URL(origin.origin);
@@ -30,16 +34,43 @@ export class SessionJar {
     return jar;
   }
 
-  /** `Cookie` header value for a request to `url` ('' when there is nothing to send). */
+  /**
+   * `Cookie` header value for a request to `url` ('' when there is nothing to send). Every REST
+   * call and socket handshake needs it, so it is reused for up to a minute while every cookie of
+   * the origin applies to every path (the normal case: `Path=/`), until cookies change or expire.
+   */
   cookieHeader(url: URL): Promise<string> {
-    return this.#jar.getCookieString(httpUrlOf(url));
+    const target = httpUrlOf(url);
+    if (target.origin !== this.#origin.origin) return this.#jar.getCookieString(target);
+    const cached = this.#header;
+    if (cached !== null && Date.now() < cached.validUntil) return Promise.resolve(cached.value);
+    return this.#originHeader(target);
   }
 
   /** Remember the `Set-Cookie` headers of a response from `url`; malformed ones are ignored. */
   async store(setCookieHeaders: readonly string[], url: URL): Promise<void> {
+    if (setCookieHeaders.length === 0) return;
+    this.#changed();
     for (const header of setCookieHeaders) {
       await this.#jar.setCookie(header, httpUrlOf(url), { ignoreError: true });
     }
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.#generation += 1;
+    this.#header = null;
+  }
+
+  async #originHeader(target: URL): Promise<string> {
+    const generation = this.#generation;
+    const value = await this.#jar.getCookieString(target);
+    const cookies = await this.#jar.getCookies(target, { allPaths: true });
+    if (generation === this.#generation && cookies.every((cookie) => (cookie.path ?? '/') === '/')) {
+      const expiries = cookies.map((cookie) => cookie.expiryTime()).filter((at): at is number => at !== undefined);
+      this.#header = { value, validUntil: Math.min(Date.now() + HEADER_REUSE_MS, ...expiries) };
+    }
+    return value;
   }
 
   /** The current session cookie value, or null when there is none (e.g. after logout). */
@@ -48,6 +79,8 @@ export class SessionJar {
     return cookies.find((cookie) => cookie.key === SESSION_COOKIE_NAME)?.value || null;
   }
 }
+
+const HEADER_REUSE_MS = 60_000;
 
 // Cookies are scoped by host and path; ws(s) URLs share them with http(s).
 function httpUrlOf(url: URL): URL {

@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import type { WsImpl } from './direct/direct-socket.js';
+
+/** Scenarios `npm run bench` can run (all by default). */
+export const SCENARIOS = ['latency', 'memory', 'growth', 'pool'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** Everything a bench run is configured with (see bench/README.md). */
+export interface BenchOptions {
+  quick: boolean;
+  scenarios: Scenario[];
+  concurrency: number[];
+  /** Measured requests per (concurrency, mode, repeat): index = position in `concurrency`. */
+  requests: number[];
+  repeats: number;
+  /** Fake users = relaypool accounts in the latency scenario (≥ max concurrency). */
+  accounts: number;
+  /** Fake `concurrencyLimit` per user in the latency and long-run scenarios (relaypool keeps 1 per account). */
+  upstreamSlots: number;
+  replyChars: number;
+  replyChunks: number;
+  growthRequests: number;
+  growthConcurrency: number;
+  openStreams: number;
+  /** Pool bottleneck scenario: slots (accounts × 1), clients, requests per client. */
+  poolSlots: number;
+  poolClients: number;
+  poolRequestsPerClient: number;
+  /** Pace of the bottleneck scenario's agent between chunks (ms). */
+  paceMs: number;
+  directWs: WsImpl;
+  profile: boolean;
+  outDir: string;
+}
+
+const int = (value: string | undefined, name: string, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+  return n;
+};
+
+const list = (value: string | undefined, fallback: number[]): number[] =>
+  value === undefined ? fallback : value.split(',').map((part) => int(part.trim(), 'concurrency', 1));
+
+/** Parse `npm run bench -- [flags]`. */
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      concurrency: { type: 'string' },
+      requests: { type: 'string' },
+      repeats: { type: 'string' },
+      accounts: { type: 'string' },
+      'upstream-slots': { type: 'string' },
+      'reply-chars': { type: 'string' },
+      'reply-chunks': { type: 'string' },
+      'growth-requests': { type: 'string' },
+      'open-streams': { type: 'string' },
+      'direct-ws': { type: 'string' },
+      profile: { type: 'boolean' },
+      out: { type: 'string' },
+    },
+  });
+  const quick = values.quick === true;
+  const concurrency = list(values.concurrency, [1, 16, 128]);
+  // Enough for a p99 at every level while the whole default run stays under 5 minutes on 2 cores.
+  const defaultRequests = concurrency.map((c) => (quick ? Math.max(100, 2 * c) : Math.max(200, 5 * c, Math.min(25 * c, 400))));
+  const requests = values.requests === undefined ? defaultRequests : concurrency.map(() => int(values.requests, 'requests', 1));
+  const only = values.only?.split(',').map((s) => s.trim()) ?? [...SCENARIOS];
+  const scenarios = SCENARIOS.filter((s) => only.includes(s));
+  if (scenarios.length === 0) throw new Error(`--only takes a comma list of ${SCENARIOS.join(', ')}`);
+  const directWs = values['direct-ws'] ?? 'undici';
+  if (directWs !== 'undici' && directWs !== 'ws') throw new Error('--direct-ws must be undici or ws');
+  return {
+    quick,
+    scenarios,
+    concurrency,
+    requests,
+    repeats: int(values.repeats, 'repeats', quick ? 1 : 3),
+    accounts: int(values.accounts, 'accounts', Math.max(...concurrency) + 8),
+    upstreamSlots: int(values['upstream-slots'], 'upstream-slots', 1),
+    replyChars: int(values['reply-chars'], 'reply-chars', 2048),
+    replyChunks: int(values['reply-chunks'], 'reply-chunks', 32),
+    growthRequests: int(values['growth-requests'], 'growth-requests', quick ? 1000 : 10_000),
+    growthConcurrency: 16,
+    openStreams: int(values['open-streams'], 'open-streams', 500),
+    poolSlots: 4,
+    poolClients: 16,
+    poolRequestsPerClient: quick ? 8 : 20,
+    paceMs: 3,
+    directWs,
+    profile: values.profile === true,
+    outDir: values.out ?? 'bench/results',
+  };
+}

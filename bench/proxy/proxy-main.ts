@@ -1,0 +1,96 @@
+/**
+ * Bench child: relaypool itself (the real `startServer` composition root and logger), against the
+ * bench fake. Reports its own CPU, memory and event-loop delay over IPC. Config comes as JSON in
+ * `BENCH_PROXY_CONFIG`; logs go to stdout like `relaypool serve` (the bench discards them).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config/index.js';
+import { startServer } from '../../src/server/start.js';
+import { createLogger } from '../../src/util/logger.js';
+import { freePort } from '../../test/support/free-port.js';
+import { processStats } from '../ipc/process-stats.js';
+import { serveCommands } from '../ipc/serve-commands.js';
+
+const configSchema = z.object({
+  upstreamUrl: z.string(),
+  maxConcurrentPerAccount: z.number().int().positive(),
+  logLevel: z.string(),
+  pollIntervalMs: z.number().int().positive(),
+});
+const addAccountsSchema = z.object({ cookies: z.array(z.string()), maxConcurrency: z.number().int().positive().optional() });
+const statsSchema = z.object({ reset: z.boolean() });
+
+const nsToMs = (ns: number): number => (Number.isFinite(ns) ? ns / 1e6 : 0);
+
+function collectGarbage(): void {
+  const gc: unknown = Reflect.get(globalThis, 'gc');
+  if (typeof gc === 'function') {
+    gc();
+    gc();
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = configSchema.parse(JSON.parse(process.env.BENCH_PROXY_CONFIG ?? '{}'));
+  const dir = mkdtempSync(join(tmpdir(), 'relaypool-bench-'));
+  const { config } = loadConfig({
+    cwd: dir,
+    env: {
+      RELAYPOOL_UPSTREAM_URL: settings.upstreamUrl,
+      RELAYPOOL_DB: join(dir, 'relaypool.db'),
+      RELAYPOOL_SECRET_KEY: 'ab'.repeat(32),
+      RELAYPOOL_LOG_LEVEL: settings.logLevel,
+      RELAYPOOL_UPSTREAM_POLL_INTERVAL_MS: String(settings.pollIntervalMs),
+      RELAYPOOL_POOL_MAX_CONCURRENT_PER_ACCOUNT: String(settings.maxConcurrentPerAccount),
+    },
+    flags: { 'server.port': await freePort() },
+  });
+  const server = await startServer({ config, logger: createLogger({ level: config.log.level }) });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let added = 0;
+  loop.enable();
+  serveCommands(server.url, {
+    'add-accounts': async (args) => {
+      const { cookies, maxConcurrency } = addAccountsSchema.parse(args);
+      let model = '';
+      for (const cookie of cookies) {
+        added += 1;
+        const check = await server.services.accounts.addCookie(cookie, { label: `bench${added}`, maxConcurrency });
+        const names = check.discovery.allowedModels.map((m) => m.name);
+        model = names.find((name) => name.startsWith('monkeycode-basic/')) ?? names[0] ?? '';
+      }
+      return { model };
+    },
+    stats: (args) => {
+      const { reset } = statsSchema.parse(args);
+      const result = {
+        ...processStats(),
+        eldP50Ms: nsToMs(loop.percentile(50)),
+        eldP99Ms: nsToMs(loop.percentile(99)),
+        eldMaxMs: nsToMs(loop.max),
+        monoUs: Number(process.hrtime.bigint() / 1000n),
+      };
+      if (reset) loop.reset();
+      return result;
+    },
+    gc: () => {
+      collectGarbage();
+      return processStats();
+    },
+    shutdown: async () => {
+      loop.disable();
+      await server.close('bench');
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    },
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench proxy: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { BenchChild } from './ipc/child-process.js';
+import { buildProxy } from './proxy/build-proxy.js';
+import { benchUserSchema, processStatsSchema, proxyStatsSchema, type AgentKind, type BenchUser, type ProcessStats, type ProxyStats } from './ipc/messages.js';
+
+const FAKE_MAIN = fileURLToPath(new URL('./fake/fake-main.ts', import.meta.url));
+
+/** The relaypool poll interval the bench uses, and the direct client copies. */
+export const POLL_INTERVAL_MS = 10;
+
+/** What a rig is started with. */
+export interface RigOptions {
+  /** Fake users, each added to relaypool as one account. */
+  accounts: number;
+  /** relaypool account `maxConcurrency` (1: the pool default). */
+  slotsPerAccount: number;
+  /** Fake `concurrencyLimit` per user; default `slotsPerAccount`. */
+  upstreamSlotsPerUser?: number;
+  replyChars: number;
+  replyChunks: number;
+  paceMs: number;
+  /** Directory for `--cpu-prof` output; null: no profile. */
+  profileDir: string | null;
+}
+
+/** A fake upstream process and a relaypool process pointed at it, with the accounts added. */
+export interface Rig {
+  fake: BenchChild;
+  proxy: BenchChild;
+  users: BenchUser[];
+  /** The model name requests use. */
+  model: string;
+  proxyStats(reset: boolean): Promise<ProxyStats>;
+  proxyAfterGc(): Promise<ProcessStats>;
+  fakeStats(): Promise<ProcessStats>;
+  setAgent(kind: AgentKind): Promise<void>;
+  /** Wait until the fake has no pending/processing task (relaypool stops tasks in the background), then prune it. */
+  settle(timeoutMs?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Start the fake and relaypool as two processes and register `accounts` accounts. */
+export async function startRig(options: RigOptions): Promise<Rig> {
+  const fake = await BenchChild.start({
+    script: FAKE_MAIN,
+    env: {
+      BENCH_FAKE_CONFIG: JSON.stringify({ replyChars: options.replyChars, replyChunks: options.replyChunks, paceMs: options.paceMs, pingIntervalMs: 20_000 }),
+    },
+  });
+  const proxy = await BenchChild.start({
+    script: buildProxy(),
+    nodeFlags: ['--expose-gc', ...(options.profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`])],
+    env: {
+      BENCH_PROXY_CONFIG: JSON.stringify({ upstreamUrl: fake.url, maxConcurrentPerAccount: 1, logLevel: 'info', pollIntervalMs: POLL_INTERVAL_MS }),
+    },
+  }).catch(async (err: unknown) => {
+    await fake.stop();
+    throw err;
+  });
+  const concurrencyLimit = options.upstreamSlotsPerUser ?? options.slotsPerAccount;
+  const users = await fake.call('add-users', { count: options.accounts, concurrencyLimit, prefix: 'bench' }, z.array(benchUserSchema));
+  const slots = options.slotsPerAccount > 1 ? options.slotsPerAccount : undefined;
+  const { model } = await proxy.call('add-accounts', { cookies: users.map((u) => u.cookie), maxConcurrency: slots }, z.object({ model: z.string() }), 300_000);
+  const active = z.number();
+  return {
+    fake,
+    proxy,
+    users,
+    model,
+    proxyStats: (reset) => proxy.call('stats', { reset }, proxyStatsSchema),
+    proxyAfterGc: () => proxy.call('gc', null, processStatsSchema),
+    fakeStats: () => fake.call('stats', null, processStatsSchema),
+    setAgent: async (kind) => {
+      await fake.call('set-agent', { kind }, z.unknown());
+    },
+    settle: async (timeoutMs = 15_000) => {
+      const deadline = performance.now() + timeoutMs;
+      let left = await fake.call('active', null, active);
+      while (left > 0 && performance.now() < deadline) {
+        await sleep(20);
+        left = await fake.call('active', null, active);
+      }
+      await fake.call('prune', null, z.number());
+      return left;
+    },
+    close: async () => {
+      await proxy.stop();
+      await fake.stop();
+    },
+  };
+}

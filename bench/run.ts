@@ -1,0 +1,101 @@
+/**
+ * `npm run bench [-- --quick | --only latency,memory,growth,pool | --profile …]`: measures what
+ * relaypool adds on top of talking to the upstream directly. See bench/README.md.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machineInfo } from './machine.js';
+import { parseBenchOptions, type BenchOptions } from './options.js';
+import { summarizeProfile, type ProfileSummary } from './profile/summarize-profile.js';
+import { summarizeAdded, summarizeModes } from './report/aggregate.js';
+import { renderMarkdown, type BenchReport } from './report/markdown.js';
+import { checkTargets } from './report/targets.js';
+import { runGrowth, type GrowthResult } from './scenarios/growth.js';
+import { runLatency, type PhaseRecord } from './scenarios/latency.js';
+import { runOpenStreams } from './scenarios/open-streams.js';
+import { runPoolBottleneck } from './scenarios/pool-bottleneck.js';
+import { startRig } from './rig.js';
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+interface MainRun {
+  records: PhaseRecord[];
+  growth: GrowthResult | null;
+  profile: ProfileSummary | null;
+}
+
+/** The latency phases and the long run share one rig (fake + relaypool with many accounts). */
+async function runMain(options: BenchOptions, profileDir: string | null): Promise<MainRun> {
+  const wantLatency = options.scenarios.includes('latency');
+  const wantGrowth = options.scenarios.includes('growth');
+  if (!wantLatency && !wantGrowth) return { records: [], growth: null, profile: null };
+  const accounts = wantLatency ? options.accounts : options.growthConcurrency + 8;
+  log(`starting fake + relaypool with ${accounts} accounts`);
+  const rig = await startRig({ accounts, slotsPerAccount: 1, upstreamSlotsPerUser: options.upstreamSlots, replyChars: options.replyChars, replyChunks: options.replyChunks, paceMs: options.paceMs, profileDir });
+  try {
+    let records: PhaseRecord[] = [];
+    let profileWindow: { fromUs: number; toUs: number } | null = null;
+    if (wantLatency) {
+      log('latency and throughput (direct vs relaypool):');
+      const from = await rig.proxyStats(false);
+      records = await runLatency(rig, options, log);
+      profileWindow = { fromUs: from.monoUs, toUs: (await rig.proxyStats(false)).monoUs };
+    }
+    let growth: GrowthResult | null = null;
+    if (wantGrowth) {
+      log(`long run (${options.growthRequests} requests):`);
+      growth = await runGrowth(rig, options, log);
+    }
+    await rig.close();
+    const found = profileDir === null ? undefined : readdirSync(profileDir).find((name) => /\.0\.\d+\.cpuprofile$/.test(name));
+    const profile = profileDir !== null && found !== undefined ? summarizeProfile(join(profileDir, found), profileWindow) : null;
+    return { records, growth, profile };
+  } finally {
+    await rig.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const machine = machineInfo();
+  const started = performance.now();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(options.outDir, { recursive: true });
+  const profileDir = options.profile ? join(options.outDir, `${stamp}-profile`) : null;
+  log(`relaypool bench${options.quick ? ' (quick)' : ''}: ${machine.nproc} CPU (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAvgAtStart}`);
+  const main = await runMain(options, profileDir);
+  let openStreams = null;
+  if (options.scenarios.includes('memory')) {
+    log(`memory (${options.openStreams} open streams):`);
+    openStreams = await runOpenStreams(options, log);
+  }
+  let pool = null;
+  if (options.scenarios.includes('pool')) {
+    log(`pool bottleneck (${options.poolClients} clients, ${options.poolSlots} slots):`);
+    pool = await runPoolBottleneck(options, log);
+  }
+  const added = summarizeAdded(main.records);
+  const report: BenchReport = {
+    machine,
+    modes: summarizeModes(main.records),
+    added,
+    openStreams,
+    growth: main.growth,
+    pool,
+    targets: checkTargets({ added, openStreams, growth: main.growth, pool }),
+  };
+  const markdown = renderMarkdown(report, main.profile);
+  log(`\n${markdown}`);
+  const file = join(options.outDir, `${stamp}.json`);
+  const elapsedS = Math.round((performance.now() - started) / 1000);
+  writeFileSync(file, `${JSON.stringify({ ...report, options, elapsedS, records: main.records, profile: main.profile, markdown }, null, 2)}\n`);
+  if (main.profile) log(`profile: ${main.profile.file} (summary in the JSON; print it with bench/profile/print-profile.ts)`);
+  log(`wrote ${file} (${elapsedS} s)`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
