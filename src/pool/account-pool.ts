@@ -116,6 +116,11 @@ export class AccountPool implements AccountSelector {
     void until.then(free, free);
   }
 
+  /** Every upstream model name some account offers, from the cached snapshot (no query per request). */
+  modelNames(): ReadonlySet<string> {
+    return this.#current().modelNames;
+  }
+
   /** Forget the cached accounts (something changed them) and serve waiters again. */
   invalidate(): void {
     this.#snapshot = null;

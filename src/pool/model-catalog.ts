@@ -1,4 +1,3 @@
-import type { Store } from '../store/index.js';
 import { InvalidRequestError, NotFoundError } from '../util/errors.js';
 
 export interface CatalogOptions {
@@ -17,25 +16,28 @@ export interface CatalogEntry {
   ownedBy: string;
 }
 
+interface CatalogView {
+  names: ReadonlySet<string>;
+  entries: CatalogEntry[];
+  byId: ReadonlyMap<string, CatalogEntry>;
+}
+
 /**
- * The models the pool can serve: every model some account's plan allows (cached in the store),
- * plus configured aliases that point at one of them.
+ * The models the pool can serve: every model some account's plan allows, plus configured aliases
+ * that point at one of them. `names` comes from the pool's cached snapshot, so resolving a model
+ * costs no query; the entry list is rebuilt only when that set changes.
  */
 export class ModelCatalog {
+  #view: CatalogView | null = null;
+
   constructor(
-    private readonly store: Store,
+    private readonly names: () => ReadonlySet<string>,
     private readonly options: CatalogOptions,
   ) {}
 
   /** Every servable model, upstream names first, then aliases. */
   list(): CatalogEntry[] {
-    const upstream = [...new Set(this.store.models.listAll().map((model) => model.name))].sort();
-    const known = new Set(upstream);
-    const entries: CatalogEntry[] = upstream.map((name) => ({ id: name, upstreamName: name, ownedBy: 'monkeycode' }));
-    for (const [alias, target] of Object.entries(this.options.aliases)) {
-      if (known.has(target) && !known.has(alias)) entries.push({ id: alias, upstreamName: target, ownedBy: 'relaypool' });
-    }
-    return entries;
+    return this.#current().entries;
   }
 
   /** The upstream model name for a requested model; 404 `model_not_found` when nothing serves it. */
@@ -44,7 +46,7 @@ export class ModelCatalog {
     if (name === null || name === undefined || name === '') {
       throw new InvalidRequestError('you must provide a model parameter', { param: 'model', code: 'missing_model' });
     }
-    const entry = this.list().find((candidate) => candidate.id === name);
+    const entry = this.#current().byId.get(name);
     if (entry === undefined) {
       throw new NotFoundError(`the model \`${name}\` does not exist or no upstream account can use it`, {
         code: 'model_not_found',
@@ -54,8 +56,15 @@ export class ModelCatalog {
     return entry.upstreamName;
   }
 
-  /** The upstream id (task `model_id`) of a model on one account, or null if it lacks the model. */
-  upstreamIdFor(accountId: number, upstreamName: string): string | null {
-    return this.store.models.listForAccount(accountId).find((model) => model.name === upstreamName)?.upstreamId ?? null;
+  #current(): CatalogView {
+    const names = this.names();
+    if (this.#view?.names === names) return this.#view;
+    const upstream = [...names].sort();
+    const entries: CatalogEntry[] = upstream.map((name) => ({ id: name, upstreamName: name, ownedBy: 'monkeycode' }));
+    for (const [alias, target] of Object.entries(this.options.aliases)) {
+      if (names.has(target) && !names.has(alias)) entries.push({ id: alias, upstreamName: target, ownedBy: 'relaypool' });
+    }
+    this.#view = { names, entries, byId: new Map(entries.map((entry) => [entry.id, entry])) };
+    return this.#view;
   }
 }

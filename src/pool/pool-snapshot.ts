@@ -5,6 +5,8 @@ export interface PoolSnapshot {
   readonly accounts: readonly Account[];
   /** Account id → upstream model name → the upstream's model id on that account. */
   readonly modelIds: ReadonlyMap<number, ReadonlyMap<string, string>>;
+  /** Every upstream model name some account offers (what `/v1/models` lists). */
+  readonly modelNames: ReadonlySet<string>;
   /** Account id → upstream model name → end of its cooldown (ms). */
   readonly modelCooldowns: ReadonlyMap<number, ReadonlyMap<string, number>>;
 }
@@ -24,7 +26,8 @@ export function readSnapshot(store: Store, now: number): PoolSnapshot {
     byName.set(rest.name, rest.until);
     modelCooldowns.set(rest.accountId, byName);
   }
-  return { accounts: store.accounts.list(), modelIds, modelCooldowns };
+  const modelNames = new Set([...modelIds.values()].flatMap((byName) => [...byName.keys()]));
+  return { accounts: store.accounts.list(), modelIds, modelNames, modelCooldowns };
 }
 
 /** The soonest end of an account or model cooldown after `now`, or null when nothing rests. */

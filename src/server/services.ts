@@ -84,7 +84,10 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
   const timers = overrides.timers ?? systemTimers;
   const store = openStore({ file: config.store.db, secretKey: config.store.secretKey ?? undefined, keyFile: config.store.keyFile ?? undefined });
   const adapter = overrides.adapter ?? buildAdapter(config, logger);
-  const catalog = new ModelCatalog(store, { defaultModel: config.openai.defaultModel, aliases: config.openai.modelAliases });
+  const catalog = new ModelCatalog(() => pool?.modelNames() ?? new Set<string>(), {
+    defaultModel: config.openai.defaultModel,
+    aliases: config.openai.modelAliases,
+  });
   const reaper = new TaskReaper({ store, adapter, logger: logger.child({ component: 'reaper' }), deleteTasks: config.upstream.deleteTasks, ...(overrides.observer ? { observer: overrides.observer } : {}) });
   let pool: AccountPool | null = null;
   const accounts = new AccountService({ store, adapter, logger, now, timers, onChange: () => pool?.invalidate() });
