@@ -1,8 +1,8 @@
-import type { TokenUsage, ToolActivity, UpstreamEvent } from '../upstream/types.js';
+import type { ToolActivity, UpstreamEvent } from '../upstream/types.js';
 import { InternalError } from '../util/errors.js';
 import { choiceChunk, usageChunk, type ChunkHeader } from './chat-chunks.js';
 import { toWireUsage, type ChatUsage } from './chat-usage.js';
-import { emptyTally, estimateTokens, tallyText, tallyTokens, type TokenTally } from './token-estimate.js';
+import { createUsageMeter, type UsageMeter } from './usage-meter.js';
 import { renderToolNote } from './tool-note.js';
 import type { ChatCompletionChunk, ChatCompletionChunkDelta } from './wire.js';
 
@@ -47,16 +47,15 @@ interface EncoderState {
   readonly header: ChunkHeader;
   readonly reasoning: ReasoningMode;
   readonly toolActivity: ToolActivityMode;
-  readonly prompt: { systemPrompt: string | null; content: string } | null;
   readonly toolsSeen: Set<string>;
-  readonly output: TokenTally;
+  /** Usage: the upstream's numbers, else an estimate from the prompt and the output so far. */
+  readonly meter: UsageMeter;
   roleSent: boolean;
   thinkOpen: boolean;
   /** Whether content so far ends a line (true at the start), so tool notes start on their own line. */
   atLineStart: boolean;
   emitted: boolean;
   finished: boolean;
-  reported: TokenUsage | null;
 }
 
 /**
@@ -69,22 +68,20 @@ export function createChatChunkEncoder(options: ChatChunkEncoderOptions): ChatCh
     header: { id: options.id, model: options.model, created: options.created, includeUsage: options.includeUsage },
     reasoning: options.reasoning ?? 'field',
     toolActivity: options.toolActivity ?? 'hide',
-    prompt: options.prompt ?? null,
     toolsSeen: new Set(),
-    output: emptyTally(),
+    meter: createUsageMeter(options.prompt ?? null),
     roleSent: false,
     thinkOpen: false,
     atLineStart: true,
     emitted: false,
     finished: false,
-    reported: null,
   };
   return {
     push: (event) => encodeEvent(state, event),
     finish: () => finishChunks(state),
     hasOutput: () => state.emitted,
     isFinished: () => state.finished,
-    usage: () => currentUsage(state),
+    usage: () => state.meter.current(),
   };
 }
 
@@ -98,12 +95,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): ChatCompletionC
     case 'tool-activity':
       return encodeToolActivity(state, event);
     case 'usage':
-      state.reported = {
-        inputTokens: event.inputTokens,
-        outputTokens: event.outputTokens,
-        totalTokens: event.totalTokens,
-        estimated: event.estimated,
-      };
+      state.meter.report(event);
       return [];
     case 'finish':
       return finishChunks(state);
@@ -117,13 +109,13 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): ChatCompletionC
 
 function encodeText(state: EncoderState, text: string): ChatCompletionChunk[] {
   if (text === '') return [];
-  tallyText(state.output, text);
+  state.meter.addOutput(text);
   return emit(state, { content: closeThink(state, CLOSE_THINK) + text });
 }
 
 function encodeReasoning(state: EncoderState, text: string): ChatCompletionChunk[] {
   if (text === '') return [];
-  tallyText(state.output, text);
+  state.meter.addOutput(text);
   if (state.reasoning === 'hide') return [];
   if (state.reasoning === 'field') return emit(state, { reasoning_content: text });
   const open = state.thinkOpen ? '' : OPEN_THINK;
@@ -163,17 +155,7 @@ function finishChunks(state: EncoderState): ChatCompletionChunk[] {
   state.emitted = true;
   state.finished = true;
   chunks.push(choiceChunk(state.header, last, 'stop'));
-  if (state.header.includeUsage) chunks.push(usageChunk(state.header, toWireUsage(currentUsage(state))));
+  if (state.header.includeUsage) chunks.push(usageChunk(state.header, toWireUsage(state.meter.current())));
   return chunks;
 }
 
-function currentUsage(state: EncoderState): ChatUsage {
-  const reported = state.reported;
-  if (reported !== null) {
-    const { inputTokens, outputTokens, totalTokens, estimated } = reported;
-    return { promptTokens: inputTokens, completionTokens: outputTokens, totalTokens, estimated };
-  }
-  const promptTokens = state.prompt === null ? 0 : estimateTokens(state.prompt.systemPrompt, state.prompt.content);
-  const completionTokens = tallyTokens(state.output);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, estimated: true };
-}

@@ -17,7 +17,8 @@ import {
   type ResponseFailure,
   type ResponseHeader,
 } from './responses-object.js';
-import { createUsageMeter, toResponseUsage, type UsageMeter, type UsagePrompt } from './responses-usage.js';
+import { toResponseUsage } from './responses-usage.js';
+import { createUsageMeter, type UsageMeter, type UsagePrompt } from './usage-meter.js';
 import type { ResponseErrorBody, ResponseObject, ResponseStreamEvent } from './responses-wire.js';
 import { renderToolNote } from './tool-note.js';
 
