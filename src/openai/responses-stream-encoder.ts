@@ -1,7 +1,6 @@
 import type { ToolActivity, UpstreamEvent } from '../upstream/types.js';
 import { InternalError } from '../util/errors.js';
 import type { ToolActivityMode } from './chat-chunk-encoder.js';
-import type { ChatUsage } from './chat-usage.js';
 import { createResponseIds, type ResponseIds } from './responses-ids.js';
 import {
   buildResponse,
@@ -13,56 +12,17 @@ import {
   responseError,
   summaryTextPart,
   type OutputItemState,
-  type ResponseEcho,
   type ResponseFailure,
   type ResponseHeader,
 } from './responses-object.js';
 import { toResponseUsage } from './responses-usage.js';
-import { createUsageMeter, type UsageMeter, type UsagePrompt } from './usage-meter.js';
+import { createUsageMeter, type UsageMeter } from './usage-meter.js';
 import type { ResponseErrorBody, ResponseObject, ResponseStreamEvent } from './responses-wire.js';
 import { renderToolNote } from './tool-note.js';
 
-/** Reasoning as a `reasoning` output item with a summary (default), or dropped. */
-export type ResponsesReasoningMode = 'summary' | 'hide';
+import type { ResponsesEncoderOptions, ResponsesReasoningMode, ResponsesStreamEncoder } from './responses-encoder-types.js';
 
-/** Options of `createResponsesStreamEncoder`. */
-export interface ResponsesEncoderOptions {
-  /** `resp_…`, chosen by the caller (it is also the key for `previous_response_id`). */
-  id: string;
-  model: string;
-  /** Unix seconds. */
-  createdAt: number;
-  /** What the response echoes (a `ResponsesRequest` fits); OpenAI's defaults when absent. */
-  request?: ResponseEcho;
-  /** The prompt sent upstream (a `ResponsesRequest` fits); only used to estimate usage. */
-  prompt?: UsagePrompt;
-  reasoning?: ResponsesReasoningMode;
-  toolActivity?: ToolActivityMode;
-  /** Item id generators (`msg_…`, `rs_…`); random when absent. */
-  ids?: Pick<ResponseIds, 'message' | 'reasoning'>;
-  /** Clock in milliseconds, for `completed_at`. */
-  now?: () => number;
-}
-
-/** Turns one turn's `UpstreamEvent`s into Responses API stream events. */
-export interface ResponsesStreamEncoder {
-  /** `response.created` + `response.in_progress` unless already sent (push/finish/fail send them when needed). */
-  start(): ResponseStreamEvent[];
-  /** Events for one upstream event (often none). `finish` completes the response; `error` yields nothing. */
-  push(event: UpstreamEvent): ResponseStreamEvent[];
-  /** Close whatever is open and emit `response.completed`; idempotent. Same as pushing `finish`. */
-  finish(): ResponseStreamEvent[];
-  /** End with `response.failed` carrying `error`; nothing once the response has ended. */
-  fail(error: ResponseFailure): ResponseStreamEvent[];
-  /** True once an output item went out; before that a failure can still be retried invisibly. */
-  hasOutput(): boolean;
-  /** True once `response.completed` or `response.failed` was produced. */
-  isFinished(): boolean;
-  /** Usage so far: the upstream's numbers, else an estimate (`estimated: true`). */
-  usage(): ChatUsage;
-  /** The response as it stands (the final one once finished). */
-  response(): ResponseObject;
-}
+export type { ResponsesEncoderOptions, ResponsesReasoningMode, ResponsesStreamEncoder } from './responses-encoder-types.js';
 
 type Unsequenced<E> = E extends unknown ? Omit<E, 'sequence_number'> : never;
 type Ending = { status: 'completed'; completedAt: number } | { status: 'failed'; error: ResponseErrorBody };

@@ -1,37 +1,17 @@
-import type { Account, Store } from '../store/index.js';
-import { abortReason, type CancelTimer, type Clock, type Timers } from '../upstream/timing.js';
+import type { Account } from '../store/index.js';
+import { abortReason, type CancelTimer } from '../upstream/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
-import type { Logger } from '../util/logger.js';
 import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
 import { exhaustedError, queueTimeoutError } from './exhaustion.js';
 import { createLease } from './create-lease.js';
 import type { AccountSelector, AcquireOptions, Lease, LeaseOutcome } from './lease.js';
-import { PoolHealth, type PoolHealthDeps } from './pool-health.js';
+import type { AccountPoolDeps, Waiter } from './account-pool-types.js';
+import { PoolHealth } from './pool-health.js';
 import { nextRestEnd, readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
-import type { PoolOptions } from './pool-options.js';
 import { pickCandidate } from './strategies.js';
 
 export type { PoolOptions } from './pool-options.js';
-
-/** What the pool is built from; clock and timers are injected so tests drive time. */
-export interface AccountPoolDeps {
-  store: Store;
-  logger: Logger;
-  clock: Clock;
-  timers: Timers;
-  options: PoolOptions;
-  relogin: PoolHealthDeps['relogin'];
-  stopStrays: PoolHealthDeps['stopStrays'];
-}
-
-interface Waiter {
-  readonly model: string;
-  readonly exclude: ReadonlySet<number>;
-  readonly since: number;
-  resolve(lease: Lease): void;
-  reject(err: unknown): void;
-  cleanup(): void;
-}
+export type { AccountPoolDeps } from './account-pool-types.js';
 
 const NONE: ReadonlySet<number> = new Set();
 
