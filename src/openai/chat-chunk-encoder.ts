@@ -100,6 +100,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): ChatCompletionC
     case 'finish':
       return finishChunks(state);
     case 'task-created':
+    case 'task-resumed':
     case 'task-ready':
     case 'turn-started':
     case 'error':

@@ -111,6 +111,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): void {
     case 'finish':
       return complete(state);
     case 'task-created':
+    case 'task-resumed':
     case 'task-ready':
     case 'turn-started':
     case 'error':

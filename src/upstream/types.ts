@@ -42,6 +42,8 @@ export interface TokenUsage {
 export type UpstreamEvent =
   /** A new task exists upstream (first event of a new-task turn; safe moment to send headers). */
   | { type: 'task-created'; taskId: string }
+  /** An existing task takes one more turn (first event of a follow-up turn; safe moment to send headers). */
+  | { type: 'task-resumed'; taskId: string }
   /** The task's sandbox is up and the agent is launched (new-task turns). */
   | { type: 'task-ready'; taskId: string }
   /** The platform acknowledged the turn (echo, start marker, or first output). */
@@ -190,6 +192,11 @@ export interface UpstreamAdapter {
   listModels(session: string, options?: CallOptions): Promise<UpstreamModel[]>;
   /** Plan, models, environment and host to use, wallet. */
   discover(session: string, options?: CallOptions): Promise<AccountDiscovery>;
+  /**
+   * Whether `text` can be sent as a follow-up turn (platforms limit the size of one input message);
+   * when not, the conversation must start a new task with the text in its `content`.
+   */
+  fitsFollowUp(text: string): boolean;
   /** Run one turn; see `UpstreamEvent` for the iteration contract. */
   runTurn(session: string, request: TurnRequest, options?: TurnOptions): AsyncIterable<UpstreamEvent>;
   /** Coarse state of a task. */

@@ -189,4 +189,9 @@ export class ScriptedAdapter implements UpstreamAdapter {
     return { id: taskId, phase: 'ended' as const, asleep: false, usage: null };
   }
   async deleteTask(): Promise<void> {}
+  /** Follow-ups up to this many characters fit. */
+  followUpLimit = 1000;
+  fitsFollowUp(text: string): boolean {
+    return text.length <= this.followUpLimit;
+  }
 }

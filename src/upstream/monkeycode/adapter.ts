@@ -18,6 +18,7 @@ import { ImageCache } from './image-cache.js';
 import { fetchImages, type MonkeyCodeImage } from './images.js';
 import { fetchModels } from './models.js';
 import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './options.js';
+import { fitsUserInput } from './frame-encode.js';
 import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './run-turn.js';
 import { SessionJars, type SessionJar } from './session-jar.js';
 import type { MonkeyCodeTask } from './task-schema.js';
@@ -69,6 +70,11 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     const found = await this.#withJar(session, (jar) => discoverAccount(this.#http, jar, this.#deps.logger, options));
     if (found.environmentId !== null) this.#images.remember(session, found.environmentId);
     return found;
+  }
+
+  /** §5.1: a follow-up's `user-input` frame must stay within the server's 32 KiB read limit. */
+  fitsFollowUp(text: string): boolean {
+    return fitsUserInput(text);
   }
 
   /** Run one turn (§5.6); see `UpstreamEvent` for the contract. */

@@ -22,6 +22,12 @@ export function encodeUserInput(text: string): string {
   return assertFrameFits(encodeClientFrame('user-input', { content: base64(text), attachments: [] }));
 }
 
+/** Whether `encodeUserInput(text)` would fit in one frame. */
+export function fitsUserInput(text: string): boolean {
+  const frame = encodeClientFrame('user-input', { content: base64(text), attachments: [] });
+  return Buffer.byteLength(frame, 'utf8') <= MAX_CLIENT_FRAME_BYTES;
+}
+
 /**
  * §5.3/§6.2 `reply-question`: `request_id` is the question's `toolCall.toolCallId`. With
  * `answers` null the question is declined (`cancelled: true`).

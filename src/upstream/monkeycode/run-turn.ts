@@ -86,6 +86,7 @@ export async function* runFollowUpTurn(
 ): AsyncGenerator<UpstreamEvent, void, void> {
   const signal = options.signal;
   let terminal: Terminal;
+  yield { type: 'task-resumed', taskId: request.taskId };
   try {
     const userFrame = encodeUserInput(request.text);
     const task = await prepareTask(ctx, request.taskId, options);
