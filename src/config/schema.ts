@@ -76,6 +76,23 @@ const openaiSchema = z.strictObject({
     .default({}),
 });
 
+const conversationsSchema = z.strictObject({
+  idleTtlMs: ms(0).default(600_000),
+  reuseWhenStoreFalse: z.boolean({ error: 'expected true or false' }).default(false),
+});
+
+const warmSchema = z.strictObject({
+  size: z
+    .number({ error: 'expected an integer 0-64' })
+    .int('expected an integer 0-64')
+    .min(0, 'expected an integer 0-64')
+    .max(64, 'expected an integer 0-64')
+    .default(0),
+  model: nonEmpty.nullable().default(null),
+  maxIdleMs: ms(1000).default(1_800_000),
+  bootstrapPrompt: nonEmpty.default('Reply with the single word: ready'),
+});
+
 const authSchema = z.strictObject({
   apiKeys: z.array(nonEmpty, { error: 'expected a list of non-empty strings' }).default([]),
   adminToken: nonEmpty.nullable().default(null),
@@ -96,16 +113,23 @@ const logSchema = z.strictObject({
 });
 
 /** The whole configuration; every key has a default (see config.example.yaml). */
-export const configSchema = z.strictObject({
-  server: serverSchema.prefault({}),
-  upstream: upstreamSchema.prefault({}),
-  pool: poolSchema.prefault({}),
-  stream: streamSchema.prefault({}),
-  openai: openaiSchema.prefault({}),
-  auth: authSchema.prefault({}),
-  store: storeSchema.prefault({}),
-  log: logSchema.prefault({}),
-});
+export const configSchema = z
+  .strictObject({
+    server: serverSchema.prefault({}),
+    upstream: upstreamSchema.prefault({}),
+    pool: poolSchema.prefault({}),
+    stream: streamSchema.prefault({}),
+    openai: openaiSchema.prefault({}),
+    conversations: conversationsSchema.prefault({}),
+    warm: warmSchema.prefault({}),
+    auth: authSchema.prefault({}),
+    store: storeSchema.prefault({}),
+    log: logSchema.prefault({}),
+  })
+  .refine((config) => config.warm.size === 0 || config.warm.model !== null || config.openai.defaultModel !== null, {
+    path: ['warm', 'model'],
+    message: 'warm.size > 0 needs a model: set warm.model or openai.defaultModel',
+  });
 
 /** Validated, frozen configuration. */
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -24,6 +24,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   /** The client's `user` field, when given (for logs and usage records; not a secret). */
   user: string | null;
+  /** `store` as sent; `false` means retain nothing (no kept task, no binding); null when absent. */
+  store: boolean | null;
 }
 
 /** Options of `parseChatRequest`. */
@@ -59,5 +61,6 @@ export function parseChatRequest(body: unknown, options: ParseChatOptions = {}):
     messageCount: messages.length,
     messages,
     user: parsed.user ?? null,
+    store: parsed.store ?? null,
   };
 }

@@ -38,3 +38,5 @@ export type { ResponseEcho, ResponseFailure } from './responses-object.js';
 export { toResponseUsage } from './responses-usage.js';
 export { createResponseIds, type ResponseIds } from './responses-ids.js';
 export type * from './responses-wire.js';
+export { renderFollowUp, inlineInstructions } from './render-conversation.js';
+export { splitAtLastAnswer, canonicalAnswer, canonicalMessages, answerMessage, type ConversationSplit } from './continuation.js';

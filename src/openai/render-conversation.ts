@@ -67,6 +67,33 @@ export function renderConversation(messages: readonly ChatMessage[]): string {
   return [PREAMBLE, '<conversation>', ...blocks, '</conversation>', closing].join('\n');
 }
 
+const FOLLOW_UP_PREAMBLE =
+  'New messages since your last reply, oldest first. ' +
+  'In message text, "&lt;" stands for "<" and "&amp;" for "&".';
+
+/**
+ * The text of one more turn on a task that already holds the conversation: only the messages
+ * after relaypool's last answer. A lone user message is its plain text; anything else (several
+ * messages, tool results) uses the transcript format above with its own first line.
+ */
+export function renderFollowUp(messages: readonly ChatMessage[]): string {
+  const turns = messages.filter((message) => message.role !== 'system' && message.role !== 'developer');
+  const only = turns[0];
+  if (only === undefined) return '';
+  if (turns.length === 1 && only.role === 'user') return only.text;
+  const closing = turns[turns.length - 1]?.role === 'user' ? ANSWER_USER : CONTINUE;
+  return [FOLLOW_UP_PREAMBLE, '<conversation>', ...turns.map(renderMessage), '</conversation>', closing].join('\n');
+}
+
+/**
+ * A new conversation's first turn sent to a pre-booted (warm) task, which was created without the
+ * request's system prompt: the instructions lead the text instead.
+ */
+export function inlineInstructions(systemPrompt: string | null, content: string): string {
+  if (systemPrompt === null) return content;
+  return ['Instructions for this conversation (follow them as your system prompt):', '<instructions>', systemPrompt, '</instructions>', '', content].join('\n');
+}
+
 /** The system prompt: system and developer texts in order, joined by blank lines; null if none. */
 export function renderSystemPrompt(messages: readonly ChatMessage[]): string | null {
   const texts = messages

@@ -20,6 +20,10 @@ export interface AccountPoolDeps {
 export interface Waiter {
   readonly model: string;
   readonly exclude: ReadonlySet<number>;
+  /** Fail instead of waiting when no slot is free now. */
+  readonly noWait: boolean;
+  /** An idle task is being stopped to free a slot for this waiter. */
+  evicting: boolean;
   readonly since: number;
   resolve(lease: Lease): void;
   reject(err: unknown): void;

@@ -4,6 +4,7 @@ import { ServiceUnavailableError } from '../util/errors.js';
 import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
 import { exhaustedError, queueTimeoutError } from './exhaustion.js';
 import { createLease } from './create-lease.js';
+import { IdleTasks, type IdleTask, type ParkRequest } from './idle-tasks.js';
 import type { AccountSelector, AcquireOptions, Lease, LeaseOutcome } from './lease.js';
 import type { AccountPoolDeps, Waiter } from './account-pool-types.js';
 import { PoolHealth } from './pool-health.js';
@@ -29,6 +30,8 @@ export class AccountPool implements AccountSelector {
   readonly #waiters = new Set<Waiter>();
   readonly #lastLeased = new Map<number, number>();
   readonly #liveTasks = new Set<number>();
+  readonly #idle = new IdleTasks();
+  readonly #slotListeners: Array<() => void> = [];
   #leaseSeq = 0;
   #previous: number | null = null;
   #snapshot: PoolSnapshot | null = null;
@@ -60,6 +63,8 @@ export class AccountPool implements AccountSelector {
       const waiter: Waiter = {
         model,
         exclude: options.exclude ?? NONE,
+        noWait: options.noWait ?? false,
+        evicting: false,
         since,
         resolve,
         reject,
@@ -74,9 +79,44 @@ export class AccountPool implements AccountSelector {
     });
   }
 
-  /** Slots in use per account id. */
+  /** Slots serving a request (or stopping a task) per account id; idle tasks are not counted. */
   inFlight(): ReadonlyMap<number, number> {
     return this.#busy;
+  }
+
+  /** Idle tasks (kept for a conversation, or warm) per account id; each holds a slot. */
+  idleCounts(): ReadonlyMap<number, number> {
+    return this.#idle.counts();
+  }
+
+  /** Warm idle tasks running `model`. */
+  warmCount(model: string): number {
+    return this.#idle.all().filter((task) => task.warm && task.model === model).length;
+  }
+
+  /** Call `listener` whenever a slot may have become free for background work (no request waiting). */
+  onSlotsChanged(listener: () => void): void {
+    this.#slotListeners.push(listener);
+  }
+
+  /** See `AccountSelector.claimIdle`. */
+  claimIdle(taskRowId: number): Lease | null {
+    this.checkForChanges();
+    const task = this.#idle.get(taskRowId);
+    return task === null ? null : this.#claim(task);
+  }
+
+  /** See `AccountSelector.claimWarm`. */
+  claimWarm(model: string): { lease: Lease; taskRowId: number } | null {
+    this.checkForChanges();
+    for (;;) {
+      const task = this.#idle.oldest((t) => t.warm && t.model === model);
+      if (task === null) return null;
+      const lease = this.#claim(task);
+      if (lease === null) continue;
+      this.#slotsChanged(); // one warm task fewer
+      return { lease, taskRowId: task.taskRowId };
+    }
   }
 
   /** Requests waiting for a slot. */
@@ -104,6 +144,7 @@ export class AccountPool implements AccountSelector {
   /** Forget the cached accounts (something changed them) and serve waiters again. */
   invalidate(): void {
     this.#snapshot = null;
+    this.#sweepIdle();
     if (this.#waiters.size > 0) this.#dispatch();
   }
 
@@ -115,10 +156,61 @@ export class AccountPool implements AccountSelector {
     this.invalidate();
   }
 
+  #claim(task: IdleTask): Lease | null {
+    const account = this.#current().accounts.find((a) => a.id === task.accountId);
+    const usable = account !== undefined && account.enabled && account.hasCookie && account.state !== 'expired' && account.state !== 'invalid';
+    const session = usable && !this.#closed ? this.#sessionOf(task.accountId) : null;
+    if (account === undefined || session === null) {
+      this.#evict(task, null); // it can no longer serve: free its slot
+      return null;
+    }
+    this.#idle.take(task.taskRowId);
+    this.#busy.set(task.accountId, (this.#busy.get(task.accountId) ?? 0) + 1);
+    const modelId = this.#current().modelIds.get(task.accountId)?.get(task.model) ?? '';
+    return this.#lease(account, session, modelId, task.model, [task.taskRowId]);
+  }
+
+  #park(accountId: number, request: ParkRequest): void {
+    const cancelTtl = this.#deps.timers.setTimeout(() => {
+      const task = this.#idle.get(request.taskRowId);
+      if (task !== null) this.#evict(task, null);
+    }, request.ttlMs);
+    const task: IdleTask = { ...request, accountId, since: this.#deps.clock.now(), cancelTtl };
+    this.#idle.add(task);
+    this.#free(accountId); // the slot moves from serving to idle; waiters may now evict it
+    if (this.#closed) this.#evict(task, null);
+  }
+
+  /** Stop an idle task; its slot stays busy until the stop is done (then `waiter` may have it). */
+  #evict(task: IdleTask, waiter: Waiter | null): void {
+    if (this.#idle.take(task.taskRowId) === null) return;
+    this.#busy.set(task.accountId, (this.#busy.get(task.accountId) ?? 0) + 1);
+    if (waiter !== null) waiter.evicting = true;
+    this.#deps.logger.debug({ accountId: task.accountId, taskRow: task.taskRowId, forRequest: waiter !== null }, 'stopping an idle task');
+    const done = (): void => {
+      if (waiter !== null) waiter.evicting = false;
+      this.#liveTasks.delete(task.taskRowId);
+      this.#free(task.accountId);
+    };
+    void task.stop().then(done, done);
+  }
+
+  /** Stop idle tasks whose account can no longer serve (disabled, removed, expired, invalid). */
+  #sweepIdle(): void {
+    if (this.#idle.size === 0) return;
+    const accounts = new Map(this.#current().accounts.map((a) => [a.id, a]));
+    for (const task of this.#idle.all()) {
+      const account = accounts.get(task.accountId);
+      if (account === undefined || !account.enabled || account.state === 'expired' || account.state === 'invalid') this.#evict(task, null);
+    }
+  }
+
   /** Refuse new requests and fail the waiting ones (shutdown). */
   close(): void {
     this.#closed = true;
     this.#cancelWake?.();
+    // Idle tasks stay recorded as `idle`: the reaper's drain stops them with the rest.
+    for (const task of this.#idle.all()) task.cancelTtl();
     for (const waiter of [...this.#waiters]) this.#settle(waiter, new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
   }
 
@@ -147,20 +239,21 @@ export class AccountPool implements AccountSelector {
     if (classes.free.length > 0) {
       const pick = pickCandidate(this.#deps.options.strategy, classes.free, this.#previous);
       this.#grant(waiter, snapshot, pick.accountId);
-    } else if (classes.waitable === 0) {
+    } else if (classes.waitable === 0 || waiter.noWait) {
+      // Background work (`noWait`) neither queues nor stops idle tasks.
       this.#settle(waiter, exhaustedError(classes, now, this.#deps.options.retryHintMs));
+    } else if (classes.evictable.length > 0 && !waiter.evicting) {
+      // Idle tasks hold the slots this request needs: stop the least recently used one.
+      const on = new Set(classes.evictable);
+      const victim = this.#idle.oldest((task) => on.has(task.accountId));
+      if (victim !== null) this.#evict(victim, waiter);
     }
   }
 
   #grant(waiter: Waiter, snapshot: PoolSnapshot, accountId: number): void {
     const account = snapshot.accounts.find((a) => a.id === accountId);
     const modelId = snapshot.modelIds.get(accountId)?.get(waiter.model);
-    let session: string | null = null;
-    try {
-      session = this.#deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
-    } catch (err) {
-      this.#deps.logger.error({ accountId, err }, 'cannot read the session of an account');
-    }
+    const session = this.#sessionOf(accountId);
     if (account === undefined || modelId === undefined || session === null) {
       this.#settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
       return;
@@ -171,14 +264,25 @@ export class AccountPool implements AccountSelector {
     this.#settle(waiter, null, this.#lease(account, session, modelId, waiter.model));
   }
 
-  #lease(account: Account, session: string, modelId: string, model: string): Lease {
+  #sessionOf(accountId: number): string | null {
+    try {
+      return this.#deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+    } catch (err) {
+      this.#deps.logger.error({ accountId, err }, 'cannot read the session of an account');
+      return null;
+    }
+  }
+
+  #lease(account: Account, session: string, modelId: string, model: string, tasks: readonly number[] = []): Lease {
     return createLease({
       account,
       session,
       modelId,
+      tasks,
       liveTasks: this.#liveTasks,
       record: (outcome) => this.#record(account.id, outcome, model, session),
       free: () => this.#free(account.id),
+      park: (task) => this.#park(account.id, task),
     });
   }
 
@@ -194,6 +298,12 @@ export class AccountPool implements AccountSelector {
     if (left > 0) this.#busy.set(accountId, left);
     else this.#busy.delete(accountId);
     this.#dispatch();
+    this.#slotsChanged();
+  }
+
+  #slotsChanged(): void {
+    if (this.#waiters.size > 0 || this.#closed) return;
+    for (const listener of this.#slotListeners) listener();
   }
 
   #settle(waiter: Waiter, error: unknown, lease?: Lease): void {
@@ -215,6 +325,7 @@ export class AccountPool implements AccountSelector {
       now,
       exclude: waiter.exclude,
       busy: this.#busy,
+      idle: this.#idle.counts(),
       maxOf: (account) => account.maxConcurrency ?? this.#deps.options.maxConcurrentPerAccount,
       recovering: (id) => this.health.recovering(id),
       lastLeased: (id) => this.#lastLeased.get(id) ?? 0,

@@ -20,6 +20,8 @@ export interface Classification {
   free: SlotCandidate[];
   /** Accounts worth waiting for: all slots busy, or a re-login under way. */
   waitable: number;
+  /** Accounts whose only obstacle is idle tasks: stopping one frees a slot for this request. */
+  evictable: number[];
   out: OutAccount[];
 }
 
@@ -28,6 +30,8 @@ export interface ClassifyContext {
   now: number;
   exclude: ReadonlySet<number>;
   busy: ReadonlyMap<number, number>;
+  /** Idle tasks per account: they hold slots too, but can be stopped when a slot is needed. */
+  idle: ReadonlyMap<number, number>;
   maxOf: (account: Account) => number;
   recovering: (accountId: number) => boolean;
   lastLeased: (accountId: number) => number;
@@ -42,7 +46,7 @@ function restUntil(snapshot: PoolSnapshot, account: Account, model: string, now:
 
 /** Sort the accounts that could serve `model` into free, worth waiting for, and out (with why). */
 export function classifyAccounts(snapshot: PoolSnapshot, model: string, ctx: ClassifyContext): Classification {
-  const result: Classification = { eligible: 0, free: [], waitable: 0, out: [] };
+  const result: Classification = { eligible: 0, free: [], waitable: 0, evictable: [], out: [] };
   for (const account of snapshot.accounts) {
     if (!account.enabled || !snapshot.modelIds.get(account.id)?.has(model)) continue;
     result.eligible += 1;
@@ -55,10 +59,14 @@ export function classifyAccounts(snapshot: PoolSnapshot, model: string, ctx: Cla
       else out('expired');
     } else if (until !== null) out('cooling');
     else {
-      const inFlight = ctx.busy.get(account.id) ?? 0;
+      const busy = ctx.busy.get(account.id) ?? 0;
+      const inFlight = busy + (ctx.idle.get(account.id) ?? 0);
       const max = ctx.maxOf(account);
       if (inFlight < max) result.free.push({ accountId: account.id, inFlight, max, lastLeased: ctx.lastLeased(account.id) });
-      else result.waitable += 1;
+      else {
+        result.waitable += 1;
+        if (busy < max) result.evictable.push(account.id);
+      }
     }
   }
   return result;

@@ -1,4 +1,5 @@
 import type { Account } from '../store/index.js';
+import type { ParkRequest } from './idle-tasks.js';
 import type { Lease, LeaseOutcome } from './lease.js';
 
 /** What one lease is built from. */
@@ -12,11 +13,18 @@ export interface LeaseParts {
   record: (outcome: LeaseOutcome) => void;
   /** Give the slot back to the pool. */
   free: () => void;
+  /** Turn the slot into an idle task's slot. */
+  park: (task: ParkRequest) => void;
+  /** Task rows the lease starts with (a claimed idle task). */
+  tasks?: readonly number[];
 }
 
-/** A lease whose `release` works once: outcome now, slot when `drained` settles. */
+/**
+ * A lease whose `release` or `park` works once: outcome now; the slot when `drained` settles, or
+ * handed to the parked task (which stays among the live tasks, so it is never stopped as a stray).
+ */
 export function createLease(parts: LeaseParts): Lease {
-  const tasks = new Set<number>();
+  const tasks = new Set<number>(parts.tasks);
   let released = false;
   return {
     account: parts.account,
@@ -36,6 +44,13 @@ export function createLease(parts: LeaseParts): Lease {
       };
       if (drained === undefined) free();
       else void drained.then(free, free);
+    },
+    park(outcome, task) {
+      if (released) return;
+      released = true;
+      parts.record(outcome);
+      for (const row of tasks) if (row !== task.taskRowId) parts.liveTasks.delete(row);
+      parts.park(task);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Account } from '../store/index.js';
 import type { AnyUpstreamFailure } from '../upstream/errors.js';
+import type { ParkRequest } from './idle-tasks.js';
 
 /**
  * How a leased request went; drives the account's health. `abandoned`: the client went away or
@@ -24,12 +25,20 @@ export interface Lease {
    * `drained` settles (e.g. once the upstream task is stopped, since it holds the platform's slot).
    */
   release(outcome: LeaseOutcome, drained?: Promise<unknown>): void;
+  /**
+   * Give the slot back by keeping the task idle instead (exactly once, instead of `release`): the
+   * outcome is recorded, the task keeps holding its slot until a request claims it, another request
+   * needs the slot (the least recently used idle task is stopped), or its idle time runs out.
+   */
+  park(outcome: LeaseOutcome, task: ParkRequest): void;
 }
 
 /** Options of one `acquire`. */
 export interface AcquireOptions {
   /** Accounts this request already tried (failover never goes back to them). */
   exclude?: ReadonlySet<number>;
+  /** Fail at once with 429 instead of queueing when no slot is free now (background work). */
+  noWait?: boolean;
 }
 
 /** What the request path asks of the pool. */
@@ -45,4 +54,11 @@ export interface AccountSelector {
   inFlight(): ReadonlyMap<number, number>;
   /** Resolves once the re-login of this account that is running now has ended (at once when none). */
   whenRecovered(accountId: number): Promise<void>;
+  /**
+   * A lease on the idle task `taskRowId` (its slot becomes a serving slot), or null when the task
+   * is no longer idle (claimed, evicted, timed out) or its account cannot serve now.
+   */
+  claimIdle(taskRowId: number): Lease | null;
+  /** A lease on the oldest warm (pre-booted, unowned) idle task running `upstreamModel`, or null. */
+  claimWarm(upstreamModel: string): { lease: Lease; taskRowId: number } | null;
 }

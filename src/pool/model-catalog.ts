@@ -56,6 +56,11 @@ export class ModelCatalog {
     return entry.upstreamName;
   }
 
+  /** The upstream model name for `name` (a model or an alias), or null when nothing serves it now. */
+  tryResolve(name: string): string | null {
+    return this.#current().byId.get(name)?.upstreamName ?? null;
+  }
+
   #current(): CatalogView {
     const names = this.names();
     if (this.#view?.names === names) return this.#view;

@@ -28,9 +28,10 @@ export function buildPoolReport(
   queued: number | null,
   defaultMaxConcurrency: number,
   now: number,
+  idle?: ReadonlyMap<number, number>,
 ): PoolReport {
   const accounts = store.accounts.list();
-  const status = summarizePool(accounts, inFlight, defaultMaxConcurrency, now);
+  const status = summarizePool(accounts, inFlight, defaultMaxConcurrency, now, idle);
   const rests = store.models.listModelCooldowns(now);
   const byId = new Map(accounts.map((account) => [account.id, account]));
   const rows = status.accounts.map((row): AccountReportRow => {

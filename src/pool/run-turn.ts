@@ -1,11 +1,13 @@
-import type { Store } from '../store/index.js';
+import type { Store, TaskRecord } from '../store/index.js';
 import type { AnyUpstreamFailure } from '../upstream/errors.js';
 import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountSelector, Lease } from './lease.js';
 import type { PoolObserver } from './pool-observer.js';
 import type { TaskReaper } from './task-reaper.js';
-import { runAttempt, type RequestProgress } from './turn-attempt.js';
+import { replayUnlessTimedOut, retryOnOtherAccount, runAttempt, type KeepTask, type RequestProgress } from './turn-attempt.js';
+
+export type { KeepTask, KeptTask } from './turn-attempt.js';
 
 export interface TurnRunnerDeps {
   store: Store;
@@ -22,67 +24,115 @@ export interface TurnRunnerDeps {
   observer?: PoolObserver;
 }
 
-/** One stateless request: a new task whose first turn is the rendered conversation. */
-export interface StatelessTurn {
+/** One request's turn, as the routes and the conversation layer describe it. */
+export interface TurnPlan {
   route: string;
   /** Upstream model name (already resolved by the catalog). */
   upstreamModel: string;
-  /** The rendered conversation (task `content`). */
+  /** The rendered conversation: a new task's `content` (also the fallback when resuming fails). */
   content: string;
   systemPrompt: string | null;
   /** Hash of the client's API key, for usage scoping; null when /v1 is open. */
   clientKeyHash: string | null;
+  /** Try a kept task first (one follow-up turn); falls back to a new task with `content`. */
+  resume?: ResumePlan | null;
+  /** Keep the task idle after a successful turn. */
+  keep?: KeepTask | null;
+  /** Background work (warm-up): take a slot only when one is free now; no failover. */
+  background?: boolean;
 }
 
+/** Which kept task to continue on, and the text of the new turn. */
+export type ResumePlan = { kind: 'task'; taskRowId: number; text: string } | { kind: 'warm'; text: string };
+
 /**
- * Run one stateless turn on the pool (design §3): lease an account, run the turn, pass its events
- * on. A failure before the first output byte is retried on another account — never one this
- * request already tried, at most `failoverRounds` times — inside this iterable, so a stream whose
- * headers went out at `task-created` just keeps reading (a retried attempt's `task-created` is
- * not passed on). After the first output byte a failure is the terminal `error` event. When no
- * account is free at the start, the pool's 429/503 is thrown; when none is left for a retry, the
- * last upstream failure is the terminal event. One usage row per request.
+ * Run one request's turn on the pool (design §3). With `resume`, the kept task takes one more turn
+ * (`mode=new`, only the new text); when it cannot (claimed, evicted, gone, broken) the request
+ * continues as below, replaying the conversation into a new task — invisibly to the client when
+ * nothing was sent yet. Otherwise: lease an account, run the turn, pass its events on. A failure
+ * before the first output byte is retried on another account — never one this request already
+ * tried, at most `failoverRounds` times — inside this iterable, so a stream whose headers went out
+ * at `task-created` just keeps reading (a retried attempt's `task-created` is not passed on). After
+ * the first output byte a failure is the terminal `error` event. When no account is free at the
+ * start, the pool's 429/503 is thrown; when none is left for a retry, the last upstream failure is
+ * the terminal event. One usage row per request.
  */
-export async function* runStatelessTurn(deps: TurnRunnerDeps, turn: StatelessTurn, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
-  const progress: RequestProgress = { started: deps.now(), opened: false, output: false, ttfbMs: null, usage: null, outcome: 'aborted', accountId: null, taskId: null };
+export async function* runTurn(deps: TurnRunnerDeps, plan: TurnPlan, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
+  const progress: RequestProgress = { started: deps.now(), opened: false, output: false, ttfbMs: null, usage: null, outcome: 'aborted', accountId: null, taskId: null, answer: '' };
+  try {
+    if (plan.resume && (yield* resumeKept(deps, plan, plan.resume, signal, progress))) return;
+    yield* runOnNewTask(deps, plan, signal, progress);
+  } finally {
+    if (progress.accountId !== null) recordUsage(deps, plan, progress);
+  }
+}
+
+/** Continue on a kept task; false when the request must run on a new task instead. */
+async function* resumeKept(deps: TurnRunnerDeps, plan: TurnPlan, resume: ResumePlan, signal: AbortSignal, progress: RequestProgress): AsyncGenerator<UpstreamEvent, boolean> {
+  const claimed = claimKept(deps, plan.upstreamModel, resume);
+  if (claimed === null) return false;
+  const work = { kind: 'resume' as const, model: plan.upstreamModel, row: claimed.row, upstreamTaskId: claimed.upstreamTaskId, text: resume.text };
+  const end = yield* runAttempt(deps, claimed.lease, work, signal, progress, replayUnlessTimedOut, plan.keep ?? null);
+  if (end.kind === 'done') return true;
+  deps.logger.info({ accountId: claimed.lease.account.id, kind: end.failure.kind }, 'a kept task could not take the turn; replaying the conversation into a new task');
+  return false;
+}
+
+function claimKept(deps: TurnRunnerDeps, model: string, resume: ResumePlan): { lease: Lease; row: TaskRecord; upstreamTaskId: string } | null {
+  const claimed = resume.kind === 'task' ? claimTask(deps.pool, resume.taskRowId) : deps.pool.claimWarm(model);
+  if (claimed === null) return null;
+  const row = deps.store.tasks.get(claimed.taskRowId);
+  if (row === null || row.upstreamTaskId === null || row.state !== 'idle') {
+    // Its row changed under us (account removed, stopped by another path): not resumable.
+    claimed.lease.release({ result: 'abandoned' }, row === null ? undefined : deps.reaper.stopAndWait(row));
+    return null;
+  }
+  return { lease: claimed.lease, row, upstreamTaskId: row.upstreamTaskId };
+}
+
+function claimTask(pool: AccountSelector, taskRowId: number): { lease: Lease; taskRowId: number } | null {
+  const lease = pool.claimIdle(taskRowId);
+  return lease === null ? null : { lease, taskRowId };
+}
+
+/** Lease an account and run the turn on a new task, failing over before the first output byte. */
+async function* runOnNewTask(deps: TurnRunnerDeps, plan: TurnPlan, signal: AbortSignal, progress: RequestProgress): AsyncGenerator<UpstreamEvent> {
   const tried = new Set<number>();
   const relogged = new Set<number>();
+  const rounds = plan.background ? 0 : deps.failoverRounds;
+  const work = { kind: 'new' as const, model: plan.upstreamModel, content: plan.content, systemPrompt: plan.systemPrompt };
   let last: AnyUpstreamFailure | null = null;
-  try {
-    for (let round = 0; ; round++) {
-      let lease: Lease;
-      const waitStarted = deps.now();
-      try {
-        lease = await deps.pool.acquire(turn.upstreamModel, signal, { exclude: tried });
-        deps.observer?.queueWait?.(deps.now() - waitStarted, true);
-      } catch (err) {
-        deps.observer?.queueWait?.(deps.now() - waitStarted, false);
-        // No account left to fail over to: the client learns what actually went wrong (the
-        // last upstream failure, e.g. 429 + Retry-After for a busy account, 503 for no capacity);
-        // later requests get the pool's 429 while the accounts cool down.
-        if (last === null || signal.aborted) throw err;
-        yield { type: 'error', error: last, kind: last.kind, retryable: last.retryable, taskId: null };
-        return;
-      }
-      tried.add(lease.account.id);
-      const end = yield* runAttempt(deps, lease, turn, signal, progress, round < deps.failoverRounds);
-      if (end.kind === 'done') return;
-      last = end.failure;
-      const id = lease.account.id;
-      // A password account gets one more go once it is logged in again (a new session is a new chance).
-      if (last.kind === 'session-expired' && lease.account.kind === 'password' && !relogged.has(id)) {
-        relogged.add(id);
-        tried.delete(id);
-      }
-      deps.logger.info({ accountId: id, kind: last.kind, round: round + 1 }, 'failing over before the first output byte');
+  for (let round = 0; ; round++) {
+    let lease: Lease;
+    const waitStarted = deps.now();
+    try {
+      lease = await deps.pool.acquire(plan.upstreamModel, signal, { exclude: tried, noWait: plan.background ?? false });
+      deps.observer?.queueWait?.(deps.now() - waitStarted, true);
+    } catch (err) {
+      deps.observer?.queueWait?.(deps.now() - waitStarted, false);
+      // No account left to fail over to: the client learns what actually went wrong (the
+      // last upstream failure, e.g. 429 + Retry-After for a busy account, 503 for no capacity);
+      // later requests get the pool's 429 while the accounts cool down.
+      if (last === null || signal.aborted) throw err;
+      yield { type: 'error', error: last, kind: last.kind, retryable: last.retryable, taskId: null };
+      return;
     }
-  } finally {
-    if (progress.accountId !== null) recordUsage(deps, turn, progress);
+    tried.add(lease.account.id);
+    const end = yield* runAttempt(deps, lease, work, signal, progress, retryOnOtherAccount(round < rounds), plan.keep ?? null);
+    if (end.kind === 'done') return;
+    last = end.failure;
+    const id = lease.account.id;
+    // A password account gets one more go once it is logged in again (a new session is a new chance).
+    if (last.kind === 'session-expired' && lease.account.kind === 'password' && !relogged.has(id)) {
+      relogged.add(id);
+      tried.delete(id);
+    }
+    deps.logger.info({ accountId: id, kind: last.kind, round: round + 1 }, 'failing over before the first output byte');
   }
 }
 
 /** One usage row per request; tokens only when the turn reported them (the adapter estimates when the platform has none). */
-function recordUsage(deps: TurnRunnerDeps, turn: StatelessTurn, progress: RequestProgress): void {
+function recordUsage(deps: TurnRunnerDeps, turn: TurnPlan, progress: RequestProgress): void {
   try {
     deps.store.usage.record({
       route: turn.route,

@@ -20,6 +20,8 @@ export interface AccountStatusRow {
   kind: 'cookie' | 'password';
   status: AccountStatus;
   inFlight: number;
+  /** Idle tasks kept for conversations (or warm) on this account; each holds a slot but yields it on demand. */
+  idleTasks: number;
   maxConcurrency: number;
   cooldownUntil: number | null;
   lastError: string | null;
@@ -38,6 +40,7 @@ export interface PoolStatus {
   disabled: number;
   unverified: number;
   inFlight: number;
+  idleTasks: number;
   accounts: AccountStatusRow[];
 }
 
@@ -50,13 +53,14 @@ function statusOf(account: AccountSnapshot, inFlight: number, max: number, now: 
 
 /**
  * Summarise the pool. `inFlight` maps account id → slots serving a request right now (an idle
- * task kept for a conversation does not count, design §1).
+ * task kept for a conversation does not count, design §1); `idle` → idle tasks kept.
  */
 export function summarizePool(
   accounts: readonly AccountSnapshot[],
   inFlight: ReadonlyMap<number, number>,
   defaultMaxConcurrency: number,
   now: number,
+  idle: ReadonlyMap<number, number> = new Map(),
 ): PoolStatus {
   const rows = accounts.map((account): AccountStatusRow => {
     const busy = inFlight.get(account.id) ?? 0;
@@ -67,6 +71,7 @@ export function summarizePool(
       kind: account.kind,
       status: statusOf(account, busy, max, now),
       inFlight: busy,
+      idleTasks: idle.get(account.id) ?? 0,
       maxConcurrency: max,
       cooldownUntil: account.cooldownUntil,
       lastError: account.lastError,
@@ -85,6 +90,7 @@ export function summarizePool(
     disabled: count('disabled'),
     unverified: count('unverified'),
     inFlight: rows.reduce((sum, row) => sum + row.inFlight, 0),
+    idleTasks: rows.reduce((sum, row) => sum + row.idleTasks, 0),
     accounts: rows,
   };
 }

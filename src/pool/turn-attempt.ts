@@ -1,6 +1,6 @@
 import type { Store, TaskRecord } from '../store/index.js';
-import type { AnyUpstreamFailure } from '../upstream/errors.js';
-import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
+import type { AnyUpstreamFailure, UpstreamErrorKind } from '../upstream/errors.js';
+import type { TurnRequest, UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import { policyFor } from './failure-policy.js';
 import type { AccountSelector, Lease, LeaseOutcome } from './lease.js';
 import type { PoolObserver } from './pool-observer.js';
@@ -19,16 +19,35 @@ export interface AttemptDeps {
   observer?: PoolObserver;
 }
 
-/** The task an attempt starts. */
-export interface AttemptTurn {
-  content: string;
-  systemPrompt: string | null;
+/**
+ * What an attempt runs: the first turn of a new task (the whole rendered conversation), or one
+ * more turn on a task relaypool kept idle (only the new text).
+ */
+export type AttemptWork =
+  | { kind: 'new'; model: string; content: string; systemPrompt: string | null }
+  | { kind: 'resume'; model: string; row: TaskRecord; upstreamTaskId: string; text: string };
+
+/** Keep the task idle after a successful turn instead of stopping it. */
+export interface KeepTask {
+  ttlMs: number;
+  /** A warm task: pre-booted, no conversation owns it. */
+  warm?: boolean;
+  /** Told once the task is kept, with the answer text of the turn (to key the conversation). */
+  onKept?: (task: KeptTask) => void;
+}
+
+/** A task kept idle after a turn. */
+export interface KeptTask {
+  taskRowId: number;
+  accountId: number;
+  /** The turn's assistant text (text events, joined). */
+  answer: string;
 }
 
 /** What a request has done so far, across attempts (drives failover and the usage row). */
 export interface RequestProgress {
   started: number;
-  /** A `task-created` went to the consumer (headers may be out); later ones are swallowed. */
+  /** A `task-created`/`task-resumed` went to the consumer (headers may be out); later ones are swallowed. */
   opened: boolean;
   /** The first output event (text, reasoning, tool activity) went to the consumer. */
   output: boolean;
@@ -38,6 +57,8 @@ export interface RequestProgress {
   outcome: string;
   accountId: number | null;
   taskId: string | null;
+  /** The assistant text so far (only collected when the task may be kept). */
+  answer: string;
 }
 
 /** How an attempt ended: `done` (its terminal event went out, or the consumer stopped), or `retry`. */
@@ -45,40 +66,45 @@ export type AttemptEnd = { kind: 'done' } | { kind: 'retry'; failure: AnyUpstrea
 
 const OUTPUT = new Set<UpstreamEvent['type']>(['text', 'reasoning', 'tool-activity']);
 
+/** Which failures before the first output byte an attempt may withhold so the request can try again. */
+export type RetryRule = (kind: UpstreamErrorKind) => boolean;
+
+/** New tasks: retry what another account may fix (the failure policy), while rounds remain. */
+export const retryOnOtherAccount = (mayRetry: boolean): RetryRule => (kind) => mayRetry && policyFor(kind).failover;
+
+/**
+ * A kept task that cannot take the turn (gone, asleep for good, broken) is replaced by a new task
+ * replaying the conversation — always correct. A turn timeout already cost its full time: not that.
+ */
+export const replayUnlessTimedOut: RetryRule = (kind) => kind !== 'timeout';
+
 /**
  * One attempt of a request on one leased account: record the task, run the turn, pass events on.
- * A failure before the first output byte that another account may fix is withheld (`retry`)
- * when `mayRetry`; otherwise it goes out as the terminal `error` event. Always releases the
- * lease: the slot is handed on once the attempt's task is stopped upstream.
+ * A failure before the first output byte that `retry` accepts is withheld (`retry`); otherwise it
+ * goes out as the terminal `error` event. Always gives the lease back: the slot is handed on once
+ * the attempt's task is stopped, or kept by the idle task when `keep` is set and the turn succeeded.
  */
 export async function* runAttempt(
   deps: AttemptDeps,
   lease: Lease,
-  turn: AttemptTurn,
+  work: AttemptWork,
   signal: AbortSignal,
   progress: RequestProgress,
-  mayRetry: boolean,
+  retry: RetryRule,
+  keep: KeepTask | null,
 ): AsyncGenerator<UpstreamEvent, AttemptEnd> {
-  let record: TaskRecord;
-  try {
-    record = deps.store.tasks.begin({ accountId: lease.account.id, purpose: 'stateless' });
-  } catch (err) {
-    lease.release({ result: 'abandoned' }); // e.g. the account was removed a moment ago
-    throw err;
-  }
-  lease.attachTask(record.id);
-  Object.assign(progress, { accountId: lease.account.id, taskId: null, outcome: 'aborted' });
+  const record = beginTask(deps, lease, work, keep);
+  Object.assign(progress, { accountId: lease.account.id, taskId: work.kind === 'resume' ? work.upstreamTaskId : null, outcome: 'aborted', answer: '' });
   let outcome: LeaseOutcome = { result: 'abandoned' };
-  let taskId: string | null = null;
+  let taskId: string | null = work.kind === 'resume' ? work.upstreamTaskId : null;
   try {
-    const request = { kind: 'new-task' as const, modelId: lease.modelId, content: turn.content, ...(turn.systemPrompt ? { systemPrompt: turn.systemPrompt } : {}) };
-    const events = deps.adapter.runTurn(lease.session, request, { signal, turnTimeoutMs: deps.turnTimeoutMs, vmReadyTimeoutMs: deps.vmReadyTimeoutMs });
+    const events = deps.adapter.runTurn(lease.session, turnRequest(lease, work), { signal, turnTimeoutMs: deps.turnTimeoutMs, vmReadyTimeoutMs: deps.vmReadyTimeoutMs });
     for await (const event of events) {
       if (event.type === 'error') {
         outcome = { result: 'failure', failure: event.error, afterOutput: progress.output };
         deps.observer?.upstreamError?.(event.kind, event.error.upstreamCode ?? null);
         progress.outcome = event.kind;
-        if (mayRetry && !progress.output && policyFor(event.kind).failover) return { kind: 'retry', failure: event.error };
+        if (!progress.output && retry(event.kind)) return { kind: 'retry', failure: event.error };
         yield event;
         return { kind: 'done' };
       }
@@ -86,6 +112,8 @@ export async function* runAttempt(
         taskId = progress.taskId = event.taskId;
         deps.store.tasks.setUpstreamId(record.id, event.taskId);
         deps.observer?.taskStarted?.();
+      }
+      if (event.type === 'task-created' || event.type === 'task-resumed') {
         if (progress.opened) continue; // a retried attempt's task: headers are out already
         progress.opened = true;
       }
@@ -93,27 +121,56 @@ export async function* runAttempt(
         outcome = { result: 'success' };
         progress.outcome = 'ok';
       }
-      track(progress, event, deps.now());
+      track(progress, event, deps.now(), keep !== null);
       yield event;
     }
     return { kind: 'done' };
   } finally {
-    settleAttempt(deps, lease, record.id, taskId, outcome);
+    settleAttempt(deps, lease, { rowId: record.id, taskId, model: work.model, answer: progress.answer }, outcome, keep);
   }
 }
 
-function track(progress: RequestProgress, event: UpstreamEvent, now: number): void {
+function beginTask(deps: AttemptDeps, lease: Lease, work: AttemptWork, keep: KeepTask | null): TaskRecord {
+  try {
+    if (work.kind === 'resume') return deps.store.tasks.setState(work.row.id, 'running') ?? work.row;
+    const record = deps.store.tasks.begin({ accountId: lease.account.id, purpose: keep === null ? 'stateless' : 'conversation' });
+    lease.attachTask(record.id);
+    return record;
+  } catch (err) {
+    lease.release({ result: 'abandoned' }); // e.g. the account was removed a moment ago
+    throw err;
+  }
+}
+
+function turnRequest(lease: Lease, work: AttemptWork): TurnRequest {
+  if (work.kind === 'resume') return { kind: 'follow-up', taskId: work.upstreamTaskId, text: work.text };
+  return { kind: 'new-task', modelId: lease.modelId, content: work.content, ...(work.systemPrompt ? { systemPrompt: work.systemPrompt } : {}) };
+}
+
+function track(progress: RequestProgress, event: UpstreamEvent, now: number, collectAnswer: boolean): void {
   if (OUTPUT.has(event.type) && !progress.output) {
     progress.output = true;
     progress.ttfbMs = now - progress.started;
   }
+  if (event.type === 'text' && collectAnswer) progress.answer += event.text;
   if (event.type === 'usage') {
     progress.usage = { input: event.inputTokens, output: event.outputTokens, total: event.totalTokens, estimated: event.estimated };
   }
 }
 
-/** Release the lease; its slot is handed on once the task is stopped (it holds the platform's slot). */
-function settleAttempt(deps: AttemptDeps, lease: Lease, rowId: number, taskId: string | null, outcome: LeaseOutcome): void {
+interface AttemptTask {
+  rowId: number;
+  taskId: string | null;
+  model: string;
+  answer: string;
+}
+
+/**
+ * Give the lease back. The task is kept idle when the turn succeeded and `keep` asks for it;
+ * otherwise it is stopped and the slot handed on once that is done (it holds the platform's slot).
+ */
+function settleAttempt(deps: AttemptDeps, lease: Lease, task: AttemptTask, outcome: LeaseOutcome, keep: KeepTask | null): void {
+  const { rowId, taskId } = task;
   const row = deps.store.tasks.get(rowId);
   let drained: Promise<unknown> | undefined;
   if (row === null) {
@@ -122,6 +179,15 @@ function settleAttempt(deps: AttemptDeps, lease: Lease, rowId: number, taskId: s
   } else if (taskId === null) {
     const why = outcome.result === 'failure' ? outcome.failure.kind : 'aborted';
     deps.store.tasks.setState(rowId, 'failed', `no task was created (${why})`);
+  } else if (outcome.result === 'success' && keep !== null && row.state === 'running') {
+    deps.store.tasks.setState(rowId, 'idle');
+    const stop = (): Promise<void> => {
+      const latest = deps.store.tasks.get(rowId);
+      return latest === null ? deps.reaper.stopDetached(lease.session, taskId) : deps.reaper.stopAndWait(latest);
+    };
+    lease.park(outcome, { taskRowId: rowId, model: task.model, stop, ttlMs: keep.ttlMs, warm: keep.warm ?? false });
+    keep.onKept?.({ taskRowId: rowId, accountId: lease.account.id, answer: task.answer });
+    return;
   } else if (outcome.result === 'failure' && outcome.failure.kind === 'session-expired') {
     // A dead session cannot stop its task. `release` below starts the re-login; once it is done,
     // stop the task with the new session (read after this tick, when the re-login is registered).

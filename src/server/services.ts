@@ -4,7 +4,11 @@ import { AccountService } from '../pool/account-service.js';
 import { HealthMonitor } from '../pool/health-monitor.js';
 import { OperatorLogin } from '../pool/operator-login.js';
 import { ModelCatalog } from '../pool/model-catalog.js';
-import type { TurnRunnerDeps } from '../pool/run-turn.js';
+import { runTurn, type TurnRunnerDeps } from '../pool/run-turn.js';
+import { durableBindings, memoryBindings } from '../conversations/bindings.js';
+import { ConversationService } from '../conversations/conversation-service.js';
+import { WarmTasks } from '../conversations/warm-tasks.js';
+import { randomUUID } from 'node:crypto';
 import { TaskReaper } from '../pool/task-reaper.js';
 import { openStore, type Store } from '../store/index.js';
 import { createMonkeyCodeAdapter } from '../upstream/monkeycode/index.js';
@@ -29,8 +33,12 @@ export interface Services {
   operatorLogin: OperatorLogin;
   /** The periodic session check; built here, started only by the server. */
   monitor: HealthMonitor;
-  /** What `runStatelessTurn` needs. */
+  /** What `runTurn` needs. */
   turnDeps: TurnRunnerDeps;
+  /** Conversation continuity on kept tasks (what the /v1 routes run turns through). */
+  conversations: ConversationService;
+  /** Pre-booted tasks (`warm.size`); built here, started only by the server. */
+  warm: WarmTasks;
   now: () => number;
   close(): void;
 }
@@ -45,6 +53,9 @@ export interface ServiceOverrides {
   /** Told about tasks, upstream failures and queue waits (the server's metrics). */
   observer?: PoolObserver;
 }
+
+/** Bindings kept in memory for `conversations.reuseWhenStoreFalse` (least recently bound dropped first). */
+const MEMORY_BINDINGS = 10_000;
 
 /** The pool's settings from the configuration. */
 export function poolOptions(config: Config): PoolOptions {
@@ -134,5 +145,26 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     now,
     ...(overrides.observer ? { observer: overrides.observer } : {}),
   };
-  return { config, logger, store, adapter, catalog, pool, reaper, accounts, operatorLogin, monitor, turnDeps, now, close: () => store.close() };
+  const run = (plan: Parameters<typeof runTurn>[1], signal: AbortSignal) => runTurn(turnDeps, plan, signal);
+  const conversations = new ConversationService({
+    runTurn: run,
+    bindings: { durable: durableBindings(store), memory: memoryBindings(MEMORY_BINDINGS, randomUUID) },
+    idleTtlMs: config.conversations.idleTtlMs,
+    warm: config.warm.size > 0,
+    fitsFollowUp: (text) => adapter.fitsFollowUp(text),
+    logger: logger.child({ component: 'conversations' }),
+  });
+  const warmModel = config.warm.model ?? config.openai.defaultModel;
+  const warm = new WarmTasks({
+    size: config.warm.size,
+    model: () => (warmModel === null ? null : catalog.tryResolve(warmModel)),
+    prompt: config.warm.bootstrapPrompt,
+    maxIdleMs: config.warm.maxIdleMs,
+    runTurn: run,
+    warmCount: (model) => pool.warmCount(model),
+    timers,
+    logger: logger.child({ component: 'warm' }),
+  });
+  pool.onSlotsChanged(() => warm.nudge());
+  return { config, logger, store, adapter, catalog, pool, reaper, accounts, operatorLogin, monitor, turnDeps, conversations, warm, now, close: () => store.close() };
 }

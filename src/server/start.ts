@@ -6,7 +6,6 @@ import { ResponseArchive } from '../conversations/response-archive.js';
 import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
 import { discoverAccounts, refreshAccountList, refreshableIds } from '../pool/account-operations.js';
 import { buildPoolReport, type PoolReport } from '../pool/pool-report.js';
-import { runStatelessTurn } from '../pool/run-turn.js';
 import { summarizePool } from '../pool/status.js';
 import { watchStore } from '../pool/store-watch.js';
 import { systemTimers } from '../upstream/timing.js';
@@ -62,7 +61,7 @@ function trackInFlight(server: Server, metrics: Metrics): { count(): number; dra
   };
 }
 
-const EMPTY_REPORT: PoolReport = { mode: 'pool', total: 0, active: 0, expired: 0, invalid: 0, locked: 0, cooling: 0, disabled: 0, unverified: 0, inFlight: 0, queued: 0, accounts: [] };
+const EMPTY_REPORT: PoolReport = { mode: 'pool', total: 0, active: 0, expired: 0, invalid: 0, locked: 0, cooling: 0, disabled: 0, unverified: 0, inFlight: 0, idleTasks: 0, queued: 0, accounts: [] };
 
 /** Composition root: open the store, build the app, listen. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -74,7 +73,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const metrics = createMetrics(() => report?.() ?? EMPTY_REPORT, options.overrides?.now ?? Date.now);
   const services = buildServices(config, logger, { ...options.overrides, observer: metrics.observer });
   const { store, now, pool } = services;
-  const poolReport = () => buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now());
+  const poolReport = () => buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now(), pool.idleCounts());
   report = poolReport;
   const responseIds = createResponseIds();
   const app = createApp({
@@ -82,7 +81,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     version: readVersion(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
-    poolStatus: () => summarizePool(store.accounts.list(), pool.inFlight(), maxPerAccount, now()),
+    poolStatus: () => summarizePool(store.accounts.list(), pool.inFlight(), maxPerAccount, now(), pool.idleCounts()),
     auth: { apiKeys: config.auth.apiKeys, hashKey: (key) => store.hashClientKey(key) },
     metrics,
     admin: {
@@ -98,7 +97,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     },
     v1: {
       catalog: services.catalog,
-      runTurn: (turn, signal) => runStatelessTurn(services.turnDeps, turn, signal),
+      conversations: services.conversations,
       clientTools: config.openai.clientTools,
       reasoning: config.openai.reasoning,
       toolActivity: config.openai.toolActivity,
@@ -109,7 +108,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       responses: {
         catalog: services.catalog,
         archive: new ResponseArchive(store),
-        runTurn: (turn, signal) => runStatelessTurn(services.turnDeps, turn, signal),
+        conversations: services.conversations,
+        reuseWhenStoreFalse: config.conversations.reuseWhenStoreFalse,
         clientTools: config.openai.clientTools,
         reasoning: config.openai.reasoning === 'hide' ? 'hide' : 'summary',
         toolActivity: config.openai.toolActivity,
@@ -134,6 +134,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const orphansStopped = Promise.all(orphans.map((orphan) => orphan.stopped));
   const stopWatching = watchStore(() => pool.checkForChanges(), options.overrides?.timers ?? systemTimers, config.pool.watchIntervalMs, logger);
   services.monitor.start();
+  // Warm tasks boot only once the orphans' slots are free again.
+  void orphansStopped.then(() => services.warm.nudge());
   const inFlight = trackInFlight(server, metrics);
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
@@ -144,6 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     closing ??= (async () => {
       logger.info({ reason, inFlight: inFlight.count() }, 'shutting down');
       stopWatching();
+      services.warm.close();
       pool.close();
       const monitorStopped = services.monitor.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

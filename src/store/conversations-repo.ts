@@ -55,6 +55,13 @@ export interface ConversationsRepo {
   touch(id: string, patch?: ConversationPatch): Conversation | null;
   /** Delete one binding; false when it did not exist. */
   delete(id: string): boolean;
+  /** How many bindings exist. */
+  count(): number;
+  /**
+   * Delete bindings last used before `before` (ms) whose task is gone (stopped, failed or its row
+   * pruned): a request that would have matched them replays the conversation anyway. Returns how many.
+   */
+  pruneUnbound(before: number): number;
 }
 
 const conversationRow = z
@@ -103,6 +110,10 @@ export function createConversationsRepo(db: Database, now: () => number): Conver
       state = COALESCE(@state, state)
     WHERE id = @id`);
   const remove = db.prepare('DELETE FROM conversations WHERE id = ?');
+  const countAll = db.prepare('SELECT COUNT(*) AS n FROM conversations');
+  const pruneUnbound = db.prepare(`
+    DELETE FROM conversations WHERE last_used_at < ? AND (task_id IS NULL
+      OR task_id IN (SELECT id FROM tasks WHERE state IN ('stopped', 'failed')))`);
   const get = (id: string) => parseRowOrNull(conversationRow, byId.get(id));
 
   return {
@@ -142,5 +153,7 @@ export function createConversationsRepo(db: Database, now: () => number): Conver
       return get(id);
     },
     delete: (id) => remove.run(id).changes > 0,
+    count: () => z.object({ n: sqlInt }).parse(countAll.get()).n,
+    pruneUnbound: (before) => pruneUnbound.run(before).changes,
   };
 }

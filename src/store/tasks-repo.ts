@@ -42,6 +42,8 @@ export interface TasksRepo {
   claimOrphans(): TaskRecord[];
   /** Account id → tasks serving a request right now (`creating`/`running`, any instance). */
   countBusyByAccount(): Map<number, number>;
+  /** Account id → tasks kept idle for a conversation (any instance). */
+  countIdleByAccount(): Map<number, number>;
   /** Delete finished tasks last updated before `before` (ms); returns how many. */
   pruneFinished(before: number): number;
 }
@@ -79,6 +81,7 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
     WHERE state IN ${UNFINISHED} AND owner_instance_id <> ?`);
   const busy = db.prepare(`
     SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state IN ${BUSY} GROUP BY account_id`);
+  const idle = db.prepare(`SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state = 'idle' GROUP BY account_id`);
   const prune = db.prepare(`DELETE FROM tasks WHERE state IN ${FINAL} AND updated_at < ?`);
 
   const get = (id: number): TaskRecord | null => parseRowOrNull(taskRow, byId.get(id));
@@ -115,6 +118,8 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
     claimOrphans: () => claimTx.immediate(),
     countBusyByAccount: () =>
       new Map(parseRows(busyRow, busy.all()).map((row) => [row.account_id, row.busy] as const)),
+    countIdleByAccount: () =>
+      new Map(parseRows(busyRow, idle.all()).map((row) => [row.account_id, row.busy] as const)),
     pruneFinished: (before) => prune.run(before).changes,
   };
 }

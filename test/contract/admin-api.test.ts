@@ -134,7 +134,8 @@ describe('GET /metrics', () => {
   test('Prometheus text: accounts, requests by route/status, latency histograms, tasks, queue; guarded like /admin', async () => {
     const h = await startHarness({ env: { RELAYPOOL_ADMIN_TOKEN: 'metrics-token' } });
     try {
-      await h.client.chat.completions.create({ model: h.model, messages: [{ role: 'user', content: 'hi' }] });
+      // store:false: the task is stopped right after the turn (not kept for the conversation).
+      await h.client.chat.completions.create({ model: h.model, messages: [{ role: 'user', content: 'hi' }], store: false });
       await h.allTasksStopped();
       assert.equal((await fetch(`${h.server.url}/metrics`)).status, 401);
       const res = await fetch(`${h.server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token' } });

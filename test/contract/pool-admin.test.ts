@@ -24,7 +24,7 @@ describe('GET /admin/pool/status', () => {
       assert.equal(body.queued, 0);
       assert.deepEqual(body.accounts.map((a) => a.status), ['active', 'disabled']);
       assert.deepEqual(Object.keys(body.accounts[0]!).sort(), [
-        'cookieExpiresAt', 'cooldownUntil', 'id', 'inFlight', 'kind', 'label', 'lastCheckedAt', 'lastError', 'maxConcurrency', 'modelCooldowns', 'plan', 'status',
+        'cookieExpiresAt', 'cooldownUntil', 'id', 'idleTasks', 'inFlight', 'kind', 'label', 'lastCheckedAt', 'lastError', 'maxConcurrency', 'modelCooldowns', 'plan', 'status',
       ]);
       for (const account of h.server.services.store.accounts.list()) {
         const cookie = h.server.services.store.accounts.getSecrets(account.id)?.cookie ?? 'none';
@@ -36,8 +36,8 @@ describe('GET /admin/pool/status', () => {
       const fromCli = JSON.parse(json.stdout) as Record<string, unknown>;
       assert.deepEqual({ ...fromCli, queued: 0 }, body);
       const table = await box.run('pool', 'status');
-      assert.match(table.stdout, /MODE\s+TOTAL\s+ACTIVE\s+EXPIRED\s+INVALID\s+LOCKED\s+COOLING\s+DISABLED\s+UNVERIFIED\s+INFLIGHT\s+QUEUED\n/);
-      assert.match(table.stdout, /ID\s+LABEL\s+STATUS\s+SLOTS\s+COOLING FOR\s+RESTING MODELS\s+SESSION ENDS\s+LAST ERROR\n1\s+acc0\s+active\s+0\/1/);
+      assert.match(table.stdout, /MODE\s+TOTAL\s+ACTIVE\s+EXPIRED\s+INVALID\s+LOCKED\s+COOLING\s+DISABLED\s+UNVERIFIED\s+INFLIGHT\s+IDLE\s+QUEUED\n/);
+      assert.match(table.stdout, /ID\s+LABEL\s+STATUS\s+SLOTS\s+IDLE\s+COOLING FOR\s+RESTING MODELS\s+SESSION ENDS\s+LAST ERROR\n1\s+acc0\s+active\s+0\/1\s+0/);
     } finally {
       await h.close();
     }

@@ -35,9 +35,15 @@ describe('/v1/responses through the openai SDK', () => {
     await h.allTasksStopped();
   });
 
-  test('previous_response_id continues the conversation (replayed into a new task), and GET/DELETE work', async () => {
+  test('previous_response_id whose task is gone replays the stored conversation into a new task; GET/DELETE work', async () => {
     const first = await h.client.responses.create({ model: h.model, input: 'my name is Ada' });
+    // The kept task ends behind relaypool's back (stopped on the web UI, recycled by the platform).
+    const cookie = h.server.services.store.accounts.getSecrets(1)?.cookie ?? '';
+    const kept = lastTask().id;
+    await fetch(`${h.fake.url}/api/v1/users/tasks/stop`, { method: 'PUT', headers: { 'content-type': 'application/json', cookie: `monkeycode_ai_session=${cookie}` }, body: JSON.stringify({ id: kept }) });
+    await h.fake.waitForTaskStatus(kept, 'finished');
     const second = await h.client.responses.create({ model: h.model, input: 'what is my name?', previous_response_id: first.id });
+    assert.notEqual(lastTask().id, kept);
     const content = lastTask().content;
     assert.match(content, /my name is Ada/);
     assert.match(content, /echo: my name is Ada/);

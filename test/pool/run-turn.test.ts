@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { runStatelessTurn, type TurnRunnerDeps } from '../../src/pool/run-turn.js';
+import { runTurn, type TurnRunnerDeps } from '../../src/pool/run-turn.js';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
 import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
@@ -27,7 +27,7 @@ async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEv
 
 const types = (events: UpstreamEvent[]): string[] => events.map((e) => e.type);
 
-describe('runStatelessTurn: failover before the first output byte', () => {
+describe('runTurn: failover before the first output byte', () => {
   test('a 10811 on one account is retried on another, invisibly; the failed account cools', async (t) => {
     const time = manualTime();
     const { store } = tempStore(t, time.now);
@@ -37,7 +37,7 @@ describe('runStatelessTurn: failover before the first output byte', () => {
     adapter.script('cookie-a', [errorEvent('concurrency')]);
     adapter.script('cookie-b', okTurn('t-b', 'from b'));
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runStatelessTurn(deps, turn, never));
+    const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['task-created', 'task-ready', 'turn-started', 'text', 'usage', 'finish']);
     assert.deepEqual(adapter.runs.map((r) => r.session), ['cookie-a', 'cookie-b']);
     assert.deepEqual(adapter.runs[1]?.request, { kind: 'new-task', modelId: `${MODEL}#2`, content: 'hi' });
@@ -56,7 +56,7 @@ describe('runStatelessTurn: failover before the first output byte', () => {
     adapter.script('cookie-a', [{ type: 'task-created', taskId: 't-a' }, { type: 'task-ready', taskId: 't-a' }, errorEvent('task-failed')]);
     adapter.script('cookie-b', okTurn('t-b', 'from b'));
     const { deps, reaper } = runner(store, time, adapter);
-    const events = await collect(runStatelessTurn(deps, turn, never));
+    const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['task-created', 'task-ready', 'task-ready', 'turn-started', 'text', 'usage', 'finish']);
     assert.deepEqual(events[0], { type: 'task-created', taskId: 't-a' });
     await reaper.drain(1000);
@@ -71,7 +71,7 @@ describe('runStatelessTurn: failover before the first output byte', () => {
     const adapter = new ScriptedAdapter();
     adapter.script('cookie-a', [{ type: 'task-created', taskId: 't-a' }, { type: 'reasoning', text: 'hmm' }, errorEvent('network')]);
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runStatelessTurn(deps, turn, never));
+    const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['task-created', 'reasoning', 'error']);
     assert.equal(adapter.runs.length, 1);
     assert.equal(store.accounts.get(1)?.state, 'active', 'stream trouble after output is not held against the account');
@@ -85,7 +85,7 @@ describe('runStatelessTurn: failover before the first output byte', () => {
     const adapter = new ScriptedAdapter();
     adapter.script('cookie-a', [errorEvent('bad-request')]);
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runStatelessTurn(deps, turn, never));
+    const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['error']);
     assert.equal(adapter.runs.length, 1);
   });
@@ -97,7 +97,7 @@ describe('runStatelessTurn: failover before the first output byte', () => {
     const adapter = new ScriptedAdapter();
     for (const label of ['a', 'b', 'c', 'd']) adapter.script(`cookie-${label}`, [errorEvent('no-capacity')]);
     const { deps } = runner(store, time, adapter, 2);
-    const events = await collect(runStatelessTurn(deps, turn, never));
+    const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['error']);
     assert.deepEqual(adapter.runs.map((r) => r.session), ['cookie-a', 'cookie-b', 'cookie-c']);
   });
@@ -111,11 +111,11 @@ describe('runStatelessTurn: failover before the first output byte', () => {
     adapter.script('cookie-a', [errorEvent('concurrency')]);
     adapter.script('cookie-b', [errorEvent('concurrency')]);
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runStatelessTurn(deps, turn, never));
+    const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['error']);
     assert.equal(events[0]?.type === 'error' && events[0].kind, 'concurrency');
     // The next request finds every account cooling: the pool's 429 with the soonest recovery.
-    await assert.rejects(collect(runStatelessTurn(deps, turn, never)), (err: unknown) => err instanceof NoCapacityError && err.retryAfterSeconds === 5);
+    await assert.rejects(collect(runTurn(deps, turn, never)), (err: unknown) => err instanceof NoCapacityError && err.retryAfterSeconds === 5);
   });
 
   test('an expired password session: re-login, then the same account serves the request with its new session', async (t) => {
@@ -130,7 +130,7 @@ describe('runStatelessTurn: failover before the first output byte', () => {
       store.accounts.update(id, { state: 'active' });
     };
     const { deps, reaper } = runner(store, time, adapter, 3, relogin);
-    const events = await collect(runStatelessTurn(deps, turn, never));
+    const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events).slice(-2), ['usage', 'finish']);
     assert.deepEqual(adapter.runs.map((r) => r.session), ['cookie-p', 'new-session']);
     await reaper.drain(1000);
@@ -146,7 +146,7 @@ describe('runStatelessTurn: failover before the first output byte', () => {
     const { deps, pool } = runner(store, time, adapter);
     const held = await pool.acquire(MODEL, never);
     const controller = new AbortController();
-    const run = collect(runStatelessTurn(deps, turn, controller.signal));
+    const run = collect(runTurn(deps, turn, controller.signal));
     await flush();
     assert.equal(pool.queued(), 1);
     controller.abort(new Error('gone'));

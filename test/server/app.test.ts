@@ -43,7 +43,7 @@ describe('http app', () => {
     assert.equal(body.status, 'ok');
     assert.equal(body.version, '9.9.9');
     assert.deepEqual(body.pool, {
-      mode: 'pool', total: 2, active: 1, expired: 1, invalid: 0, locked: 0, cooling: 0, disabled: 0, unverified: 0, inFlight: 0,
+      mode: 'pool', total: 2, active: 1, expired: 1, invalid: 0, locked: 0, cooling: 0, disabled: 0, unverified: 0, inFlight: 0, idleTasks: 0,
     });
   });
 

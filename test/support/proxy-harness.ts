@@ -15,8 +15,16 @@ export interface Harness {
   /** A model the demo account may use. */
   model: string;
   logs: () => string;
-  /** Wait until every task the fake knows is stopped (`finished`). */
+  /**
+   * Wait until every task the fake knows is stopped (`finished`) or kept idle by relaypool for a
+   * conversation (recorded `idle`: it holds its slot on purpose and is stopped on eviction, TTL or
+   * shutdown). Nothing may be left serving.
+   */
   allTasksStopped: () => Promise<void>;
+  /** Wait until every task the fake knows is `finished`, kept ones included. */
+  allTasksFinished: () => Promise<void>;
+  /** Upstream ids of the tasks relaypool keeps idle now. */
+  idleTasks: () => string[];
   close: () => Promise<void>;
 }
 
@@ -48,7 +56,22 @@ export async function startHarness(
     model = check.discovery.allowedModels.find((m) => m.name.startsWith('monkeycode-basic/'))?.name ?? check.discovery.allowedModels[0]!.name;
   }
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 20_000 });
+  const idleTasks = (): string[] =>
+    server.services.store.tasks
+      .listNeedingStop('all')
+      .filter((task) => task.state === 'idle' && task.upstreamTaskId !== null)
+      .map((task) => task.upstreamTaskId ?? '');
   const allTasksStopped = async (): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const kept = new Set(idleTasks());
+      const serving = [...fake.state.tasks.values()].filter((task) => (task.status === 'pending' || task.status === 'processing') && !kept.has(task.id));
+      if (serving.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`tasks still serving: ${serving.map((task) => task.id).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const allTasksFinished = async (): Promise<void> => {
     for (const task of fake.state.tasks.values()) {
       if (task.status === 'pending' || task.status === 'processing') await fake.waitForTaskStatus(task.id, 'finished', 10_000);
     }
@@ -60,6 +83,8 @@ export async function startHarness(
     model,
     logs: log.text,
     allTasksStopped,
+    allTasksFinished,
+    idleTasks,
     close: async () => {
       await server.close('test');
       await fake.close();

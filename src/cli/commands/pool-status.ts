@@ -20,16 +20,17 @@ function untilText(at: number | null, now: number): string {
 export function renderPoolReport(report: PoolReport, now: number): string {
   const { accounts, ...counts } = report;
   const values = Object.values(counts).map((value) => (value === null ? '-' : String(value)));
-  let out = formatTable(Object.keys(counts).map((key) => key.toUpperCase()), [values]);
+  let out = formatTable(Object.keys(counts).map((key) => (key === 'idleTasks' ? 'IDLE' : key.toUpperCase())), [values]);
   if (accounts.length === 0) return out;
   out += '\n';
   out += formatTable(
-    ['ID', 'LABEL', 'STATUS', 'SLOTS', 'COOLING FOR', 'RESTING MODELS', 'SESSION ENDS', 'LAST ERROR'],
+    ['ID', 'LABEL', 'STATUS', 'SLOTS', 'IDLE', 'COOLING FOR', 'RESTING MODELS', 'SESSION ENDS', 'LAST ERROR'],
     accounts.map((row) => [
       String(row.id),
       row.label,
       row.status,
       `${row.inFlight}/${row.maxConcurrency}`,
+      String(row.idleTasks),
       row.status === 'cooling' ? untilText(row.cooldownUntil, now) : '-',
       row.modelCooldowns.map((rest) => `${rest.model} (${untilText(rest.until, now)})`).join(', ') || '-',
       formatTime(row.cookieExpiresAt),

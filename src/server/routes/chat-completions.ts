@@ -10,17 +10,18 @@ import {
 } from '../../openai/index.js';
 import { clientErrorFor } from '../../pool/client-error.js';
 import type { ModelCatalog } from '../../pool/model-catalog.js';
-import type { StatelessTurn } from '../../pool/run-turn.js';
+import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import type { Logger } from '../../util/logger.js';
 import { clientScope } from '../client-scope.js';
+import { resentConversationTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
 import { respondWithSse, type SseFrame } from '../sse.js';
 
 /** What the chat route needs; built by the composition root. */
 export interface ChatRouteDeps {
   catalog: ModelCatalog;
-  runTurn: (turn: StatelessTurn, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
+  conversations: ConversationService;
   clientTools: ClientToolsMode;
   reasoning: ReasoningMode;
   toolActivity: ToolActivityMode;
@@ -39,7 +40,7 @@ async function* chatFrames(events: AsyncIterable<UpstreamEvent>, options: ChatCh
   const encoder = createChatChunkEncoder(options);
   for await (const event of events) {
     if (event.type === 'error') throw clientErrorFor(event.error);
-    if (event.type === 'task-created') yield { kind: 'open' };
+    if (event.type === 'task-created' || event.type === 'task-resumed') yield { kind: 'open' };
     for (const chunk of encoder.push(event)) yield { kind: 'data', data: chunk };
     if (encoder.isFinished()) return;
   }
@@ -64,13 +65,9 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
     }
     const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
     const signal = c.req.raw.signal;
-    const turn: StatelessTurn = {
-      route: 'chat.completions',
-      upstreamModel,
-      content: request.content,
-      systemPrompt: request.systemPrompt,
-      clientKeyHash: clientScope(c),
-    };
+    const base = { route: 'chat.completions', scope: clientScope(c), upstreamModel, systemPrompt: request.systemPrompt, content: request.content };
+    // Continuity by the resent messages (design §3 step 3); an explicit `store: false` retains nothing.
+    const turn = resentConversationTurn(base, request.messages, 'durable', request.store === false ? 'none' : 'durable');
     const options: ChatChunkEncoderOptions = {
       id: deps.newCompletionId(),
       model: request.model ?? upstreamModel,
@@ -80,7 +77,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
       includeUsage: request.includeUsage,
       prompt: request,
     };
-    const events = deps.runTurn(turn, signal);
+    const events = deps.conversations.run(turn, signal);
     if (!request.stream) return c.json(foldChatCompletion(await collect(events), options).completion);
     return respondWithSse(chatFrames(events, options), { keepAliveMs: deps.keepAliveMs, terminator: '[DONE]', logger: deps.logger, signal });
   });

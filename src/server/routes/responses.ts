@@ -16,11 +16,12 @@ import {
 import type { ResponseArchive } from '../../conversations/response-archive.js';
 import { clientErrorFor } from '../../pool/client-error.js';
 import type { ModelCatalog } from '../../pool/model-catalog.js';
-import type { StatelessTurn } from '../../pool/run-turn.js';
+import type { ConversationService, ConversationTurn, Retention } from '../../conversations/conversation-service.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import { NotFoundError, toRelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { clientScope } from '../client-scope.js';
+import { resentConversationTurn, storedResponseTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
 import { respondWithSse, type SseFrame } from '../sse.js';
 
@@ -28,7 +29,9 @@ import { respondWithSse, type SseFrame } from '../sse.js';
 export interface ResponsesRouteDeps {
   catalog: ModelCatalog;
   archive: ResponseArchive;
-  runTurn: (turn: StatelessTurn, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
+  conversations: ConversationService;
+  /** `conversations.reuseWhenStoreFalse`: store:false requests continue by prefix hash, bound in memory only. */
+  reuseWhenStoreFalse: boolean;
   clientTools: ClientToolsMode;
   reasoning: ResponsesReasoningMode;
   toolActivity: ToolActivityMode;
@@ -51,6 +54,17 @@ function conversationOf(request: ResponsesRequest, deps: ResponsesRouteDeps, sco
   return [...previous.transcript, ...request.messages.filter((m) => m.role !== 'system' && m.role !== 'developer')];
 }
 
+/**
+ * Continuity (design §3 step 3): `previous_response_id` continues from that stored response; a
+ * `store: false` request retains nothing — unless the operator opted in to continuing those by the
+ * resent conversation, bound in memory only.
+ */
+function conversationTurn(request: ResponsesRequest, deps: ResponsesRouteDeps, base: Parameters<typeof storedResponseTurn>[0], responseId: string): ConversationTurn {
+  const retain: Retention = request.store ? 'durable' : deps.reuseWhenStoreFalse ? 'memory' : 'none';
+  if (retain === 'memory' && request.previousResponseId === null) return resentConversationTurn(base, request.messages, 'memory', 'memory');
+  return storedResponseTurn(base, request.previousResponseId, request.messages, responseId, retain === 'memory' ? 'none' : retain);
+}
+
 function assistantMessage(text: string): ChatMessage {
   return { role: 'assistant', text, name: null, toolCallId: null, toolCalls: [] };
 }
@@ -66,7 +80,7 @@ async function* responseFrames(events: AsyncIterable<UpstreamEvent>, options: Re
   try {
     for await (const event of events) {
       if (event.type === 'error') throw clientErrorFor(event.error);
-      if (event.type === 'task-created' && !started) {
+      if ((event.type === 'task-created' || event.type === 'task-resumed') && !started) {
         started = true;
         yield* frames(encoder.start());
       }
@@ -108,8 +122,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       const transcript = [...conversation.filter((m) => m.role !== 'system' && m.role !== 'developer'), assistantMessage(response.output_text)];
       deps.archive.save({ id: response.id, clientKeyHash: scope, model: response.model, response, transcript });
     };
-    const turn: StatelessTurn = { route: 'responses', upstreamModel, content, systemPrompt: request.systemPrompt, clientKeyHash: scope };
-    const events = deps.runTurn(turn, c.req.raw.signal);
+    const events = deps.conversations.run(conversationTurn(request, deps, { route: 'responses', scope, upstreamModel, systemPrompt: request.systemPrompt, content }, options.id), c.req.raw.signal);
     if (request.stream) {
       return respondWithSse(responseFrames(events, options, save), { keepAliveMs: deps.keepAliveMs, terminator: null, logger: deps.logger, signal: c.req.raw.signal });
     }

@@ -1,0 +1,84 @@
+import type { Store } from '../store/index.js';
+
+/** Where a conversation continues: its kept task (row id in `tasks`) on one account. */
+export interface Binding {
+  /** Conversation id; the same across its turns. */
+  id: string;
+  taskRowId: number | null;
+}
+
+/** A binding to record: the conversation (`id` null: a new one) now continues at `key` on a task. */
+export interface NewBinding {
+  id: string | null;
+  scope: string | null;
+  model: string;
+  key: string;
+  accountId: number;
+  taskRowId: number;
+}
+
+/** Conversation bindings by (client scope, continuation key). */
+export interface BindingStore {
+  find(scope: string | null, key: string): Binding | null;
+  /** Record where the conversation continues; returns its id. */
+  bind(binding: NewBinding): string;
+}
+
+/** Bindings in SQLite (`conversations` table): they survive a restart. */
+export function durableBindings(store: Store): BindingStore {
+  return {
+    find(scope, key) {
+      const found = store.conversations.findByPrefix(scope, key);
+      return found === null ? null : { id: found.id, taskRowId: found.taskId };
+    },
+    bind(binding) {
+      if (binding.id !== null) {
+        const moved = store.conversations.touch(binding.id, { prefixHash: binding.key, taskId: binding.taskRowId, state: 'idle' });
+        if (moved !== null) return moved.id;
+      }
+      const created = store.conversations.create({
+        clientKeyHash: binding.scope,
+        model: binding.model,
+        prefixHash: binding.key,
+        accountId: binding.accountId,
+        taskId: binding.taskRowId,
+        state: 'idle',
+      });
+      return created.id;
+    },
+  };
+}
+
+/**
+ * Bindings in memory only (for `conversations.reuseWhenStoreFalse`: such requests asked relaypool
+ * to retain nothing, so nothing goes to disk). Bounded: the least recently bound go first.
+ */
+export function memoryBindings(limit: number, newId: () => string): BindingStore {
+  const byKey = new Map<string, Binding>();
+  const keyOf = new Map<string, string>();
+  const slot = (scope: string | null, key: string): string => `${scope ?? ''}\u0000${key}`;
+  const forget = (key: string): void => {
+    const binding = byKey.get(key);
+    byKey.delete(key);
+    if (binding !== undefined) keyOf.delete(binding.id);
+  };
+  return {
+    find(scope, key) {
+      return byKey.get(slot(scope, key)) ?? null;
+    },
+    bind(binding) {
+      const id = binding.id ?? newId();
+      const previous = keyOf.get(id);
+      if (previous !== undefined) forget(previous); // a conversation continues from one point only
+      const key = slot(binding.scope, binding.key);
+      forget(key);
+      byKey.set(key, { id, taskRowId: binding.taskRowId });
+      keyOf.set(id, key);
+      for (const oldest of byKey.keys()) {
+        if (byKey.size <= limit) break;
+        forget(oldest);
+      }
+      return id;
+    },
+  };
+}
