@@ -4,7 +4,8 @@ import { ServiceUnavailableError } from '../util/errors.js';
 import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
 import { exhaustedError, queueTimeoutError } from './exhaustion.js';
 import { createLease } from './create-lease.js';
-import { IdleTasks, type IdleTask, type ParkRequest } from './idle-tasks.js';
+import { IdleSlots } from './idle-slots.js';
+import type { IdleTask, ParkRequest } from './idle-tasks.js';
 import type { AccountSelector, AcquireOptions, Lease, LeaseOutcome } from './lease.js';
 import type { AccountPoolDeps, Waiter } from './account-pool-types.js';
 import { PoolHealth } from './pool-health.js';
@@ -15,6 +16,11 @@ export type { PoolOptions } from './pool-options.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
 
 const NONE: ReadonlySet<number> = new Set();
+
+/** Whether an account may run a turn now (cooling only says "no new tasks"; a kept task may go on). */
+function canServe(account: Account): boolean {
+  return account.enabled && account.hasCookie && account.state !== 'expired' && account.state !== 'invalid';
+}
 
 /**
  * The account pool (design §4): leases on accounts with free slots, a fair FIFO wait queue with a
@@ -30,7 +36,7 @@ export class AccountPool implements AccountSelector {
   readonly #waiters = new Set<Waiter>();
   readonly #lastLeased = new Map<number, number>();
   readonly #liveTasks = new Set<number>();
-  readonly #idle = new IdleTasks();
+  readonly #idle: IdleSlots;
   readonly #slotListeners: Array<() => void> = [];
   #leaseSeq = 0;
   #previous: number | null = null;
@@ -43,6 +49,14 @@ export class AccountPool implements AccountSelector {
 
   constructor(deps: AccountPoolDeps) {
     this.#deps = deps;
+    this.#idle = new IdleSlots({
+      clock: deps.clock,
+      timers: deps.timers,
+      logger: deps.logger,
+      hold: (accountId) => this.#take(accountId),
+      free: (accountId) => this.#free(accountId),
+      forgetTask: (taskRowId) => this.#liveTasks.delete(taskRowId),
+    });
     this.health = new PoolHealth({
       ...deps,
       timings: deps.options.timings,
@@ -86,12 +100,12 @@ export class AccountPool implements AccountSelector {
 
   /** Idle tasks (kept for a conversation, or warm) per account id; each holds a slot. */
   idleCounts(): ReadonlyMap<number, number> {
-    return this.#idle.counts();
+    return this.#idle.tasks.counts();
   }
 
   /** Warm idle tasks running `model`. */
   warmCount(model: string): number {
-    return this.#idle.all().filter((task) => task.warm && task.model === model).length;
+    return this.#idle.warmCount(model);
   }
 
   /** Call `listener` whenever a slot may have become free for background work (no request waiting). */
@@ -102,7 +116,7 @@ export class AccountPool implements AccountSelector {
   /** See `AccountSelector.claimIdle`. */
   claimIdle(taskRowId: number): Lease | null {
     this.checkForChanges();
-    const task = this.#idle.get(taskRowId);
+    const task = this.#idle.tasks.get(taskRowId);
     return task === null ? null : this.#claim(task);
   }
 
@@ -110,7 +124,7 @@ export class AccountPool implements AccountSelector {
   claimWarm(model: string): { lease: Lease; taskRowId: number } | null {
     this.checkForChanges();
     for (;;) {
-      const task = this.#idle.oldest((t) => t.warm && t.model === model);
+      const task = this.#idle.tasks.oldest((t) => t.warm && t.model === model);
       if (task === null) return null;
       const lease = this.#claim(task);
       if (lease === null) continue;
@@ -131,7 +145,7 @@ export class AccountPool implements AccountSelector {
 
   /** Occupy one slot of an account until `until` settles (e.g. while a crashed run's task is stopped). */
   hold(accountId: number, until: Promise<unknown>): void {
-    this.#busy.set(accountId, (this.#busy.get(accountId) ?? 0) + 1);
+    this.#take(accountId);
     const free = (): void => this.#free(accountId);
     void until.then(free, free);
   }
@@ -144,7 +158,14 @@ export class AccountPool implements AccountSelector {
   /** Forget the cached accounts (something changed them) and serve waiters again. */
   invalidate(): void {
     this.#snapshot = null;
-    this.#sweepIdle();
+    if (this.#idle.tasks.size > 0) {
+      // Idle tasks whose account can no longer serve (disabled, removed, expired, invalid) go.
+      const accounts = new Map(this.#current().accounts.map((a) => [a.id, a]));
+      this.#idle.sweep((id) => {
+        const account = accounts.get(id);
+        return account !== undefined && canServe(account);
+      });
+    }
     if (this.#waiters.size > 0) this.#dispatch();
   }
 
@@ -158,51 +179,21 @@ export class AccountPool implements AccountSelector {
 
   #claim(task: IdleTask): Lease | null {
     const account = this.#current().accounts.find((a) => a.id === task.accountId);
-    const usable = account !== undefined && account.enabled && account.hasCookie && account.state !== 'expired' && account.state !== 'invalid';
-    const session = usable && !this.#closed ? this.#sessionOf(task.accountId) : null;
+    const session = account !== undefined && canServe(account) && !this.#closed ? this.#sessionOf(task.accountId) : null;
     if (account === undefined || session === null) {
-      this.#evict(task, null); // it can no longer serve: free its slot
+      this.#idle.evict(task); // it can no longer serve: free its slot
       return null;
     }
-    this.#idle.take(task.taskRowId);
-    this.#busy.set(task.accountId, (this.#busy.get(task.accountId) ?? 0) + 1);
+    this.#idle.tasks.take(task.taskRowId);
+    this.#take(task.accountId);
     const modelId = this.#current().modelIds.get(task.accountId)?.get(task.model) ?? '';
     return this.#lease(account, session, modelId, task.model, [task.taskRowId]);
   }
 
   #park(accountId: number, request: ParkRequest): void {
-    const cancelTtl = this.#deps.timers.setTimeout(() => {
-      const task = this.#idle.get(request.taskRowId);
-      if (task !== null) this.#evict(task, null);
-    }, request.ttlMs);
-    const task: IdleTask = { ...request, accountId, since: this.#deps.clock.now(), cancelTtl };
-    this.#idle.add(task);
+    const task = this.#idle.park(accountId, request);
     this.#free(accountId); // the slot moves from serving to idle; waiters may now evict it
-    if (this.#closed) this.#evict(task, null);
-  }
-
-  /** Stop an idle task; its slot stays busy until the stop is done (then `waiter` may have it). */
-  #evict(task: IdleTask, waiter: Waiter | null): void {
-    if (this.#idle.take(task.taskRowId) === null) return;
-    this.#busy.set(task.accountId, (this.#busy.get(task.accountId) ?? 0) + 1);
-    if (waiter !== null) waiter.evicting = true;
-    this.#deps.logger.debug({ accountId: task.accountId, taskRow: task.taskRowId, forRequest: waiter !== null }, 'stopping an idle task');
-    const done = (): void => {
-      if (waiter !== null) waiter.evicting = false;
-      this.#liveTasks.delete(task.taskRowId);
-      this.#free(task.accountId);
-    };
-    void task.stop().then(done, done);
-  }
-
-  /** Stop idle tasks whose account can no longer serve (disabled, removed, expired, invalid). */
-  #sweepIdle(): void {
-    if (this.#idle.size === 0) return;
-    const accounts = new Map(this.#current().accounts.map((a) => [a.id, a]));
-    for (const task of this.#idle.all()) {
-      const account = accounts.get(task.accountId);
-      if (account === undefined || !account.enabled || account.state === 'expired' || account.state === 'invalid') this.#evict(task, null);
-    }
+    if (this.#closed) this.#idle.evict(task);
   }
 
   /** Refuse new requests and fail the waiting ones (shutdown). */
@@ -210,7 +201,7 @@ export class AccountPool implements AccountSelector {
     this.#closed = true;
     this.#cancelWake?.();
     // Idle tasks stay recorded as `idle`: the reaper's drain stops them with the rest.
-    for (const task of this.#idle.all()) task.cancelTtl();
+    this.#idle.cancelTimers();
     for (const waiter of [...this.#waiters]) this.#settle(waiter, new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
   }
 
@@ -245,8 +236,8 @@ export class AccountPool implements AccountSelector {
     } else if (classes.evictable.length > 0 && !waiter.evicting) {
       // Idle tasks hold the slots this request needs: stop the least recently used one.
       const on = new Set(classes.evictable);
-      const victim = this.#idle.oldest((task) => on.has(task.accountId));
-      if (victim !== null) this.#evict(victim, waiter);
+      const victim = this.#idle.tasks.oldest((task) => on.has(task.accountId));
+      if (victim !== null && this.#idle.evict(victim, () => (waiter.evicting = false))) waiter.evicting = true;
     }
   }
 
@@ -258,7 +249,7 @@ export class AccountPool implements AccountSelector {
       this.#settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
       return;
     }
-    this.#busy.set(accountId, (this.#busy.get(accountId) ?? 0) + 1);
+    this.#take(accountId);
     this.#lastLeased.set(accountId, ++this.#leaseSeq);
     this.#previous = accountId;
     this.#settle(waiter, null, this.#lease(account, session, modelId, waiter.model));
@@ -293,6 +284,10 @@ export class AccountPool implements AccountSelector {
     this.health.record(accountId, { type: 'failure', kind: failure.kind, message: failure.message, model, afterOutput }, session);
   }
 
+  #take(accountId: number): void {
+    this.#busy.set(accountId, (this.#busy.get(accountId) ?? 0) + 1);
+  }
+
   #free(accountId: number): void {
     const left = (this.#busy.get(accountId) ?? 1) - 1;
     if (left > 0) this.#busy.set(accountId, left);
@@ -325,7 +320,7 @@ export class AccountPool implements AccountSelector {
       now,
       exclude: waiter.exclude,
       busy: this.#busy,
-      idle: this.#idle.counts(),
+      idle: this.#idle.tasks.counts(),
       maxOf: (account) => account.maxConcurrency ?? this.#deps.options.maxConcurrentPerAccount,
       recovering: (id) => this.health.recovering(id),
       lastLeased: (id) => this.#lastLeased.get(id) ?? 0,
