@@ -133,6 +133,17 @@ export class AccountPool implements AccountSelector {
     }
   }
 
+  /**
+   * Keep a task that a previous process left idle for a conversation (crash recovery or restart)
+   * as one of this pool's idle tasks; stopped at once when its account cannot serve.
+   */
+  adoptIdle(accountId: number, request: ParkRequest): void {
+    this.#liveTasks.add(request.taskRowId);
+    const task = this.#idle.park(accountId, request);
+    const account = this.#current().accounts.find((a) => a.id === accountId);
+    if (account === undefined || !canServe(account) || this.#closed) this.#idle.evict(task);
+  }
+
   /** Requests waiting for a slot. */
   queued(): number {
     return this.#waiters.size;
@@ -281,6 +292,8 @@ export class AccountPool implements AccountSelector {
     if (outcome.result === 'success') this.health.record(accountId, { type: 'success' });
     if (outcome.result !== 'failure') return;
     const { failure, afterOutput } = outcome;
+    // The platform says a task still runs there: our idle tasks on that account go first.
+    if (failure.kind === 'concurrency') this.#idle.sweep((id) => id !== accountId);
     this.health.record(accountId, { type: 'failure', kind: failure.kind, message: failure.message, model, afterOutput }, session);
   }
 

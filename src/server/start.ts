@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
+import { adoptKeptTasks } from '../conversations/adopt-kept.js';
 import { ResponseArchive } from '../conversations/response-archive.js';
 import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
 import { discoverAccounts, refreshAccountList, refreshableIds } from '../pool/account-operations.js';
@@ -11,6 +12,7 @@ import { watchStore } from '../pool/store-watch.js';
 import { systemTimers } from '../upstream/timing.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
+import { startHousekeeping } from './housekeeping.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { routeLabel } from './metrics/route-label.js';
 import { buildServices, type ServiceOverrides, type Services } from './services.js';
@@ -127,11 +129,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.close();
     throw err;
   }
-  // Crash recovery: tasks a dead process left running are stopped; until each stop is done its
-  // account's slot stays taken, so no request runs into the platform's concurrency limit.
+  // Crash recovery: tasks a dead process kept for conversations are taken over; the others it left
+  // running are stopped, and until each stop is done its account's slot stays taken, so no request
+  // runs into the platform's concurrency limit.
+  adoptKeptTasks({ store, pool, reaper: services.reaper, idleTtlMs: config.conversations.idleTtlMs, logger });
   const orphans = services.reaper.claimOrphans();
   for (const orphan of orphans) pool.hold(orphan.accountId, orphan.stopped);
   const orphansStopped = Promise.all(orphans.map((orphan) => orphan.stopped));
+  const stopHousekeeping = startHousekeeping(store, options.overrides?.timers ?? systemTimers, now, logger);
   const stopWatching = watchStore(() => pool.checkForChanges(), options.overrides?.timers ?? systemTimers, config.pool.watchIntervalMs, logger);
   services.monitor.start();
   // Warm tasks boot only once the orphans' slots are free again.
@@ -146,6 +151,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     closing ??= (async () => {
       logger.info({ reason, inFlight: inFlight.count() }, 'shutting down');
       stopWatching();
+      stopHousekeeping();
       services.warm.close();
       pool.close();
       const monitorStopped = services.monitor.stop();

@@ -40,6 +40,12 @@ export interface TasksRepo {
   listNeedingStop(scope?: TaskScope): TaskRecord[];
   /** Atomically take over every orphaned task (owner := this instance, state `stopping`). */
   claimOrphans(): TaskRecord[];
+  /**
+   * Atomically take over the orphaned tasks kept idle for a conversation that still points at
+   * them (owner := this instance, state stays `idle`), with the conversation's model. Run before
+   * `claimOrphans`, which would stop them.
+   */
+  adoptKept(): Array<{ task: TaskRecord; model: string }>;
   /** Account id → tasks serving a request right now (`creating`/`running`, any instance). */
   countBusyByAccount(): Map<number, number>;
   /** Account id → tasks kept idle for a conversation (any instance). */
@@ -79,6 +85,12 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   const claim = db.prepare(`
     UPDATE tasks SET owner_instance_id = ?, state = 'stopping', updated_at = ?
     WHERE state IN ${UNFINISHED} AND owner_instance_id <> ?`);
+  const keptOrphans = db.prepare(`
+    SELECT t.*, c.model AS conversation_model FROM tasks t
+    JOIN conversations c ON c.task_id = t.id
+    WHERE t.state = 'idle' AND t.owner_instance_id <> ? AND t.upstream_task_id IS NOT NULL
+    GROUP BY t.id ORDER BY t.id`);
+  const adopt = db.prepare('UPDATE tasks SET owner_instance_id = ?, updated_at = ? WHERE id = ?');
   const busy = db.prepare(`
     SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state IN ${BUSY} GROUP BY account_id`);
   const idle = db.prepare(`SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state = 'idle' GROUP BY account_id`);
@@ -98,6 +110,15 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
     return orphans.map((task) => get(task.id) ?? task);
   });
 
+  const adoptTx = db.transaction(() =>
+    keptOrphans.all(instanceId).map((row) => {
+      const { conversation_model: model } = z.object({ conversation_model: z.string() }).parse(row);
+      const task = taskRow.parse(row);
+      adopt.run(instanceId, now(), task.id);
+      return { task: get(task.id) ?? task, model };
+    }),
+  );
+
   return {
     begin({ accountId, purpose }) {
       const at = now();
@@ -116,6 +137,7 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
     findByUpstreamId: (upstreamTaskId) => parseRowOrNull(taskRow, byUpstreamId.get(upstreamTaskId)),
     listNeedingStop: (scope = 'orphaned') => list(scope),
     claimOrphans: () => claimTx.immediate(),
+    adoptKept: () => adoptTx.immediate(),
     countBusyByAccount: () =>
       new Map(parseRows(busyRow, busy.all()).map((row) => [row.account_id, row.busy] as const)),
     countIdleByAccount: () =>

@@ -2,7 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { startServer } from '../../src/server/start.js';
 import type { TaskRecord } from '../fake-upstream/types.js';
+import { freePort } from '../support/free-port.js';
+import { captureLogger } from '../support/log-capture.js';
 import { startHarness, type Harness } from '../support/proxy-harness.js';
 
 // Conversation continuity on live tasks (design §3 step 3), through the real SDK against the fake.
@@ -241,6 +244,37 @@ describe('conversations.reuseWhenStoreFalse (Codex CLI: store:false, the whole c
       assert.equal(task.turns.length, 2);
       assert.equal(h.server.services.store.conversations.count(), 0, 'no binding on disk');
       await assert.rejects(h.client.responses.retrieve(second.id), OpenAI.NotFoundError);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('continuity across a restart', () => {
+  test('a task an earlier process kept for a conversation is taken over; the conversation goes on without a replay', async () => {
+    const h = await startHarness({ accounts: 1 });
+    try {
+      const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'before the restart' }];
+      const a1 = await chat(h, messages);
+      const task = lastTask(h);
+      await h.allTasksStopped();
+      // A second process on the same database, as after a crash (the first one is not shut down).
+      const { config } = h.server.services;
+      const restarted = await startServer({ config: { ...config, server: { ...config.server, port: await freePort() } }, logger: captureLogger('silent').logger });
+      try {
+        assert.equal(restarted.services.pool.idleCounts().get(1), 1, 'taken over, not stopped');
+        assert.equal(task.status, 'processing');
+        const client = new OpenAI({ baseURL: `${restarted.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+        const before = creates(h);
+        messages.push({ role: 'assistant', content: a1 }, { role: 'user', content: 'after the restart' });
+        const done = await client.chat.completions.create({ model: h.model, messages });
+        assert.equal(done.choices[0]?.message.content, 'echo: after the restart');
+        assert.equal(creates(h) - before, 0);
+        assert.equal(task.turns.length, 2);
+      } finally {
+        await restarted.close('test');
+      }
+      assert.equal(task.status, 'finished', 'the new owner stopped it at shutdown');
     } finally {
       await h.close();
     }
