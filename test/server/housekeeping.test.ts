@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startHousekeeping } from '../../src/server/housekeeping.js';
+import { captureLogger } from '../support/log-capture.js';
+import { manualTime } from '../pool/support.js';
+import { openTempStore } from '../store/temp-store.js';
+
+test('housekeeping prunes finished task rows after a day and dead bindings after an hour, now and every ten minutes', (t) => {
+  const time = manualTime();
+  const { store } = openTempStore(t, { now: time.now });
+  const account = store.accounts.add({ kind: 'cookie', cookie: 'c' });
+  const finished = store.tasks.begin({ accountId: account.id, purpose: 'stateless' });
+  store.tasks.markStopped(finished.id);
+  const idle = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
+  store.tasks.setState(idle.id, 'idle');
+  store.conversations.create({ id: 'dead', clientKeyHash: null, model: 'm', accountId: account.id, taskId: finished.id });
+  store.conversations.create({ id: 'alive', clientKeyHash: null, model: 'm', accountId: account.id, taskId: idle.id });
+  const stop = startHousekeeping(store, time.timers, time.now, captureLogger('silent').logger);
+  assert.ok(store.tasks.get(finished.id), 'nothing is old enough yet');
+  time.advance(3_600_000 + 10 * 60_000);
+  assert.equal(store.conversations.get('dead'), null, 'the dead binding went after an hour');
+  assert.ok(store.tasks.get(finished.id), 'the finished row stays for a day');
+  time.advance(24 * 3_600_000);
+  assert.equal(store.tasks.get(finished.id), null);
+  assert.ok(store.tasks.get(idle.id), 'unfinished rows are never pruned');
+  assert.ok(store.conversations.get('alive'));
+  stop();
+  assert.equal(time.pending(), 0, 'stopped: no timer left');
+});
