@@ -58,13 +58,7 @@ const CONTINUE =
  * instead. System/developer messages are skipped here (they are the system prompt).
  */
 export function renderConversation(messages: readonly ChatMessage[]): string {
-  const turns = messages.filter((message) => message.role !== 'system' && message.role !== 'developer');
-  const only = turns[0];
-  if (only === undefined) return '';
-  if (turns.length === 1 && only.role === 'user') return only.text;
-  const blocks = turns.map(renderMessage);
-  const closing = turns[turns.length - 1]?.role === 'user' ? ANSWER_USER : CONTINUE;
-  return [PREAMBLE, '<conversation>', ...blocks, '</conversation>', closing].join('\n');
+  return renderTranscript(PREAMBLE, messages);
 }
 
 const FOLLOW_UP_PREAMBLE =
@@ -77,12 +71,16 @@ const FOLLOW_UP_PREAMBLE =
  * messages, tool results) uses the transcript format above with its own first line.
  */
 export function renderFollowUp(messages: readonly ChatMessage[]): string {
+  return renderTranscript(FOLLOW_UP_PREAMBLE, messages);
+}
+
+function renderTranscript(preamble: string, messages: readonly ChatMessage[]): string {
   const turns = messages.filter((message) => message.role !== 'system' && message.role !== 'developer');
   const only = turns[0];
   if (only === undefined) return '';
   if (turns.length === 1 && only.role === 'user') return only.text;
   const closing = turns[turns.length - 1]?.role === 'user' ? ANSWER_USER : CONTINUE;
-  return [FOLLOW_UP_PREAMBLE, '<conversation>', ...turns.map(renderMessage), '</conversation>', closing].join('\n');
+  return [preamble, '<conversation>', ...turns.map(renderMessage), '</conversation>', closing].join('\n');
 }
 
 /**
