@@ -13,4 +13,9 @@ export interface PoolObserver {
   upstreamError?(kind: string, code: number | null): void;
   /** How long a request waited for a lease (ms), and whether it got one. */
   queueWait?(ms: number, granted: boolean): void;
+  /**
+   * A turn meant for a kept task ran on it (`continued`: a conversation's task; `warm`: a warm task)
+   * or, when that task could not take it, was replayed into a new task (`replayed`).
+   */
+  keptTaskTurn?(how: 'continued' | 'warm' | 'replayed'): void;
 }

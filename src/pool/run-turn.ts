@@ -5,7 +5,7 @@ import type { Logger } from '../util/logger.js';
 import type { AccountSelector, Lease } from './lease.js';
 import type { PoolObserver } from './pool-observer.js';
 import type { TaskReaper } from './task-reaper.js';
-import { replayUnlessTimedOut, retryOnOtherAccount, runAttempt, type KeepTask, type RequestProgress } from './turn-attempt.js';
+import { replayUnlessTimedOut, retryOnOtherAccount, runAttempt, type AttemptEnd, type KeepTask, type RequestProgress } from './turn-attempt.js';
 
 export type { KeepTask, KeptTask } from './turn-attempt.js';
 
@@ -72,7 +72,13 @@ async function* resumeKept(deps: TurnRunnerDeps, plan: TurnPlan, resume: ResumeP
   const claimed = claimKept(deps, plan.upstreamModel, resume);
   if (claimed === null) return false;
   const work = { kind: 'resume' as const, model: plan.upstreamModel, row: claimed.row, upstreamTaskId: claimed.upstreamTaskId, text: resume.text };
-  const end = yield* runAttempt(deps, claimed.lease, work, signal, progress, replayUnlessTimedOut, plan.keep ?? null);
+  let end: AttemptEnd | null = null;
+  try {
+    end = yield* runAttempt(deps, claimed.lease, work, signal, progress, replayUnlessTimedOut, plan.keep ?? null);
+  } finally {
+    // Also when the consumer stops reading right after the answer (a stream's last event).
+    deps.observer?.keptTaskTurn?.(end?.kind === 'retry' ? 'replayed' : resume.kind === 'warm' ? 'warm' : 'continued');
+  }
   if (end.kind === 'done') return true;
   deps.logger.info({ accountId: claimed.lease.account.id, kind: end.failure.kind }, 'a kept task could not take the turn; replaying the conversation into a new task');
   return false;

@@ -67,6 +67,9 @@ describe('conversation continuity on live tasks', () => {
     assert.equal(task.turns.length, 3);
     await h.allTasksStopped();
     assert.deepEqual(h.idleTasks(), [task.id], 'kept for the next turn');
+    const metrics = await (await fetch(`${h.server.url}/metrics`)).text();
+    assert.match(metrics, /relaypool_kept_task_turns_total\{how="continued"\} 2/);
+    assert.match(metrics, /relaypool_account_idle_tasks\{account_id="1"\} 1/);
   });
 
   test("a chat conversation's third message reuses the task that answered the first two", async () => {

@@ -30,6 +30,7 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
   const queueWait = new Histogram({ name: 'relaypool_queue_wait_seconds', help: 'Time a request waited for an account', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers });
   const started = new Counter({ name: 'relaypool_tasks_started_total', help: 'Upstream tasks created', registers });
   const stopped = new Counter({ name: 'relaypool_tasks_stopped_total', help: 'Upstream tasks stopped by relaypool', labelNames: ['recovered'], registers });
+  const keptTurns = new Counter({ name: 'relaypool_kept_task_turns_total', help: 'Turns run on a kept task (continued, warm) or replayed into a new task when it could not take them', labelNames: ['how'], registers });
   const recovered = new Counter({ name: 'relaypool_tasks_recovered_total', help: 'Tasks leaked by an earlier process, found and stopped', registers });
   new Gauge({
     name: 'relaypool_accounts',
@@ -49,6 +50,16 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     collect() {
       this.reset();
       for (const row of poolReport().accounts) this.set({ account_id: String(row.id) }, row.inFlight);
+    },
+  });
+  new Gauge({
+    name: 'relaypool_account_idle_tasks',
+    help: 'Tasks kept idle on each account for a conversation (or warm); each holds a slot until a request needs it',
+    labelNames: ['account_id'],
+    registers,
+    collect() {
+      this.reset();
+      for (const row of poolReport().accounts) this.set({ account_id: String(row.id) }, row.idleTasks);
     },
   });
   new Gauge({
@@ -83,6 +94,7 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
       tasksRecovered: (count) => recovered.inc(count),
       upstreamError: (kind, code) => upstreamErrors.inc({ kind, code: code === null ? 'none' : String(code) }),
       queueWait: (ms, granted) => queueWait.observe({ outcome: granted ? 'granted' : 'refused' }, ms / 1000),
+      keptTaskTurn: (how) => keptTurns.inc({ how }),
     },
   };
 }
