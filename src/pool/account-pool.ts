@@ -1,5 +1,6 @@
 import type { Account } from '../store/index.js';
 import { abortReason, type CancelTimer } from '../upstream/timing.js';
+import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
 import { exhaustedError, queueTimeoutError } from './exhaustion.js';
@@ -14,8 +15,6 @@ import { pickCandidate } from './strategies.js';
 
 export type { PoolOptions } from './pool-options.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
-
-const NONE: ReadonlySet<number> = new Set();
 
 /** Whether an account may run a turn now (cooling only says "no new tasks"; a kept task may go on). */
 function canServe(account: Account): boolean {
@@ -33,7 +32,7 @@ export class AccountPool implements AccountSelector {
   /** Account health: events from outside a lease (the health check), re-logins. */
   readonly health: PoolHealth;
   readonly #busy = new Map<number, number>();
-  readonly #waiters = new Set<Waiter>();
+  readonly #queue: WaitQueue;
   readonly #lastLeased = new Map<number, number>();
   readonly #liveTasks = new Set<number>();
   readonly #idle: IdleSlots;
@@ -49,6 +48,15 @@ export class AccountPool implements AccountSelector {
 
   constructor(deps: AccountPoolDeps) {
     this.#deps = deps;
+    this.#queue = new WaitQueue({
+      clock: deps.clock,
+      timers: deps.timers,
+      timeoutMs: deps.options.queueTimeoutMs,
+      timeoutError: (waiter) => {
+        const now = deps.clock.now();
+        return queueTimeoutError(classifyAccounts(this.#current(), waiter.model, this.#context(waiter, now)).eligible, now - waiter.since);
+      },
+    });
     this.#idle = new IdleSlots({
       clock: deps.clock,
       timers: deps.timers,
@@ -70,27 +78,7 @@ export class AccountPool implements AccountSelector {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     if (this.#closed) return Promise.reject(new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
     this.checkForChanges();
-    return new Promise<Lease>((resolve, reject) => {
-      const since = this.#deps.clock.now();
-      const onAbort = (): void => this.#settle(waiter, abortReason(signal));
-      const cancelTimer = this.#deps.timers.setTimeout(() => this.#timeOut(waiter), this.#deps.options.queueTimeoutMs);
-      const waiter: Waiter = {
-        model,
-        exclude: options.exclude ?? NONE,
-        noWait: options.noWait ?? false,
-        evicting: false,
-        since,
-        resolve,
-        reject,
-        cleanup: () => {
-          cancelTimer();
-          signal.removeEventListener('abort', onAbort);
-        },
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.add(waiter);
-      this.#dispatch();
-    });
+    return this.#queue.enqueue(model, signal, options, () => this.#dispatch());
   }
 
   /** Slots serving a request (or stopping a task) per account id; idle tasks are not counted. */
@@ -146,7 +134,7 @@ export class AccountPool implements AccountSelector {
 
   /** Requests waiting for a slot. */
   queued(): number {
-    return this.#waiters.size;
+    return this.#queue.size;
   }
 
   /** See `AccountSelector.whenRecovered`. */
@@ -177,7 +165,7 @@ export class AccountPool implements AccountSelector {
         return account !== undefined && canServe(account);
       });
     }
-    if (this.#waiters.size > 0) this.#dispatch();
+    if (this.#queue.size > 0) this.#dispatch();
   }
 
   /** Re-read the store if another connection committed since the last look. Cheap; call often. */
@@ -213,7 +201,7 @@ export class AccountPool implements AccountSelector {
     this.#cancelWake?.();
     // Idle tasks stay recorded as `idle`: the reaper's drain stops them with the rest.
     this.#idle.cancelTimers();
-    for (const waiter of [...this.#waiters]) this.#settle(waiter, new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
+    for (const waiter of this.#queue.list()) this.#queue.settle(waiter, new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
   }
 
   #dispatch(): void {
@@ -225,7 +213,7 @@ export class AccountPool implements AccountSelector {
     try {
       do {
         this.#again = false;
-        for (const waiter of [...this.#waiters]) this.#serve(waiter);
+        for (const waiter of this.#queue.list()) this.#serve(waiter);
       } while (this.#again);
       this.#scheduleWake();
     } finally {
@@ -243,7 +231,7 @@ export class AccountPool implements AccountSelector {
       this.#grant(waiter, snapshot, pick.accountId);
     } else if (classes.waitable === 0 || waiter.noWait) {
       // Background work (`noWait`) neither queues nor stops idle tasks.
-      this.#settle(waiter, exhaustedError(classes, now, this.#deps.options.retryHintMs));
+      this.#queue.settle(waiter, exhaustedError(classes, now, this.#deps.options.retryHintMs));
     } else if (classes.evictable.length > 0 && !waiter.evicting) {
       // Idle tasks hold the slots this request needs: stop the least recently used one.
       const on = new Set(classes.evictable);
@@ -257,13 +245,13 @@ export class AccountPool implements AccountSelector {
     const modelId = snapshot.modelIds.get(accountId)?.get(waiter.model);
     const session = this.#sessionOf(accountId);
     if (account === undefined || modelId === undefined || session === null) {
-      this.#settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
+      this.#queue.settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
       return;
     }
     this.#take(accountId);
     this.#lastLeased.set(accountId, ++this.#leaseSeq);
     this.#previous = accountId;
-    this.#settle(waiter, null, this.#lease(account, session, modelId, waiter.model));
+    this.#queue.settle(waiter, null, this.#lease(account, session, modelId, waiter.model));
   }
 
   #sessionOf(accountId: number): string | null {
@@ -310,22 +298,8 @@ export class AccountPool implements AccountSelector {
   }
 
   #slotsChanged(): void {
-    if (this.#waiters.size > 0 || this.#closed) return;
+    if (this.#queue.size > 0 || this.#closed) return;
     for (const listener of this.#slotListeners) listener();
-  }
-
-  #settle(waiter: Waiter, error: unknown, lease?: Lease): void {
-    if (!this.#waiters.delete(waiter)) return;
-    waiter.cleanup();
-    if (lease !== undefined) waiter.resolve(lease);
-    else waiter.reject(error);
-  }
-
-  #timeOut(waiter: Waiter): void {
-    if (!this.#waiters.has(waiter)) return;
-    const now = this.#deps.clock.now();
-    const classes = classifyAccounts(this.#current(), waiter.model, this.#context(waiter, now));
-    this.#settle(waiter, queueTimeoutError(classes.eligible, now - waiter.since));
   }
 
   #context(waiter: Waiter, now: number): ClassifyContext {
@@ -349,7 +323,7 @@ export class AccountPool implements AccountSelector {
   #scheduleWake(): void {
     this.#cancelWake?.();
     this.#cancelWake = null;
-    if (this.#waiters.size === 0 || this.#closed) return;
+    if (this.#queue.size === 0 || this.#closed) return;
     const now = this.#deps.clock.now();
     const end = nextRestEnd(this.#current(), now);
     if (end !== null) this.#cancelWake = this.#deps.timers.setTimeout(() => this.#dispatch(), end - now);
