@@ -192,6 +192,25 @@ describe('/v1/chat/completions through the openai SDK', () => {
     await h.fake.waitForTaskStatus(task.id, 'finished', 10_000);
   });
 
+  test('a client that gives up while the task is being created leaks nothing: the task is stopped once its id arrives', async () => {
+    h.fake.options.createReplyDelayMs = 300;
+    const before = h.fake.state.tasks.size;
+    const controller = new AbortController();
+    const created = h.fake.events.waitFor('request', (entry) => entry.kind === 'http' && entry.method === 'POST' && entry.path === '/api/v1/users/tasks', 5000);
+    const request = h.client.chat.completions.create({ model: h.model, messages: [{ role: 'user', content: 'gone before the id' }] }, { signal: controller.signal });
+    try {
+      // Abort while the create call is in flight (its answer is 300 ms late; the task already exists).
+      setTimeout(() => controller.abort(), 100);
+      await assert.rejects(request, OpenAI.APIUserAbortError);
+      await created;
+      const task = [...h.fake.state.tasks.values()][before];
+      assert.ok(task, 'the upstream created the task');
+      await h.fake.waitForTaskStatus(task.id, 'finished', 10_000);
+    } finally {
+      h.fake.options.createReplyDelayMs = 0;
+    }
+  });
+
   test('GET /v1/models lists the models the account may use', async () => {
     const page = await h.client.models.list();
     const ids = page.data.map((m) => m.id);

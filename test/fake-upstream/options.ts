@@ -34,6 +34,8 @@ export interface FakeUpstreamOptions {
   bootDelayMs?: number;
   /** Delay before a hibernated VM is `online` again after a control socket connects. Default 50. */
   resumeDelayMs?: number;
+  /** Delay of the create answer, after the task exists (a slow network back to the client). Default 0. */
+  createReplyDelayMs?: number;
   /** Stream/control ping period. Default 10000 (SRC). */
   pingIntervalMs?: number;
   /** Default `json401` (SRC). */
@@ -61,6 +63,7 @@ export interface ResolvedOptions {
   captcha: Required<CaptchaOptions>;
   bootDelayMs: number;
   resumeDelayMs: number;
+  createReplyDelayMs: number;
   pingIntervalMs: number;
   statusVariant: StatusVariant;
   closeAfterTurn: CloseAfterTurn;
@@ -87,6 +90,7 @@ export function resolveOptions(options: FakeUpstreamOptions = {}): ResolvedOptio
     },
     bootDelayMs: options.bootDelayMs ?? 50,
     resumeDelayMs: options.resumeDelayMs ?? 50,
+    createReplyDelayMs: options.createReplyDelayMs ?? 0,
     pingIntervalMs: options.pingIntervalMs ?? 10_000,
     statusVariant: options.statusVariant ?? 'json401',
     closeAfterTurn: options.closeAfterTurn ?? 'wait-for-client',

@@ -52,7 +52,10 @@ export async function* runNewTaskTurn(
     const imageId = request.environmentId ?? (await untilAborted(ctx.image.get(() => discoverImageId(ctx)), signal));
     const { content, modelId, systemPrompt } = request;
     const input = { content, modelId, imageId, resource: deps.resource, systemPrompt };
-    const id = await createTask(http, jar, input, { signal }).catch((err: unknown) => {
+    // Not cut short by the caller's signal: a create call abandoned mid-flight may still create the
+    // task upstream, and without its id nobody could stop it (it would hold a slot, §5.6). It has its
+    // own timeout; once the id is back it is announced, and the caller, seeing the abort, stops it.
+    const id = await createTask(http, jar, input).catch((err: unknown) => {
       if (request.environmentId === undefined) ctx.image.forget();
       throw err;
     });

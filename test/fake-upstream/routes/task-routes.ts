@@ -58,13 +58,19 @@ function updateTitle(deps: AppDeps, ctx: RequestContext, id: string): Reply {
   return ok();
 }
 
+/** The reply after `ms` (the work is already done: the task exists even if the client gives up). */
+async function delayed(reply: Reply, ms: number): Promise<Reply> {
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  return reply;
+}
+
 /** Task REST routes (protocol §4). Literal paths come before `/:id`. */
 export function taskRoutes(deps: AppDeps): Route[] {
   const byId = /^\/api\/v1\/users\/tasks\/([^/]+)$/;
   const first = (p: string[]): string => p[0] ?? '';
   return [
     { method: 'GET', path: '/api/v1/users/tasks', auth: 'required', handle: (ctx) => list(deps, ctx) },
-    { method: 'POST', path: '/api/v1/users/tasks', auth: 'required', handle: (ctx) => createTask(deps, ctx) },
+    { method: 'POST', path: '/api/v1/users/tasks', auth: 'required', handle: (ctx) => delayed(createTask(deps, ctx), deps.options.createReplyDelayMs) },
     { method: 'PUT', path: '/api/v1/users/tasks/stop', auth: 'required', handle: (ctx) => stop(deps, ctx) },
     { method: 'GET', path: '/api/v1/users/tasks/rounds', auth: 'required', handle: (ctx) => rounds(deps, ctx) },
     { method: 'GET', path: byId, auth: 'required', handle: (ctx, p) => info(deps, ctx, first(p)) },
