@@ -72,6 +72,24 @@ export class AccountService {
     return { ...this.#save(account.id, user, discovery), reloggedIn: false };
   }
 
+  /**
+   * Store the session an operator login produced: a new account, or — when the session's upstream
+   * user is already stored as a cookie account (the same phone logging in again) — that account
+   * with its session renewed and `options` applied.
+   */
+  async addOrRenewSession(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
+    const { user, discovery } = await this.#probe(cookie, 'the upstream rejected this session');
+    const known = this.deps.store.accounts.list().find((a) => a.kind === 'cookie' && a.upstreamUserId === user.id);
+    if (known === undefined) {
+      const account = this.deps.store.accounts.add({ kind: 'cookie', cookie, ...options, state: 'active' });
+      return { ...this.#save(account.id, user, discovery), reloggedIn: false, action: 'added' };
+    }
+    this.deps.store.accounts.setCookie(known.id, cookie, { obtainedAt: this.deps.now() });
+    this.deps.store.accounts.update(known.id, { state: 'active', lastError: null });
+    this.#applyOptions(known.id, options);
+    return { ...this.#save(known.id, user, discovery), reloggedIn: true, action: 'updated' };
+  }
+
   /** Log in with email and password (solving the captcha proof-of-work), then store the account. */
   async addPassword(email: string, password: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const known = this.deps.store.accounts.findByEmail(email);

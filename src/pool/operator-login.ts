@@ -3,7 +3,7 @@ import { isUpstreamFailure, type UpstreamErrorKind } from '../upstream/errors.js
 import { CallbackUrlError, type OperatorLoginFlows, type PendingSmsLogin } from '../upstream/operator-login.js';
 import { InvalidRequestError, NotFoundError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import type { AccountCheck, AccountOptions, AccountService } from './account-service.js';
+import type { AccountOptions, AccountService, UpsertResult } from './account-service.js';
 import { PendingLogins } from './pending-logins.js';
 
 /** What `OperatorLogin` needs. */
@@ -54,7 +54,8 @@ export function maskPhone(phone: string): string {
 /**
  * Operator-driven logins (protocol §2.7/§2.8) ending in a pool account: SMS send-code/verify and
  * pasted OAuth callback URLs. Pending logins live in memory only, with a short TTL. The session
- * each flow yields is added through `AccountService.addCookie` (validated with `/users/status`).
+ * each flow yields is stored through `AccountService.addOrRenewSession` (validated with
+ * `/users/status`; the same upstream user logging in again renews its account).
  */
 export class OperatorLogin {
   readonly #pending: PendingLogins<Pending>;
@@ -72,7 +73,7 @@ export class OperatorLogin {
   }
 
   /** Step 2: log in with the typed code and add the account. A refused code keeps the login for another try. */
-  async verify(input: VerifyInput): Promise<AccountCheck> {
+  async verify(input: VerifyInput): Promise<UpsertResult> {
     const entry = this.#find(input);
     let session;
     try {
@@ -82,16 +83,16 @@ export class OperatorLogin {
       return rethrow(err, 'code');
     }
     this.#pending.delete(entry.id);
-    const check = await this.deps.accounts.addCookie(session.value, { ...entry.value.options, ...definedOptions(input.options) });
-    this.deps.logger.info({ loginId: entry.id, accountId: check.account.id }, 'SMS login added an account');
+    const check = await this.deps.accounts.addOrRenewSession(session.value, { ...entry.value.options, ...definedOptions(input.options) });
+    this.deps.logger.info({ loginId: entry.id, accountId: check.account.id, action: check.action }, 'SMS login stored an account');
     return check;
   }
 
   /** Finish a login from the callback URL the operator's browser reached; add the account. */
-  async callback(url: string, options: AccountOptions = {}): Promise<AccountCheck> {
+  async callback(url: string, options: AccountOptions = {}): Promise<UpsertResult> {
     const session = await this.deps.flows.finishCallback(url).catch((err: unknown) => rethrow(err, 'url'));
-    const check = await this.deps.accounts.addCookie(session.value, options);
-    this.deps.logger.info({ accountId: check.account.id }, 'OAuth callback added an account');
+    const check = await this.deps.accounts.addOrRenewSession(session.value, options);
+    this.deps.logger.info({ accountId: check.account.id, action: check.action }, 'OAuth callback stored an account');
     return check;
   }
 

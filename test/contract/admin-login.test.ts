@@ -68,6 +68,15 @@ describe('operator-driven login (admin API)', () => {
       assert.match(reply.choices[0]?.message.content ?? '', /echo: hi/);
       const again = await call(h, '/admin/login/verify', { loginId: sent.json.loginId, code });
       assert.equal(again.status, 404, 'a finished login is gone');
+      // The same phone logging in again renews that account's session instead of adding a second one.
+      const oldCookie = h.server.services.store.accounts.getSecrets(1)?.cookie;
+      const resent = await call(h, '/admin/login/send-code', { phone: PHONE });
+      const renewed = await call(h, '/admin/login/verify', { loginId: resent.json.loginId, code: baizhi.lastCode(PHONE) ?? '' });
+      assert.equal(renewed.status, 200, renewed.text);
+      assert.equal(renewed.json.action, 'updated');
+      assert.equal(h.server.services.store.accounts.list().length, 1);
+      assert.equal((renewed.json.account as Json).label, 'sms', 'the label stays');
+      assert.notEqual(h.server.services.store.accounts.getSecrets(1)?.cookie, oldCookie, 'the new session is stored');
       for (const secret of secretsOf(h, baizhi, [code])) {
         for (const text of [sent.text, verified.text, again.text, h.logs()]) assert.ok(!text.includes(secret), 'no secret in answers or logs');
       }

@@ -18,12 +18,12 @@ export function adminLoginRoutes(login: OperatorLogin): Hono {
     const body = await readAdminBody(c, verifyBody);
     const options = { label: body.label, maxConcurrency: body.maxConcurrency };
     const check = await asAdminResult(() => login.verify({ loginId: body.loginId, phone: body.phone, code: body.code, options }));
-    return c.json(checkView(check, 'added'), 201);
+    return c.json(checkView(check, check.action), check.action === 'added' ? 201 : 200);
   });
   app.post('/admin/login/callback', async (c) => {
     const body = await readAdminBody(c, callbackBody);
     const check = await asAdminResult(() => login.callback(body.url, { label: body.label, maxConcurrency: body.maxConcurrency }));
-    return c.json(checkView(check, 'added'), 201);
+    return c.json(checkView(check, check.action), check.action === 'added' ? 201 : 200);
   });
   return app;
 }
