@@ -129,6 +129,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('warm tasks need a model: warm.model or openai.defaultModel', () => {
+    using tmp = tempDir();
+    const lines = configErrorLines(() => loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_WARM_SIZE: '2' } }));
+    assert.deepEqual(lines, ['warm.model: warm.size > 0 needs a model: set warm.model or openai.defaultModel']);
+    const { config } = loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_WARM_SIZE: '2', RELAYPOOL_OPENAI_DEFAULT_MODEL: 'm' } });
+    assert.equal(config.warm.size, 2);
+  });
+
   test('flags are named in errors too', () => {
     using tmp = tempDir();
     const lines = configErrorLines(() => loadConfig({ cwd: tmp.dir, env: {}, flags: { 'server.port': 70000 } }));
