@@ -30,6 +30,8 @@ export interface BenchOptions {
   paceMs: number;
   directWs: WsImpl;
   profile: boolean;
+  /** Write a heap snapshot of relaypool while the memory scenario's streams are open. */
+  heapSnapshot: boolean;
   outDir: string;
 }
 
@@ -62,6 +64,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'open-streams': { type: 'string' },
       'direct-ws': { type: 'string' },
       profile: { type: 'boolean' },
+      'heap-snapshot': { type: 'boolean' },
       out: { type: 'string' },
     },
   });
@@ -94,6 +97,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     paceMs: 3,
     directWs,
     profile: values.profile === true,
+    heapSnapshot: values['heap-snapshot'] === true,
     outDir: values.out ?? 'bench/results',
   };
 }

@@ -34,6 +34,8 @@ export interface Rig {
   model: string;
   proxyStats(reset: boolean): Promise<ProxyStats>;
   proxyAfterGc(): Promise<ProcessStats>;
+  /** Write a heap snapshot of relaypool (after a forced GC) to `file`. */
+  proxyHeapSnapshot(file: string): Promise<void>;
   fakeStats(): Promise<ProcessStats>;
   setAgent(kind: AgentKind): Promise<void>;
   /** Wait until the fake has no pending/processing task (relaypool stops tasks in the background), then prune it. */
@@ -71,6 +73,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     model,
     proxyStats: (reset) => proxy.call('stats', { reset }, proxyStatsSchema),
     proxyAfterGc: () => proxy.call('gc', null, processStatsSchema),
+    proxyHeapSnapshot: async (file) => {
+      await proxy.call('heap-snapshot', { file }, z.object({ file: z.string() }), 120_000);
+    },
     fakeStats: () => fake.call('stats', null, processStatsSchema),
     setAgent: async (kind) => {
       await fake.call('set-agent', { kind }, z.unknown());

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/server/start.js';
@@ -23,6 +24,7 @@ const configSchema = z.object({
 });
 const addAccountsSchema = z.object({ cookies: z.array(z.string()), maxConcurrency: z.number().int().positive().optional() });
 const statsSchema = z.object({ reset: z.boolean() });
+const snapshotSchema = z.object({ file: z.string() });
 
 const nsToMs = (ns: number): number => (Number.isFinite(ns) ? ns / 1e6 : 0);
 
@@ -46,6 +48,9 @@ async function main(): Promise<void> {
       RELAYPOOL_LOG_LEVEL: settings.logLevel,
       RELAYPOOL_UPSTREAM_POLL_INTERVAL_MS: String(settings.pollIntervalMs),
       RELAYPOOL_POOL_MAX_CONCURRENT_PER_ACCOUNT: String(settings.maxConcurrentPerAccount),
+      // The same work as the direct client (create → … → stop per request): no task is kept for a
+      // conversation. Continuity is measured by test/contract/boot-skip.test.ts.
+      RELAYPOOL_CONVERSATIONS_IDLE_TTL_MS: '0',
     },
     flags: { 'server.port': await freePort() },
   });
@@ -80,6 +85,10 @@ async function main(): Promise<void> {
     gc: () => {
       collectGarbage();
       return processStats();
+    },
+    'heap-snapshot': (args) => {
+      collectGarbage();
+      return { file: writeHeapSnapshot(snapshotSchema.parse(args).file) };
     },
     shutdown: async () => {
       loop.disable();

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { relayRequest } from '../load/relay-request.js';
@@ -41,6 +42,13 @@ export async function runOpenStreams(options: BenchOptions, log: (line: string) 
   try {
     await sleep(1000);
     const idleHeap = await rig.proxyAfterGc();
+    const snapshot = async (what: string): Promise<void> => {
+      if (!options.heapSnapshot) return;
+      const file = join(options.outDir, `${Date.now()}-${what}.heapsnapshot`);
+      await rig.proxyHeapSnapshot(resolve(file));
+      log(`  heap snapshot (${what}): ${file}`);
+    };
+    await snapshot('idle');
     const idle = await rig.proxyStats(true);
     await rig.setAgent('slow');
     const abort = new AbortController();
@@ -70,6 +78,7 @@ export async function runOpenStreams(options: BenchOptions, log: (line: string) 
       if (sample.rssBytes > open.rssBytes) open = sample;
     }
     const openHeap = await rig.proxyAfterGc();
+    await snapshot('open');
     log(`  ${opened}/${n} streams open after ${openSeconds} s: proxy RSS ${mb(open.rssBytes)} MB (idle ${mb(idle.rssBytes)} MB)`);
     abort.abort();
     await Promise.all(streams);

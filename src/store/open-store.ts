@@ -1,7 +1,6 @@
 /** The store: one SQLite connection, its repositories, and this process's instance id. */
 import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
 import { createAccountsRepo, type AccountsRepo } from './accounts-repo.js';
 import { createConversationsRepo, type ConversationsRepo } from './conversations-repo.js';
 import { migrate } from './migrate.js';
@@ -9,6 +8,7 @@ import { migrations } from './migrations/index.js';
 import { createModelsRepo, type ModelsRepo } from './models-repo.js';
 import { openDatabase } from './open-database.js';
 import { createSecretBox } from './secret-box.js';
+import { sqlInt } from './sql-types.js';
 import { createResponsesRepo, type ResponsesRepo } from './responses-repo.js';
 import { resolveMasterKey, type MasterKey } from './secret-key.js';
 import { createTasksRepo, type TasksRepo } from './tasks-repo.js';
@@ -64,6 +64,9 @@ export function openStore(options: StoreOptions): Store {
   }
   const box = createSecretBox(masterKey.key);
   const scopeKey = Buffer.from(hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'relaypool/v1/client-key-scope', 32));
+  // Prepared once: `db.pragma()` compiles its statement on every call, and the pool asks for the
+  // data version on every lease and release (AccountPool.checkForChanges).
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let closed = false;
   return {
     accounts: createAccountsRepo({ db, box, now, keySource: masterKey.source }),
@@ -74,7 +77,7 @@ export function openStore(options: StoreOptions): Store {
     responses: createResponsesRepo(db, now),
     instanceId,
     hashClientKey: (apiKey) => createHmac('sha256', scopeKey).update(apiKey, 'utf8').digest('hex'),
-    dataVersion: () => z.number().int().parse(db.pragma('data_version', { simple: true })),
+    dataVersion: () => sqlInt.parse(dataVersion.get()),
     close() {
       if (closed) return;
       closed = true;

@@ -49,3 +49,13 @@ export function createLogger(options: LoggerOptions): Logger {
     options.destination,
   );
 }
+
+/**
+ * A child of `logger` without the redaction pass, for lines whose fields are fixed by the caller
+ * and can never hold a secret (the access log: request id, method, path, status, time). With the
+ * wildcard paths above, redaction costs ~50 µs a line against ~3 µs for writing it. Never log
+ * request bodies, headers, upstream answers or errors through it.
+ */
+export function fixedFieldLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
+}

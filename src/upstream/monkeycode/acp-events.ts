@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import type { ToolActivity, UpstreamEvent } from '../types.js';
 
-// §6.1: `{sessionId?, update: {sessionUpdate, …}}`; dispatch on `update.sessionUpdate`.
-const notificationSchema = z.object({ update: z.looseObject({ sessionUpdate: z.string() }) });
-const chunkSchema = z.object({ content: z.object({ type: z.string(), text: z.string().optional() }) });
 const toolSchema = z.object({
   toolCallId: z.string().min(1),
   title: z.string().nullish(),
@@ -24,6 +21,8 @@ export interface AcpOutcome {
 
 const NOTHING: AcpOutcome = { events: [], questionId: null };
 
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * Map an ACP session update (§6) to upstream events: `agent_message_chunk` (text blocks) → `text`,
  * `agent_thought_chunk` → `reasoning`, `tool_call`/`tool_call_update` → `tool-activity`.
@@ -31,17 +30,16 @@ const NOTHING: AcpOutcome = { events: [], questionId: null };
  * are ignored (the agent grows new ones).
  */
 export function mapAcpNotification(payload: unknown): AcpOutcome {
-  const notification = notificationSchema.safeParse(payload);
-  if (!notification.success) return NOTHING;
-  const update = notification.data.update;
-  switch (update.sessionUpdate) {
+  // §6.1: `{sessionId?, update: {sessionUpdate, …}}`; dispatch on `update.sessionUpdate`.
+  const update: unknown = isObject(payload) ? Reflect.get(payload, 'update') : undefined;
+  if (!isObject(update)) return NOTHING;
+  const variant: unknown = Reflect.get(update, 'sessionUpdate');
+  switch (variant) {
     case 'agent_message_chunk':
     case 'agent_thought_chunk': {
-      const chunk = chunkSchema.safeParse(update);
-      const text = chunk.success && chunk.data.content.type === 'text' ? chunk.data.content.text : undefined;
-      if (!text) return NOTHING;
-      const type = update.sessionUpdate === 'agent_message_chunk' ? 'text' : 'reasoning';
-      return { events: [{ type, text }], questionId: null };
+      const text = chunkText(update);
+      if (text === null) return NOTHING;
+      return { events: [{ type: variant === 'agent_message_chunk' ? 'text' : 'reasoning', text }], questionId: null };
     }
     case 'tool_call':
     case 'tool_call_update': {
@@ -52,6 +50,18 @@ export function mapAcpNotification(payload: unknown): AcpOutcome {
     default:
       return NOTHING;
   }
+}
+
+/**
+ * §6.2: a message or thought chunk's text, when its `content` is a non-empty `text` block (other
+ * blocks, e.g. images, are not shown). Checked by hand, not with a schema: chunks are nearly every
+ * frame of a turn.
+ */
+function chunkText(update: object): string | null {
+  const content: unknown = Reflect.get(update, 'content');
+  if (!isObject(content) || Reflect.get(content, 'type') !== 'text') return null;
+  const text: unknown = Reflect.get(content, 'text');
+  return typeof text === 'string' && text !== '' ? text : null;
 }
 
 const askSchema = z.object({ toolCall: toolSchema });

@@ -59,17 +59,20 @@ export async function getTask(
   return toTask(task);
 }
 
+// Built once: constructing a zod schema costs far more than using one, and stop runs per request.
+const anyData = z.unknown();
+
 /** `PUT /api/v1/users/tasks/stop` body `{"id"}` (§4.4): finishes the task, frees its slot. */
 export async function stopTask(http: MonkeyCodeHttp, jar: SessionJar, taskId: string, options?: CallOptions): Promise<void> {
   const body = { id: taskId };
   const path = '/api/v1/users/tasks/stop';
-  await http.api(jar, { method: 'PUT', path, body, schema: z.unknown(), context: 'stop task', options });
+  await http.api(jar, { method: 'PUT', path, body, schema: anyData, context: 'stop task', options });
 }
 
 /** `DELETE /api/v1/users/tasks/{id}` (§4.5): unknown id → 10002 (`not-found`). */
 export async function deleteTask(http: MonkeyCodeHttp, jar: SessionJar, taskId: string, options?: CallOptions): Promise<void> {
   const path = `/api/v1/users/tasks/${encodeURIComponent(taskId)}`;
-  await http.api(jar, { method: 'DELETE', path, schema: z.unknown(), context: 'delete task', options });
+  await http.api(jar, { method: 'DELETE', path, schema: anyData, context: 'delete task', options });
 }
 
 const listSchema = z.object({
