@@ -37,6 +37,8 @@ export class AccountPool implements AccountSelector {
   readonly #liveTasks = new Set<number>();
   readonly #idle: IdleSlots;
   readonly #slotListeners: Array<() => void> = [];
+  /** Decrypted sessions by account id, until the accounts change (a lease needs one every time). */
+  readonly #sessions = new Map<number, string>();
   #leaseSeq = 0;
   #previous: number | null = null;
   #snapshot: PoolSnapshot | null = null;
@@ -157,6 +159,7 @@ export class AccountPool implements AccountSelector {
   /** Forget the cached accounts (something changed them) and serve waiters again. */
   invalidate(): void {
     this.#snapshot = null;
+    this.#sessions.clear();
     if (this.#idle.tasks.size > 0) {
       // Idle tasks whose account can no longer serve (disabled, removed, expired, invalid) go.
       const accounts = new Map(this.#current().accounts.map((a) => [a.id, a]));
@@ -255,8 +258,12 @@ export class AccountPool implements AccountSelector {
   }
 
   #sessionOf(accountId: number): string | null {
+    const cached = this.#sessions.get(accountId);
+    if (cached !== undefined) return cached;
     try {
-      return this.#deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+      const session = this.#deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+      if (session !== null) this.#sessions.set(accountId, session);
+      return session;
     } catch (err) {
       this.#deps.logger.error({ accountId, err }, 'cannot read the session of an account');
       return null;

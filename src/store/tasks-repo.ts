@@ -6,7 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { shortError } from './short-error.js';
-import { parseRowOrNull, parseRows, rowId, sqlInt } from './sql-types.js';
+import { parseRowOrNull, parseRows, sqlInt } from './sql-types.js';
 import {
   BUSY_TASK_STATES,
   UNFINISHED_TASK_STATES,
@@ -63,18 +63,18 @@ const busyRow = z.object({ account_id: sqlInt, busy: sqlInt });
 export function createTasksRepo(db: Database, instanceId: string, now: () => number): TasksRepo {
   const insert = db.prepare(`
     INSERT INTO tasks (account_id, owner_instance_id, purpose, state, created_at, updated_at)
-    VALUES (?, ?, ?, 'creating', ?, ?)`);
+    VALUES (?, ?, ?, 'creating', ?, ?) RETURNING *`);
   const byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
   const byUpstreamId = db.prepare('SELECT * FROM tasks WHERE upstream_task_id = ?');
   const setUpstream = db.prepare(`
     UPDATE tasks SET upstream_task_id = ?, updated_at = ?,
       state = CASE WHEN state = 'creating' THEN 'running' ELSE state END
-    WHERE id = ? AND state NOT IN ${FINAL}`);
+    WHERE id = ? AND state NOT IN ${FINAL} RETURNING *`);
   const setState = db.prepare(`
     UPDATE tasks SET state = @state, updated_at = @now,
       last_error = CASE WHEN @setError THEN @lastError ELSE last_error END,
       stopped_at = CASE WHEN @state IN ${FINAL} THEN @now ELSE stopped_at END
-    WHERE id = @id AND state NOT IN ${FINAL}`);
+    WHERE id = @id AND state NOT IN ${FINAL} RETURNING *`);
   const unfinishedWhere = (owner: string) =>
     db.prepare(`SELECT * FROM tasks WHERE state IN ${UNFINISHED} ${owner} ORDER BY id`);
   const unfinished = {
@@ -97,12 +97,14 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   const prune = db.prepare(`DELETE FROM tasks WHERE state IN ${FINAL} AND updated_at < ?`);
 
   const get = (id: number): TaskRecord | null => parseRowOrNull(taskRow, byId.get(id));
+  // Writes return the row they wrote (RETURNING: no second query); a row left alone (already in a
+  // final state) is read as it is.
+  const written = (id: number, row: unknown): TaskRecord | null => (row === undefined ? get(id) : taskRow.parse(row));
   const list = (scope: TaskScope): TaskRecord[] =>
     parseRows(taskRow, scope === 'all' ? allUnfinished.all() : unfinished[scope].all(instanceId));
   const changeState = (id: number, state: TaskState, lastError?: string | null): TaskRecord | null => {
     const error = lastError === undefined ? null : shortError(lastError);
-    setState.run({ id, state, now: now(), setError: lastError === undefined ? 0 : 1, lastError: error });
-    return get(id);
+    return written(id, setState.get({ id, state, now: now(), setError: lastError === undefined ? 0 : 1, lastError: error }));
   };
   const claimTx = db.transaction((): TaskRecord[] => {
     const orphans = list('orphaned');
@@ -122,14 +124,10 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   return {
     begin({ accountId, purpose }) {
       const at = now();
-      const id = rowId(insert.run(accountId, instanceId, purpose, at, at).lastInsertRowid);
-      const task = get(id);
-      if (!task) throw new Error(`task ${id} vanished right after insert`);
-      return task;
+      return taskRow.parse(insert.get(accountId, instanceId, purpose, at, at));
     },
     setUpstreamId(id, upstreamTaskId) {
-      setUpstream.run(upstreamTaskId, now(), id);
-      return get(id);
+      return written(id, setUpstream.get(upstreamTaskId, now(), id));
     },
     setState: changeState,
     markStopped: (id, lastError) => changeState(id, 'stopped', lastError),
