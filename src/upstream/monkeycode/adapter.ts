@@ -78,17 +78,16 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   }
 
   /** Run one turn (§5.6); see `UpstreamEvent` for the contract. */
-  async *runTurn(session: string, request: TurnRequest, options: TurnOptions = {}): AsyncGenerator<UpstreamEvent, void, void> {
+  runTurn(session: string, request: TurnRequest, options: TurnOptions = {}): AsyncGenerator<UpstreamEvent, void, void> {
     let jar: SessionJar;
     try {
       jar = this.#jars.get(session);
     } catch (err) {
-      yield errorEvent(err, request.kind === 'follow-up' ? request.taskId : null);
-      return;
+      return single(errorEvent(err, request.kind === 'follow-up' ? request.taskId : null));
     }
+    // The turn's own generator, not wrapped in another: every event of a turn passes each layer.
     const ctx = { deps: this.#deps, http: this.#http, jar, image: this.#images.forSession(session) };
-    if (request.kind === 'new-task') yield* runNewTaskTurn(ctx, request, options);
-    else yield* runFollowUpTurn(ctx, request, options);
+    return request.kind === 'new-task' ? runNewTaskTurn(ctx, request, options) : runFollowUpTurn(ctx, request, options);
   }
 
   /** Coarse task state (§4.2). */
@@ -139,6 +138,10 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   async #withJar<T>(session: string, work: (jar: SessionJar) => Promise<T>): Promise<T> {
     return work(this.#jars.get(session));
   }
+}
+
+async function* single(event: UpstreamEvent): AsyncGenerator<UpstreamEvent, void, void> {
+  yield event;
 }
 
 function phaseOf(status: string): UpstreamTaskState['phase'] {
