@@ -4,10 +4,10 @@ import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
 import { exhaustedError, queueTimeoutError } from './exhaustion.js';
-import { createLease } from './create-lease.js';
+import { LeaseFactory } from './lease-factory.js';
 import { IdleSlots } from './idle-slots.js';
 import type { IdleTask, ParkRequest } from './idle-tasks.js';
-import type { AccountSelector, AcquireOptions, Lease, LeaseOutcome } from './lease.js';
+import type { AccountSelector, AcquireOptions, Lease } from './lease.js';
 import type { AccountPoolDeps, Waiter } from './account-pool-types.js';
 import { PoolHealth } from './pool-health.js';
 import { nextRestEnd, readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
@@ -37,8 +37,7 @@ export class AccountPool implements AccountSelector {
   readonly #liveTasks = new Set<number>();
   readonly #idle: IdleSlots;
   readonly #slotListeners: Array<() => void> = [];
-  /** Decrypted sessions by account id, until the accounts change (a lease needs one every time). */
-  readonly #sessions = new Map<number, string>();
+  readonly #leases: LeaseFactory;
   #leaseSeq = 0;
   #previous: number | null = null;
   #snapshot: PoolSnapshot | null = null;
@@ -72,6 +71,16 @@ export class AccountPool implements AccountSelector {
       timings: deps.options.timings,
       liveTasks: () => this.#liveTasks,
       onChange: () => this.invalidate(),
+    });
+    this.#leases = new LeaseFactory({
+      store: deps.store,
+      logger: deps.logger,
+      health: this.health,
+      liveTasks: this.#liveTasks,
+      free: (accountId) => this.#free(accountId),
+      park: (accountId, task) => this.#park(accountId, task),
+      // The platform says a task still runs there: our idle tasks on that account go first.
+      onConcurrencyFailure: (accountId) => this.#idle.sweep((id) => id !== accountId),
     });
   }
 
@@ -159,7 +168,7 @@ export class AccountPool implements AccountSelector {
   /** Forget the cached accounts (something changed them) and serve waiters again. */
   invalidate(): void {
     this.#snapshot = null;
-    this.#sessions.clear();
+    this.#leases.forgetSessions();
     if (this.#idle.tasks.size > 0) {
       // Idle tasks whose account can no longer serve (disabled, removed, expired, invalid) go.
       const accounts = new Map(this.#current().accounts.map((a) => [a.id, a]));
@@ -181,7 +190,7 @@ export class AccountPool implements AccountSelector {
 
   #claim(task: IdleTask): Lease | null {
     const account = this.#current().accounts.find((a) => a.id === task.accountId);
-    const session = account !== undefined && canServe(account) && !this.#closed ? this.#sessionOf(task.accountId) : null;
+    const session = account !== undefined && canServe(account) && !this.#closed ? this.#leases.sessionOf(task.accountId) : null;
     if (account === undefined || session === null) {
       this.#idle.evict(task); // it can no longer serve: free its slot
       return null;
@@ -189,7 +198,7 @@ export class AccountPool implements AccountSelector {
     this.#idle.tasks.take(task.taskRowId);
     this.#take(task.accountId);
     const modelId = this.#current().modelIds.get(task.accountId)?.get(task.model) ?? '';
-    return this.#lease(account, session, modelId, task.model, [task.taskRowId]);
+    return this.#leases.create(account, session, modelId, task.model, [task.taskRowId]);
   }
 
   #park(accountId: number, request: ParkRequest): void {
@@ -246,7 +255,7 @@ export class AccountPool implements AccountSelector {
   #grant(waiter: Waiter, snapshot: PoolSnapshot, accountId: number): void {
     const account = snapshot.accounts.find((a) => a.id === accountId);
     const modelId = snapshot.modelIds.get(accountId)?.get(waiter.model);
-    const session = this.#sessionOf(accountId);
+    const session = this.#leases.sessionOf(accountId);
     if (account === undefined || modelId === undefined || session === null) {
       this.#queue.settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
       return;
@@ -254,42 +263,7 @@ export class AccountPool implements AccountSelector {
     this.#take(accountId);
     this.#lastLeased.set(accountId, ++this.#leaseSeq);
     this.#previous = accountId;
-    this.#queue.settle(waiter, null, this.#lease(account, session, modelId, waiter.model));
-  }
-
-  #sessionOf(accountId: number): string | null {
-    const cached = this.#sessions.get(accountId);
-    if (cached !== undefined) return cached;
-    try {
-      const session = this.#deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
-      if (session !== null) this.#sessions.set(accountId, session);
-      return session;
-    } catch (err) {
-      this.#deps.logger.error({ accountId, err }, 'cannot read the session of an account');
-      return null;
-    }
-  }
-
-  #lease(account: Account, session: string, modelId: string, model: string, tasks: readonly number[] = []): Lease {
-    return createLease({
-      account,
-      session,
-      modelId,
-      tasks,
-      liveTasks: this.#liveTasks,
-      record: (outcome) => this.#record(account.id, outcome, model, session),
-      free: () => this.#free(account.id),
-      park: (task) => this.#park(account.id, task),
-    });
-  }
-
-  #record(accountId: number, outcome: LeaseOutcome, model: string, session: string): void {
-    if (outcome.result === 'success') this.health.record(accountId, { type: 'success' });
-    if (outcome.result !== 'failure') return;
-    const { failure, afterOutput } = outcome;
-    // The platform says a task still runs there: our idle tasks on that account go first.
-    if (failure.kind === 'concurrency') this.#idle.sweep((id) => id !== accountId);
-    this.health.record(accountId, { type: 'failure', kind: failure.kind, message: failure.message, model, afterOutput }, session);
+    this.#queue.settle(waiter, null, this.#leases.create(account, session, modelId, waiter.model));
   }
 
   #take(accountId: number): void {
