@@ -225,7 +225,8 @@ export class AccountPool implements AccountSelector {
     try {
       do {
         this.#again = false;
-        for (const waiter of this.#queue.list()) this.#serve(waiter);
+        const blocked = new Set<string>();
+        for (const waiter of this.#queue.list()) this.#serve(waiter, blocked);
       } while (this.#again);
       this.#scheduleWake();
     } finally {
@@ -233,8 +234,15 @@ export class AccountPool implements AccountSelector {
     }
   }
 
-  /** Grant a slot to `waiter` if one is free; fail it when nothing it could wait for is left. */
-  #serve(waiter: Waiter): void {
+  /**
+   * Grant a slot to `waiter` if one is free; fail it when nothing it could wait for is left.
+   * `blocked`: models for which a plain waiter (nothing excluded) found nothing to do in this pass;
+   * every later plain waiter for them would too (same accounts, same counts), so it is skipped —
+   * a long queue costs one classification per model per pass, not one per waiter.
+   */
+  #serve(waiter: Waiter, blocked: Set<string>): void {
+    const plain = waiter.exclude.size === 0 && !waiter.noWait;
+    if (plain && blocked.has(waiter.model)) return;
     const now = this.#deps.clock.now();
     const snapshot = this.#current();
     const classes = classifyAccounts(snapshot, waiter.model, this.#context(waiter, now));
@@ -249,6 +257,8 @@ export class AccountPool implements AccountSelector {
       const on = new Set(classes.evictable);
       const victim = this.#idle.tasks.oldest((task) => on.has(task.accountId));
       if (victim !== null && this.#idle.evict(victim, () => (waiter.evicting = false))) waiter.evicting = true;
+    } else if (plain && classes.evictable.length === 0) {
+      blocked.add(waiter.model);
     }
   }
 

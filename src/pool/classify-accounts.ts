@@ -37,11 +37,22 @@ export interface ClassifyContext {
   lastLeased: (accountId: number) => number;
 }
 
-/** When the account or this model on it rests until, if later than now. */
+/** When the account or this model on it rests until, if later than now (runs per account per waiter: no allocation). */
 function restUntil(snapshot: PoolSnapshot, account: Account, model: string, now: number): number | null {
-  const times = [account.state === 'cooling' ? account.cooldownUntil : null, snapshot.modelCooldowns.get(account.id)?.get(model) ?? null];
-  const future = times.filter((t): t is number => t !== null && t > now);
-  return future.length === 0 ? null : Math.max(...future);
+  const accountUntil = account.state === 'cooling' ? account.cooldownUntil : null;
+  const modelUntil = snapshot.modelCooldowns.get(account.id)?.get(model) ?? null;
+  const a = accountUntil !== null && accountUntil > now ? accountUntil : null;
+  const b = modelUntil !== null && modelUntil > now ? modelUntil : null;
+  if (a === null) return b;
+  return b === null ? a : Math.max(a, b);
+}
+
+/** Why `account` cannot take the request now ('recovering': a re-login will bring it back), or null. */
+function obstacle(account: Account, until: number | null, ctx: ClassifyContext): OutReason | 'recovering' | null {
+  if (ctx.exclude.has(account.id)) return 'tried';
+  if (account.state === 'invalid') return 'invalid';
+  if (account.state === 'expired' || !account.hasCookie) return ctx.recovering(account.id) ? 'recovering' : 'expired';
+  return until === null ? null : 'cooling';
 }
 
 /** Sort the accounts that could serve `model` into free, worth waiting for, and out (with why). */
@@ -51,13 +62,9 @@ export function classifyAccounts(snapshot: PoolSnapshot, model: string, ctx: Cla
     if (!account.enabled || !snapshot.modelIds.get(account.id)?.has(model)) continue;
     result.eligible += 1;
     const until = restUntil(snapshot, account, model, ctx.now);
-    const out = (reason: OutReason): void => void result.out.push({ accountId: account.id, reason, until });
-    if (ctx.exclude.has(account.id)) out('tried');
-    else if (account.state === 'invalid') out('invalid');
-    else if (account.state === 'expired' || !account.hasCookie) {
-      if (ctx.recovering(account.id)) result.waitable += 1;
-      else out('expired');
-    } else if (until !== null) out('cooling');
+    const why = obstacle(account, until, ctx);
+    if (why === 'recovering') result.waitable += 1;
+    else if (why !== null) result.out.push({ accountId: account.id, reason: why, until });
     else {
       const busy = ctx.busy.get(account.id) ?? 0;
       const inFlight = busy + (ctx.idle.get(account.id) ?? 0);

@@ -26,6 +26,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class TaskReaper {
   readonly #pending = new Set<Promise<void>>();
+  /** Rows whose stop is under way (kept in memory: a row stays `running`/`idle` until stopped). */
+  readonly #stopping = new Set<number>();
   readonly #delays: readonly number[];
 
   constructor(private readonly deps: ReaperDeps) {
@@ -37,11 +39,19 @@ export class TaskReaper {
     void this.stopAndWait(task);
   }
 
-  /** Stop one task (tracked until done); resolves when it is stopped or given up on, never rejects. */
-  stopAndWait(task: TaskRecord, recovered = false): Promise<void> {
-    const job = this.#stopWithRetries(task, this.#delays, recovered)
+  /**
+   * Stop one task (tracked until done); resolves when it is stopped or given up on, never rejects.
+   * `session` is the account's session when the caller holds it (a lease): the first attempt uses
+   * it instead of reading and decrypting it again; retries read the stored one (it may be renewed).
+   */
+  stopAndWait(task: TaskRecord, options: { recovered?: boolean; session?: string } = {}): Promise<void> {
+    this.#stopping.add(task.id);
+    const job = this.#stopWithRetries(task, this.#delays, options)
       .catch((err: unknown) => this.deps.logger.error({ err, taskRow: task.id }, 'stopping a task failed'))
-      .finally(() => this.#pending.delete(job));
+      .finally(() => {
+        this.#pending.delete(job);
+        this.#stopping.delete(task.id);
+      });
     this.#pending.add(job);
     return job;
   }
@@ -66,7 +76,7 @@ export class TaskReaper {
   stopStrays(accountId: number, keep: ReadonlySet<number>): number {
     const strays = this.deps.store.tasks
       .listNeedingStop('own')
-      .filter((task) => task.accountId === accountId && !keep.has(task.id) && task.state !== 'stopping' && task.upstreamTaskId !== null);
+      .filter((task) => task.accountId === accountId && !keep.has(task.id) && !this.#stopping.has(task.id) && task.state !== 'stopping' && task.upstreamTaskId !== null);
     if (strays.length > 0) this.deps.logger.warn({ accountId, count: strays.length }, 'stopping stray tasks on a busy account');
     for (const task of strays) this.stop(task);
     return strays.length;
@@ -80,7 +90,7 @@ export class TaskReaper {
     const orphans = this.deps.store.tasks.claimOrphans();
     if (orphans.length > 0) this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
     if (orphans.length > 0) this.deps.observer?.tasksRecovered?.(orphans.length);
-    return orphans.map((task) => ({ accountId: task.accountId, stopped: this.stopAndWait(task, true) }));
+    return orphans.map((task) => ({ accountId: task.accountId, stopped: this.stopAndWait(task, { recovered: true }) }));
   }
 
   /** Take over tasks left by processes that are gone, and stop them. Resolves to how many. */
@@ -97,16 +107,19 @@ export class TaskReaper {
     await Promise.race([Promise.all([...this.#pending, ...own.map((task) => this.#stopWithRetries(task, []))]), deadline]);
   }
 
-  async #stopWithRetries(task: TaskRecord, delays = this.#delays, recovered = false): Promise<void> {
+  async #stopWithRetries(task: TaskRecord, delays = this.#delays, options: { recovered?: boolean; session?: string } = {}): Promise<void> {
     const { store, adapter, logger } = this.deps;
     if (task.upstreamTaskId === null) {
       // The create call never returned an id: nothing upstream we can name, so nothing to stop.
       store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
       return;
     }
-    store.tasks.setState(task.id, 'stopping');
+    // A serving task's row stays `running` until the stop is done: unfinished is all a restart needs
+    // to stop it again (one SQLite commit less per request). An idle task is marked, so that a
+    // restart does not take it over for its conversation while it is being stopped.
+    if (task.state === 'idle') store.tasks.setState(task.id, 'stopping');
     for (let attempt = 0; ; attempt++) {
-      const session = store.accounts.getSecrets(task.accountId)?.cookie ?? null;
+      const session = (attempt === 0 ? options.session : undefined) ?? store.accounts.getSecrets(task.accountId)?.cookie ?? null;
       if (session === null) {
         store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
         return;
@@ -115,7 +128,7 @@ export class TaskReaper {
         await adapter.stopTask(session, task.upstreamTaskId);
         if (this.deps.deleteTasks) await adapter.deleteTask(session, task.upstreamTaskId).catch(() => undefined);
         store.tasks.markStopped(task.id);
-        this.deps.observer?.taskStopped?.(recovered);
+        this.deps.observer?.taskStopped?.(options.recovered ?? false);
         return;
       } catch (err) {
         const kind = isUpstreamFailure(err) ? err.kind : 'unknown';

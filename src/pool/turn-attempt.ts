@@ -195,7 +195,7 @@ function settleAttempt(deps: AttemptDeps, lease: Lease, task: AttemptTask, outco
       .then(() => deps.pool.whenRecovered(lease.account.id))
       .then(() => deps.reaper.stopAndWait(row));
   } else {
-    drained = deps.reaper.stopAndWait(row);
+    drained = deps.reaper.stopAndWait(row, { session: lease.session });
   }
   lease.release(outcome, drained);
 }

@@ -7,8 +7,9 @@ export type TaskPurpose = 'stateless' | 'conversation';
 
 /**
  * Lifecycle: `creating` (recorded before the upstream create call) → `running` (serving a turn)
- * ⇄ `idle` (kept for a conversation) → `stopping` → `stopped`; `failed` when it never started or
- * could not be stopped. `stopped` and `failed` are final.
+ * ⇄ `idle` (kept for a conversation) → `stopped`; `failed` when it never started or could not be
+ * stopped. `stopping` marks idle tasks being stopped and tasks taken over from a dead
+ * process; a serving task stays `running` until stopped. `stopped` and `failed` are final.
  */
 export type TaskState = 'creating' | 'running' | 'idle' | 'stopping' | 'stopped' | 'failed';
 

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import type { z } from 'zod';
 import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
-import { abortReason, createDeadline } from '../timing.js';
+import { abortReason } from '../timing.js';
 import type { CallOptions } from '../types.js';
 import { parseEnvelope, type EnvelopeOptions, type RawResponse } from './envelope.js';
 import { apiUrl, type MonkeyCodeDeps, type Query } from './options.js';
@@ -49,19 +49,26 @@ export class MonkeyCodeHttp {
     return parseEnvelope(response, call.schema, call.context, call);
   }
 
-  /** Perform the exchange; cookies are sent from and stored into `jar`. Never throws on status. */
+  /**
+   * Perform the exchange; cookies are sent from and stored into `jar`. Never throws on status.
+   * The deadline is undici's own (headers within `timeoutMs`, then no body silence that long) and
+   * the caller's signal goes to undici as it is: no AbortController and timer of our own per call.
+   */
   async exchange(jar: SessionJar | null, call: Exchange): Promise<ExchangeResult> {
     const deps = this.#deps;
     const url = apiUrl(deps, call.path, call.query);
     const timeoutMs = call.options?.timeoutMs ?? deps.requestTimeoutMs;
-    const deadline = createDeadline(deps.timers, timeoutMs, call.options?.signal);
+    const signal = call.options?.signal;
     try {
+      if (signal?.aborted) throw abortReason(signal);
       const headers = await this.#headers(jar, url, call.body !== undefined);
       const response = await request(url, {
         method: call.method,
         headers,
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal: deadline.signal,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
         dispatcher: deps.dispatcher,
       });
       const body = await response.body.text();
@@ -71,16 +78,11 @@ export class MonkeyCodeHttp {
       deps.logger.debug({ call: call.context, status: response.statusCode }, 'upstream http');
       return { status: response.statusCode, contentType, body, setCookies };
     } catch (err) {
-      const parent = call.options?.signal;
-      if (parent?.aborted) throw abortReason(parent);
-      if (deadline.expired) {
-        throw new UpstreamTimeoutFailure(`${call.context} timed out after ${timeoutMs} ms`);
-      }
+      if (signal?.aborted) throw abortReason(signal);
+      if (isTimeout(err)) throw new UpstreamTimeoutFailure(`${call.context} timed out after ${timeoutMs} ms`);
       throw new UpstreamFailure('network', `${call.context}: network error (${errorCode(err)})`, {
         cause: err,
       });
-    } finally {
-      deadline.dispose();
     }
   }
 
@@ -99,6 +101,12 @@ export class MonkeyCodeHttp {
 function headerList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function isTimeout(err: unknown): boolean {
+  return TIMEOUT_CODES.has(errorCode(err));
 }
 
 function errorCode(err: unknown): string {

@@ -95,15 +95,16 @@ export function resolveOptions(options: MonkeyCodeOptions): MonkeyCodeDeps {
 /** Query parameters; `undefined` values are left out. */
 export type Query = Record<string, string | number | boolean | undefined>;
 
-/** Absolute URL of an API path (`/api/v1/...`) under the base URL. */
+/** Absolute URL of an API path (`/api/v1/...`) under the base URL (built as one string: every REST call needs one). */
 export function apiUrl(deps: Pick<MonkeyCodeDeps, 'baseUrl'>, path: string, query: Query = {}): URL {
-  const url = new URL(deps.baseUrl.href);
+  const base = deps.baseUrl;
   // A URL's pathname is never empty (`/` at least), so drop trailing slashes here.
-  url.pathname = `${deps.baseUrl.pathname.replace(/\/+$/, '')}${path}`;
-  url.search = '';
-  url.hash = '';
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) url.searchParams.set(key, String(value));
+  const href = `${base.origin}${base.pathname.replace(/\/+$/, '')}${path}`;
+  const params = new URLSearchParams();
+  for (const key in query) {
+    const value = query[key];
+    if (value !== undefined) params.set(key, String(value));
   }
-  return url;
+  const search = params.toString();
+  return new URL(search === '' ? href : `${href}?${search}`);
 }
