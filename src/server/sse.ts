@@ -1,3 +1,6 @@
+import { ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { toRelayError, type RelayError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 
@@ -14,10 +17,37 @@ export interface SseOptions {
   logger: Logger;
   /** The client request's signal: when it aborts, the producer is stopped (`return()`). */
   signal: AbortSignal;
+  /** The Node response to write to directly (see `nodeResponse`). */
+  node?: NodeSseTarget | null;
+}
+
+/** A Node response to stream into, and headers to send besides the SSE ones (e.g. `X-Request-Id`). */
+export interface NodeSseTarget {
+  response: ServerResponse;
+  headers: Record<string, string>;
+}
+
+/**
+ * The Node response behind `c` when the app runs under @hono/node-server; null otherwise (e.g.
+ * `app.request()` in tests). Carries the request id header (`c.res` is not touched: building it
+ * would make Hono wrap the returned `RESPONSE_ALREADY_SENT` into a response that gets written).
+ */
+export function nodeResponse(c: Context): NodeSseTarget | null {
+  const env: unknown = c.env;
+  const outgoing: unknown = typeof env === 'object' && env !== null ? Reflect.get(env, 'outgoing') : undefined;
+  if (!(outgoing instanceof ServerResponse) || outgoing.headersSent) return null;
+  const requestId: unknown = c.get('requestId');
+  return { response: outgoing, headers: typeof requestId === 'string' ? { 'x-request-id': requestId } : {} };
 }
 
 const encoder = new TextEncoder();
 const KEEP_ALIVE = ': keep-alive\n\n';
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+} as const;
 
 function frameText(frame: SseFrame & { kind: 'data' }): string {
   const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data);
@@ -28,11 +58,20 @@ function defaultErrorFrame(error: RelayError): SseFrame & { kind: 'data' } {
   return { kind: 'data', data: error.toBody() };
 }
 
+/** Where the bytes go: a Node response written directly, or a web stream (a `Response` body). */
+interface SseSink {
+  write(text: string): void;
+  /** The consumer has no room: wait until `Output.wake` is called. */
+  full(): boolean;
+  close(): void;
+}
+
 /** The stream's state, shared by the pump, the flush, the keep-alive timer and cancellation. */
 interface Output {
-  controller: ReadableStreamDefaultController<Uint8Array>;
-  /** Frame text waiting for the next flush. */
+  sink: SseSink;
+  /** Frame text waiting for the next flush, and its length. */
   pending: string[];
+  pendingChars: number;
   flushScheduled: boolean;
   lastOutputAt: number;
   keepAlive: NodeJS.Timeout | undefined;
@@ -47,16 +86,23 @@ interface Output {
 function flush(out: Output): void {
   out.flushScheduled = false;
   if (out.closed || out.pending.length === 0) return;
-  out.controller.enqueue(encoder.encode(out.pending.join('')));
+  out.sink.write(out.pending.length === 1 ? (out.pending[0] ?? '') : out.pending.join(''));
   out.pending.length = 0;
+  out.pendingChars = 0;
   out.lastOutputAt = Date.now();
 }
 
+/** Pending text beyond this is written at once, so the consumer's backpressure is seen in time. */
+const FLUSH_AT = 64 * 1024;
+
 function write(out: Output, text: string): void {
   out.pending.push(text);
-  if (out.flushScheduled) return;
-  out.flushScheduled = true;
-  setImmediate(flush, out);
+  out.pendingChars += text.length;
+  if (out.pendingChars >= FLUSH_AT) flush(out);
+  else if (!out.flushScheduled) {
+    out.flushScheduled = true;
+    setImmediate(flush, out);
+  }
 }
 
 function close(out: Output): void {
@@ -65,11 +111,7 @@ function close(out: Output): void {
   flush(out);
   if (out.closed) return;
   out.closed = true;
-  try {
-    out.controller.close();
-  } catch {
-    // Already cancelled by the consumer; nothing left to deliver.
-  }
+  out.sink.close();
 }
 
 // One timer per stream, re-armed only when it fires (not one per frame).
@@ -94,6 +136,10 @@ function armKeepAlive(out: Output, keepAliveMs: number, delayMs: number): void {
  * are written as they come (frames ready at the same moment share one write), keep-alive comments
  * fill silences, a failure becomes one JSON error frame in OpenAI's shape (and no terminator), and
  * a client abort stops the producer.
+ *
+ * With `options.node` (the usual case, under @hono/node-server) the stream is written straight to
+ * the Node response and `RESPONSE_ALREADY_SENT` is returned: no web stream, `Response` or reader
+ * loop per request. Without it, the stream is the body of the returned `Response`.
  */
 export async function respondWithSse(source: AsyncIterable<SseFrame>, options: SseOptions): Promise<Response> {
   const iterator = source[Symbol.asyncIterator]();
@@ -114,8 +160,7 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
   const pump = async (o: Output): Promise<void> => {
     try {
       for (;;) {
-        const room = o.controller.desiredSize;
-        if (room !== null && room <= 0) await new Promise<void>((resolve) => (o.wake = resolve));
+        if (o.sink.full()) await new Promise<void>((resolve) => (o.wake = resolve));
         o.wake = null;
         if (o.finished) return close(o);
         const result = await iterator.next();
@@ -137,19 +182,54 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     }
   };
 
+  const begin = (sink: SseSink): Output => {
+    const o: Output = { sink, pending: [], pendingChars: 0, flushScheduled: false, lastOutputAt: Date.now(), keepAlive: undefined, wake: null, finished: false, closed: false };
+    out = o;
+    if (first.done) {
+      if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
+      options.signal.removeEventListener('abort', onAbort);
+      close(o);
+      return o;
+    }
+    if (first.value.kind === 'data') write(o, frameText(first.value));
+    armKeepAlive(o, options.keepAliveMs, options.keepAliveMs);
+    void pump(o);
+    return o;
+  };
+
+  if (options.node) {
+    const { response, headers } = options.node;
+    response.writeHead(200, { ...headers, ...SSE_HEADERS });
+    response.flushHeaders();
+    const o = begin({
+      write: (text) => void response.write(text),
+      full: () => response.writableNeedDrain,
+      close: () => response.end(),
+    });
+    response.on('drain', () => o.wake?.());
+    response.once('close', () => {
+      o.closed = true;
+      stop();
+    });
+    return RESPONSE_ALREADY_SENT;
+  }
+
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      const o: Output = { controller, pending: [], flushScheduled: false, lastOutputAt: Date.now(), keepAlive: undefined, wake: null, finished: false, closed: false };
-      out = o;
-      if (first.done) {
-        if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
-        options.signal.removeEventListener('abort', onAbort);
-        close(o);
-        return;
-      }
-      if (first.value.kind === 'data') write(o, frameText(first.value));
-      armKeepAlive(o, options.keepAliveMs, options.keepAliveMs);
-      void pump(o);
+      begin({
+        write: (text) => controller.enqueue(encoder.encode(text)),
+        full: () => {
+          const room = controller.desiredSize;
+          return room !== null && room <= 0;
+        },
+        close: () => {
+          try {
+            controller.close();
+          } catch {
+            // Already cancelled by the consumer; nothing left to deliver.
+          }
+        },
+      });
     },
     pull() {
       out?.wake?.();
@@ -160,13 +240,5 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     },
   });
 
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    },
-  });
+  return new Response(body, { status: 200, headers: SSE_HEADERS });
 }

@@ -1,6 +1,10 @@
-import { test, describe } from 'node:test';
+import { createServer } from 'node:http';
+import { test, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { respondWithSse, type SseFrame } from '../../src/server/sse.js';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { nodeResponse, respondWithSse, type SseFrame } from '../../src/server/sse.js';
 import { UpstreamError, InvalidRequestError } from '../../src/util/errors.js';
 import { captureLogger } from '../support/log-capture.js';
 import { readSse } from '../support/read-sse.js';
@@ -84,5 +88,84 @@ describe('respondWithSse', () => {
     await pendingRead;
     await reader.cancel();
     assert.equal(cleanedUp, true);
+  });
+});
+
+describe('respondWithSse straight into the Node response (under @hono/node-server)', () => {
+  /** A real server: requestId middleware, one SSE route fed by `frames`, written with `nodeResponse`. */
+  async function serveFrames(t: TestContext, frames: (signal: AbortSignal) => AsyncGenerator<SseFrame>): Promise<string> {
+    const app = new Hono();
+    app.use('*', requestId());
+    app.get('/sse', (c) => respondWithSse(frames(c.req.raw.signal), { ...options(c.req.raw.signal), node: nodeResponse(c) }));
+    const server = createServer(getRequestListener(app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const address = server.address();
+    assert.ok(address !== null && typeof address === 'object');
+    return `http://127.0.0.1:${address.port}/sse`;
+  }
+
+  test('frames, [DONE] and the request id go out; nothing else is written after', async (t) => {
+    const url = await serveFrames(t, async function* () {
+      yield { kind: 'open' };
+      yield { kind: 'data', data: { n: 1 } };
+      yield { kind: 'data', data: { n: 2 }, event: 'named' };
+    });
+    const res = await fetch(url, { headers: { 'x-request-id': 'rid-sse' } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.equal(res.headers.get('x-request-id'), 'rid-sse');
+    const { events } = await readSse(res.body);
+    assert.deepEqual(events.map((e) => [e.event, e.data]), [[undefined, '{"n":1}'], ['named', '{"n":2}'], [undefined, '[DONE]']]);
+  });
+
+  test('a failure after headers is one error frame and no [DONE]', async (t) => {
+    const url = await serveFrames(t, async function* () {
+      yield { kind: 'data', data: { n: 1 } };
+      throw new UpstreamError('upstream socket closed before the turn ended');
+    });
+    const { events } = await readSse((await fetch(url)).body);
+    assert.equal(events.length, 2);
+    assert.match(events[1]?.data ?? '', /"code":"upstream_error"/);
+  });
+
+  test('a client that goes away stops the producer (its finally runs)', async (t) => {
+    let cleanedUp: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => (cleanedUp = resolve));
+    const url = await serveFrames(t, async function* (signal) {
+      try {
+        yield { kind: 'data', data: 1 };
+        // The agent goes quiet; like the real producers, this one watches the request's signal.
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      } finally {
+        cleanedUp();
+      }
+    });
+    const client = new AbortController();
+    const res = await fetch(url, { signal: client.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    client.abort();
+    await stopped;
+  });
+
+  test('a slow reader is not flooded: the producer waits for the socket to drain', async (t) => {
+    let produced = 0;
+    const big = 'x'.repeat(128 * 1024);
+    const url = await serveFrames(t, async function* () {
+      for (; produced < 400; produced++) yield { kind: 'data', data: big };
+    });
+    const res = await fetch(url);
+    const reader = res.body!.getReader();
+    await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(produced < 400, `the producer ran ahead of a reader that stopped reading (${produced} of 400 frames)`);
+    let bytes = 0;
+    for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
+    assert.equal(produced, 400);
+    assert.ok(bytes > 399 * big.length);
   });
 });

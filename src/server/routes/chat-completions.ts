@@ -16,7 +16,7 @@ import type { Logger } from '../../util/logger.js';
 import { clientScope } from '../client-scope.js';
 import { resentConversationTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
-import { respondWithSse, type SseFrame } from '../sse.js';
+import { nodeResponse, respondWithSse, type SseFrame } from '../sse.js';
 
 /** What the chat route needs; built by the composition root. */
 export interface ChatRouteDeps {
@@ -79,7 +79,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
     };
     const events = deps.conversations.run(turn, signal);
     if (!request.stream) return c.json(foldChatCompletion(await collect(events), options).completion);
-    return respondWithSse(chatFrames(events, options), { keepAliveMs: deps.keepAliveMs, terminator: '[DONE]', logger: deps.logger, signal });
+    return respondWithSse(chatFrames(events, options), { keepAliveMs: deps.keepAliveMs, terminator: '[DONE]', logger: deps.logger, signal, node: nodeResponse(c) });
   });
   return app;
 }

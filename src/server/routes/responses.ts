@@ -23,7 +23,7 @@ import type { Logger } from '../../util/logger.js';
 import { clientScope } from '../client-scope.js';
 import { resentConversationTurn, storedResponseTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
-import { respondWithSse, type SseFrame } from '../sse.js';
+import { nodeResponse, respondWithSse, type SseFrame } from '../sse.js';
 
 /** What the Responses routes need; built by the composition root. */
 export interface ResponsesRouteDeps {
@@ -124,7 +124,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
     };
     const events = deps.conversations.run(conversationTurn(request, deps, { route: 'responses', scope, upstreamModel, systemPrompt: request.systemPrompt, content }, options.id), c.req.raw.signal);
     if (request.stream) {
-      return respondWithSse(responseFrames(events, options, save), { keepAliveMs: deps.keepAliveMs, terminator: null, logger: deps.logger, signal: c.req.raw.signal });
+      return respondWithSse(responseFrames(events, options, save), { keepAliveMs: deps.keepAliveMs, terminator: null, logger: deps.logger, signal: c.req.raw.signal, node: nodeResponse(c) });
     }
     const collected: UpstreamEvent[] = [];
     for await (const event of events) {
