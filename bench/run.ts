@@ -77,14 +77,15 @@ async function main(): Promise<void> {
     pool = await runPoolBottleneck(options, log);
   }
   const added = summarizeAdded(main.records);
+  const modes = summarizeModes(main.records);
   const report: BenchReport = {
     machine,
-    modes: summarizeModes(main.records),
+    modes,
     added,
     openStreams,
     growth: main.growth,
     pool,
-    targets: checkTargets({ added, openStreams, growth: main.growth, pool }),
+    targets: checkTargets({ added, modes, openStreams, growth: main.growth, pool }),
   };
   const markdown = renderMarkdown(report, main.profile);
   log(`\n${markdown}`);

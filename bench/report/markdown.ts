@@ -54,7 +54,7 @@ export function renderMarkdown(report: BenchReport, profile: ProfileSummary | nu
   ];
   const { openStreams: o, growth: g, pool: p } = report;
   if (o) {
-    parts.push('', `Memory: RSS idle ${o.rssIdleMb} MB; ${o.opened}/${o.streams} open streams ${o.rssOpenMb} MB (${o.kbPerStream} KB RSS and ${o.heapKbPerStream} KB heap after GC per stream; ELD p99 ${o.eldP99OpenMs} ms while opening); after closing them ${o.rssAfterMb} MB.`);
+    parts.push('', `Memory: RSS idle ${o.rssIdleMb} MB (a process that only loads the dependencies: ${o.rssDependenciesMb} MB); ${o.opened}/${o.streams} open streams ${o.rssOpenMb} MB (${o.kbPerStream} KB RSS and ${o.heapKbPerStream} KB heap after GC per stream; ELD p99 ${o.eldP99OpenMs} ms while opening); after closing them ${o.rssAfterMb} MB.`);
   }
   if (g) {
     parts.push('', `Long run: ${g.ok}/${g.requests} streamed requests at c=${g.concurrency}, heap after GC ${g.points[0]?.heapMb ?? 0} → ${g.points[g.points.length - 1]?.heapMb ?? 0} MB (slope ${g.heapSlopeKbPer1k} KB/1000 requests), RSS growth ${g.rssGrowthMb} MB.`);

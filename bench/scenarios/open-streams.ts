@@ -7,6 +7,7 @@ import { failureKey } from '../load/samples.js';
 import type { BenchOptions } from '../options.js';
 import { round } from '../report/stats.js';
 import { startRig } from '../rig.js';
+import { dependencyFloorRss } from './dependency-floor.js';
 
 /** Proxy memory idle and with many open streams. */
 export interface OpenStreamsResult {
@@ -18,6 +19,8 @@ export interface OpenStreamsResult {
   openSeconds: number;
   rssIdleMb: number;
   heapIdleMb: number;
+  /** RSS of a process that only loads relaypool's dependencies (the floor under relaypool's own memory). */
+  rssDependenciesMb: number;
   rssOpenMb: number;
   heapOpenMb: number;
   rssAfterMb: number;
@@ -91,6 +94,7 @@ export async function runOpenStreams(options: BenchOptions, log: (line: string) 
       openSeconds,
       rssIdleMb: mb(idle.rssBytes),
       heapIdleMb: mb(idle.heapUsedBytes),
+      rssDependenciesMb: mb(dependencyFloorRss()),
       rssOpenMb: mb(open.rssBytes),
       heapOpenMb: mb(open.heapUsedBytes),
       rssAfterMb: mb(after.rssBytes),
