@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
 import { abortReason } from '../timing.js';
@@ -52,7 +52,7 @@ export class MonkeyCodeHttp {
   /**
    * Perform the exchange; cookies are sent from and stored into `jar`. Never throws on status.
    * The deadline is undici's own (headers within `timeoutMs`, then no body silence that long) and
-   * the caller's signal goes to undici as it is: no AbortController and timer of our own per call.
+   * the caller's signal aborts the dispatch directly: no AbortController and timer of our own.
    */
   async exchange(jar: SessionJar | null, call: Exchange): Promise<ExchangeResult> {
     const deps = this.#deps;
@@ -62,21 +62,18 @@ export class MonkeyCodeHttp {
     try {
       if (signal?.aborted) throw abortReason(signal);
       const headers = await this.#headers(jar, url, call.body !== undefined);
-      const response = await request(url, {
+      const response = await send(deps.dispatcher ?? getGlobalDispatcher(), {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: call.method,
         headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal,
+        body: call.body === undefined ? null : JSON.stringify(call.body),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        dispatcher: deps.dispatcher,
-      });
-      const body = await response.body.text();
-      const setCookies = headerList(response.headers['set-cookie']);
-      if (jar) await jar.store(setCookies, url);
-      const contentType = headerList(response.headers['content-type'])[0] ?? '';
-      deps.logger.debug({ call: call.context, status: response.statusCode }, 'upstream http');
-      return { status: response.statusCode, contentType, body, setCookies };
+      }, signal);
+      if (jar) await jar.store(response.setCookies, url);
+      deps.logger.debug({ call: call.context, status: response.status }, 'upstream http');
+      return response;
     } catch (err) {
       if (signal?.aborted) throw abortReason(signal);
       if (isTimeout(err)) throw new UpstreamTimeoutFailure(`${call.context} timed out after ${timeoutMs} ms`);
@@ -98,9 +95,52 @@ export class MonkeyCodeHttp {
   }
 }
 
-function headerList(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
+/**
+ * One request through undici's `dispatch` with a handler that collects the body: the REST answers
+ * are small JSON, and this skips `request()`'s body stream (about a fifth of a call's CPU).
+ * `signal` aborts it (rejecting with the signal's reason).
+ */
+function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<ExchangeResult> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let contentType = '';
+    const setCookies: string[] = [];
+    let abort: ((err?: Error) => void) | null = null;
+    // The caller rethrows the signal's own reason; undici only needs some Error.
+    const aborted = (): Error => new DOMException('This operation was aborted', 'AbortError');
+    const onAbort = (): void => abort?.(aborted());
+    const done = (): void => signal?.removeEventListener('abort', onAbort);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    dispatcher.dispatch(options, {
+      onConnect(abortRequest) {
+        abort = abortRequest;
+        if (signal?.aborted) abortRequest(aborted());
+      },
+      onHeaders(statusCode, rawHeaders) {
+        status = statusCode;
+        for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+          const name = String(rawHeaders[i]).toLowerCase();
+          if (name === 'set-cookie') setCookies.push(String(rawHeaders[i + 1]));
+          else if (name === 'content-type' && contentType === '') contentType = String(rawHeaders[i + 1]);
+        }
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        done();
+        const body = chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks);
+        resolve({ status, contentType, body: body.toString('utf8'), setCookies });
+      },
+      onError(err) {
+        done();
+        reject(err);
+      },
+    });
+  });
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
