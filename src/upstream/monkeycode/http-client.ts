@@ -112,7 +112,7 @@ function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signa
     const onAbort = (): void => abort?.(aborted());
     const done = (): void => signal?.removeEventListener('abort', onAbort);
     signal?.addEventListener('abort', onAbort, { once: true });
-    dispatcher.dispatch(options, {
+    const handler: Dispatcher.DispatchHandler = {
       onConnect(abortRequest) {
         abort = abortRequest;
         if (signal?.aborted) abortRequest(aborted());
@@ -139,7 +139,8 @@ function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signa
         done();
         reject(err);
       },
-    });
+    };
+    dispatcher.dispatch(options, handler); // failures, even of the options, arrive in onError
   });
 }
 
