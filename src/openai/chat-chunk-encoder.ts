@@ -97,6 +97,9 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): ChatCompletionC
     case 'usage':
       state.meter.report(event);
       return [];
+    case 'answer-complete':
+      // Without `include_usage` nothing the client gets waits for the billed tokens.
+      return state.header.includeUsage ? [] : finishChunks(state);
     case 'finish':
       return finishChunks(state);
     case 'task-created':

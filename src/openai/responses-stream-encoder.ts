@@ -114,6 +114,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): void {
     case 'task-resumed':
     case 'task-ready':
     case 'turn-started':
+    case 'answer-complete': // response.completed carries the usage: it waits for it
     case 'error':
       return;
   }

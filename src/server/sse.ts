@@ -4,8 +4,12 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { toRelayError, type RelayError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 
-/** What a stream producer yields: a marker that headers may go out, or one event to send. */
-export type SseFrame = { kind: 'open' } | { kind: 'data'; data: unknown; event?: string };
+/**
+ * What a stream producer yields: a marker that headers may go out, one event to send, or a marker
+ * that the client has everything (the terminator is written and the response ends at once; the
+ * producer is still read to its end, its frames ignored, for its bookkeeping).
+ */
+export type SseFrame = { kind: 'open' } | { kind: 'data'; data: unknown; event?: string } | { kind: 'end' };
 
 export interface SseOptions {
   /** Comment sent after this much silence, so idle timeouts don't cut a booting stream. */
@@ -165,9 +169,10 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
         if (o.finished) return close(o);
         const result = await iterator.next();
         if (o.finished) return close(o);
-        if (result.done) {
-          if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
-          return close(o);
+        if (result.done) return terminate(o);
+        if (result.value.kind === 'end') {
+          terminate(o);
+          return await drain();
         }
         if (result.value.kind === 'data') write(o, frameText(result.value));
       }
@@ -182,13 +187,31 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     }
   };
 
+  const terminate = (o: Output): void => {
+    if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
+    close(o);
+  };
+  // After an `end` frame: the client has its answer; the rest is the producer's bookkeeping.
+  const drain = async (): Promise<void> => {
+    try {
+      for (let r = await iterator.next(); !r.done; r = await iterator.next());
+    } catch (err) {
+      options.logger.debug({ err }, 'stream producer failed after the response ended');
+    }
+  };
+
   const begin = (sink: SseSink): Output => {
     const o: Output = { sink, pending: [], pendingChars: 0, flushScheduled: false, lastOutputAt: Date.now(), keepAlive: undefined, wake: null, finished: false, closed: false };
     out = o;
     if (first.done) {
-      if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
       options.signal.removeEventListener('abort', onAbort);
-      close(o);
+      terminate(o);
+      return o;
+    }
+    if (first.value.kind === 'end') {
+      options.signal.removeEventListener('abort', onAbort);
+      terminate(o);
+      void drain();
       return o;
     }
     if (first.value.kind === 'data') write(o, frameText(first.value));

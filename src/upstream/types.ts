@@ -37,7 +37,10 @@ export interface TokenUsage {
  * - upstream failures never throw out of the iterator; they arrive as the `error` event;
  * - its `finally` closes the socket it opened; it never stops or deletes the task (that is the
  *   caller's decision: see `stopTask`/`deleteTask`);
- * - `usage`, when present, comes right before `finish`.
+ * - after the agent's output, `answer-complete` (on success only), then `usage` when present, then
+ *   `finish`: what comes after `answer-complete` is bookkeeping (the billed tokens may take one more
+ *   call), so a consumer that needs neither may end its client's response there — and keep reading
+ *   to the end, so the turn is accounted and settled.
  */
 export type UpstreamEvent =
   /** A new task exists upstream (first event of a new-task turn; safe moment to send headers). */
@@ -54,6 +57,8 @@ export type UpstreamEvent =
   | { type: 'reasoning'; text: string }
   /** The agent's own tool use (start or update). */
   | ({ type: 'tool-activity' } & ToolActivity)
+  /** The agent's output for this turn is complete and the turn succeeded; `usage` and `finish` follow. */
+  | { type: 'answer-complete' }
   /** Token usage of this turn. */
   | ({ type: 'usage' } & TokenUsage)
   /** The turn ended normally. Terminal. */

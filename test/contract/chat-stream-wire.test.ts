@@ -2,6 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/proxy-harness.js';
 import { readSse } from '../support/read-sse.js';
+import { createParser } from 'eventsource-parser';
+import { steps } from '../fake-upstream/index.js';
 
 let h: Harness;
 before(async () => {
@@ -53,5 +55,42 @@ describe('chat completions on the wire', () => {
     const after = h.server.services.store.usage.aggregate().overall;
     assert.equal(after.requests, before + 1);
     assert.ok(after.totalTokens > 0);
+  });
+});
+
+describe('the end of a chat stream', () => {
+  // A regression would hang the stream on the held read: fail in bounded time instead.
+  test('without include_usage, [DONE] does not wait for the billed tokens; they are still read and recorded, and the task stopped', { timeout: 20_000 }, async (t) => {
+    const before = h.server.services.store.usage.aggregate().overall;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    t.after(() => release());
+    h.fake.faults.nextTurn(() => [steps.started(), steps.messageChunk('first '), steps.delay(300), steps.messageChunk('second'), steps.usage(40, 2), steps.ended()]);
+    const res = await post({ model: h.model, stream: true, messages: [{ role: 'user', content: 'end me quickly' }] });
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let wire = '';
+    while (!wire.includes('first')) {
+      const r = await reader.read();
+      assert.ok(!r.done, 'the stream ended before its first content');
+      wire += decoder.decode(r.value, { stream: true });
+    }
+    // The turn is running (the sandbox poll is behind us): the next read of the task is the usage lookup.
+    h.fake.faults.holdNext('GET', /^\/api\/v1\/users\/tasks\/[0-9a-f-]{36}$/, held);
+    for (let r = await reader.read(); !r.done; r = await reader.read()) wire += decoder.decode(r.value, { stream: true }); // never ends if [DONE] waited
+    const data: string[] = [];
+    const parser = createParser({ onEvent: (event) => data.push(event.data) });
+    parser.feed(wire);
+    assert.equal(data.at(-1), '[DONE]');
+    const last = JSON.parse(data.at(-2) ?? '{}') as { choices: Array<{ finish_reason: string | null }> };
+    assert.equal(last.choices[0]?.finish_reason, 'stop');
+    assert.equal(h.server.services.store.usage.aggregate().overall.requests, before.requests, 'the usage row waits for the billed tokens');
+    release();
+    await h.allTasksStopped();
+    const after = h.server.services.store.usage.aggregate().overall;
+    assert.equal(after.requests, before.requests + 1);
+    assert.equal(after.estimatedRequests, before.estimatedRequests, 'billed tokens, not an estimate');
+    assert.equal(after.totalTokens - before.totalTokens, 42);
   });
 });

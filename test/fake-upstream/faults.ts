@@ -39,9 +39,19 @@ function failureReply(f: HttpFailure, ctx: RequestContext): Reply {
   return { status: f.httpStatus, headers: { 'content-type': type }, body: f.body ?? text };
 }
 
+interface HttpHold {
+  method: string;
+  path: string | RegExp;
+  until: Promise<unknown>;
+}
+
+const matches = (ctx: RequestContext, method: string | undefined, path: string | RegExp): boolean =>
+  (method === undefined || method === ctx.method) && (typeof path === 'string' ? path === ctx.path : path.test(ctx.path));
+
 /** Scriptable faults. Every hook is one-shot unless it says otherwise. */
 export class Faults {
   private readonly overrides: HttpOverride[] = [];
+  private readonly holds: HttpHold[] = [];
   /** Pending stream breaks, consumed by the next matching stream socket. */
   readonly streamBreaks: StreamBreak[] = [];
 
@@ -67,9 +77,20 @@ export class Faults {
     this.overrides.push({ method: undefined, path, stage: 'before-auth', remaining: times, reply: () => htmlLoginPage() });
   }
 
+  /** The next authenticated `method` request to `path` is answered as usual, but only once `until` settles. */
+  holdNext(method: string, path: string | RegExp, until: Promise<unknown>): void {
+    this.holds.push({ method, path, until });
+  }
+
+  /** Router hook: what a request must wait for before it is handled (the first matching hold, consumed). */
+  holdFor(ctx: RequestContext): Promise<unknown> | undefined {
+    const i = this.holds.findIndex((h) => matches(ctx, h.method, h.path));
+    return i < 0 ? undefined : this.holds.splice(i, 1)[0]?.until;
+  }
+
   /** Router hook: the reply of the first matching override, consuming it. */
   override(ctx: RequestContext, stage: 'before-auth' | 'after-auth'): Reply | undefined {
-    const i = this.overrides.findIndex((o) => o.stage === stage && (o.method === undefined || o.method === ctx.method) && (typeof o.path === 'string' ? o.path === ctx.path : o.path.test(ctx.path)));
+    const i = this.overrides.findIndex((o) => o.stage === stage && matches(ctx, o.method, o.path));
     const o = this.overrides[i];
     if (o === undefined) return undefined;
     if (--o.remaining <= 0) this.overrides.splice(i, 1);

@@ -152,6 +152,24 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
     await stopped;
   });
 
+  test('an end frame ends the response at once; the producer still runs to its end, and nothing more is written', async (t) => {
+    let finishBookkeeping: () => void = () => {};
+    const bookkeeping = new Promise<void>((resolve) => (finishBookkeeping = resolve));
+    let ranToEnd = false;
+    const url = await serveFrames(t, async function* () {
+      yield { kind: 'data', data: { n: 1 } };
+      yield { kind: 'end' };
+      await bookkeeping; // e.g. reading the billed tokens
+      yield { kind: 'data', data: { n: 2 } };
+      ranToEnd = true;
+    });
+    const { events } = await readSse((await fetch(url)).body); // ends while the producer waits
+    assert.deepEqual(events.map((e) => e.data), ['{"n":1}', '[DONE]']);
+    assert.equal(ranToEnd, false);
+    finishBookkeeping();
+    while (!ranToEnd) await new Promise((resolve) => setImmediate(resolve));
+  });
+
   test('a slow reader is not flooded: the producer waits for the socket to drain', async (t) => {
     let produced = 0;
     const big = 'x'.repeat(128 * 1024);

@@ -76,6 +76,7 @@ test('first turn: create → processing → attach → events → usage from sta
       { type: 'tool-activity', id: 'call_1', title: null, kind: null, status: 'completed', inputSummary: null },
       { type: 'text', text: 'Hel' },
       { type: 'text', text: 'lo' },
+      { type: 'answer-complete' },
       { type: 'usage', inputTokens: 1200, outputTokens: 80, totalTokens: 1280, estimated: false },
       { type: 'finish', taskId: TASK },
     ]);
@@ -108,6 +109,7 @@ test('follow-up turn: mode=new, exact user-input frame, echo, usage diff of cumu
       { type: 'task-resumed', taskId: TASK },
       { type: 'turn-started', taskId: TASK },
       { type: 'text', text: 'Hi!' },
+      { type: 'answer-complete' },
       { type: 'usage', inputTokens: 300, outputTokens: 10, totalTokens: 310, estimated: false },
       { type: 'finish', taskId: TASK },
     ]);
@@ -140,6 +142,7 @@ test('a socket dropped before task-ended is an error event, never a silent finis
   try {
     const events = await collect(adapterFor(state.server).runTurn(SESSION, newTask));
     assert.ok(events.some((e) => e.type === 'text' && e.text === 'partial'));
+    assert.ok(!events.some((e) => e.type === 'answer-complete'), 'an unfinished answer is never declared complete');
     const error = lastError(events);
     assert.equal(error.kind, 'network');
     assert.equal(error.retryable, true);

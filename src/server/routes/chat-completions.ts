@@ -34,15 +34,18 @@ export interface ChatRouteDeps {
 /**
  * Stream frames for one turn: headers may go out once the task exists (design §3 step 4); until
  * then a failure is thrown so the client gets a proper HTTP error. After that a failure ends the
- * stream with one error frame (the SSE writer's job) — never a silent `stop`.
+ * stream with one error frame (the SSE writer's job) — never a silent `stop`. Once the client has
+ * everything (without `include_usage`: when the answer is complete, before the billed tokens are
+ * looked up) the response ends, and the turn is read to its end for the usage row and the stop.
  */
 async function* chatFrames(events: AsyncIterable<UpstreamEvent>, options: ChatChunkEncoderOptions): AsyncGenerator<SseFrame> {
   const encoder = createChatChunkEncoder(options);
   for await (const event of events) {
+    if (encoder.isFinished()) continue; // only bookkeeping is left (usage, finish)
     if (event.type === 'error') throw clientErrorFor(event.error);
     if (event.type === 'task-created' || event.type === 'task-resumed') yield { kind: 'open' };
     for (const chunk of encoder.push(event)) yield { kind: 'data', data: chunk };
-    if (encoder.isFinished()) return;
+    if (encoder.isFinished()) yield { kind: 'end' };
   }
 }
 

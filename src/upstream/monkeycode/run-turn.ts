@@ -133,6 +133,7 @@ async function* streamTurn(ctx: TurnContext, turn: Turn, options: TurnOptions): 
     socket.close();
   }
   if (!end.ok) return errorEvent(end.error, turn.taskId);
+  yield { type: 'answer-complete' };
   yield { type: 'usage', ...(await measureUsage(ctx, turn, end.outputChars, options.signal)) };
   return { type: 'finish', taskId: turn.taskId };
 }

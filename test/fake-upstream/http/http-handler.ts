@@ -18,7 +18,7 @@ export function createHttpHandler(deps: AppDeps, routes: readonly Route[], fault
     const ctx = buildContext(req, raw);
     let reply: Reply;
     try {
-      reply = await dispatch(routes, deps.store, ctx, (c, stage) => faults.override(c, stage));
+      reply = await dispatch(routes, deps.store, ctx, (c, stage) => faults.override(c, stage), (c) => faults.holdFor(c));
     } catch (err) {
       reply = err instanceof Error && err.message === 'body too large' ? jsonReply(413, {}) : bizError(500, ctx.lang);
     }

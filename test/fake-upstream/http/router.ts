@@ -19,8 +19,11 @@ export interface Route {
 /** Per-request overrides installed by fault hooks; `undefined` = route normally. */
 export type OverrideHook = (ctx: RequestContext, stage: 'before-auth' | 'after-auth') => Reply | undefined;
 
-/** Finds the route, applies auth and fault overrides, runs the handler. */
-export async function dispatch(routes: readonly Route[], store: FakeStore, ctx: RequestContext, override: OverrideHook): Promise<Reply> {
+/** A fault hook's promise that a request waits for before its handler runs; `undefined` = none. */
+export type HoldHook = (ctx: RequestContext) => Promise<unknown> | undefined;
+
+/** Finds the route, applies auth, fault overrides and holds, runs the handler. */
+export async function dispatch(routes: readonly Route[], store: FakeStore, ctx: RequestContext, override: OverrideHook, hold: HoldHook = () => undefined): Promise<Reply> {
   const early = override(ctx, 'before-auth');
   if (early !== undefined) return early;
   for (const route of routes) {
@@ -38,6 +41,7 @@ export async function dispatch(routes: readonly Route[], store: FakeStore, ctx: 
     if (route.auth === 'required' && ctx.auth === undefined) return unauthorizedText();
     const late = override(ctx, 'after-auth');
     if (late !== undefined) return late;
+    await hold(ctx);
     return route.handle(ctx, params);
   }
   return notFound();
