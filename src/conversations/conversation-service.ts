@@ -84,9 +84,14 @@ export class ConversationService {
     return this.deps.fitsFollowUp(text) ? { kind: 'warm', text } : null;
   }
 
+  /** Whether the turn's task is kept idle after it (for its conversation) instead of stopped. */
+  keepsTask(turn: Pick<ConversationTurn, 'retain'>): boolean {
+    return turn.retain !== 'none' && this.deps.idleTtlMs !== 0;
+  }
+
   #keep(turn: ConversationTurn, conversationId: string | null): TurnPlan['keep'] {
     const retain = turn.retain;
-    if (retain === 'none' || this.deps.idleTtlMs === 0) return null;
+    if (retain === 'none' || !this.keepsTask(turn)) return null;
     const onKept = (task: KeptTask): void => {
       try {
         const key = turn.nextKey(task.answer);

@@ -21,6 +21,11 @@ export interface ChatChunkEncoderOptions {
   toolActivity?: ToolActivityMode;
   /** `stream_options.include_usage`. */
   includeUsage: boolean;
+  /**
+   * Finish at `answer-complete` instead of `finish`: nothing the client gets waits for the billed
+   * tokens. Only when it needs no usage and no conversation waits for this turn's task to be kept.
+   */
+  endAtAnswer?: boolean;
   /** The prompt sent upstream (a `ChatRequest` fits); only used to estimate usage when none arrives. */
   prompt?: { systemPrompt: string | null; content: string };
 }
@@ -45,6 +50,7 @@ const CLOSE_THINK_AT_END = '\n</think>';
 
 interface EncoderState {
   readonly header: ChunkHeader;
+  readonly endAtAnswer: boolean;
   readonly reasoning: ReasoningMode;
   readonly toolActivity: ToolActivityMode;
   readonly toolsSeen: Set<string>;
@@ -66,6 +72,7 @@ interface EncoderState {
 export function createChatChunkEncoder(options: ChatChunkEncoderOptions): ChatChunkEncoder {
   const state: EncoderState = {
     header: { id: options.id, model: options.model, created: options.created, includeUsage: options.includeUsage },
+    endAtAnswer: (options.endAtAnswer ?? false) && !options.includeUsage,
     reasoning: options.reasoning ?? 'field',
     toolActivity: options.toolActivity ?? 'hide',
     toolsSeen: new Set(),
@@ -98,8 +105,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): ChatCompletionC
       state.meter.report(event);
       return [];
     case 'answer-complete':
-      // Without `include_usage` nothing the client gets waits for the billed tokens.
-      return state.header.includeUsage ? [] : finishChunks(state);
+      return state.endAtAnswer ? finishChunks(state) : [];
     case 'finish':
       return finishChunks(state);
     case 'task-created':

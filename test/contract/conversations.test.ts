@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { startServer } from '../../src/server/start.js';
 import type { TaskRecord } from '../fake-upstream/types.js';
+import { steps } from '../fake-upstream/index.js';
 import { freePort } from '../support/free-port.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startHarness, type Harness } from '../support/proxy-harness.js';
@@ -88,6 +89,27 @@ describe('conversation continuity on live tasks', () => {
     assert.equal(a3.choices[0]?.message.content, 'echo: third question');
     assert.equal(creates(h) - before, 1, 'one task for the whole conversation');
     assert.deepEqual(task.turns.map((turn) => turn.prompt), ['first question', 'second question', 'third question']);
+  });
+
+  test('a streamed answer ends only once its task is kept: the very next turn, sent at [DONE], continues on it', async () => {
+    const before = creates(h);
+    h.fake.faults.nextTurn(() => [steps.started(), steps.messageChunk('streamed '), steps.delay(300), steps.messageChunk('first'), steps.ended()]);
+    const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'streamed first' }];
+    let answer = '';
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    for await (const chunk of await h.client.chat.completions.create({ model: h.model, stream: true, messages })) {
+      if (answer === '') {
+        // The usage lookup after the turn is held a moment: the stream must not end before the
+        // task is kept and bound, whatever that lookup costs.
+        h.fake.faults.holdNext('GET', /^\/api\/v1\/users\/tasks\/[0-9a-f-]{36}$/, held);
+        setTimeout(release, 800); // the turn ends ~300 ms after this chunk
+      }
+      answer += chunk.choices[0]?.delta.content ?? '';
+    }
+    messages.push({ role: 'assistant', content: answer }, { role: 'user', content: 'streamed second' });
+    assert.equal(await chat(h, messages), 'echo: streamed second');
+    assert.equal(creates(h) - before, 1, "the second turn found the first one's task kept and bound");
   });
 
   test('when the bound task is gone, the conversation is replayed into a new task and answered right', async () => {

@@ -35,8 +35,8 @@ export interface ChatRouteDeps {
  * Stream frames for one turn: headers may go out once the task exists (design §3 step 4); until
  * then a failure is thrown so the client gets a proper HTTP error. After that a failure ends the
  * stream with one error frame (the SSE writer's job) — never a silent `stop`. Once the client has
- * everything (without `include_usage`: when the answer is complete, before the billed tokens are
- * looked up) the response ends, and the turn is read to its end for the usage row and the stop.
+ * everything (see `endAtAnswer`: possibly before the billed tokens are looked up) the response
+ * ends, and the turn is read to its end for the usage row and the stop.
  */
 async function* chatFrames(events: AsyncIterable<UpstreamEvent>, options: ChatChunkEncoderOptions): AsyncGenerator<SseFrame> {
   const encoder = createChatChunkEncoder(options);
@@ -78,6 +78,9 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
       reasoning: deps.reasoning,
       toolActivity: deps.toolActivity,
       includeUsage: request.includeUsage,
+      // The stream may end before the usage lookup — unless a follow-up must find this turn's task
+      // kept and bound to its conversation by then (that happens as the turn settles).
+      endAtAnswer: !deps.conversations.keepsTask(turn),
       prompt: request,
     };
     const events = deps.conversations.run(turn, signal);
