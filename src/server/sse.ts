@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { toRelayError, type RelayError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { armKeepAlive, close, newOutput, nodeSink, webSink, write, type SseOutput, type SseSink } from './sse-output.js';
 
 /**
  * What a stream producer yields: a marker that headers may go out, one event to send, or a marker
@@ -44,8 +45,6 @@ export function nodeResponse(c: Context): NodeSseTarget | null {
   return { response: outgoing, headers: typeof requestId === 'string' ? { 'x-request-id': requestId } : {} };
 }
 
-const encoder = new TextEncoder();
-const KEEP_ALIVE = ': keep-alive\n\n';
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
@@ -60,76 +59,6 @@ function frameText(frame: SseFrame & { kind: 'data' }): string {
 
 function defaultErrorFrame(error: RelayError): SseFrame & { kind: 'data' } {
   return { kind: 'data', data: error.toBody() };
-}
-
-/** Where the bytes go: a Node response written directly, or a web stream (a `Response` body). */
-interface SseSink {
-  write(text: string): void;
-  /** The consumer has no room: wait until `Output.wake` is called. */
-  full(): boolean;
-  close(): void;
-}
-
-/** The stream's state, shared by the pump, the flush, the keep-alive timer and cancellation. */
-interface Output {
-  sink: SseSink;
-  /** Frame text waiting for the next flush, and its length. */
-  pending: string[];
-  pendingChars: number;
-  flushScheduled: boolean;
-  lastOutputAt: number;
-  keepAlive: NodeJS.Timeout | undefined;
-  /** Wakes the pump when the consumer wants more (backpressure). */
-  wake: (() => void) | null;
-  finished: boolean;
-  closed: boolean;
-}
-
-// Frames that arrive together (an upstream burst, one WebSocket read) are written as one chunk at
-// the end of the event-loop turn: one socket write instead of one per frame.
-function flush(out: Output): void {
-  out.flushScheduled = false;
-  if (out.closed || out.pending.length === 0) return;
-  out.sink.write(out.pending.length === 1 ? (out.pending[0] ?? '') : out.pending.join(''));
-  out.pending.length = 0;
-  out.pendingChars = 0;
-  out.lastOutputAt = Date.now();
-}
-
-/** Pending text beyond this is written at once, so the consumer's backpressure is seen in time. */
-const FLUSH_AT = 64 * 1024;
-
-function write(out: Output, text: string): void {
-  out.pending.push(text);
-  out.pendingChars += text.length;
-  if (out.pendingChars >= FLUSH_AT) flush(out);
-  else if (!out.flushScheduled) {
-    out.flushScheduled = true;
-    setImmediate(flush, out);
-  }
-}
-
-function close(out: Output): void {
-  out.finished = true;
-  clearTimeout(out.keepAlive);
-  flush(out);
-  if (out.closed) return;
-  out.closed = true;
-  out.sink.close();
-}
-
-// One timer per stream, re-armed only when it fires (not one per frame).
-function armKeepAlive(out: Output, keepAliveMs: number, delayMs: number): void {
-  out.keepAlive = setTimeout(() => {
-    if (out.finished) return;
-    const idle = Date.now() - out.lastOutputAt;
-    if (idle >= keepAliveMs) {
-      write(out, KEEP_ALIVE);
-      armKeepAlive(out, keepAliveMs, keepAliveMs);
-    } else {
-      armKeepAlive(out, keepAliveMs, keepAliveMs - idle);
-    }
-  }, delayMs);
 }
 
 /**
@@ -149,7 +78,7 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   const errorFrame = options.errorFrame ?? defaultErrorFrame;
-  let out: Output | null = null;
+  let out: SseOutput | null = null;
 
   const stop = (): void => {
     if (out === null || out.finished) return;
@@ -161,7 +90,7 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
   const onAbort = (): void => stop();
   options.signal.addEventListener('abort', onAbort, { once: true });
 
-  const pump = async (o: Output): Promise<void> => {
+  const pump = async (o: SseOutput): Promise<void> => {
     try {
       for (;;) {
         if (o.sink.full()) await new Promise<void>((resolve) => (o.wake = resolve));
@@ -187,7 +116,7 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     }
   };
 
-  const terminate = (o: Output): void => {
+  const terminate = (o: SseOutput): void => {
     if (options.terminator !== null) write(o, frameText({ kind: 'data', data: options.terminator }));
     close(o);
   };
@@ -200,8 +129,8 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     }
   };
 
-  const begin = (sink: SseSink): Output => {
-    const o: Output = { sink, pending: [], pendingChars: 0, flushScheduled: false, lastOutputAt: Date.now(), keepAlive: undefined, wake: null, finished: false, closed: false };
+  const begin = (sink: SseSink): SseOutput => {
+    const o = newOutput(sink);
     out = o;
     if (first.done) {
       options.signal.removeEventListener('abort', onAbort);
@@ -224,11 +153,7 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     const { response, headers } = options.node;
     response.writeHead(200, { ...headers, ...SSE_HEADERS });
     response.flushHeaders();
-    const o = begin({
-      write: (text) => void response.write(text),
-      full: () => response.writableNeedDrain,
-      close: () => response.end(),
-    });
+    const o = begin(nodeSink(response));
     response.on('drain', () => o.wake?.());
     response.once('close', () => {
       o.closed = true;
@@ -239,20 +164,7 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      begin({
-        write: (text) => controller.enqueue(encoder.encode(text)),
-        full: () => {
-          const room = controller.desiredSize;
-          return room !== null && room <= 0;
-        },
-        close: () => {
-          try {
-            controller.close();
-          } catch {
-            // Already cancelled by the consumer; nothing left to deliver.
-          }
-        },
-      });
+      begin(webSink(controller));
     },
     pull() {
       out?.wake?.();

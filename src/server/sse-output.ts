@@ -1,0 +1,108 @@
+import type { ServerResponse } from 'node:http';
+
+/** Where an SSE stream's bytes go: a Node response written directly, or a web stream's controller. */
+export interface SseSink {
+  write(text: string): void;
+  /** The consumer has no room: wait until `SseOutput.wake` is called. */
+  full(): boolean;
+  close(): void;
+}
+
+/** A stream's state, shared by the pump, the flush, the keep-alive timer and cancellation. */
+export interface SseOutput {
+  sink: SseSink;
+  /** Frame text waiting for the next flush, and its length. */
+  pending: string[];
+  pendingChars: number;
+  flushScheduled: boolean;
+  lastOutputAt: number;
+  keepAlive: NodeJS.Timeout | undefined;
+  /** Wakes the pump when the consumer wants more (backpressure). */
+  wake: (() => void) | null;
+  finished: boolean;
+  closed: boolean;
+}
+
+const encoder = new TextEncoder();
+const KEEP_ALIVE = ': keep-alive\n\n';
+
+/** Writes straight into a Node response (backpressure: `writableNeedDrain`, then `drain`). */
+export function nodeSink(response: ServerResponse): SseSink {
+  return {
+    write: (text) => void response.write(text),
+    full: () => response.writableNeedDrain,
+    close: () => response.end(),
+  };
+}
+
+/** Enqueues into a web stream (backpressure: its `desiredSize`, then `pull`). */
+export function webSink(controller: ReadableStreamDefaultController<Uint8Array>): SseSink {
+  return {
+    write: (text) => controller.enqueue(encoder.encode(text)),
+    full: () => {
+      const room = controller.desiredSize;
+      return room !== null && room <= 0;
+    },
+    close: () => {
+      try {
+        controller.close();
+      } catch {
+        // Already cancelled by the consumer; nothing left to deliver.
+      }
+    },
+  };
+}
+
+/** A fresh output over `sink`. */
+export function newOutput(sink: SseSink): SseOutput {
+  return { sink, pending: [], pendingChars: 0, flushScheduled: false, lastOutputAt: Date.now(), keepAlive: undefined, wake: null, finished: false, closed: false };
+}
+
+// Frames that arrive together (an upstream burst, one WebSocket read) are written as one chunk at
+// the end of the event-loop turn: one socket write instead of one per frame.
+function flush(out: SseOutput): void {
+  out.flushScheduled = false;
+  if (out.closed || out.pending.length === 0) return;
+  out.sink.write(out.pending.length === 1 ? (out.pending[0] ?? '') : out.pending.join(''));
+  out.pending.length = 0;
+  out.pendingChars = 0;
+  out.lastOutputAt = Date.now();
+}
+
+/** Pending text beyond this is written at once, so the consumer's backpressure is seen in time. */
+const FLUSH_AT = 64 * 1024;
+
+/** Queue `text`; it goes out with the other frames of this event-loop turn. */
+export function write(out: SseOutput, text: string): void {
+  out.pending.push(text);
+  out.pendingChars += text.length;
+  if (out.pendingChars >= FLUSH_AT) flush(out);
+  else if (!out.flushScheduled) {
+    out.flushScheduled = true;
+    setImmediate(flush, out);
+  }
+}
+
+/** Flush, stop the keep-alive and end the sink (once). */
+export function close(out: SseOutput): void {
+  out.finished = true;
+  clearTimeout(out.keepAlive);
+  flush(out);
+  if (out.closed) return;
+  out.closed = true;
+  out.sink.close();
+}
+
+// One timer per stream, re-armed only when it fires (not one per frame).
+export function armKeepAlive(out: SseOutput, keepAliveMs: number, delayMs: number): void {
+  out.keepAlive = setTimeout(() => {
+    if (out.finished) return;
+    const idle = Date.now() - out.lastOutputAt;
+    if (idle >= keepAliveMs) {
+      write(out, KEEP_ALIVE);
+      armKeepAlive(out, keepAliveMs, keepAliveMs);
+    } else {
+      armKeepAlive(out, keepAliveMs, keepAliveMs - idle);
+    }
+  }, delayMs);
+}
