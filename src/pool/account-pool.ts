@@ -1,17 +1,18 @@
 import type { Account } from '../store/index.js';
-import { abortReason, type CancelTimer } from '../upstream/timing.js';
+import { abortReason } from '../upstream/timing.js';
 import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
-import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
-import { exhaustedError, queueTimeoutError } from './exhaustion.js';
+import { classifyAccounts } from './classify-accounts.js';
+import { queueTimeoutError } from './exhaustion.js';
 import { LeaseFactory } from './lease-factory.js';
 import { IdleSlots } from './idle-slots.js';
 import type { IdleTask, ParkRequest } from './idle-tasks.js';
 import type { AccountSelector, AcquireOptions, Lease } from './lease.js';
-import type { AccountPoolDeps, Waiter } from './account-pool-types.js';
+import type { AccountPoolDeps } from './account-pool-types.js';
 import { PoolHealth } from './pool-health.js';
-import { nextRestEnd, readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
-import { pickCandidate } from './strategies.js';
+import { readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
+import { SlotLedger } from './slot-ledger.js';
+import { WaiterDispatch } from './waiter-dispatch.js';
 
 export type { PoolOptions } from './pool-options.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
@@ -31,20 +32,15 @@ export class AccountPool implements AccountSelector {
   readonly #deps: AccountPoolDeps;
   /** Account health: events from outside a lease (the health check), re-logins. */
   readonly health: PoolHealth;
-  readonly #busy = new Map<number, number>();
+  readonly #slots = new SlotLedger();
   readonly #queue: WaitQueue;
-  readonly #lastLeased = new Map<number, number>();
   readonly #liveTasks = new Set<number>();
   readonly #idle: IdleSlots;
   readonly #slotListeners: Array<() => void> = [];
   readonly #leases: LeaseFactory;
-  #leaseSeq = 0;
-  #previous: number | null = null;
+  readonly #dispatch: WaiterDispatch;
   #snapshot: PoolSnapshot | null = null;
   #dataVersion: number | null = null;
-  #cancelWake: CancelTimer | null = null;
-  #dispatching = false;
-  #again = false;
   #closed = false;
 
   constructor(deps: AccountPoolDeps) {
@@ -55,14 +51,14 @@ export class AccountPool implements AccountSelector {
       timeoutMs: deps.options.queueTimeoutMs,
       timeoutError: (waiter) => {
         const now = deps.clock.now();
-        return queueTimeoutError(classifyAccounts(this.#current(), waiter.model, this.#context(waiter, now)).eligible, now - waiter.since);
+        return queueTimeoutError(classifyAccounts(this.#current(), waiter.model, this.#dispatch.context(waiter, now)).eligible, now - waiter.since);
       },
     });
     this.#idle = new IdleSlots({
       clock: deps.clock,
       timers: deps.timers,
       logger: deps.logger,
-      hold: (accountId) => this.#take(accountId),
+      hold: (accountId) => this.#slots.take(accountId),
       free: (accountId) => this.#free(accountId),
       forgetTask: (taskRowId) => this.#liveTasks.delete(taskRowId),
     });
@@ -82,6 +78,18 @@ export class AccountPool implements AccountSelector {
       // The platform says a task still runs there: our idle tasks on that account go first.
       onConcurrencyFailure: (accountId) => this.#idle.sweep((id) => id !== accountId),
     });
+    this.#dispatch = new WaiterDispatch({
+      clock: deps.clock,
+      timers: deps.timers,
+      options: deps.options,
+      queue: this.#queue,
+      slots: this.#slots,
+      idle: this.#idle,
+      leases: this.#leases,
+      snapshot: () => this.#current(),
+      recovering: (id) => this.health.recovering(id),
+      closed: () => this.#closed,
+    });
   }
 
   /** See `AccountSelector.acquire`. */
@@ -89,12 +97,12 @@ export class AccountPool implements AccountSelector {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     if (this.#closed) return Promise.reject(new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
     this.checkForChanges();
-    return this.#queue.enqueue(model, signal, options, () => this.#dispatch());
+    return this.#queue.enqueue(model, signal, options, () => this.#dispatch.run());
   }
 
   /** Slots serving a request (or stopping a task) per account id; idle tasks are not counted. */
   inFlight(): ReadonlyMap<number, number> {
-    return this.#busy;
+    return this.#slots.busy;
   }
 
   /** Idle tasks (kept for a conversation, or warm) per account id; each holds a slot. */
@@ -155,7 +163,7 @@ export class AccountPool implements AccountSelector {
 
   /** Occupy one slot of an account until `until` settles (e.g. while a crashed run's task is stopped). */
   hold(accountId: number, until: Promise<unknown>): void {
-    this.#take(accountId);
+    this.#slots.take(accountId);
     const free = (): void => this.#free(accountId);
     void until.then(free, free);
   }
@@ -177,7 +185,7 @@ export class AccountPool implements AccountSelector {
         return account !== undefined && canServe(account);
       });
     }
-    if (this.#queue.size > 0) this.#dispatch();
+    if (this.#queue.size > 0) this.#dispatch.run();
   }
 
   /** Re-read the store if another connection committed since the last look. Cheap; call often. */
@@ -196,7 +204,7 @@ export class AccountPool implements AccountSelector {
       return null;
     }
     this.#idle.tasks.take(task.taskRowId);
-    this.#take(task.accountId);
+    this.#slots.take(task.accountId);
     const modelId = this.#current().modelIds.get(task.accountId)?.get(task.model) ?? '';
     return this.#leases.create(account, session, modelId, task.model, [task.taskRowId]);
   }
@@ -210,81 +218,15 @@ export class AccountPool implements AccountSelector {
   /** Refuse new requests and fail the waiting ones (shutdown). */
   close(): void {
     this.#closed = true;
-    this.#cancelWake?.();
+    this.#dispatch.cancelWake();
     // Idle tasks stay recorded as `idle`: the reaper's drain stops them with the rest.
     this.#idle.cancelTimers();
     for (const waiter of this.#queue.list()) this.#queue.settle(waiter, new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
   }
 
-  #dispatch(): void {
-    if (this.#dispatching) {
-      this.#again = true;
-      return;
-    }
-    this.#dispatching = true;
-    try {
-      do {
-        this.#again = false;
-        const blocked = new Set<string>();
-        for (const waiter of this.#queue.list()) this.#serve(waiter, blocked);
-      } while (this.#again);
-      this.#scheduleWake();
-    } finally {
-      this.#dispatching = false;
-    }
-  }
-
-  /**
-   * Grant a slot to `waiter` if one is free; fail it when nothing it could wait for is left.
-   * `blocked`: models for which a plain waiter (nothing excluded) found nothing to do in this pass;
-   * every later plain waiter for them would too (same accounts, same counts), so it is skipped —
-   * a long queue costs one classification per model per pass, not one per waiter.
-   */
-  #serve(waiter: Waiter, blocked: Set<string>): void {
-    const plain = waiter.exclude.size === 0 && !waiter.noWait;
-    if (plain && blocked.has(waiter.model)) return;
-    const now = this.#deps.clock.now();
-    const snapshot = this.#current();
-    const classes = classifyAccounts(snapshot, waiter.model, this.#context(waiter, now));
-    if (classes.free.length > 0) {
-      const pick = pickCandidate(this.#deps.options.strategy, classes.free, this.#previous);
-      this.#grant(waiter, snapshot, pick.accountId);
-    } else if (classes.waitable === 0 || waiter.noWait) {
-      // Background work (`noWait`) neither queues nor stops idle tasks.
-      this.#queue.settle(waiter, exhaustedError(classes, now, this.#deps.options.retryHintMs));
-    } else if (classes.evictable.length > 0 && !waiter.evicting) {
-      // Idle tasks hold the slots this request needs: stop the least recently used one.
-      const on = new Set(classes.evictable);
-      const victim = this.#idle.tasks.oldest((task) => on.has(task.accountId));
-      if (victim !== null && this.#idle.evict(victim, () => (waiter.evicting = false))) waiter.evicting = true;
-    } else if (plain && classes.evictable.length === 0) {
-      blocked.add(waiter.model);
-    }
-  }
-
-  #grant(waiter: Waiter, snapshot: PoolSnapshot, accountId: number): void {
-    const account = snapshot.accounts.find((a) => a.id === accountId);
-    const modelId = snapshot.modelIds.get(accountId)?.get(waiter.model);
-    const session = this.#leases.sessionOf(accountId);
-    if (account === undefined || modelId === undefined || session === null) {
-      this.#queue.settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
-      return;
-    }
-    this.#take(accountId);
-    this.#lastLeased.set(accountId, ++this.#leaseSeq);
-    this.#previous = accountId;
-    this.#queue.settle(waiter, null, this.#leases.create(account, session, modelId, waiter.model));
-  }
-
-  #take(accountId: number): void {
-    this.#busy.set(accountId, (this.#busy.get(accountId) ?? 0) + 1);
-  }
-
   #free(accountId: number): void {
-    const left = (this.#busy.get(accountId) ?? 1) - 1;
-    if (left > 0) this.#busy.set(accountId, left);
-    else this.#busy.delete(accountId);
-    this.#dispatch();
+    this.#slots.release(accountId);
+    this.#dispatch.run();
     this.#slotsChanged();
   }
 
@@ -293,30 +235,8 @@ export class AccountPool implements AccountSelector {
     for (const listener of this.#slotListeners) listener();
   }
 
-  #context(waiter: Waiter, now: number): ClassifyContext {
-    return {
-      now,
-      exclude: waiter.exclude,
-      busy: this.#busy,
-      idle: this.#idle.tasks.counts(),
-      maxOf: (account) => account.maxConcurrency ?? this.#deps.options.maxConcurrentPerAccount,
-      recovering: (id) => this.health.recovering(id),
-      lastLeased: (id) => this.#lastLeased.get(id) ?? 0,
-    };
-  }
-
   #current(): PoolSnapshot {
     this.#snapshot ??= readSnapshot(this.#deps.store, this.#deps.clock.now());
     return this.#snapshot;
-  }
-
-  /** While requests wait, wake up when the soonest cooldown ends (a resting account may serve them). */
-  #scheduleWake(): void {
-    this.#cancelWake?.();
-    this.#cancelWake = null;
-    if (this.#queue.size === 0 || this.#closed) return;
-    const now = this.#deps.clock.now();
-    const end = nextRestEnd(this.#current(), now);
-    if (end !== null) this.#cancelWake = this.#deps.timers.setTimeout(() => this.#dispatch(), end - now);
   }
 }
