@@ -1,24 +1,12 @@
 import type { Mode, PhaseRecord } from '../scenarios/latency.js';
+import type { PhaseMetrics } from '../scenarios/phase.js';
 import { median, round } from './stats.js';
 
+/** The per-phase metrics that are summarised as medians over repeats. */
+type Metric = 'ttfbP50Ms' | 'ttfbP99Ms' | 'totalP50Ms' | 'totalP99Ms' | 'requestsPerSec' | 'chunksPerSec' | 'proxyCpuMsPerReq' | 'fakeCpuMsPerReq' | 'loadCpuMsPerReq' | 'proxyEldP99Ms';
+
 /** Medians over repeats of one (concurrency, mode). */
-export interface ModeSummary {
-  concurrency: number;
-  mode: Mode;
-  repeats: number;
-  ok: number;
-  failed: number;
-  ttfbP50Ms: number;
-  ttfbP99Ms: number;
-  totalP50Ms: number;
-  totalP99Ms: number;
-  requestsPerSec: number;
-  chunksPerSec: number;
-  proxyCpuMsPerReq: number;
-  fakeCpuMsPerReq: number;
-  loadCpuMsPerReq: number;
-  proxyEldP99Ms: number;
-}
+export type ModeSummary = { concurrency: number; mode: Mode; repeats: number; ok: number; failed: number } & Pick<PhaseMetrics, Metric>;
 
 /** relaypool minus direct (per repeat, then the median), and relaypool / direct throughput. */
 export interface AddedSummary {
@@ -30,8 +18,6 @@ export interface AddedSummary {
   addedTotalP99Ms: number;
   throughputRatio: number;
 }
-
-type Metric = 'ttfbP50Ms' | 'ttfbP99Ms' | 'totalP50Ms' | 'totalP99Ms' | 'requestsPerSec' | 'chunksPerSec' | 'proxyCpuMsPerReq' | 'fakeCpuMsPerReq' | 'loadCpuMsPerReq' | 'proxyEldP99Ms';
 
 const failedCount = (record: PhaseRecord): number => Object.values(record.failures).reduce((a, b) => a + b, 0);
 
