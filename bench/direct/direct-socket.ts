@@ -24,7 +24,7 @@ export function openSocket(impl: WsImpl, url: string, cookieHeader: string, hand
   if (impl === 'ws') {
     const ws = new WsWebSocket(url, { headers: { cookie: cookieHeader }, perMessageDeflate: false });
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) handlers.onText(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+      if (!isBinary) handlers.onText(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
     });
     ws.on('close', (code) => handlers.onClose(code));
     ws.on('error', () => undefined);

@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command} from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import { buildServices, type Services } from '../server/services.js';
 import { openStore, type Store } from '../store/index.js';

@@ -42,7 +42,7 @@ export function nodeResponse(c: Context): NodeSseTarget | null {
   const outgoing: unknown = typeof env === 'object' && env !== null ? Reflect.get(env, 'outgoing') : undefined;
   if (!(outgoing instanceof ServerResponse) || outgoing.headersSent) return null;
   const requestId: unknown = c.get('requestId');
-  return { response: outgoing, headers: typeof requestId === 'string' ? { 'x-request-id': requestId } : {} };
+  return { response: outgoing as ServerResponse, headers: typeof requestId === 'string' ? { 'x-request-id': requestId } : {} };
 }
 
 const SSE_HEADERS = {

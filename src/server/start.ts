@@ -34,11 +34,10 @@ export interface StartOptions {
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    let server: Server | undefined;
     const onError = (err: Error): void => reject(err);
-    server = serve({ fetch: app.fetch, hostname: host, port }, () => {
-      server?.off('error', onError);
-      resolve(server as Server);
+    const server: Server = serve({ fetch: app.fetch, hostname: host, port }, () => {
+      server.off('error', onError);
+      resolve(server);
     }) as Server;
     server.once('error', onError);
   });
@@ -47,7 +46,7 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
 /** Track requests whose responses are still open, so shutdown can wait for them; observe each one's duration. */
 function trackInFlight(server: Server, metrics: Metrics): { count(): number; drained(): Promise<void> } {
   let open = 0;
-  let waiters: Array<() => void> = [];
+  const waiters: Array<() => void> = [];
   server.on('request', (req, res) => {
     open += 1;
     const started = performance.now();

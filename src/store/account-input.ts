@@ -99,5 +99,6 @@ export function patchColumns(patch: AccountPatch): Map<string, SqlValue> {
 }
 
 function hasControlChars(value: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   return /[\u0000-\u001f\u007f]/.test(value);
 }

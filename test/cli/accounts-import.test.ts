@@ -87,6 +87,7 @@ describe('relaypool accounts import', () => {
       stderrIsTty: true,
     });
     assert.equal(code, 0, stderr);
+    // eslint-disable-next-line no-control-regex -- the progress bar's ANSI erase sequence is what is checked
     assert.match(stderr, /\r\x1b\[K\[#{24}\] 1\/1 added 1, updated 0, failed 0/);
     assert.equal(stdout, 'added 1, updated 0, failed 0\n');
   });

@@ -69,7 +69,7 @@ describe('the end of a chat stream', () => {
     // store: false keeps no task for a follow-up, so nothing needs the turn settled before [DONE].
     const res = await post({ model: h.model, stream: true, store: false, messages: [{ role: 'user', content: 'end me quickly' }] });
     assert.equal(res.status, 200);
-    const reader = res.body!.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
     const decoder = new TextDecoder();
     let wire = '';
     while (!wire.includes('first')) {

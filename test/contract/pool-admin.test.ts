@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp } from '../../src/server/app.js';
-import { buildPoolReport } from '../../src/pool/pool-report.js';
+import type { buildPoolReport } from '../../src/pool/pool-report.js';
 import { summarizePool } from '../../src/pool/status.js';
 import { captureLogger } from '../support/log-capture.js';
 import { cliSandbox } from '../support/cli-run.js';

@@ -13,7 +13,7 @@ test('graceful shutdown: a request still streaming after the grace period is cut
       body: JSON.stringify({ model: h.model, stream: true, messages: [{ role: 'user', content: 'long job' }] }),
     });
     assert.equal(res.status, 200);
-    const reader = res.body!.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
     let seen = '';
     while (!seen.includes('working')) {
       const { value, done } = await reader.read();

@@ -71,7 +71,8 @@ export async function startFakeUpstream(input: FakeUpstreamOptions = {}): Promis
   const registry: SocketRegistry = { streams: new Set(), sockets: new Set(), nextId: 1 };
   const faults = new Faults(store, tasks, options, () => registry.streams);
   const routes = [...authRoutes(deps), ...discoveryRoutes(deps), ...taskRoutes(deps), ...oauthRoutes(deps)];
-  const server = createServer(createHttpHandler(deps, routes, faults));
+  const handle = createHttpHandler(deps, routes, faults);
+  const server = createServer((req, res) => void handle(req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxInboundBytes });
   server.on('upgrade', createUpgradeHandler(deps, faults, wss, registry));
   await new Promise<void>((resolve, reject) => {

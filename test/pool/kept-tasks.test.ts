@@ -52,7 +52,7 @@ function keeping(kept: KeptTask[], extra: Partial<TurnPlan> = {}): TurnPlan {
 
 describe('kept tasks: park, resume, evict', () => {
   test('a kept turn leaves its task idle: slot held but not in flight, row `idle`, answer reported, nothing stopped', async (t) => {
-    const { time, store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'first answer'));
+    const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'first answer'));
     const kept: KeptTask[] = [];
     await collect(runTurn(deps, keeping(kept), never));
     assert.deepEqual(kept, [{ taskRowId: 1, accountId: 1, answer: 'first answer' }]);
@@ -64,7 +64,7 @@ describe('kept tasks: park, resume, evict', () => {
   });
 
   test('resume runs one follow-up turn on the kept task and keeps it again', async (t) => {
-    const { time, store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okFollowUp('t-1', 'two'));
+    const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okFollowUp('t-1', 'two'));
     const kept: KeptTask[] = [];
     await collect(runTurn(deps, keeping(kept), never));
     const events = await collect(runTurn(deps, keeping(kept, { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never));
@@ -106,7 +106,7 @@ describe('kept tasks: park, resume, evict', () => {
   });
 
   test('a request waiting for the slot makes the idle task stop; it gets the slot once the stop is done', async (t) => {
-    const { time, store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okTurn('t-2', 'other'));
+    const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okTurn('t-2', 'other'));
     await collect(runTurn(deps, keeping([]), never));
     const events = await collect(runTurn(deps, { route: 'chat.completions', upstreamModel: MODEL, content: 'other conversation', systemPrompt: null, clientKeyHash: null }, never));
     assert.equal(events.at(-1)?.type, 'finish');
@@ -117,7 +117,7 @@ describe('kept tasks: park, resume, evict', () => {
   });
 
   test('the idle TTL stops a kept task; claiming it afterwards finds nothing', async (t) => {
-    const { time, store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'));
+    const { time, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'));
     await collect(runTurn(deps, keeping([]), never));
     time.advance(59_999);
     assert.equal(pool.idleCounts().get(1), 1);
@@ -129,7 +129,7 @@ describe('kept tasks: park, resume, evict', () => {
   });
 
   test('idle tasks of a disabled account are stopped; background work never takes a slot an idle task holds', async (t) => {
-    const { time, store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'));
+    const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'));
     await collect(runTurn(deps, keeping([]), never));
     await assert.rejects(pool.acquire(MODEL, never, { noWait: true }), NoCapacityError);
     assert.equal(adapter.stopped.length, 0, 'noWait did not evict');

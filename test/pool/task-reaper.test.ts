@@ -78,7 +78,7 @@ test('an idle task is marked stopping while it is stopped, so a restart does not
 test('stopStrays leaves alone a task whose stop is already under way', async (t) => {
   const { adapter, reaper, account, running } = setup(t);
   const beingStopped = running('up-4');
-  const stray = running('up-5');
+  running('up-5');
   const done = reaper.stopAndWait(beingStopped);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(reaper.stopStrays(account.id, new Set()), 1);

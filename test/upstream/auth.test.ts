@@ -27,7 +27,7 @@ function loginRoutes(login: Route, quick = false): Record<string, Route> {
     'POST /api/v1/public/captcha/challenge': () => ({ status: 201, body: { challenge, token: TOKEN, expires: 1767225600 } }),
     'POST /api/v1/public/captcha/redeem': (req) => {
       const body = req.body;
-      const solutions = typeof body === 'object' && body !== null ? Reflect.get(body, 'solutions') : null;
+      const solutions: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'solutions') : null;
       const good = quick ? Array.isArray(solutions) && solutions.length === 2 : JSON.stringify(solutions) === JSON.stringify(SOLUTIONS);
       return good ? { status: 201, body: { success: true, token: 'abcd1234:0123456789abcde', expires: 1 } } : { status: 500, body: { success: false, message: 'invalid solutions' } };
     },

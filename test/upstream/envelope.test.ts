@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { UpstreamError, UpstreamTimeoutError } from '../../src/util/errors.js';
+import type {
+  UpstreamTimeoutFailure} from '../../src/upstream/errors.js';
 import {
   isUpstreamFailure,
   scopeOf,
   UpstreamFailure,
   upstreamFailure,
-  UpstreamTimeoutFailure,
   type UpstreamErrorKind,
 } from '../../src/upstream/errors.js';
 import { parseEnvelope, type RawResponse } from '../../src/upstream/monkeycode/envelope.js';

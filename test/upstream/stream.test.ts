@@ -261,7 +261,7 @@ test('agent questions are declined at once with request_id = toolCallId', async 
     const events = await collect(adapterFor(state.server).runTurn(SESSION, newTask));
     assert.equal(events.at(-1)?.type, 'finish');
     assert.ok(events.some((e) => e.type === 'tool-activity' && e.id === 'call_q' && e.kind === 'question'));
-    const reply = JSON.parse(state.server.sockets[0]?.received[0] ?? '{}');
+    const reply = JSON.parse(state.server.sockets[0]?.received[0] ?? '{}') as { type: string; data: string };
     assert.equal(reply.type, 'reply-question');
     assert.deepEqual(JSON.parse(Buffer.from(reply.data, 'base64').toString('utf8')), { request_id: 'call_q', answers_json: '{}', cancelled: true });
   } finally {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isUpstreamFailure, type UpstreamErrorKind } from '../../src/upstream/errors.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { createMonkeyCodeAdapter } from '../../src/upstream/monkeycode/index.js';
-import { fail, ok, startMiniUpstream, type Route } from './support/mini-upstream.js';
+import { fail, ok, startMiniUpstream } from './support/mini-upstream.js';
 
 const SESSION = '0b5e2f7a-3c1d-4e8b-9a2f-6d4c1b7e9f00';
 const TASK = '3f2b8c1e-9d4a-4b7e-8f61-0c2d5e7a9b13';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { UpstreamFailure, type AnyUpstreamFailure } from '../errors.js';
 import { failureFromCode, failureFromStatus } from './error-codes.js';
 

@@ -200,7 +200,7 @@ async function measureUsage(ctx: TurnContext, turn: Turn, outputChars: number, s
     const after = await getTask(ctx.http, ctx.jar, turn.taskId, { signal });
     const usage = usageFromStats(turn.before, after.stats);
     if (usage) return usage;
-  } catch (err) {
+  } catch {
     if (signal?.aborted) throw abortReason(signal);
     ctx.deps.logger.debug({ taskId: turn.taskId }, 'task stats unavailable; estimating usage');
   }

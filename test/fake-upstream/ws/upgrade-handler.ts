@@ -68,13 +68,14 @@ export function createUpgradeHandler(deps: AppDeps, faults: Faults, wss: WebSock
       const mode = (ctx.query.get('mode') ?? 'new') === 'new' ? 'new' : 'attach';
       const breakIndex = isStream ? faults.streamBreaks.findIndex((b) => b.mode === undefined || b.mode === mode) : -1;
       const breakSpec = breakIndex >= 0 ? faults.streamBreaks.splice(breakIndex, 1)[0] : undefined;
-      let conn: StreamConnection | ControlConnection;
       const sock = new FrameSocket(ws, id, task.id, deps, breakSpec, () => {
         registry.sockets.delete(ws);
         if (conn instanceof StreamConnection) registry.streams.delete(conn);
         conn.dispose();
       });
-      conn = isStream ? new StreamConnection(sock, task, mode, writable, deps) : new ControlConnection(sock, task, writable, deps);
+      const conn: StreamConnection | ControlConnection = isStream
+        ? new StreamConnection(sock, task, mode, writable, deps)
+        : new ControlConnection(sock, task, writable, deps);
       if (conn instanceof StreamConnection) registry.streams.add(conn);
       ws.on('message', (data) => {
         const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');

@@ -94,7 +94,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, reply: Reply): void {
   const isText = typeof reply.body === 'string';
-  const payload = reply.body === undefined ? '' : isText ? String(reply.body) : JSON.stringify(reply.body);
+  const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   res.writeHead(reply.status ?? 200, {
     'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
     ...reply.headers,
@@ -129,7 +129,7 @@ export async function startMiniUpstream(options: MiniUpstreamOptions = {}): Prom
       const closed = new Promise<{ code: number; byClient: boolean }>((resolve) => {
         ws.on('close', (code) => resolve({ code, byClient: !serverClosing }));
       });
-      ws.on('message', (data) => received.push(String(data)));
+      ws.on('message', (data: Buffer) => received.push(data.toString('utf8')));
       const drop = (): void => {
         serverClosing = true;
         ws.terminate();
