@@ -25,16 +25,29 @@ import { POLL_INTERVAL_MS } from './rig.js';
 
 function buildOther(root: string): string {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'bench/tsconfig.proxy.json')], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'bench/tsconfig.proxy.json')], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error(`compiling ${root} failed`);
   copyFileSync(join(root, 'package.json'), join(root, '.bench/proxy/package.json'));
   return join(root, '.bench/proxy/bench/proxy/proxy-main.js');
 }
 
-async function startProxy(entry: string, upstreamUrl: string, cookie: string): Promise<{ child: BenchChild; model: string }> {
+async function startProxy(
+  entry: string,
+  upstreamUrl: string,
+  cookie: string,
+): Promise<{ child: BenchChild; model: string }> {
   const child = await BenchChild.start({
     script: entry,
-    env: { BENCH_PROXY_CONFIG: JSON.stringify({ upstreamUrl, maxConcurrentPerAccount: 1, logLevel: 'info', pollIntervalMs: POLL_INTERVAL_MS }) },
+    env: {
+      BENCH_PROXY_CONFIG: JSON.stringify({
+        upstreamUrl,
+        maxConcurrentPerAccount: 1,
+        logLevel: 'info',
+        pollIntervalMs: POLL_INTERVAL_MS,
+      }),
+    },
   });
   const { model } = await child.call('add-accounts', { cookies: [cookie] }, z.object({ model: z.string() }));
   return { child, model };
@@ -42,15 +55,46 @@ async function startProxy(entry: string, upstreamUrl: string, cookie: string): P
 
 const summary = (samples: RequestSample[], cpuMs: number) => ({
   ok: samples.length,
-  ttfbP50: round(percentile(samples.map((s) => s.ttfbMs), 50), 3),
-  ttfbP99: round(percentile(samples.map((s) => s.ttfbMs), 99), 3),
-  totalP50: round(percentile(samples.map((s) => s.totalMs), 50), 3),
-  totalP99: round(percentile(samples.map((s) => s.totalMs), 99), 3),
+  ttfbP50: round(
+    percentile(
+      samples.map((s) => s.ttfbMs),
+      50,
+    ),
+    3,
+  ),
+  ttfbP99: round(
+    percentile(
+      samples.map((s) => s.ttfbMs),
+      99,
+    ),
+    3,
+  ),
+  totalP50: round(
+    percentile(
+      samples.map((s) => s.totalMs),
+      50,
+    ),
+    3,
+  ),
+  totalP99: round(
+    percentile(
+      samples.map((s) => s.totalMs),
+      99,
+    ),
+    3,
+  ),
   cpuMsPerReq: round(cpuMs / Math.max(1, samples.length), 3),
 });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { base: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, 'non-stream': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      base: { type: 'string' },
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      'non-stream': { type: 'boolean' },
+    },
+  });
   if (values.base === undefined) throw new Error('--base DIR is required');
   const requests = Number(values.requests ?? 1000);
   const concurrency = Number(values.concurrency ?? 1);
@@ -59,17 +103,42 @@ async function main(): Promise<void> {
   const entries = { A: buildOther(resolve(values.base)), B: buildProxy() };
   const fake = await BenchChild.start({
     script: fileURLToPath(new URL('./fake/fake-main.ts', import.meta.url)),
-    env: { BENCH_FAKE_CONFIG: JSON.stringify({ replyChars: shape.chars, replyChunks: shape.chunks, paceMs: 0, pingIntervalMs: 20_000 }) },
+    env: {
+      BENCH_FAKE_CONFIG: JSON.stringify({
+        replyChars: shape.chars,
+        replyChunks: shape.chunks,
+        paceMs: 0,
+        pingIntervalMs: 20_000,
+      }),
+    },
   });
-  const users = await fake.call('add-users', { count: 2 * concurrency, concurrencyLimit: 2, prefix: 'ab' }, z.array(benchUserSchema));
+  const users = await fake.call(
+    'add-users',
+    { count: 2 * concurrency, concurrencyLimit: 2, prefix: 'ab' },
+    z.array(benchUserSchema),
+  );
   const a = await startProxy(entries.A, fake.url, users[0]?.cookie ?? '');
   const b = await startProxy(entries.B, fake.url, users[1]?.cookie ?? '');
   for (const [i, user] of users.slice(2).entries()) {
-    await (i % 2 === 0 ? a : b).child.call('add-accounts', { cookies: [user.cookie] }, z.object({ model: z.string() }));
+    await (i % 2 === 0 ? a : b).child.call(
+      'add-accounts',
+      { cookies: [user.cookie] },
+      z.object({ model: z.string() }),
+    );
   }
-  const pools = { A: new Pool(a.child.url, { connections: concurrency }), B: new Pool(b.child.url, { connections: concurrency }) };
+  const pools = {
+    A: new Pool(a.child.url, { connections: concurrency }),
+    B: new Pool(b.child.url, { connections: concurrency }),
+  };
   const expectedText = replyText(shape);
-  const target = (side: 'A' | 'B') => ({ dispatcher: pools[side], origin: (side === 'A' ? a : b).child.url, model: a.model, prompt: 'ab', stream, expectedText });
+  const target = (side: 'A' | 'B') => ({
+    dispatcher: pools[side],
+    origin: (side === 'A' ? a : b).child.url,
+    model: a.model,
+    prompt: 'ab',
+    stream,
+    expectedText,
+  });
   const samples: Record<'A' | 'B', RequestSample[]> = { A: [], B: [] };
   const pair = async (): Promise<RequestSample> => {
     for (const side of ['A', 'B'] as const) samples[side].push(await relayRequest(target(side)));
@@ -91,7 +160,9 @@ async function main(): Promise<void> {
     totalP99: round(B.totalP99 - A.totalP99, 3),
     cpuMsPerReq: round(B.cpuMsPerReq - A.cpuMsPerReq, 3),
   };
-  process.stdout.write(`${JSON.stringify({ mode: stream ? 'stream' : 'non-stream', concurrency, failures: outcome.failures, A, B, 'B-A': diff })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ mode: stream ? 'stream' : 'non-stream', concurrency, failures: outcome.failures, A, B, 'B-A': diff })}\n`,
+  );
   await Promise.all([pools.A.close(), pools.B.close()]);
   await Promise.all([a.child.stop(), b.child.stop()]);
   await fake.stop();

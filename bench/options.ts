@@ -38,7 +38,8 @@ export interface BenchOptions {
 const int = (value: string | undefined, name: string, fallback: number): number => {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got ${value}`);
   return n;
 };
 
@@ -71,8 +72,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const quick = values.quick === true;
   const concurrency = list(values.concurrency, [1, 16, 128]);
   // Enough for a p99 at every level while the whole default run stays under 5 minutes on 2 cores.
-  const defaultRequests = concurrency.map((c) => (quick ? Math.max(100, 2 * c) : Math.max(200, 5 * c, Math.min(25 * c, 400))));
-  const requests = values.requests === undefined ? defaultRequests : concurrency.map(() => int(values.requests, 'requests', 1));
+  const defaultRequests = concurrency.map((c) =>
+    quick ? Math.max(100, 2 * c) : Math.max(200, 5 * c, Math.min(25 * c, 400)),
+  );
+  const requests =
+    values.requests === undefined
+      ? defaultRequests
+      : concurrency.map(() => int(values.requests, 'requests', 1));
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...SCENARIOS];
   const scenarios = SCENARIOS.filter((s) => only.includes(s));
   if (scenarios.length === 0) throw new Error(`--only takes a comma list of ${SCENARIOS.join(', ')}`);

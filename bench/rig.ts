@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BenchChild } from './ipc/child-process.js';
 import { buildProxy } from './proxy/build-proxy.js';
-import { benchUserSchema, processStatsSchema, proxyStatsSchema, type AgentKind, type BenchUser, type ProcessStats, type ProxyStats } from './ipc/messages.js';
+import {
+  benchUserSchema,
+  processStatsSchema,
+  proxyStatsSchema,
+  type AgentKind,
+  type BenchUser,
+  type ProcessStats,
+  type ProxyStats,
+} from './ipc/messages.js';
 
 const FAKE_MAIN = fileURLToPath(new URL('./fake/fake-main.ts', import.meta.url));
 
@@ -48,23 +56,45 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const fake = await BenchChild.start({
     script: FAKE_MAIN,
     env: {
-      BENCH_FAKE_CONFIG: JSON.stringify({ replyChars: options.replyChars, replyChunks: options.replyChunks, paceMs: options.paceMs, pingIntervalMs: 20_000 }),
+      BENCH_FAKE_CONFIG: JSON.stringify({
+        replyChars: options.replyChars,
+        replyChunks: options.replyChunks,
+        paceMs: options.paceMs,
+        pingIntervalMs: 20_000,
+      }),
     },
   });
   const proxy = await BenchChild.start({
     script: buildProxy(),
-    nodeFlags: ['--expose-gc', ...(options.profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`])],
+    nodeFlags: [
+      '--expose-gc',
+      ...(options.profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`]),
+    ],
     env: {
-      BENCH_PROXY_CONFIG: JSON.stringify({ upstreamUrl: fake.url, maxConcurrentPerAccount: 1, logLevel: 'info', pollIntervalMs: POLL_INTERVAL_MS }),
+      BENCH_PROXY_CONFIG: JSON.stringify({
+        upstreamUrl: fake.url,
+        maxConcurrentPerAccount: 1,
+        logLevel: 'info',
+        pollIntervalMs: POLL_INTERVAL_MS,
+      }),
     },
   }).catch(async (err: unknown) => {
     await fake.stop();
     throw err;
   });
   const concurrencyLimit = options.upstreamSlotsPerUser ?? options.slotsPerAccount;
-  const users = await fake.call('add-users', { count: options.accounts, concurrencyLimit, prefix: 'bench' }, z.array(benchUserSchema));
+  const users = await fake.call(
+    'add-users',
+    { count: options.accounts, concurrencyLimit, prefix: 'bench' },
+    z.array(benchUserSchema),
+  );
   const slots = options.slotsPerAccount > 1 ? options.slotsPerAccount : undefined;
-  const { model } = await proxy.call('add-accounts', { cookies: users.map((u) => u.cookie), maxConcurrency: slots }, z.object({ model: z.string() }), 300_000);
+  const { model } = await proxy.call(
+    'add-accounts',
+    { cookies: users.map((u) => u.cookie), maxConcurrency: slots },
+    z.object({ model: z.string() }),
+    300_000,
+  );
   const active = z.number();
   return {
     fake,

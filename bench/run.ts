@@ -33,7 +33,15 @@ async function runMain(options: BenchOptions, profileDir: string | null): Promis
   if (!wantLatency && !wantGrowth) return { records: [], growth: null, profile: null };
   const accounts = wantLatency ? options.accounts : options.growthConcurrency + 8;
   log(`starting fake + relaypool with ${accounts} accounts`);
-  const rig = await startRig({ accounts, slotsPerAccount: 1, upstreamSlotsPerUser: options.upstreamSlots, replyChars: options.replyChars, replyChunks: options.replyChunks, paceMs: options.paceMs, profileDir });
+  const rig = await startRig({
+    accounts,
+    slotsPerAccount: 1,
+    upstreamSlotsPerUser: options.upstreamSlots,
+    replyChars: options.replyChars,
+    replyChunks: options.replyChunks,
+    paceMs: options.paceMs,
+    profileDir,
+  });
   try {
     let records: PhaseRecord[] = [];
     let profileWindow: { fromUs: number; toUs: number } | null = null;
@@ -49,8 +57,14 @@ async function runMain(options: BenchOptions, profileDir: string | null): Promis
       growth = await runGrowth(rig, options, log);
     }
     await rig.close();
-    const found = profileDir === null ? undefined : readdirSync(profileDir).find((name) => /\.0\.\d+\.cpuprofile$/.test(name));
-    const profile = profileDir !== null && found !== undefined ? summarizeProfile(join(profileDir, found), profileWindow) : null;
+    const found =
+      profileDir === null
+        ? undefined
+        : readdirSync(profileDir).find((name) => /\.0\.\d+\.cpuprofile$/.test(name));
+    const profile =
+      profileDir !== null && found !== undefined
+        ? summarizeProfile(join(profileDir, found), profileWindow)
+        : null;
     return { records, growth, profile };
   } finally {
     await rig.close();
@@ -64,7 +78,9 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(options.outDir, { recursive: true });
   const profileDir = options.profile ? join(options.outDir, `${stamp}-profile`) : null;
-  log(`relaypool bench${options.quick ? ' (quick)' : ''}: ${machine.nproc} CPU (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAvgAtStart}`);
+  log(
+    `relaypool bench${options.quick ? ' (quick)' : ''}: ${machine.nproc} CPU (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAvgAtStart}`,
+  );
   const main = await runMain(options, profileDir);
   let openStreams = null;
   if (options.scenarios.includes('memory')) {
@@ -91,8 +107,12 @@ async function main(): Promise<void> {
   log(`\n${markdown}`);
   const file = join(options.outDir, `${stamp}.json`);
   const elapsedS = Math.round((performance.now() - started) / 1000);
-  writeFileSync(file, `${JSON.stringify({ ...report, options, elapsedS, records: main.records, profile: main.profile, markdown }, null, 2)}\n`);
-  if (main.profile) log(`profile: ${main.profile.file} (summary in the JSON; print it with bench/profile/print-profile.ts)`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ ...report, options, elapsedS, records: main.records, profile: main.profile, markdown }, null, 2)}\n`,
+  );
+  if (main.profile)
+    log(`profile: ${main.profile.file} (summary in the JSON; print it with bench/profile/print-profile.ts)`);
   log(`wrote ${file} (${elapsedS} s)`);
 }
 

@@ -15,8 +15,14 @@ import { createLogger } from '../src/util/logger.js';
 import { startFakeUpstream } from '../test/fake-upstream/index.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: 'string' }, 'upstream-port': { type: 'string' } } });
-  const fake = await startFakeUpstream({ port: Number(values['upstream-port'] ?? 0), bootDelayMs: 800, stepDelayMs: 40 });
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, 'upstream-port': { type: 'string' } },
+  });
+  const fake = await startFakeUpstream({
+    port: Number(values['upstream-port'] ?? 0),
+    bootDelayMs: 800,
+    stepDelayMs: 40,
+  });
   const email = 'demo@example.com';
   const password = 'demo-password';
   fake.addUser({ email, password, name: 'demo', plan: 'pro' });

@@ -5,7 +5,10 @@ export const SESSION_COOKIE = 'monkeycode_ai_session';
 
 /** A non-zero envelope `code` (protocol §1.2), or an HTTP status that is not 200. */
 export class DirectCallError extends Error {
-  constructor(readonly code: number, context: string) {
+  constructor(
+    readonly code: number,
+    context: string,
+  ) {
     super(`${context}: code ${code}`);
     this.name = 'DirectCallError';
   }
@@ -20,19 +23,41 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * One enveloped MonkeyCode REST call (protocol §1.1): returns `data`, throws `DirectCallError` on
  * a non-200 status or a non-zero `code`. Written from the spec, independent of `src/upstream`.
  */
-export async function callApi(pool: Pool, cookie: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
-  const headers: Record<string, string> = { cookie: `${SESSION_COOKIE}=${cookie}`, accept: 'application/json' };
+export async function callApi(
+  pool: Pool,
+  cookie: string,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const headers: Record<string, string> = {
+    cookie: `${SESSION_COOKIE}=${cookie}`,
+    accept: 'application/json',
+  };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await pool.request({ method, path, headers, body: body === undefined ? null : JSON.stringify(body) });
+  const res = await pool.request({
+    method,
+    path,
+    headers,
+    body: body === undefined ? null : JSON.stringify(body),
+  });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new DirectCallError(res.statusCode, `${method} ${path}`);
   const json: unknown = JSON.parse(text);
-  if (!isRecord(json) || json.code !== 0) throw new DirectCallError(isRecord(json) && typeof json.code === 'number' ? json.code : -1, `${method} ${path}`);
+  if (!isRecord(json) || json.code !== 0)
+    throw new DirectCallError(
+      isRecord(json) && typeof json.code === 'number' ? json.code : -1,
+      `${method} ${path}`,
+    );
   return json.data;
 }
 
 /** §4.1 create body with the official clients' defaults; returns the task id. */
-export async function createTask(pool: Pool, cookie: string, input: { content: string; imageId: string; modelId: string }): Promise<string> {
+export async function createTask(
+  pool: Pool,
+  cookie: string,
+  input: { content: string; imageId: string; modelId: string },
+): Promise<string> {
   const data = await callApi(pool, cookie, 'POST', '/api/v1/users/tasks', {
     content: input.content,
     host_id: 'public_host',
@@ -60,13 +85,18 @@ export async function stopTask(pool: Pool, cookie: string, taskId: string): Prom
 }
 
 /** §3.1/§3.2: the `devbox` image id and the id of model `modelName`, read once at setup. */
-export async function discoverIds(pool: Pool, cookie: string, modelName: string): Promise<{ imageId: string; modelId: string }> {
+export async function discoverIds(
+  pool: Pool,
+  cookie: string,
+  modelName: string,
+): Promise<{ imageId: string; modelId: string }> {
   const images = await callApi(pool, cookie, 'GET', '/api/v1/users/images?limit=100');
   const models = await callApi(pool, cookie, 'GET', '/api/v1/users/models?limit=200');
   const imageRows = isRecord(images) && Array.isArray(images.images) ? images.images.filter(isRecord) : [];
   const modelRows = isRecord(models) && Array.isArray(models.models) ? models.models.filter(isRecord) : [];
   const image = imageRows.find((row) => row.remark === 'devbox') ?? imageRows[0];
   const model = modelRows.find((row) => row.model === modelName);
-  if (typeof image?.id !== 'string' || typeof model?.id !== 'string') throw new Error(`direct setup: no image or no model ${modelName}`);
+  if (typeof image?.id !== 'string' || typeof model?.id !== 'string')
+    throw new Error(`direct setup: no image or no model ${modelName}`);
   return { imageId: image.id, modelId: model.id };
 }

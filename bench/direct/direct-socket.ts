@@ -20,11 +20,19 @@ export interface MinimalSocket {
  * Open a text WebSocket with the session cookie on the handshake (protocol §5.1), with either
  * undici's WHATWG WebSocket (what relaypool uses) or the `ws` package.
  */
-export function openSocket(impl: WsImpl, url: string, cookieHeader: string, handlers: SocketHandlers): MinimalSocket {
+export function openSocket(
+  impl: WsImpl,
+  url: string,
+  cookieHeader: string,
+  handlers: SocketHandlers,
+): MinimalSocket {
   if (impl === 'ws') {
     const ws = new WsWebSocket(url, { headers: { cookie: cookieHeader }, perMessageDeflate: false });
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) handlers.onText(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+      if (!isBinary)
+        handlers.onText(
+          Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
+        );
     });
     ws.on('close', (code) => handlers.onClose(code));
     ws.on('error', () => undefined);

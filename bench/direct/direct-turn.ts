@@ -23,12 +23,20 @@ function messageText(frame: Record<string, unknown>): string | null {
   if (frame.type !== 'task-running' || typeof frame.data !== 'string') return null;
   const payload: unknown = JSON.parse(Buffer.from(frame.data, 'base64').toString('utf8'));
   const update = isRecord(payload) ? payload.update : undefined;
-  if (!isRecord(update) || update.sessionUpdate !== 'agent_message_chunk' || !isRecord(update.content)) return null;
-  return update.content.type === 'text' && typeof update.content.text === 'string' ? update.content.text : null;
+  if (!isRecord(update) || update.sessionUpdate !== 'agent_message_chunk' || !isRecord(update.content))
+    return null;
+  return update.content.type === 'text' && typeof update.content.text === 'string'
+    ? update.content.text
+    : null;
 }
 
 /** §5.6 watch the auto-started first turn with `mode=attach` until `task-ended`. */
-function readTurn(target: DirectTarget, cookie: string, taskId: string, started: number): Promise<RequestSample> {
+function readTurn(
+  target: DirectTarget,
+  cookie: string,
+  taskId: string,
+  started: number,
+): Promise<RequestSample> {
   return new Promise((resolve, reject) => {
     let ttfbMs: number | null = null;
     let chunks = 0;
@@ -40,7 +48,13 @@ function readTurn(target: DirectTarget, cookie: string, taskId: string, started:
       clearTimeout(timer);
       socket.close();
       if (error) reject(error);
-      else resolve({ ttfbMs: ttfbMs ?? performance.now() - started, totalMs: performance.now() - started, chunks, chars });
+      else
+        resolve({
+          ttfbMs: ttfbMs ?? performance.now() - started,
+          totalMs: performance.now() - started,
+          chunks,
+          chars,
+        });
     };
     const timer = setTimeout(() => finish(new Error('direct: turn timed out')), target.timeoutMs);
     const url = `${target.wsBase}/api/v1/users/tasks/stream?id=${taskId}&mode=attach`;
@@ -49,7 +63,8 @@ function readTurn(target: DirectTarget, cookie: string, taskId: string, started:
         const frame: unknown = JSON.parse(text);
         if (!isRecord(frame)) return;
         if (frame.type === 'task-ended') return finish(null);
-        if (frame.type === 'error' || frame.type === 'task-error') return finish(new Error(`direct: ${frame.type} frame`));
+        if (frame.type === 'error' || frame.type === 'task-error')
+          return finish(new Error(`direct: ${frame.type} frame`));
         const piece = messageText(frame);
         if (piece === null) return;
         ttfbMs ??= performance.now() - started;
@@ -66,10 +81,18 @@ function readTurn(target: DirectTarget, cookie: string, taskId: string, started:
  * (protocol §4.1, §4.2, §5.6, §4.4). Timing ends at `task-ended`; the stop is awaited afterwards
  * (it frees the account's only slot for the worker's next turn) but is not part of the latency.
  */
-export async function directTurn(target: DirectTarget, cookie: string, prompt: string): Promise<RequestSample> {
+export async function directTurn(
+  target: DirectTarget,
+  cookie: string,
+  prompt: string,
+): Promise<RequestSample> {
   const started = performance.now();
   const { pool } = target;
-  const taskId = await createTask(pool, cookie, { content: prompt, imageId: target.imageId, modelId: target.modelId });
+  const taskId = await createTask(pool, cookie, {
+    content: prompt,
+    imageId: target.imageId,
+    modelId: target.modelId,
+  });
   try {
     const deadline = started + target.timeoutMs;
     for (;;) {

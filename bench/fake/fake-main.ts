@@ -18,9 +18,16 @@ const configSchema = z.object({
   paceMs: z.number().int().nonnegative(),
   pingIntervalMs: z.number().int().positive(),
 });
-const addUsersSchema = z.object({ count: z.number().int().positive(), concurrencyLimit: z.number().int().positive(), prefix: z.string() });
+const addUsersSchema = z.object({
+  count: z.number().int().positive(),
+  concurrencyLimit: z.number().int().positive(),
+  prefix: z.string(),
+});
 const setAgentSchema = z.object({ kind: agentKindSchema });
-const slotsSchema = z.object({ limits: z.record(z.string(), z.number().int().positive()), intervalMs: z.number().positive() });
+const slotsSchema = z.object({
+  limits: z.record(z.string(), z.number().int().positive()),
+  intervalMs: z.number().positive(),
+});
 
 async function main(): Promise<void> {
   const config = configSchema.parse(JSON.parse(process.env.BENCH_FAKE_CONFIG ?? '{}'));
@@ -39,7 +46,12 @@ async function main(): Promise<void> {
     'add-users': (args) => {
       const { count, concurrencyLimit, prefix } = addUsersSchema.parse(args);
       return Array.from({ length: count }, (_, i) => {
-        const user = fake.addUser({ email: `${prefix}${i}@bench.example`, password: 'pw', plan: 'pro', concurrencyLimit });
+        const user = fake.addUser({
+          email: `${prefix}${i}@bench.example`,
+          password: 'pw',
+          plan: 'pro',
+          concurrencyLimit,
+        });
         return { userId: user.id, cookie: fake.issueSession(user.id) };
       });
     },

@@ -8,7 +8,11 @@
  */
 export function runZeroDelayTimersAsImmediates(): void {
   const original = globalThis.setTimeout;
-  const patched = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): NodeJS.Timeout => {
+  const patched = (
+    callback: (...args: unknown[]) => void,
+    ms?: number,
+    ...args: unknown[]
+  ): NodeJS.Timeout => {
     if (ms !== 0) return original(callback, ms, ...args);
     setImmediate(() => callback(...args));
     // The caller keeps a handle (and may clear it); hand it an inert one.

@@ -25,7 +25,10 @@ export class BenchChild {
   readonly #exited: Promise<number | null>;
   #nextId = 1;
 
-  private constructor(child: ChildProcess, readonly url: string) {
+  private constructor(
+    child: ChildProcess,
+    readonly url: string,
+  ) {
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.on('message', (raw: unknown) => {
@@ -40,12 +43,18 @@ export class BenchChild {
   /** Fork `options.script` (under tsx when it is TypeScript) and wait for its ready message. */
   static async start(options: ForkOptions): Promise<BenchChild> {
     const child = fork(options.script, [], {
-      execArgv: [...(options.script.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? [])],
+      execArgv: [
+        ...(options.script.endsWith('.ts') ? ['--import', 'tsx'] : []),
+        ...(options.nodeFlags ?? []),
+      ],
       env: { ...process.env, ...options.env },
       stdio: ['ignore', options.stdout ?? 'ignore', 'inherit', 'ipc'],
     });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${options.script}: not ready in time`)), options.readyTimeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${options.script}: not ready in time`)),
+        options.readyTimeoutMs ?? 60_000,
+      );
       const onExit = (code: number | null): void => {
         clearTimeout(timer);
         reject(new Error(`${options.script} exited with ${code} before it was ready`));

@@ -25,7 +25,8 @@ export function serveCommands(url: string, handlers: Readonly<Record<string, Com
       .then(() => handler(args))
       .then(
         (result: unknown) => send({ id, ok: true, result: result ?? null } satisfies Reply),
-        (err: unknown) => send({ id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies Reply),
+        (err: unknown) =>
+          send({ id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies Reply),
       );
   });
   process.once('disconnect', () => process.exit(0));

@@ -25,7 +25,10 @@ export interface LoopShape {
  * `concurrency` workers send requests back to back until `total` were sent or `maxWallMs` passed;
  * `send(worker)` performs one request. Failures are counted by reason, never retried here.
  */
-export async function closedLoop(shape: LoopShape, send: (worker: number) => Promise<RequestSample>): Promise<LoadOutcome> {
+export async function closedLoop(
+  shape: LoopShape,
+  send: (worker: number) => Promise<RequestSample>,
+): Promise<LoadOutcome> {
   const samples: RequestSample[] = [];
   const failures: Record<string, number> = {};
   let issued = 0;

@@ -51,9 +51,16 @@ function messageContent(body: string): string {
  * Send one chat completion through relaypool with a raw undici client and measure it. Streams are
  * parsed as SSE (`eventsource-parser`); the answer must end with `[DONE]` and equal the agent's reply.
  */
-export async function relayRequest(target: RelayTarget, controls: RelayControls = {}): Promise<RequestSample> {
+export async function relayRequest(
+  target: RelayTarget,
+  controls: RelayControls = {},
+): Promise<RequestSample> {
   const started = performance.now();
-  const body = JSON.stringify({ model: target.model, stream: target.stream, messages: [{ role: 'user', content: target.prompt }] });
+  const body = JSON.stringify({
+    model: target.model,
+    stream: target.stream,
+    messages: [{ role: 'user', content: target.prompt }],
+  });
   const res = await target.dispatcher.request({
     origin: target.origin,
     method: 'POST',
@@ -66,7 +73,11 @@ export async function relayRequest(target: RelayTarget, controls: RelayControls 
   if (!target.stream) {
     const ttfbMs = performance.now() - started;
     const text = messageContent(await res.body.text());
-    return check(target, { ttfbMs, totalMs: performance.now() - started, chunks: 1, chars: text.length }, text);
+    return check(
+      target,
+      { ttfbMs, totalMs: performance.now() - started, chunks: 1, chars: text.length },
+      text,
+    );
   }
   let ttfbMs: number | null = null;
   let chunks = 0;
@@ -91,10 +102,20 @@ export async function relayRequest(target: RelayTarget, controls: RelayControls 
   res.body.setEncoding('utf8');
   for await (const part of res.body) parser.feed(String(part));
   if (!done) throw new RequestFailure(200, 'stream ended without [DONE]');
-  return check(target, { ttfbMs: ttfbMs ?? performance.now() - started, totalMs: performance.now() - started, chunks, chars: text.length }, text);
+  return check(
+    target,
+    {
+      ttfbMs: ttfbMs ?? performance.now() - started,
+      totalMs: performance.now() - started,
+      chunks,
+      chars: text.length,
+    },
+    text,
+  );
 }
 
 function check(target: RelayTarget, sample: RequestSample, text: string): RequestSample {
-  if (target.expectedText !== null && text !== target.expectedText) throw new RequestFailure(200, 'unexpected content');
+  if (target.expectedText !== null && text !== target.expectedText)
+    throw new RequestFailure(200, 'unexpected content');
   return sample;
 }

@@ -14,7 +14,10 @@ export interface RequestSample {
 
 /** A request that failed: HTTP status (or 0) and a short machine-readable reason. */
 export class RequestFailure extends Error {
-  constructor(readonly status: number, readonly reason: string) {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+  ) {
     super(`${status} ${reason}`);
     this.name = 'RequestFailure';
   }

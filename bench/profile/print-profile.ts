@@ -12,4 +12,6 @@ if (file === undefined) {
   process.exit(2);
 }
 const summary = summarizeProfile(file, null, Number(n ?? 30));
-process.stdout.write(`busy ${summary.busyMs} ms\n\n${table('charged to the nearest relaypool file', summary.byOwner)}\n${table('by area (self)', summary.byArea)}\n${table('top functions (self)', summary.topFunctions)}\n${table('relaypool functions (inclusive)', summary.relaypoolInclusive)}`);
+process.stdout.write(
+  `busy ${summary.busyMs} ms\n\n${table('charged to the nearest relaypool file', summary.byOwner)}\n${table('by area (self)', summary.byArea)}\n${table('top functions (self)', summary.topFunctions)}\n${table('relaypool functions (inclusive)', summary.relaypoolInclusive)}`,
+);

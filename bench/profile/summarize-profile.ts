@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-const callFrameSchema = z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number(), columnNumber: z.number() });
-const nodeSchema = z.object({ id: z.number(), callFrame: callFrameSchema, children: z.array(z.number()).optional() });
+const callFrameSchema = z.object({
+  functionName: z.string(),
+  url: z.string(),
+  lineNumber: z.number(),
+  columnNumber: z.number(),
+});
+const nodeSchema = z.object({
+  id: z.number(),
+  callFrame: callFrameSchema,
+  children: z.array(z.number()).optional(),
+});
 const profileSchema = z.object({
   nodes: z.array(nodeSchema),
   startTime: z.number(),
@@ -48,7 +57,9 @@ function areaOf(url: string, functionName: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\/.*?\/(src|bench|test|node_modules)\//, '$1/').replace(/^node:internal\//, 'node:');
+  return url
+    .replace(/^file:\/\/.*?\/(src|bench|test|node_modules)\//, '$1/')
+    .replace(/^node:internal\//, 'node:');
 }
 
 function frameName(frame: z.infer<typeof callFrameSchema>): string {
@@ -59,7 +70,11 @@ function top(map: Map<string, number>, busyMs: number, n: number): SelfTime[] {
   return [...map.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([name, ms]) => ({ name, selfMs: Math.round(ms * 10) / 10, percent: Math.round((ms / busyMs) * 1000) / 10 }));
+    .map(([name, ms]) => ({
+      name,
+      selfMs: Math.round(ms * 10) / 10,
+      percent: Math.round((ms / busyMs) * 1000) / 10,
+    }));
 }
 
 /**
@@ -67,7 +82,11 @@ function top(map: Map<string, number>, busyMs: number, n: number): SelfTime[] {
  * samples inside `[fromUs, toUs]` (profile clock, microseconds) when given. Idle and `(program)`
  * samples are left out of the percentages.
  */
-export function summarizeProfile(file: string, window: { fromUs: number; toUs: number } | null = null, n = 25): ProfileSummary {
+export function summarizeProfile(
+  file: string,
+  window: { fromUs: number; toUs: number } | null = null,
+  n = 25,
+): ProfileSummary {
   const profile = profileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
@@ -96,7 +115,8 @@ export function summarizeProfile(file: string, window: { fromUs: number; toUs: n
     for (let id: number | undefined = node.id; id !== undefined; id = parentOf.get(id)) {
       const frame = byId.get(id)?.callFrame;
       if (frame === undefined) continue;
-      if (firstPackage === null && frame.url.includes('node_modules/')) firstPackage = areaOf(frame.url, frame.functionName);
+      if (firstPackage === null && frame.url.includes('node_modules/'))
+        firstPackage = areaOf(frame.url, frame.functionName);
       if (!frame.url.includes('/src/')) continue;
       owner ??= areaOf(frame.url, frame.functionName);
       const key = frameName(frame);

@@ -17,8 +17,11 @@ let built: string | null = null;
 export function buildProxy(): string {
   if (built !== null) return built;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'bench/tsconfig.proxy.json')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('bench: compiling relaypool for the proxy process failed (see tsc output above)');
+  const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'bench/tsconfig.proxy.json')], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0)
+    throw new Error('bench: compiling relaypool for the proxy process failed (see tsc output above)');
   // readVersion() reads ../../package.json relative to src/server; keep that layout working.
   copyFileSync(join(ROOT, 'package.json'), join(OUT_DIR, 'package.json'));
   built = join(OUT_DIR, 'bench/proxy/proxy-main.js');

@@ -22,7 +22,10 @@ const configSchema = z.object({
   logLevel: z.string(),
   pollIntervalMs: z.number().int().positive(),
 });
-const addAccountsSchema = z.object({ cookies: z.array(z.string()), maxConcurrency: z.number().int().positive().optional() });
+const addAccountsSchema = z.object({
+  cookies: z.array(z.string()),
+  maxConcurrency: z.number().int().positive().optional(),
+});
 const statsSchema = z.object({ reset: z.boolean() });
 const snapshotSchema = z.object({ file: z.string() });
 
@@ -65,7 +68,10 @@ async function main(): Promise<void> {
       let model = '';
       for (const cookie of cookies) {
         added += 1;
-        const check = await server.services.accounts.addCookie(cookie, { label: `bench${added}`, maxConcurrency });
+        const check = await server.services.accounts.addCookie(cookie, {
+          label: `bench${added}`,
+          maxConcurrency,
+        });
         const names = check.discovery.allowedModels.map((m) => m.name);
         model = names.find((name) => name.startsWith('monkeycode-basic/')) ?? names[0] ?? '';
       }

@@ -3,10 +3,26 @@ import type { PhaseMetrics } from '../scenarios/phase.js';
 import { median, round } from './stats.js';
 
 /** The per-phase metrics that are summarised as medians over repeats. */
-type Metric = 'ttfbP50Ms' | 'ttfbP99Ms' | 'totalP50Ms' | 'totalP99Ms' | 'requestsPerSec' | 'chunksPerSec' | 'proxyCpuMsPerReq' | 'fakeCpuMsPerReq' | 'loadCpuMsPerReq' | 'proxyEldP99Ms';
+type Metric =
+  | 'ttfbP50Ms'
+  | 'ttfbP99Ms'
+  | 'totalP50Ms'
+  | 'totalP99Ms'
+  | 'requestsPerSec'
+  | 'chunksPerSec'
+  | 'proxyCpuMsPerReq'
+  | 'fakeCpuMsPerReq'
+  | 'loadCpuMsPerReq'
+  | 'proxyEldP99Ms';
 
 /** Medians over repeats of one (concurrency, mode). */
-export type ModeSummary = { concurrency: number; mode: Mode; repeats: number; ok: number; failed: number } & Pick<PhaseMetrics, Metric>;
+export type ModeSummary = {
+  concurrency: number;
+  mode: Mode;
+  repeats: number;
+  ok: number;
+  failed: number;
+} & Pick<PhaseMetrics, Metric>;
 
 /** relaypool minus direct (per repeat, then the median), and relaypool / direct throughput. */
 export interface AddedSummary {
@@ -19,7 +35,8 @@ export interface AddedSummary {
   throughputRatio: number;
 }
 
-const failedCount = (record: PhaseRecord): number => Object.values(record.failures).reduce((a, b) => a + b, 0);
+const failedCount = (record: PhaseRecord): number =>
+  Object.values(record.failures).reduce((a, b) => a + b, 0);
 
 /** Median of every metric over the repeats of each (concurrency, mode). */
 export function summarizeModes(records: readonly PhaseRecord[]): ModeSummary[] {
@@ -56,10 +73,16 @@ export function summarizeAdded(records: readonly PhaseRecord[]): AddedSummary[] 
     for (const mode of ['stream', 'non-stream'] as const) {
       const pairs = records
         .filter((r) => r.concurrency === concurrency && r.mode === mode)
-        .map((relay) => ({ relay, direct: records.find((d) => d.concurrency === concurrency && d.mode === 'direct' && d.repeat === relay.repeat) }))
+        .map((relay) => ({
+          relay,
+          direct: records.find(
+            (d) => d.concurrency === concurrency && d.mode === 'direct' && d.repeat === relay.repeat,
+          ),
+        }))
         .flatMap(({ relay, direct }) => (direct === undefined ? [] : [{ relay, direct }]));
       if (pairs.length === 0) continue;
-      const diff = (metric: Metric): number => round(median(pairs.map((p) => p.relay[metric] - p.direct[metric])), 3);
+      const diff = (metric: Metric): number =>
+        round(median(pairs.map((p) => p.relay[metric] - p.direct[metric])), 3);
       out.push({
         concurrency,
         mode,
@@ -67,7 +90,10 @@ export function summarizeAdded(records: readonly PhaseRecord[]): AddedSummary[] 
         addedTtfbP99Ms: diff('ttfbP99Ms'),
         addedTotalP50Ms: diff('totalP50Ms'),
         addedTotalP99Ms: diff('totalP99Ms'),
-        throughputRatio: round(median(pairs.map((p) => p.relay.requestsPerSec / Math.max(0.001, p.direct.requestsPerSec))), 3),
+        throughputRatio: round(
+          median(pairs.map((p) => p.relay.requestsPerSec / Math.max(0.001, p.direct.requestsPerSec))),
+          3,
+        ),
       });
     }
   }

@@ -31,7 +31,19 @@ export function renderMarkdown(report: BenchReport, profile: ProfileSummary | nu
     `Machine: ${machine.nproc} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; load average ${machine.loadAvgAtStart} at start (shared machine).`,
     '',
     table(
-      ['c', 'mode', 'TTFB p50', 'TTFB p99', 'total p50', 'total p99', 'req/s', 'chunks/s', 'proxy CPU/req', 'proxy ELD p99', 'failed'],
+      [
+        'c',
+        'mode',
+        'TTFB p50',
+        'TTFB p99',
+        'total p50',
+        'total p99',
+        'req/s',
+        'chunks/s',
+        'proxy CPU/req',
+        'proxy ELD p99',
+        'failed',
+      ],
       report.modes.map((m) => [
         m.concurrency,
         m.mode,
@@ -48,24 +60,64 @@ export function renderMarkdown(report: BenchReport, profile: ProfileSummary | nu
     ),
     '',
     table(
-      ['c', 'mode', 'added TTFB p50', 'added TTFB p99', 'added total p50', 'added total p99', 'throughput vs direct'],
-      report.added.map((a) => [a.concurrency, a.mode, `${a.addedTtfbP50Ms} ms`, `${a.addedTtfbP99Ms} ms`, `${a.addedTotalP50Ms} ms`, `${a.addedTotalP99Ms} ms`, `${Math.round(a.throughputRatio * 100)} %`]),
+      [
+        'c',
+        'mode',
+        'added TTFB p50',
+        'added TTFB p99',
+        'added total p50',
+        'added total p99',
+        'throughput vs direct',
+      ],
+      report.added.map((a) => [
+        a.concurrency,
+        a.mode,
+        `${a.addedTtfbP50Ms} ms`,
+        `${a.addedTtfbP99Ms} ms`,
+        `${a.addedTotalP50Ms} ms`,
+        `${a.addedTotalP99Ms} ms`,
+        `${Math.round(a.throughputRatio * 100)} %`,
+      ]),
     ),
   ];
   const { openStreams: o, growth: g, pool: p } = report;
   if (o) {
-    parts.push('', `Memory: RSS idle ${o.rssIdleMb} MB (a process that only loads the dependencies: ${o.rssDependenciesMb} MB); ${o.opened}/${o.streams} open streams ${o.rssOpenMb} MB (${o.kbPerStream} KB RSS and ${o.heapKbPerStream} KB heap after GC per stream; ELD p99 ${o.eldP99OpenMs} ms while opening); after closing them ${o.rssAfterMb} MB.`);
+    parts.push(
+      '',
+      `Memory: RSS idle ${o.rssIdleMb} MB (a process that only loads the dependencies: ${o.rssDependenciesMb} MB); ${o.opened}/${o.streams} open streams ${o.rssOpenMb} MB (${o.kbPerStream} KB RSS and ${o.heapKbPerStream} KB heap after GC per stream; ELD p99 ${o.eldP99OpenMs} ms while opening); after closing them ${o.rssAfterMb} MB.`,
+    );
   }
   if (g) {
-    parts.push('', `Long run: ${g.ok}/${g.requests} streamed requests at c=${g.concurrency}, heap after GC ${g.points[0]?.heapMb ?? 0} → ${g.points[g.points.length - 1]?.heapMb ?? 0} MB (slope ${g.heapSlopeKbPer1k} KB/1000 requests), RSS growth ${g.rssGrowthMb} MB.`);
+    parts.push(
+      '',
+      `Long run: ${g.ok}/${g.requests} streamed requests at c=${g.concurrency}, heap after GC ${g.points[0]?.heapMb ?? 0} → ${g.points[g.points.length - 1]?.heapMb ?? 0} MB (slope ${g.heapSlopeKbPer1k} KB/1000 requests), RSS growth ${g.rssGrowthMb} MB.`,
+    );
   }
   if (p) {
-    parts.push('', `Pool bottleneck: ${p.clients} clients on ${p.slots} slots, ${p.ok}/${p.requests} served, ${p.rejected429} × 429 (clients retry after 25 ms), wait p50 ${p.waitP50Ms} ms / p99 ${p.waitP99Ms} ms over an uncontended ${p.serviceP50Ms} ms, slots busy ${Math.round(p.slotUtilisation * 1000) / 10} %, ${p.requestsPerSec} req/s of an ideal ${p.idealRequestsPerSec}.`);
+    parts.push(
+      '',
+      `Pool bottleneck: ${p.clients} clients on ${p.slots} slots, ${p.ok}/${p.requests} served, ${p.rejected429} × 429 (clients retry after 25 ms), wait p50 ${p.waitP50Ms} ms / p99 ${p.waitP99Ms} ms over an uncontended ${p.serviceP50Ms} ms, slots busy ${Math.round(p.slotUtilisation * 1000) / 10} %, ${p.requestsPerSec} req/s of an ideal ${p.idealRequestsPerSec}.`,
+    );
   }
-  parts.push('', table(['target', 'measured', 'verdict'], report.targets.map((t) => [t.target, t.measured, verdict(t.pass)])));
+  parts.push(
+    '',
+    table(
+      ['target', 'measured', 'verdict'],
+      report.targets.map((t) => [t.target, t.measured, verdict(t.pass)]),
+    ),
+  );
   if (profile) {
-    parts.push('', `relaypool CPU profile of the latency phases (${profile.busyMs} ms busy), each sample charged to the nearest relaypool file on its stack:`, '');
-    parts.push(table(['share', 'ms', 'charged to'], profile.byOwner.slice(0, 15).map((row) => [`${row.percent} %`, row.selfMs, `\`${row.name}\``])));
+    parts.push(
+      '',
+      `relaypool CPU profile of the latency phases (${profile.busyMs} ms busy), each sample charged to the nearest relaypool file on its stack:`,
+      '',
+    );
+    parts.push(
+      table(
+        ['share', 'ms', 'charged to'],
+        profile.byOwner.slice(0, 15).map((row) => [`${row.percent} %`, row.selfMs, `\`${row.name}\``]),
+      ),
+    );
   }
   return `${parts.join('\n')}\n`;
 }

@@ -32,13 +32,22 @@ function added(inputs: TargetInputs, concurrency: number): AddedSummary | undefi
  * relaypool's share may be at most direct's total (fake + direct client) / ratio minus what the
  * fake and the load generator spend through relaypool. Null when a phase is missing.
  */
-export function throughputBudget(modes: readonly ModeSummary[], concurrency: number, ratio: number): { budgetMs: number; spentMs: number; directClientMs: number } | null {
+export function throughputBudget(
+  modes: readonly ModeSummary[],
+  concurrency: number,
+  ratio: number,
+): { budgetMs: number; spentMs: number; directClientMs: number } | null {
   const direct = modes.find((m) => m.concurrency === concurrency && m.mode === 'direct');
   const relay = modes.find((m) => m.concurrency === concurrency && m.mode === 'stream');
   if (!direct || !relay) return null;
-  const budget = (direct.fakeCpuMsPerReq + direct.loadCpuMsPerReq) / ratio - relay.fakeCpuMsPerReq - relay.loadCpuMsPerReq;
+  const budget =
+    (direct.fakeCpuMsPerReq + direct.loadCpuMsPerReq) / ratio - relay.fakeCpuMsPerReq - relay.loadCpuMsPerReq;
   const round2 = (ms: number): number => Math.round(ms * 100) / 100;
-  return { budgetMs: round2(budget), spentMs: round2(relay.proxyCpuMsPerReq), directClientMs: round2(direct.loadCpuMsPerReq) };
+  return {
+    budgetMs: round2(budget),
+    spentMs: round2(relay.proxyCpuMsPerReq),
+    directClientMs: round2(direct.loadCpuMsPerReq),
+  };
 }
 
 function throughputMeasured(inputs: TargetInputs, c128: AddedSummary): string {
@@ -69,18 +78,29 @@ export function checkTargets(inputs: TargetInputs): TargetCheck[] {
     {
       target: `RSS ≤ 100 MB with ${openStreams?.streams ?? 500} open streams`,
       ...(openStreams
-        ? { measured: `${openStreams.rssOpenMb} MB (${openStreams.opened} open; the dependencies alone: ${openStreams.rssDependenciesMb} MB)`, pass: openStreams.rssOpenMb <= 100 && openStreams.opened === openStreams.streams }
+        ? {
+            measured: `${openStreams.rssOpenMb} MB (${openStreams.opened} open; the dependencies alone: ${openStreams.rssDependenciesMb} MB)`,
+            pass: openStreams.rssOpenMb <= 100 && openStreams.opened === openStreams.streams,
+          }
         : NOT_RUN),
     },
     {
       target: 'no growth over 10 000 requests (heap after GC grows < 2 MB)',
       ...(growth
-        ? { measured: `${growth.heapGrowthMb} MB heap, ${growth.rssGrowthMb} MB RSS over ${growth.requests}`, pass: growth.requests >= 10_000 ? growth.heapGrowthMb < 2 : null }
+        ? {
+            measured: `${growth.heapGrowthMb} MB heap, ${growth.rssGrowthMb} MB RSS over ${growth.requests}`,
+            pass: growth.requests >= 10_000 ? growth.heapGrowthMb < 2 : null,
+          }
         : NOT_RUN),
     },
     {
       target: 'pool bottleneck: slot utilisation ≥ 95 %',
-      ...(pool ? { measured: `${Math.round(pool.slotUtilisation * 1000) / 10} % (${pool.rejected429} × 429)`, pass: pool.slotUtilisation >= 0.95 } : NOT_RUN),
+      ...(pool
+        ? {
+            measured: `${Math.round(pool.slotUtilisation * 1000) / 10} % (${pool.rejected429} × 429)`,
+            pass: pool.slotUtilisation >= 0.95,
+          }
+        : NOT_RUN),
     },
   ];
 }

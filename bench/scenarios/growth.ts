@@ -35,12 +35,23 @@ const mb = (bytes: number): number => round(bytes / 2 ** 20, 2);
  * Send `options.growthRequests` streamed requests at `options.growthConcurrency` and take ten
  * checkpoints of relaypool's heap (after a forced GC) and RSS along the way.
  */
-export async function runGrowth(rig: Rig, options: BenchOptions, log: (line: string) => void): Promise<GrowthResult> {
+export async function runGrowth(
+  rig: Rig,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<GrowthResult> {
   const total = options.growthRequests;
   const step = Math.max(1, Math.floor(total / 10));
   const pool = new Pool(rig.proxy.url, { connections: options.growthConcurrency });
   const expectedText = replyText({ chars: options.replyChars, chunks: options.replyChunks });
-  const target = { dispatcher: pool, origin: rig.proxy.url, model: rig.model, prompt: 'growth', stream: true, expectedText };
+  const target = {
+    dispatcher: pool,
+    origin: rig.proxy.url,
+    model: rig.model,
+    prompt: 'growth',
+    stream: true,
+    expectedText,
+  };
   const points: GrowthPoint[] = [];
   const checkpoint = async (finished: number): Promise<void> => {
     if (finished % step !== 0) return;
@@ -50,7 +61,10 @@ export async function runGrowth(rig: Rig, options: BenchOptions, log: (line: str
   };
   try {
     await rig.settle();
-    const outcome = await closedLoop({ concurrency: options.growthConcurrency, total, maxWallMs: 600_000, onProgress: checkpoint }, () => relayRequest(target));
+    const outcome = await closedLoop(
+      { concurrency: options.growthConcurrency, total, maxWallMs: 600_000, onProgress: checkpoint },
+      () => relayRequest(target),
+    );
     await rig.settle();
     const last = await rig.proxyAfterGc();
     points.push({ requests: total, heapMb: mb(last.heapUsedBytes), rssMb: mb(last.rssBytes) });
@@ -67,7 +81,9 @@ export async function runGrowth(rig: Rig, options: BenchOptions, log: (line: str
       heapSlopeKbPer1k: round(slope(points.map((p) => ({ x: p.requests, y: p.heapMb * 1024 }))) * 1000, 1),
       requestsPerSec: round(outcome.samples.length / (outcome.wallMs / 1000), 1),
     };
-    log(`  ${result.ok}/${total} ok; heap after GC ${first.heapMb} → ${end.heapMb} MB, RSS ${first.rssMb} → ${end.rssMb} MB`);
+    log(
+      `  ${result.ok}/${total} ok; heap after GC ${first.heapMb} → ${end.heapMb} MB, RSS ${first.rssMb} → ${end.rssMb} MB`,
+    );
     return result;
   } finally {
     await pool.close();

@@ -30,7 +30,11 @@ function modeOrder(repeat: number): Mode[] {
  * Direct vs relaypool (stream and non-stream) at each concurrency, `repeats` times, interleaved.
  * Direct worker `i` drives fake user `i` (one slot each, like one relaypool account).
  */
-export async function runLatency(rig: Rig, options: BenchOptions, log: (line: string) => void): Promise<PhaseRecord[]> {
+export async function runLatency(
+  rig: Rig,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<PhaseRecord[]> {
   const maxC = Math.max(...options.concurrency);
   if (rig.users.length < maxC) throw new Error(`latency: ${maxC} workers need at least ${maxC} accounts`);
   const fakePool = new Pool(rig.fake.url, { connections: maxC * 2 });
@@ -45,7 +49,14 @@ export async function runLatency(rig: Rig, options: BenchOptions, log: (line: st
     ws: options.directWs,
     timeoutMs: TURN_TIMEOUT_MS,
   };
-  const relay = (stream: boolean): RelayTarget => ({ dispatcher: proxyPool, origin: rig.proxy.url, model: rig.model, prompt: PROMPT, stream, expectedText });
+  const relay = (stream: boolean): RelayTarget => ({
+    dispatcher: proxyPool,
+    origin: rig.proxy.url,
+    model: rig.model,
+    prompt: PROMPT,
+    stream,
+    expectedText,
+  });
   const records: PhaseRecord[] = [];
   try {
     for (const [index, concurrency] of options.concurrency.entries()) {
@@ -60,7 +71,9 @@ export async function runLatency(rig: Rig, options: BenchOptions, log: (line: st
           const metrics = await measurePhase(rig, shape, send);
           records.push({ concurrency, mode, repeat, ...metrics });
           const failed = Object.values(metrics.failures).reduce((a, b) => a + b, 0);
-          log(`  c=${concurrency} ${mode.padEnd(10)} r${repeat}: ttfb p50 ${metrics.ttfbP50Ms} ms, total p50 ${metrics.totalP50Ms} ms, ${metrics.requestsPerSec} req/s, proxy ${metrics.proxyCpuMsPerReq} ms CPU/req${failed > 0 ? `, ${failed} failed ${JSON.stringify(metrics.failures)}` : ''}`);
+          log(
+            `  c=${concurrency} ${mode.padEnd(10)} r${repeat}: ttfb p50 ${metrics.ttfbP50Ms} ms, total p50 ${metrics.totalP50Ms} ms, ${metrics.requestsPerSec} req/s, proxy ${metrics.proxyCpuMsPerReq} ms CPU/req${failed > 0 ? `, ${failed} failed ${JSON.stringify(metrics.failures)}` : ''}`,
+          );
         }
       }
     }

@@ -38,9 +38,19 @@ const mb = (bytes: number): number => round(bytes / 2 ** 20, 1);
  * Open `options.openStreams` streams against a slow agent (one chunk, then silence with pings),
  * hold them, measure relaypool's RSS, then abort them all (relaypool stops every task).
  */
-export async function runOpenStreams(options: BenchOptions, log: (line: string) => void): Promise<OpenStreamsResult> {
+export async function runOpenStreams(
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<OpenStreamsResult> {
   const n = options.openStreams;
-  const rig = await startRig({ accounts: ACCOUNTS, slotsPerAccount: Math.ceil(n / ACCOUNTS), replyChars: options.replyChars, replyChunks: options.replyChunks, paceMs: 0, profileDir: null });
+  const rig = await startRig({
+    accounts: ACCOUNTS,
+    slotsPerAccount: Math.ceil(n / ACCOUNTS),
+    replyChars: options.replyChars,
+    replyChunks: options.replyChunks,
+    paceMs: 0,
+    profileDir: null,
+  });
   const pool = new Pool(rig.proxy.url, { connections: n });
   try {
     await sleep(1000);
@@ -63,7 +73,14 @@ export async function runOpenStreams(options: BenchOptions, log: (line: string) 
     const started = performance.now();
     const streams = Array.from({ length: n }, () =>
       relayRequest(
-        { dispatcher: pool, origin: rig.proxy.url, model: rig.model, prompt: 'hold', stream: true, expectedText: null },
+        {
+          dispatcher: pool,
+          origin: rig.proxy.url,
+          model: rig.model,
+          prompt: 'hold',
+          stream: true,
+          expectedText: null,
+        },
         { signal: abort.signal, onFirstContent: () => (++opened === n ? allOpen() : undefined) },
       ).catch((err: unknown) => {
         if (abort.signal.aborted) return;
@@ -82,7 +99,9 @@ export async function runOpenStreams(options: BenchOptions, log: (line: string) 
     }
     const openHeap = await rig.proxyAfterGc();
     await snapshot('open');
-    log(`  ${opened}/${n} streams open after ${openSeconds} s: proxy RSS ${mb(open.rssBytes)} MB (idle ${mb(idle.rssBytes)} MB)`);
+    log(
+      `  ${opened}/${n} streams open after ${openSeconds} s: proxy RSS ${mb(open.rssBytes)} MB (idle ${mb(idle.rssBytes)} MB)`,
+    );
     abort.abort();
     await Promise.all(streams);
     await rig.settle(60_000);
@@ -99,7 +118,10 @@ export async function runOpenStreams(options: BenchOptions, log: (line: string) 
       heapOpenMb: mb(open.heapUsedBytes),
       rssAfterMb: mb(after.rssBytes),
       kbPerStream: round((open.rssBytes - idle.rssBytes) / 1024 / Math.max(1, opened), 1),
-      heapKbPerStream: round((openHeap.heapUsedBytes - idleHeap.heapUsedBytes) / 1024 / Math.max(1, opened), 1),
+      heapKbPerStream: round(
+        (openHeap.heapUsedBytes - idleHeap.heapUsedBytes) / 1024 / Math.max(1, opened),
+        1,
+      ),
       eldP99OpenMs: round(open.eldP99Ms, 2),
     };
   } finally {

@@ -25,7 +25,20 @@ export interface PhaseMetrics {
 }
 
 /** Summarise a closed-loop outcome (latency percentiles, rates). */
-export function summarizeLoad(outcome: LoadOutcome): Pick<PhaseMetrics, 'ok' | 'failures' | 'wallMs' | 'ttfbP50Ms' | 'ttfbP99Ms' | 'totalP50Ms' | 'totalP99Ms' | 'requestsPerSec' | 'chunksPerSec'> {
+export function summarizeLoad(
+  outcome: LoadOutcome,
+): Pick<
+  PhaseMetrics,
+  | 'ok'
+  | 'failures'
+  | 'wallMs'
+  | 'ttfbP50Ms'
+  | 'ttfbP99Ms'
+  | 'totalP50Ms'
+  | 'totalP99Ms'
+  | 'requestsPerSec'
+  | 'chunksPerSec'
+> {
   const ttfb = outcome.samples.map((s) => s.ttfbMs);
   const total = outcome.samples.map((s) => s.totalMs);
   const seconds = outcome.wallMs / 1000;
@@ -47,7 +60,11 @@ export function summarizeLoad(outcome: LoadOutcome): Pick<PhaseMetrics, 'ok' | '
  * relaypool's event-loop delay. CPU is read after the rig settled, so the background task stops
  * of the phase's requests are counted too.
  */
-export async function measurePhase(rig: Rig, shape: Omit<LoopShape, 'onProgress'>, send: (worker: number) => Promise<RequestSample>): Promise<PhaseMetrics> {
+export async function measurePhase(
+  rig: Rig,
+  shape: Omit<LoopShape, 'onProgress'>,
+  send: (worker: number) => Promise<RequestSample>,
+): Promise<PhaseMetrics> {
   const warmup = Math.max(2 * shape.concurrency, 30);
   await closedLoop({ ...shape, total: warmup }, send);
   await rig.settle();

@@ -31,7 +31,12 @@ export interface PoolBottleneckResult {
 }
 
 /** A client that, like a patient SDK with a short backoff, retries 429 after `backoffMs`. */
-async function sendWithRetry(target: RelayTarget, backoffMs: number, deadline: number, onReject: () => void): Promise<RequestSample> {
+async function sendWithRetry(
+  target: RelayTarget,
+  backoffMs: number,
+  deadline: number,
+  onReject: () => void,
+): Promise<RequestSample> {
   const started = performance.now();
   for (;;) {
     try {
@@ -53,15 +58,34 @@ const BACKOFF_MS = 25;
  * `poolClients` clients sending back to back. Works unchanged once the pool queues (issue 4):
  * then there are no 429s and the wait is queue wait.
  */
-export async function runPoolBottleneck(options: BenchOptions, log: (line: string) => void): Promise<PoolBottleneckResult> {
+export async function runPoolBottleneck(
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<PoolBottleneckResult> {
   const slots = options.poolSlots;
-  const rig = await startRig({ accounts: slots, slotsPerAccount: 1, replyChars: options.replyChars, replyChunks: options.replyChunks, paceMs: options.paceMs, profileDir: null });
+  const rig = await startRig({
+    accounts: slots,
+    slotsPerAccount: 1,
+    replyChars: options.replyChars,
+    replyChunks: options.replyChunks,
+    paceMs: options.paceMs,
+    profileDir: null,
+  });
   const pool = new Pool(rig.proxy.url, { connections: options.poolClients });
   const expectedText = replyText({ chars: options.replyChars, chunks: options.replyChunks });
-  const target: RelayTarget = { dispatcher: pool, origin: rig.proxy.url, model: rig.model, prompt: 'queue', stream: false, expectedText };
+  const target: RelayTarget = {
+    dispatcher: pool,
+    origin: rig.proxy.url,
+    model: rig.model,
+    prompt: 'queue',
+    stream: false,
+    expectedText,
+  };
   try {
     await rig.setAgent('paced');
-    const alone = await closedLoop({ concurrency: 1, total: 10, maxWallMs: 60_000 }, () => relayRequest(target));
+    const alone = await closedLoop({ concurrency: 1, total: 10, maxWallMs: 60_000 }, () =>
+      relayRequest(target),
+    );
     const serviceP50Ms = median(alone.samples.map((s) => s.totalMs));
     await rig.settle();
     let rejected429 = 0;
@@ -72,7 +96,11 @@ export async function runPoolBottleneck(options: BenchOptions, log: (line: strin
     const outcome = await closedLoop({ concurrency: options.poolClients, total, maxWallMs: 120_000 }, () =>
       sendWithRetry(target, BACKOFF_MS, deadline, () => (rejected429 += 1)),
     );
-    const { utilisation } = await rig.fake.call('slots-stop', null, z.object({ utilisation: z.number(), samples: z.number() }));
+    const { utilisation } = await rig.fake.call(
+      'slots-stop',
+      null,
+      z.object({ utilisation: z.number(), samples: z.number() }),
+    );
     const waits = outcome.samples.map((s) => Math.max(0, s.totalMs - serviceP50Ms));
     const result: PoolBottleneckResult = {
       slots,
@@ -88,7 +116,9 @@ export async function runPoolBottleneck(options: BenchOptions, log: (line: strin
       requestsPerSec: round(outcome.samples.length / (outcome.wallMs / 1000), 1),
       idealRequestsPerSec: round(slots / (serviceP50Ms / 1000), 1),
     };
-    log(`  ${result.ok}/${total} ok, ${rejected429} × 429, wait p50 ${result.waitP50Ms} ms, slots busy ${round(utilisation * 100, 1)} %`);
+    log(
+      `  ${result.ok}/${total} ok, ${rejected429} × 429, wait p50 ${result.waitP50Ms} ms, slots busy ${round(utilisation * 100, 1)} %`,
+    );
     return result;
   } finally {
     await pool.close();

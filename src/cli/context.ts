@@ -1,4 +1,4 @@
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import { buildServices, type Services } from '../server/services.js';
@@ -15,13 +15,21 @@ export interface CommonFlags {
 /** Add `-c/--config` and `--db` to a command. */
 export function withCommonFlags(command: Command): Command {
   return command
-    .option('-c, --config <file>', 'YAML config file (default: ./config.yaml when present, or $RELAYPOOL_CONFIG)')
+    .option(
+      '-c, --config <file>',
+      'YAML config file (default: ./config.yaml when present, or $RELAYPOOL_CONFIG)',
+    )
     .option('--db <file>', 'SQLite database file (default: data/relaypool.db, or $RELAYPOOL_DB)');
 }
 
 /** Resolve the configuration for a command: defaults < YAML < env < these flags. */
 export function resolveConfig(io: CliIo, flags: CommonFlags, extra: Record<string, unknown> = {}): Config {
-  return loadConfig({ file: flags.config, env: io.env, cwd: io.cwd, flags: { 'store.db': flags.db, ...extra } }).config;
+  return loadConfig({
+    file: flags.config,
+    env: io.env,
+    cwd: io.cwd,
+    flags: { 'store.db': flags.db, ...extra },
+  }).config;
 }
 
 /** Open the store for one command and always close it. */
@@ -49,8 +57,14 @@ export function intArg(name: string, max: number): (value: string) => number {
 }
 
 /** Build the shared services (store + upstream client) for one command and always close them. */
-export async function withServices<T>(config: Config, work: (services: Services) => T | Promise<T>): Promise<T> {
-  const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, destination: process.stderr });
+export async function withServices<T>(
+  config: Config,
+  work: (services: Services) => T | Promise<T>,
+): Promise<T> {
+  const logger = createLogger({
+    level: config.log.level === 'info' ? 'warn' : config.log.level,
+    destination: process.stderr,
+  });
   const services = buildServices(config, logger);
   try {
     return await work(services);

@@ -16,8 +16,11 @@ type Leaf = { path: string; sample: unknown };
 
 /** Every leaf of the defaults, with its default value (to know how to read a string). */
 export function configLeaves(value: unknown = defaultConfig(), prefix = ''): Leaf[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [{ path: prefix, sample: value }];
-  return Object.entries(value).flatMap(([key, child]) => configLeaves(child, prefix ? `${prefix}.${key}` : key));
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return [{ path: prefix, sample: value }];
+  return Object.entries(value).flatMap(([key, child]) =>
+    configLeaves(child, prefix ? `${prefix}.${key}` : key),
+  );
 }
 
 /** `upstream.turnTimeoutMs` → `RELAYPOOL_UPSTREAM_TURN_TIMEOUT_MS`. */
@@ -31,7 +34,13 @@ export function envNameForPath(path: string): string {
 
 function coerce(raw: string, sample: unknown): unknown {
   const text = raw.trim();
-  if (Array.isArray(sample)) return text === '' ? [] : text.split(',').map((item) => item.trim()).filter(Boolean);
+  if (Array.isArray(sample))
+    return text === ''
+      ? []
+      : text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean);
   if (typeof sample === 'number') return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
   if (typeof sample === 'boolean') {
     if (/^(true|1|yes|on)$/i.test(text)) return true;
@@ -42,7 +51,9 @@ function coerce(raw: string, sample: unknown): unknown {
 }
 
 /** A layer of settings read from the environment: `{ path → value, source }` entries. */
-export function readEnvLayer(env: Readonly<Record<string, string | undefined>>): Map<string, { value: unknown; source: string }> {
+export function readEnvLayer(
+  env: Readonly<Record<string, string | undefined>>,
+): Map<string, { value: unknown; source: string }> {
   const layer = new Map<string, { value: unknown; source: string }>();
   const leaves = configLeaves();
   const sampleOf = new Map(leaves.map((leaf) => [leaf.path, leaf.sample]));

@@ -59,7 +59,9 @@ function readYaml(path: string): Json {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = isObject(err) && typeof err.code === 'string' ? err.code : 'unreadable';
-    throw new ConfigError(code === 'ENOENT' ? `config file not found: ${path}` : `cannot read config file ${path} (${code})`);
+    throw new ConfigError(
+      code === 'ENOENT' ? `config file not found: ${path}` : `cannot read config file ${path} (${code})`,
+    );
   }
   let parsed: unknown;
   try {
@@ -69,7 +71,8 @@ function readYaml(path: string): Json {
     throw new ConfigError(`config file ${path} is not valid YAML: ${detail}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (!isObject(parsed)) throw new ConfigError(`config file ${path} must contain a mapping of keys, not a ${typeof parsed}`);
+  if (!isObject(parsed))
+    throw new ConfigError(`config file ${path} must contain a mapping of keys, not a ${typeof parsed}`);
   return parsed;
 }
 

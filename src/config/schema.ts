@@ -1,10 +1,21 @@
 import { z } from 'zod';
 
-const port = z.number({ error: 'expected an integer 1-65535' }).int('expected an integer 1-65535').min(1, 'expected an integer 1-65535').max(65535, 'expected an integer 1-65535');
+const port = z
+  .number({ error: 'expected an integer 1-65535' })
+  .int('expected an integer 1-65535')
+  .min(1, 'expected an integer 1-65535')
+  .max(65535, 'expected an integer 1-65535');
 const ms = (min: number) =>
-  z.number({ error: `expected a duration in ms (integer >= ${min})` }).int(`expected a duration in ms (integer >= ${min})`).min(min, `expected a duration in ms (integer >= ${min})`);
+  z
+    .number({ error: `expected a duration in ms (integer >= ${min})` })
+    .int(`expected a duration in ms (integer >= ${min})`)
+    .min(min, `expected a duration in ms (integer >= ${min})`);
 const positiveInt = (max: number) =>
-  z.number({ error: `expected an integer 1-${max}` }).int(`expected an integer 1-${max}`).min(1, `expected an integer 1-${max}`).max(max, `expected an integer 1-${max}`);
+  z
+    .number({ error: `expected an integer 1-${max}` })
+    .int(`expected an integer 1-${max}`)
+    .min(1, `expected an integer 1-${max}`)
+    .max(max, `expected an integer 1-${max}`);
 const nonEmpty = z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string');
 const httpUrl = z
   .string({ error: 'expected an http(s) URL' })
@@ -38,7 +49,9 @@ const upstreamSchema = z.strictObject({
 const poolSchema = z
   .strictObject({
     strategy: z
-      .enum(['least-busy', 'round-robin', 'fill-first'], { error: 'expected one of least-busy, round-robin, fill-first' })
+      .enum(['least-busy', 'round-robin', 'fill-first'], {
+        error: 'expected one of least-busy, round-robin, fill-first',
+      })
       .default('least-busy'),
     maxConcurrentPerAccount: positiveInt(64).default(1),
     queueTimeoutMs: ms(0).default(30_000),
@@ -68,11 +81,15 @@ const streamSchema = z.strictObject({
 
 const openaiSchema = z.strictObject({
   clientTools: z.enum(['ignore', 'reject'], { error: 'expected ignore or reject' }).default('ignore'),
-  reasoning: z.enum(['field', 'hide', 'think-tags'], { error: 'expected one of field, hide, think-tags' }).default('field'),
+  reasoning: z
+    .enum(['field', 'hide', 'think-tags'], { error: 'expected one of field, hide, think-tags' })
+    .default('field'),
   toolActivity: z.enum(['hide', 'text'], { error: 'expected hide or text' }).default('hide'),
   defaultModel: nonEmpty.nullable().default(null),
   modelAliases: z
-    .record(z.string().min(1, 'alias names must be non-empty'), nonEmpty, { error: 'expected a mapping of alias → upstream model name' })
+    .record(z.string().min(1, 'alias names must be non-empty'), nonEmpty, {
+      error: 'expected a mapping of alias → upstream model name',
+    })
     .default({}),
 });
 
@@ -126,10 +143,13 @@ export const configSchema = z
     store: storeSchema.prefault({}),
     log: logSchema.prefault({}),
   })
-  .refine((config) => config.warm.size === 0 || config.warm.model !== null || config.openai.defaultModel !== null, {
-    path: ['warm', 'model'],
-    message: 'warm.size > 0 needs a model: set warm.model or openai.defaultModel',
-  });
+  .refine(
+    (config) => config.warm.size === 0 || config.warm.model !== null || config.openai.defaultModel !== null,
+    {
+      path: ['warm', 'model'],
+      message: 'warm.size > 0 needs a model: set warm.model or openai.defaultModel',
+    },
+  );
 
 /** Validated, frozen configuration. */
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -27,8 +27,15 @@ export function adoptKeptTasks(deps: AdoptDeps): number {
       const latest = deps.store.tasks.get(task.id);
       return latest === null ? Promise.resolve() : deps.reaper.stopAndWait(latest);
     };
-    deps.pool.adoptIdle(task.accountId, { taskRowId: task.id, model, stop, ttlMs: deps.idleTtlMs, warm: false });
+    deps.pool.adoptIdle(task.accountId, {
+      taskRowId: task.id,
+      model,
+      stop,
+      ttlMs: deps.idleTtlMs,
+      warm: false,
+    });
   }
-  if (kept.length > 0) deps.logger.info({ count: kept.length }, 'kept conversation tasks taken over from an earlier process');
+  if (kept.length > 0)
+    deps.logger.info({ count: kept.length }, 'kept conversation tasks taken over from an earlier process');
   return kept.length;
 }

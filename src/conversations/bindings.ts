@@ -33,7 +33,11 @@ export function durableBindings(store: Store): BindingStore {
     },
     bind(binding) {
       if (binding.id !== null) {
-        const moved = store.conversations.touch(binding.id, { prefixHash: binding.key, taskId: binding.taskRowId, state: 'idle' });
+        const moved = store.conversations.touch(binding.id, {
+          prefixHash: binding.key,
+          taskId: binding.taskRowId,
+          state: 'idle',
+        });
         if (moved !== null) return moved.id;
       }
       const created = store.conversations.create({

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  * system prompt (a task cannot change either), and what identifies the point the conversation
  * reached: the canonical messages so far, or the id of the stored response.
  */
-export type ContinuationPoint = { kind: 'messages'; messages: readonly string[] } | { kind: 'response'; responseId: string };
+export type ContinuationPoint =
+  { kind: 'messages'; messages: readonly string[] } | { kind: 'response'; responseId: string };
 
 /** What a key is computed from. */
 export interface KeyParts {
@@ -18,7 +19,10 @@ export interface KeyParts {
 
 /** A SHA-256 hex digest of the parts (unambiguous: hashed as one JSON array). */
 export function continuationKey(parts: KeyParts): string {
-  const point = parts.point.kind === 'messages' ? ['messages', ...parts.point.messages] : ['response', parts.point.responseId];
+  const point =
+    parts.point.kind === 'messages'
+      ? ['messages', ...parts.point.messages]
+      : ['response', parts.point.responseId];
   return createHash('sha256')
     .update(JSON.stringify([parts.scope, parts.model, parts.systemPrompt, ...point]))
     .digest('hex');

@@ -60,7 +60,10 @@ export class ConversationService {
       systemPrompt: turn.systemPrompt,
       clientKeyHash: turn.scope,
       resume: this.#resumePlan(turn, found?.taskRowId ?? null),
-      keep: this.#keep(turn, turn.from !== null && turn.from.bindings === turn.retain ? (found?.id ?? null) : null),
+      keep: this.#keep(
+        turn,
+        turn.from !== null && turn.from.bindings === turn.retain ? (found?.id ?? null) : null,
+      ),
     };
     return this.deps.runTurn(plan, signal);
   }
@@ -95,7 +98,14 @@ export class ConversationService {
     const onKept = (task: KeptTask): void => {
       try {
         const key = turn.nextKey(task.answer);
-        this.deps.bindings[retain].bind({ id: conversationId, scope: turn.scope, model: turn.upstreamModel, key, accountId: task.accountId, taskRowId: task.taskRowId });
+        this.deps.bindings[retain].bind({
+          id: conversationId,
+          scope: turn.scope,
+          model: turn.upstreamModel,
+          key,
+          accountId: task.accountId,
+          taskRowId: task.taskRowId,
+        });
       } catch (err) {
         this.deps.logger.error({ err }, 'cannot record a conversation binding; its next turn will replay it');
       }

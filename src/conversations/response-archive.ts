@@ -35,7 +35,13 @@ export class ResponseArchive {
   constructor(private readonly store: Store) {}
 
   /** Keep a finished response and the transcript it ends. */
-  save(entry: { id: string; clientKeyHash: string | null; model: string; response: object; transcript: readonly TranscriptMessage[] }): void {
+  save(entry: {
+    id: string;
+    clientKeyHash: string | null;
+    model: string;
+    response: object;
+    transcript: readonly TranscriptMessage[];
+  }): void {
     this.store.responses.save(entry);
   }
 

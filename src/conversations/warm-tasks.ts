@@ -79,7 +79,8 @@ export class WarmTasks {
         background: true,
       };
       for await (const event of this.#deps.runTurn(plan, this.#controller.signal)) {
-        if (event.type === 'error') this.#deps.logger.warn({ kind: event.kind }, 'a warm task failed to boot');
+        if (event.type === 'error')
+          this.#deps.logger.warn({ kind: event.kind }, 'a warm task failed to boot');
       }
     } catch (err) {
       // No slot free right now (429) or shutting down: try again later.

@@ -33,12 +33,16 @@ export const chatBodySchema = z.looseObject({
   // Client tools: accepted and ignored, or refused (option `clientTools`).
   tools: z.array(z.looseObject({ type: z.string() })).nullish(),
   functions: z.array(z.looseObject({ name: z.string() })).nullish(),
-  tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })], {
-    error: 'expected "none", "auto", "required" or a tool choice object',
-  }).nullish(),
-  function_call: z.union([z.string(), z.looseObject({ name: z.string() })], {
-    error: 'expected "none", "auto" or {"name": …}',
-  }).nullish(),
+  tool_choice: z
+    .union([z.string(), z.looseObject({ type: z.string() })], {
+      error: 'expected "none", "auto", "required" or a tool choice object',
+    })
+    .nullish(),
+  function_call: z
+    .union([z.string(), z.looseObject({ name: z.string() })], {
+      error: 'expected "none", "auto" or {"name": …}',
+    })
+    .nullish(),
   parallel_tool_calls: optionalBoolean,
   // Accepted and ignored: the agent runs with its own model settings.
   temperature: optionalNumber,
@@ -47,7 +51,9 @@ export const chatBodySchema = z.looseObject({
   max_completion_tokens: optionalInt,
   frequency_penalty: optionalNumber,
   presence_penalty: optionalNumber,
-  stop: z.union([z.string(), z.array(z.string())], { error: 'expected a string or an array of strings' }).nullish(),
+  stop: z
+    .union([z.string(), z.array(z.string())], { error: 'expected a string or an array of strings' })
+    .nullish(),
   seed: optionalInt,
   user: optionalString,
   metadata: z.record(z.string(), z.string()).nullish(),

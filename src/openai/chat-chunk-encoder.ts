@@ -71,7 +71,12 @@ interface EncoderState {
  */
 export function createChatChunkEncoder(options: ChatChunkEncoderOptions): ChatChunkEncoder {
   const state: EncoderState = {
-    header: { id: options.id, model: options.model, created: options.created, includeUsage: options.includeUsage },
+    header: {
+      id: options.id,
+      model: options.model,
+      created: options.created,
+      includeUsage: options.includeUsage,
+    },
     endAtAnswer: (options.endAtAnswer ?? false) && !options.includeUsage,
     reasoning: options.reasoning ?? 'field',
     toolActivity: options.toolActivity ?? 'hide',
@@ -168,4 +173,3 @@ function finishChunks(state: EncoderState): ChatCompletionChunk[] {
   if (state.header.includeUsage) chunks.push(usageChunk(state.header, toWireUsage(state.meter.current())));
   return chunks;
 }
-

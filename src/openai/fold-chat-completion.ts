@@ -18,7 +18,10 @@ export interface FoldedChatCompletion {
  * its chunks (one translation, not two). A turn that ends with `error` throws that error (an
  * upstream failure the caller maps to HTTP); one that ends without `finish` throws `UpstreamError`.
  */
-export function foldChatCompletion(events: Iterable<UpstreamEvent>, options: ChatFoldOptions): FoldedChatCompletion {
+export function foldChatCompletion(
+  events: Iterable<UpstreamEvent>,
+  options: ChatFoldOptions,
+): FoldedChatCompletion {
   const encoder = createChatChunkEncoder({ ...options, includeUsage: true });
   const chunks: ChatCompletionChunk[] = [];
   for (const event of events) {

@@ -2,7 +2,11 @@
 export { parseChatRequest, type ChatRequest, type ParseChatOptions } from './chat-request.js';
 export type { ChatMessage, ChatRole, ChatToolCall } from './chat-message.js';
 export type { ClientToolsMode } from './request-policy.js';
-export { renderConversation, renderSystemPrompt, CONVERSATION_FORMAT_DESCRIPTION } from './render-conversation.js';
+export {
+  renderConversation,
+  renderSystemPrompt,
+  CONVERSATION_FORMAT_DESCRIPTION,
+} from './render-conversation.js';
 export {
   createChatChunkEncoder,
   type ChatChunkEncoder,
@@ -39,4 +43,10 @@ export { toResponseUsage } from './responses-usage.js';
 export { createResponseIds, type ResponseIds } from './responses-ids.js';
 export type * from './responses-wire.js';
 export { renderFollowUp, inlineInstructions } from './render-conversation.js';
-export { splitAtLastAnswer, canonicalAnswer, canonicalMessages, answerMessage, type ConversationSplit } from './continuation.js';
+export {
+  splitAtLastAnswer,
+  canonicalAnswer,
+  canonicalMessages,
+  answerMessage,
+  type ConversationSplit,
+} from './continuation.js';

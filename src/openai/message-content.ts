@@ -14,7 +14,11 @@ const NON_TEXT_PARTS: ReadonlySet<string> = new Set(['image_url', 'input_audio',
  * `\n`. Images, audio and files are a 400 naming the part: the upstream agent receives text only.
  * `refusal` parts are accepted in assistant messages (`allowRefusal`) and read as text.
  */
-export function contentText(content: WireContent | null | undefined, path: ParamPath, allowRefusal = false): string {
+export function contentText(
+  content: WireContent | null | undefined,
+  path: ParamPath,
+  allowRefusal = false,
+): string {
   if (content == null) return '';
   if (typeof content === 'string') return content;
   return content.map((part, index) => partText(part, [...path, index], allowRefusal)).join('\n');
@@ -25,7 +29,10 @@ function partText(raw: unknown, path: ParamPath, allowRefusal: boolean): string 
   if (part.type === 'text') return parseAt(textPartSchema, part, path).text;
   if (part.type === 'refusal' && allowRefusal) return parseAt(refusalPartSchema, part, path).refusal;
   if (NON_TEXT_PARTS.has(part.type)) {
-    throw unsupportedParam(path, `${part.type} content parts are not supported; the upstream agent accepts text only.`);
+    throw unsupportedParam(
+      path,
+      `${part.type} content parts are not supported; the upstream agent accepts text only.`,
+    );
   }
   throw invalidParam([...path, 'type'], allowRefusal ? 'expected "text" or "refusal".' : 'expected "text".');
 }

@@ -31,7 +31,13 @@ export function normalizeMessage(raw: unknown, index: number): ChatMessage {
     }
     case 'function': {
       const message = parseAt(functionMessageSchema, raw, path);
-      return { role: 'tool', text: message.content ?? '', name: message.name, toolCallId: null, toolCalls: [] };
+      return {
+        role: 'tool',
+        text: message.content ?? '',
+        name: message.name,
+        toolCallId: null,
+        toolCalls: [],
+      };
     }
   }
 }
@@ -43,7 +49,11 @@ function normalizeAssistant(raw: unknown, path: ParamPath): ChatMessage {
   const text = [content, message.refusal ?? ''].filter((part) => part !== '').join('\n');
   const toolCalls = (message.tool_calls ?? []).map((call, i) => toolCallOf(call, [...path, 'tool_calls', i]));
   if (message.function_call != null) {
-    toolCalls.push({ id: null, name: message.function_call.name, arguments: message.function_call.arguments });
+    toolCalls.push({
+      id: null,
+      name: message.function_call.name,
+      arguments: message.function_call.arguments,
+    });
   }
   return { role: 'assistant', text, name: message.name ?? null, toolCallId: null, toolCalls };
 }

@@ -89,7 +89,14 @@ function renderTranscript(preamble: string, messages: readonly ChatMessage[]): s
  */
 export function inlineInstructions(systemPrompt: string | null, content: string): string {
   if (systemPrompt === null) return content;
-  return ['Instructions for this conversation (follow them as your system prompt):', '<instructions>', systemPrompt, '</instructions>', '', content].join('\n');
+  return [
+    'Instructions for this conversation (follow them as your system prompt):',
+    '<instructions>',
+    systemPrompt,
+    '</instructions>',
+    '',
+    content,
+  ].join('\n');
 }
 
 /** The system prompt: system and developer texts in order, joined by blank lines; null if none. */
@@ -109,7 +116,11 @@ function renderMessage(message: ChatMessage): string {
   if (message.text !== '') lines.push(escapeBody(message.text));
   for (const call of message.toolCalls) {
     const id = call.id === null ? '' : ` id="${escapeAttribute(call.id)}"`;
-    lines.push(`<tool_call${id} name="${escapeAttribute(call.name)}">`, escapeBody(call.arguments), '</tool_call>');
+    lines.push(
+      `<tool_call${id} name="${escapeAttribute(call.name)}">`,
+      escapeBody(call.arguments),
+      '</tool_call>',
+    );
   }
   lines.push('</message>');
   return lines.join('\n');

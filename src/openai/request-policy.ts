@@ -34,7 +34,8 @@ export function checkUnsupportedParams(body: ChatBody): void {
   if (body.web_search_options != null) {
     throw unsupportedParam(['web_search_options'], 'web search with citations is not supported.');
   }
-  if (body.moderation != null) throw unsupportedParam(['moderation'], 'moderated completions are not supported.');
+  if (body.moderation != null)
+    throw unsupportedParam(['moderation'], 'moderated completions are not supported.');
 }
 
 /**
@@ -46,7 +47,8 @@ export function checkUnsupportedParams(body: ChatBody): void {
 export function checkClientTools(body: ChatBody, mode: ClientToolsMode): number {
   const tools = body.tools?.length ?? 0;
   const functions = body.functions?.length ?? 0;
-  if (mode === 'reject' && tools > 0) throw unsupportedParam(['tools'], 'client-defined tools are not supported.');
+  if (mode === 'reject' && tools > 0)
+    throw unsupportedParam(['tools'], 'client-defined tools are not supported.');
   if (mode === 'reject' && functions > 0) {
     throw unsupportedParam(['functions'], 'client-defined functions are not supported.');
   }

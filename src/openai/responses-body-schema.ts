@@ -15,7 +15,9 @@ const looseObject = z.looseObject({}).nullish();
 export const responsesBodySchema = z.looseObject({
   // Optional: without it the configured default model is used (the route decides; 400 if none).
   model: z.string().min(1, { error: 'expected a non-empty model name' }).nullish(),
-  input: z.union([z.string(), z.array(z.unknown())], { error: 'expected a string or an array of input items' }),
+  input: z.union([z.string(), z.array(z.unknown())], {
+    error: 'expected a string or an array of input items',
+  }),
   // Honoured.
   instructions: optionalString,
   stream: optionalBoolean,
@@ -25,20 +27,26 @@ export const responsesBodySchema = z.looseObject({
   user: optionalString,
   // Refused when they ask for something relaypool cannot give (see responses-policy.ts).
   background: optionalBoolean,
-  conversation: z.union([z.string(), z.looseObject({ id: z.string() })], {
-    error: 'expected a conversation id or {"id": …}',
-  }).nullish(),
+  conversation: z
+    .union([z.string(), z.looseObject({ id: z.string() })], {
+      error: 'expected a conversation id or {"id": …}',
+    })
+    .nullish(),
   prompt: looseObject,
   audio: looseObject,
-  text: z.looseObject({ format: z.looseObject({ type: z.string() }).nullish(), verbosity: optionalString }).nullish(),
+  text: z
+    .looseObject({ format: z.looseObject({ type: z.string() }).nullish(), verbosity: optionalString })
+    .nullish(),
   include: z.array(z.string()).nullish(),
   top_logprobs: z.number().int().min(0).nullish(),
   // Client tools: accepted and ignored, or refused (option `clientTools`). Codex CLI sends
   // `function`, `custom`, `local_shell`, `web_search`, `namespace`… so any typed object passes.
   tools: z.array(z.looseObject({ type: z.string() })).nullish(),
-  tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })], {
-    error: 'expected "none", "auto", "required" or a tool choice object',
-  }).nullish(),
+  tool_choice: z
+    .union([z.string(), z.looseObject({ type: z.string() })], {
+      error: 'expected "none", "auto", "required" or a tool choice object',
+    })
+    .nullish(),
   parallel_tool_calls: optionalBoolean,
   max_tool_calls: optionalInt,
   // Accepted and ignored: the agent runs with its own model settings.

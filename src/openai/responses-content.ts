@@ -20,7 +20,11 @@ export const responsesContentSchema = z.union([z.string(), z.array(z.unknown())]
  * `input[2].content[0]`: the upstream agent receives text only. `refusal` parts count as text in
  * assistant messages (`allowRefusal`).
  */
-export function responsesContentText(content: string | readonly unknown[], path: ParamPath, allowRefusal = false): string {
+export function responsesContentText(
+  content: string | readonly unknown[],
+  path: ParamPath,
+  allowRefusal = false,
+): string {
   if (typeof content === 'string') return content;
   return content.map((part, index) => partText(part, [...path, index], allowRefusal)).join('\n');
 }
@@ -30,8 +34,13 @@ function partText(raw: unknown, path: ParamPath, allowRefusal: boolean): string 
   if (type === 'input_text' || type === 'output_text') return parseAt(textPartSchema, raw, path).text;
   if (type === 'refusal' && allowRefusal) return parseAt(refusalPartSchema, raw, path).refusal;
   if (NON_TEXT_PARTS.has(type)) {
-    throw unsupportedParam(path, `${type} content parts are not supported; the upstream agent accepts text only.`);
+    throw unsupportedParam(
+      path,
+      `${type} content parts are not supported; the upstream agent accepts text only.`,
+    );
   }
-  const expected = allowRefusal ? '"input_text", "output_text" or "refusal"' : '"input_text" or "output_text"';
+  const expected = allowRefusal
+    ? '"input_text", "output_text" or "refusal"'
+    : '"input_text" or "output_text"';
   throw invalidParam([...path, 'type'], `expected ${expected}.`);
 }

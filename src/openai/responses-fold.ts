@@ -15,7 +15,10 @@ export interface FoldedResponse {
  * it emits (one translation, not two). A turn that ends with `error` throws that error (an
  * upstream failure the caller maps to HTTP); one that ends without `finish` throws `UpstreamError`.
  */
-export function foldResponse(events: Iterable<UpstreamEvent>, options: ResponsesEncoderOptions): FoldedResponse {
+export function foldResponse(
+  events: Iterable<UpstreamEvent>,
+  options: ResponsesEncoderOptions,
+): FoldedResponse {
   const encoder = createResponsesStreamEncoder(options);
   const emitted: ResponseStreamEvent[] = [];
   for (const event of events) {

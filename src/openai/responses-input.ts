@@ -73,7 +73,9 @@ function addItem(messages: ChatMessage[], raw: unknown, path: ParamPath): void {
   switch (type) {
     case 'message': {
       const { role, content } = parseAt(messageSchema, raw, path);
-      messages.push(plainMessage(role, responsesContentText(content, [...path, 'content'], role === 'assistant')));
+      messages.push(
+        plainMessage(role, responsesContentText(content, [...path, 'content'], role === 'assistant')),
+      );
       return;
     }
     case 'function_call': {
@@ -86,7 +88,11 @@ function addItem(messages: ChatMessage[], raw: unknown, path: ParamPath): void {
     }
     case 'local_shell_call': {
       const call = parseAt(localShellCallSchema, raw, path);
-      return addToolCall(messages, { id: call.call_id, name: 'local_shell', arguments: JSON.stringify(call.action) });
+      return addToolCall(messages, {
+        id: call.call_id,
+        name: 'local_shell',
+        arguments: JSON.stringify(call.action),
+      });
     }
     case 'function_call_output':
     case 'custom_tool_call_output': {

@@ -84,7 +84,11 @@ export function summaryTextPart(text: string): ResponseSummaryTextPart {
 }
 
 /** A message item; `content` is empty in `response.output_item.added`, one part otherwise. */
-export function messageItem(id: string, status: ResponseItemStatus, content: ResponseOutputTextPart[]): ResponseMessageItem {
+export function messageItem(
+  id: string,
+  status: ResponseItemStatus,
+  content: ResponseOutputTextPart[],
+): ResponseMessageItem {
   return { id, type: 'message', role: 'assistant', status, content };
 }
 

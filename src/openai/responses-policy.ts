@@ -12,7 +12,10 @@ import type { ResponsesBody } from './responses-body-schema.js';
  */
 export function checkUnsupportedResponsesParams(body: ResponsesBody): void {
   if (body.background === true) {
-    throw unsupportedParam(['background'], 'background responses are not supported; stream the response instead.');
+    throw unsupportedParam(
+      ['background'],
+      'background responses are not supported; stream the response instead.',
+    );
   }
   if (body.conversation != null) {
     throw unsupportedParam(
@@ -21,7 +24,10 @@ export function checkUnsupportedResponsesParams(body: ResponsesBody): void {
     );
   }
   if (body.prompt != null) {
-    throw unsupportedParam(['prompt'], 'stored prompt templates are not supported; send instructions and input.');
+    throw unsupportedParam(
+      ['prompt'],
+      'stored prompt templates are not supported; send instructions and input.',
+    );
   }
   if (body.audio != null) throw unsupportedParam(['audio'], 'audio output is not supported.');
   const format = body.text?.format?.type;
@@ -49,7 +55,8 @@ const allowedToolsSchema = z.looseObject({ mode: z.enum(['auto', 'required']) })
  */
 export function checkResponsesClientTools(body: ResponsesBody, mode: ClientToolsMode): number {
   const tools = body.tools?.length ?? 0;
-  if (mode === 'reject' && tools > 0) throw unsupportedParam(['tools'], 'client-defined tools are not supported.');
+  if (mode === 'reject' && tools > 0)
+    throw unsupportedParam(['tools'], 'client-defined tools are not supported.');
   checkToolChoice(body.tool_choice);
   return tools;
 }

@@ -5,7 +5,11 @@ import { parseAt } from './request-param.js';
 import type { ClientToolsMode } from './request-policy.js';
 import { responsesBodySchema } from './responses-body-schema.js';
 import { normalizeResponsesInput } from './responses-input.js';
-import { checkResponsesClientTools, checkUnsupportedResponsesParams, echoedToolChoice } from './responses-policy.js';
+import {
+  checkResponsesClientTools,
+  checkUnsupportedResponsesParams,
+  echoedToolChoice,
+} from './responses-policy.js';
 
 /** A validated `POST /v1/responses` request, in relaypool's terms. */
 export interface ResponsesRequest {
@@ -54,7 +58,9 @@ export function parseResponsesRequest(body: unknown, options: ParseResponsesOpti
   const messages = normalizeResponsesInput(parsed.input);
   const content = renderConversation(messages);
   if (content.trim() === '') {
-    throw new InvalidRequestError('The input contains no user, assistant or tool text to send.', { param: 'input' });
+    throw new InvalidRequestError('The input contains no user, assistant or tool text to send.', {
+      param: 'input',
+    });
   }
   const instructions = parsed.instructions ?? null;
   return {
@@ -75,6 +81,8 @@ export function parseResponsesRequest(body: unknown, options: ParseResponsesOpti
 }
 
 function joinSystemPrompt(instructions: string | null, fromMessages: string | null): string | null {
-  const parts = [instructions, fromMessages].filter((part): part is string => part !== null && part.trim() !== '');
+  const parts = [instructions, fromMessages].filter(
+    (part): part is string => part !== null && part.trim() !== '',
+  );
   return parts.length === 0 ? null : parts.join('\n\n');
 }

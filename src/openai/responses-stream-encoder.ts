@@ -20,9 +20,17 @@ import { createUsageMeter, type UsageMeter } from './usage-meter.js';
 import type { ResponseErrorBody, ResponseObject, ResponseStreamEvent } from './responses-wire.js';
 import { renderToolNote } from './tool-note.js';
 
-import type { ResponsesEncoderOptions, ResponsesReasoningMode, ResponsesStreamEncoder } from './responses-encoder-types.js';
+import type {
+  ResponsesEncoderOptions,
+  ResponsesReasoningMode,
+  ResponsesStreamEncoder,
+} from './responses-encoder-types.js';
 
-export type { ResponsesEncoderOptions, ResponsesReasoningMode, ResponsesStreamEncoder } from './responses-encoder-types.js';
+export type {
+  ResponsesEncoderOptions,
+  ResponsesReasoningMode,
+  ResponsesStreamEncoder,
+} from './responses-encoder-types.js';
 
 type Unsequenced<E> = E extends unknown ? Omit<E, 'sequence_number'> : never;
 type Ending = { status: 'completed'; completedAt: number } | { status: 'failed'; error: ResponseErrorBody };
@@ -54,7 +62,12 @@ interface EncoderState {
  */
 export function createResponsesStreamEncoder(options: ResponsesEncoderOptions): ResponsesStreamEncoder {
   const state: EncoderState = {
-    header: { id: options.id, model: options.model, createdAt: options.createdAt, echo: options.request ?? DEFAULT_ECHO },
+    header: {
+      id: options.id,
+      model: options.model,
+      createdAt: options.createdAt,
+      echo: options.request ?? DEFAULT_ECHO,
+    },
     reasoning: options.reasoning ?? 'summary',
     toolActivity: options.toolActivity ?? 'hide',
     ids: options.ids ?? createResponseIds(),
@@ -93,7 +106,8 @@ function emit(state: EncoderState, event: Unsequenced<ResponseStreamEvent>): voi
 }
 
 function encodeEvent(state: EncoderState, event: UpstreamEvent): void {
-  if (state.ending !== null) throw new InternalError(`responses encoder got "${event.type}" after the response ended`);
+  if (state.ending !== null)
+    throw new InternalError(`responses encoder got "${event.type}" after the response ended`);
   switch (event.type) {
     case 'text':
       if (event.text === '') return;
@@ -160,11 +174,24 @@ function openItem(state: EncoderState, kind: OutputItemState['kind']): OutputIte
   state.open = item;
   if (kind === 'message') {
     state.atLineStart = true;
-    emit(state, { type: 'response.output_item.added', output_index: at.output_index, item: messageItem(id, 'in_progress', []) });
+    emit(state, {
+      type: 'response.output_item.added',
+      output_index: at.output_index,
+      item: messageItem(id, 'in_progress', []),
+    });
     emit(state, { type: 'response.content_part.added', ...at, content_index: 0, part: outputTextPart('') });
   } else {
-    emit(state, { type: 'response.output_item.added', output_index: at.output_index, item: reasoningItem(id, null) });
-    emit(state, { type: 'response.reasoning_summary_part.added', ...at, summary_index: 0, part: summaryTextPart('') });
+    emit(state, {
+      type: 'response.output_item.added',
+      output_index: at.output_index,
+      item: reasoningItem(id, null),
+    });
+    emit(state, {
+      type: 'response.reasoning_summary_part.added',
+      ...at,
+      summary_index: 0,
+      part: summaryTextPart(''),
+    });
   }
   return item;
 }
@@ -181,7 +208,12 @@ function closeOpen(state: EncoderState): void {
     emit(state, { type: 'response.content_part.done', ...at, content_index: 0, part: outputTextPart(text) });
   } else {
     emit(state, { type: 'response.reasoning_summary_text.done', ...at, summary_index: 0, text });
-    emit(state, { type: 'response.reasoning_summary_part.done', ...at, summary_index: 0, part: summaryTextPart(text) });
+    emit(state, {
+      type: 'response.reasoning_summary_part.done',
+      ...at,
+      summary_index: 0,
+      part: summaryTextPart(text),
+    });
   }
   emit(state, { type: 'response.output_item.done', output_index: at.output_index, item: outputItem(item) });
 }
@@ -210,5 +242,9 @@ function failWith(state: EncoderState, error: ResponseFailure): void {
 function snapshot(state: EncoderState): ResponseObject {
   const ending = state.ending;
   if (ending === null) return buildResponse(state.header, { status: 'in_progress', output: state.items });
-  return buildResponse(state.header, { ...ending, output: state.items, usage: toResponseUsage(state.meter.current()) });
+  return buildResponse(state.header, {
+    ...ending,
+    output: state.items,
+    usage: toResponseUsage(state.meter.current()),
+  });
 }

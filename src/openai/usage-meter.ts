@@ -35,7 +35,12 @@ export function createUsageMeter(prompt: UsagePrompt | null): UsageMeter {
       }
       const promptTokens = prompt === null ? 0 : estimateTokens(prompt.systemPrompt, prompt.content);
       const completionTokens = tallyTokens(output);
-      return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, estimated: true };
+      return {
+        promptTokens,
+        completionTokens,
+        totalTokens: promptTokens + completionTokens,
+        estimated: true,
+      };
     },
   };
 }

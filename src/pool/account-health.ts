@@ -35,9 +35,7 @@ export type HealthEvent =
 
 /** Work the pool does besides writing the account's row. */
 export type HealthEffect =
-  | { type: 'relogin' }
-  | { type: 'stop-strays' }
-  | { type: 'cool-model'; model: string; until: number };
+  { type: 'relogin' } | { type: 'stop-strays' } | { type: 'cool-model'; model: string; until: number };
 
 /** The result of one transition. */
 export interface HealthChange {
@@ -61,7 +59,12 @@ const coolingOpen = (view: HealthView, now: number): boolean =>
  * the same change. Stored states are `unverified`, `active`, `cooling`, `expired`, `invalid`;
  * `locked` (all slots busy) and `disabled` (operator) are derived elsewhere, never written here.
  */
-export function nextHealth(view: HealthView, event: HealthEvent, timings: HealthTimings, now: number): HealthChange {
+export function nextHealth(
+  view: HealthView,
+  event: HealthEvent,
+  timings: HealthTimings,
+  now: number,
+): HealthChange {
   const same: HealthChange = { patch: null, backoffLevel: view.backoffLevel, effects: [] };
   switch (event.type) {
     case 'success':
@@ -69,10 +72,16 @@ export function nextHealth(view: HealthView, event: HealthEvent, timings: Health
       // Nor does it cut an open cooldown short: that came from a verdict the success may predate.
       if (isOut(view.state) || coolingOpen(view, now)) return { ...same, backoffLevel: 0 };
       if (view.state === 'active' && view.cooldownUntil === null) return { ...same, backoffLevel: 0 };
-      return { patch: { state: 'active', cooldownUntil: null, lastError: null }, backoffLevel: 0, effects: [] };
+      return {
+        patch: { state: 'active', cooldownUntil: null, lastError: null },
+        backoffLevel: 0,
+        effects: [],
+      };
     case 'session-valid': {
       const revived = view.state === 'unverified' || view.state === 'expired';
-      const patch: AccountPatch = revived ? { state: 'active', lastError: null, lastCheckedAt: now } : { lastCheckedAt: now };
+      const patch: AccountPatch = revived
+        ? { state: 'active', lastError: null, lastCheckedAt: now }
+        : { lastCheckedAt: now };
       return { ...same, patch };
     }
     case 'failure':
@@ -80,13 +89,22 @@ export function nextHealth(view: HealthView, event: HealthEvent, timings: Health
   }
 }
 
-function onFailure(view: HealthView, event: Extract<HealthEvent, { type: 'failure' }>, timings: HealthTimings, now: number): HealthChange {
+function onFailure(
+  view: HealthView,
+  event: Extract<HealthEvent, { type: 'failure' }>,
+  timings: HealthTimings,
+  now: number,
+): HealthChange {
   const same: HealthChange = { patch: null, backoffLevel: view.backoffLevel, effects: [] };
   const lastError = `${event.message} (${event.kind})`;
   const cool = (ms: number, effects: HealthEffect[] = []): HealthChange => {
     if (isOut(view.state)) return { ...same, effects };
     const until = Math.max(now + ms, coolingOpen(view, now) ? (view.cooldownUntil ?? 0) : 0);
-    return { patch: { state: 'cooling', cooldownUntil: until, lastError }, backoffLevel: view.backoffLevel, effects };
+    return {
+      patch: { state: 'cooling', cooldownUntil: until, lastError },
+      backoffLevel: view.backoffLevel,
+      effects,
+    };
   };
   const action = policyFor(event.kind).action;
   switch (action) {
@@ -100,14 +118,23 @@ function onFailure(view: HealthView, event: Extract<HealthEvent, { type: 'failur
       const level = view.backoffLevel + 1;
       const step = action === 'backoff' ? view.backoffLevel : view.backoffLevel - 1;
       if (step < 0) return { ...same, backoffLevel: level };
-      return { patch: { state: 'cooling', cooldownUntil: now + backoffWindow(step, timings), lastError }, backoffLevel: level, effects: [] };
+      return {
+        patch: { state: 'cooling', cooldownUntil: now + backoffWindow(step, timings), lastError },
+        backoffLevel: level,
+        effects: [],
+      };
     }
     case 'concurrency':
       return cool(timings.concurrencyCooldownMs, [{ type: 'stop-strays' }]);
     case 'credits':
       return cool(timings.creditsCooldownMs);
     case 'model':
-      return event.model === null ? same : { ...same, effects: [{ type: 'cool-model', model: event.model, until: now + timings.modelCooldownMs }] };
+      return event.model === null
+        ? same
+        : {
+            ...same,
+            effects: [{ type: 'cool-model', model: event.model, until: now + timings.modelCooldownMs }],
+          };
     case 'invalid':
       return view.state === 'invalid' ? same : { ...same, patch: { state: 'invalid', lastError } };
     case 'expired': {

@@ -27,7 +27,11 @@ export interface ImportOptions {
  * add`): a stored cookie or email is updated instead of failing, and a bad row is recorded and
  * never stops the others.
  */
-export async function importAccounts(service: AccountService, lines: readonly ImportLine[], options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importAccounts(
+  service: AccountService,
+  lines: readonly ImportLine[],
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   const summary: ImportSummary = { added: 0, updated: 0, failed: [] };
   for (const [index, entry] of lines.entries()) {
     if ('error' in entry) {
@@ -46,7 +50,11 @@ export async function importAccounts(service: AccountService, lines: readonly Im
   return summary;
 }
 
-async function importRow(service: AccountService, row: ImportRow, options: ImportOptions): Promise<'added' | 'updated'> {
+async function importRow(
+  service: AccountService,
+  row: ImportRow,
+  options: ImportOptions,
+): Promise<'added' | 'updated'> {
   const settings = { label: row.label, maxConcurrency: row.maxConcurrency };
   if (row.cookie !== undefined) {
     const cookie = options.normalizeCookie ? options.normalizeCookie(row.cookie) : row.cookie;

@@ -38,7 +38,14 @@ export interface RefreshResult {
 export async function discoverAccounts(store: Store, adapter: UpstreamAdapter): Promise<DiscoverRow[]> {
   const out: DiscoverRow[] = [];
   for (const account of store.accounts.list()) {
-    const base = { id: account.id, label: account.label, plan: null, imageId: null, hostId: null, models: [] };
+    const base = {
+      id: account.id,
+      label: account.label,
+      plan: null,
+      imageId: null,
+      hostId: null,
+      models: [],
+    };
     const session = store.accounts.getSecrets(account.id)?.cookie;
     if (!session) {
       out.push({ ...base, error: 'no session stored' });
@@ -47,8 +54,19 @@ export async function discoverAccounts(store: Store, adapter: UpstreamAdapter): 
     try {
       const found = await adapter.discover(session);
       const allowed = new Set(found.allowedModels.map((m) => m.id));
-      const models = found.models.map((m) => ({ name: m.name, accessLevel: m.accessLevel, allowed: allowed.has(m.id) }));
-      out.push({ ...base, plan: found.plan, imageId: found.environmentId, hostId: found.hostId, models, error: null });
+      const models = found.models.map((m) => ({
+        name: m.name,
+        accessLevel: m.accessLevel,
+        allowed: allowed.has(m.id),
+      }));
+      out.push({
+        ...base,
+        plan: found.plan,
+        imageId: found.environmentId,
+        hostId: found.hostId,
+        models,
+        error: null,
+      });
     } catch (err) {
       out.push({ ...base, error: describeFailure(err) });
     }
@@ -65,7 +83,11 @@ export function refreshableIds(store: Store, options: { skipInvalid?: boolean } 
 }
 
 /** Re-validate the given accounts one by one (re-login where a password is stored). Never throws per account. */
-export async function refreshAccountList(service: AccountService, store: Store, ids: readonly number[]): Promise<RefreshResult[]> {
+export async function refreshAccountList(
+  service: AccountService,
+  store: Store,
+  ids: readonly number[],
+): Promise<RefreshResult[]> {
   const results: RefreshResult[] = [];
   for (const id of ids) {
     try {

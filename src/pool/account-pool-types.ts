@@ -29,4 +29,3 @@ export interface Waiter {
   reject(err: unknown): void;
   cleanup(): void;
 }
-

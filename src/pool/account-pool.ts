@@ -51,7 +51,10 @@ export class AccountPool implements AccountSelector {
       timeoutMs: deps.options.queueTimeoutMs,
       timeoutError: (waiter) => {
         const now = deps.clock.now();
-        return queueTimeoutError(classifyAccounts(this.#current(), waiter.model, this.#dispatch.context(waiter, now)).eligible, now - waiter.since);
+        return queueTimeoutError(
+          classifyAccounts(this.#current(), waiter.model, this.#dispatch.context(waiter, now)).eligible,
+          now - waiter.since,
+        );
       },
     });
     this.#idle = new IdleSlots({
@@ -95,7 +98,10 @@ export class AccountPool implements AccountSelector {
   /** See `AccountSelector.acquire`. */
   acquire(model: string, signal: AbortSignal, options: AcquireOptions = {}): Promise<Lease> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    if (this.#closed) return Promise.reject(new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
+    if (this.#closed)
+      return Promise.reject(
+        new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }),
+      );
     this.checkForChanges();
     return this.#queue.enqueue(model, signal, options, () => this.#dispatch.run());
   }
@@ -198,7 +204,10 @@ export class AccountPool implements AccountSelector {
 
   #claim(task: IdleTask): Lease | null {
     const account = this.#current().accounts.find((a) => a.id === task.accountId);
-    const session = account !== undefined && canServe(account) && !this.#closed ? this.#leases.sessionOf(task.accountId) : null;
+    const session =
+      account !== undefined && canServe(account) && !this.#closed
+        ? this.#leases.sessionOf(task.accountId)
+        : null;
     if (account === undefined || session === null) {
       this.#idle.evict(task); // it can no longer serve: free its slot
       return null;
@@ -221,7 +230,11 @@ export class AccountPool implements AccountSelector {
     this.#dispatch.cancelWake();
     // Idle tasks stay recorded as `idle`: the reaper's drain stops them with the rest.
     this.#idle.cancelTimers();
-    for (const waiter of this.#queue.list()) this.#queue.settle(waiter, new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }));
+    for (const waiter of this.#queue.list())
+      this.#queue.settle(
+        waiter,
+        new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }),
+      );
   }
 
   #free(accountId: number): void {

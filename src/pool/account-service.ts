@@ -46,7 +46,11 @@ export type UpsertResult = AccountCheck & { action: 'added' | 'updated' };
 
 /** A failure message for operators (kind included; never a secret). */
 export function describeFailure(err: unknown): string {
-  return isUpstreamFailure(err) ? `${err.message} (${err.kind})` : err instanceof Error ? err.message : String(err);
+  return isUpstreamFailure(err)
+    ? `${err.message} (${err.kind})`
+    : err instanceof Error
+      ? err.message
+      : String(err);
 }
 
 /**
@@ -60,13 +64,20 @@ export class AccountService {
 
   constructor(private readonly deps: AccountServiceDeps) {
     const timers = deps.timers ?? systemTimers;
-    this.#login = { ...deps, timers, owner: deps.store.instanceId, lockTtlMs: deps.loginLockTtlMs ?? 120_000, pollMs: 250 };
+    this.#login = {
+      ...deps,
+      timers,
+      owner: deps.store.instanceId,
+      lockTtlMs: deps.loginLockTtlMs ?? 120_000,
+      pollMs: 250,
+    };
   }
 
   /** Validate a pasted session cookie upstream, then store it with its models. */
   async addCookie(cookie: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const known = this.deps.store.accounts.findByCookie(cookie);
-    if (known !== null) throw new UserError(`this cookie is already stored as account ${known.id} (${known.label})`);
+    if (known !== null)
+      throw new UserError(`this cookie is already stored as account ${known.id} (${known.label})`);
     const { user, discovery } = await this.#probe(cookie, 'the upstream rejected this cookie');
     const account = this.deps.store.accounts.add({ kind: 'cookie', cookie, ...options, state: 'active' });
     return { ...this.#save(account.id, user, discovery), reloggedIn: false };
@@ -79,7 +90,9 @@ export class AccountService {
    */
   async addOrRenewSession(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
     const { user, discovery } = await this.#probe(cookie, 'the upstream rejected this session');
-    const known = this.deps.store.accounts.list().find((a) => a.kind === 'cookie' && a.upstreamUserId === user.id);
+    const known = this.deps.store.accounts
+      .list()
+      .find((a) => a.kind === 'cookie' && a.upstreamUserId === user.id);
     if (known === undefined) {
       const account = this.deps.store.accounts.add({ kind: 'cookie', cookie, ...options, state: 'active' });
       return { ...this.#save(account.id, user, discovery), reloggedIn: false, action: 'added' };
@@ -93,7 +106,8 @@ export class AccountService {
   /** Log in with email and password (solving the captcha proof-of-work), then store the account. */
   async addPassword(email: string, password: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const known = this.deps.store.accounts.findByEmail(email);
-    if (known !== null) throw new UserError(`${email} is already stored as account ${known.id} (${known.label})`);
+    if (known !== null)
+      throw new UserError(`${email} is already stored as account ${known.id} (${known.label})`);
     const { login, discovery } = await this.#loginProbe(email, password);
     const account = this.deps.store.accounts.add({
       kind: 'password',
@@ -122,7 +136,8 @@ export class AccountService {
    */
   async upsertPassword(email: string, password: string, options: AccountOptions = {}): Promise<UpsertResult> {
     const known = this.deps.store.accounts.findByEmail(email);
-    if (known === null || known.kind !== 'password') return { ...(await this.addPassword(email, password, options)), action: 'added' };
+    if (known === null || known.kind !== 'password')
+      return { ...(await this.addPassword(email, password, options)), action: 'added' };
     const { store } = this.deps;
     let check: SessionLogin;
     try {
@@ -165,21 +180,35 @@ export class AccountService {
         valid = user === null ? null : { session: stored, user, fresh: false };
       }
       if (valid === null) {
-        if (account.kind !== 'password' || !secrets?.password) throw new UserError('the session has expired; paste a fresh cookie');
-        valid = await loginExclusively(this.#login, account, secrets.password, { staleSession: stored, reuse: true });
+        if (account.kind !== 'password' || !secrets?.password)
+          throw new UserError('the session has expired; paste a fresh cookie');
+        valid = await loginExclusively(this.#login, account, secrets.password, {
+          staleSession: stored,
+          reuse: true,
+        });
       }
       if (valid.user.blocked) throw upstreamFailure('banned', 'the upstream account is blocked');
       const discovery = await adapter.discover(valid.session);
       return { ...this.#save(id, valid.user, discovery), reloggedIn: valid.fresh };
     } catch (err) {
       const failure = isUpstreamFailure(err) ? err : null;
-      const state = failure?.scope === 'account-invalid' ? 'invalid' : failure === null || failure.scope === 'session-expired' ? 'expired' : account.state;
+      const state =
+        failure?.scope === 'account-invalid'
+          ? 'invalid'
+          : failure === null || failure.scope === 'session-expired'
+            ? 'expired'
+            : account.state;
       store.accounts.update(id, { state, lastError: describeFailure(err), lastCheckedAt: this.deps.now() });
-      throw err instanceof UserError ? err : new UserError(`account ${id} (${account.label}): ${describeFailure(err)}`);
+      throw err instanceof UserError
+        ? err
+        : new UserError(`account ${id} (${account.label}): ${describeFailure(err)}`);
     }
   }
 
-  async #probe(session: string, refusal: string): Promise<{ user: UpstreamUser; discovery: AccountDiscovery }> {
+  async #probe(
+    session: string,
+    refusal: string,
+  ): Promise<{ user: UpstreamUser; discovery: AccountDiscovery }> {
     try {
       const user = await this.deps.adapter.validateSession(session);
       if (user.blocked) throw upstreamFailure('banned', 'the upstream account is blocked');
@@ -205,7 +234,10 @@ export class AccountService {
       ...(settings.maxConcurrency !== undefined ? { maxConcurrency: settings.maxConcurrency } : {}),
       ...(settings.enabled !== undefined ? { enabled: settings.enabled } : {}),
     };
-    const account = Object.keys(patch).length > 0 ? this.deps.store.accounts.update(id, patch) : this.deps.store.accounts.get(id);
+    const account =
+      Object.keys(patch).length > 0
+        ? this.deps.store.accounts.update(id, patch)
+        : this.deps.store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
     this.deps.onChange?.(id);
     return account;
@@ -221,7 +253,10 @@ export class AccountService {
   }
 
   #applyOptions(id: number, options: AccountOptions): void {
-    const patch = { ...(options.label !== undefined ? { label: options.label } : {}), ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}) };
+    const patch = {
+      ...(options.label !== undefined ? { label: options.label } : {}),
+      ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+    };
     if (Object.keys(patch).length > 0) this.deps.store.accounts.update(id, patch);
   }
 

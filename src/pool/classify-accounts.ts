@@ -48,15 +48,24 @@ function restUntil(snapshot: PoolSnapshot, account: Account, model: string, now:
 }
 
 /** Why `account` cannot take the request now ('recovering': a re-login will bring it back), or null. */
-function obstacle(account: Account, until: number | null, ctx: ClassifyContext): OutReason | 'recovering' | null {
+function obstacle(
+  account: Account,
+  until: number | null,
+  ctx: ClassifyContext,
+): OutReason | 'recovering' | null {
   if (ctx.exclude.has(account.id)) return 'tried';
   if (account.state === 'invalid') return 'invalid';
-  if (account.state === 'expired' || !account.hasCookie) return ctx.recovering(account.id) ? 'recovering' : 'expired';
+  if (account.state === 'expired' || !account.hasCookie)
+    return ctx.recovering(account.id) ? 'recovering' : 'expired';
   return until === null ? null : 'cooling';
 }
 
 /** Sort the accounts that could serve `model` into free, worth waiting for, and out (with why). */
-export function classifyAccounts(snapshot: PoolSnapshot, model: string, ctx: ClassifyContext): Classification {
+export function classifyAccounts(
+  snapshot: PoolSnapshot,
+  model: string,
+  ctx: ClassifyContext,
+): Classification {
   const result: Classification = { eligible: 0, free: [], waitable: 0, evictable: [], out: [] };
   for (const account of snapshot.accounts) {
     if (!account.enabled || !snapshot.modelIds.get(account.id)?.has(model)) continue;
@@ -69,7 +78,8 @@ export function classifyAccounts(snapshot: PoolSnapshot, model: string, ctx: Cla
       const busy = ctx.busy.get(account.id) ?? 0;
       const inFlight = busy + (ctx.idle.get(account.id) ?? 0);
       const max = ctx.maxOf(account);
-      if (inFlight < max) result.free.push({ accountId: account.id, inFlight, max, lastLeased: ctx.lastLeased(account.id) });
+      if (inFlight < max)
+        result.free.push({ accountId: account.id, inFlight, max, lastLeased: ctx.lastLeased(account.id) });
       else {
         result.waitable += 1;
         if (busy < max) result.evictable.push(account.id);

@@ -12,9 +12,12 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  */
 export function exhaustedError(c: Classification, now: number, fallbackRetryMs: number): RelayError {
   if (c.eligible === 0) {
-    return new ServiceUnavailableError('no enabled upstream account can serve this model; add or enable one with `relaypool accounts`', {
-      code: 'no_usable_account',
-    });
+    return new ServiceUnavailableError(
+      'no enabled upstream account can serve this model; add or enable one with `relaypool accounts`',
+      {
+        code: 'no_usable_account',
+      },
+    );
   }
   const count = (reason: string): number => c.out.filter((o) => o.reason === reason).length;
   const cooling = c.out.filter((o) => o.reason === 'cooling');
@@ -31,13 +34,24 @@ export function exhaustedError(c: Classification, now: number, fallbackRetryMs: 
     count('tried') > 0 ? `${count('tried')} already tried for this request` : '',
   ].filter(Boolean);
   const retryAfter = next ?? (count('tried') === c.out.length ? 1 : seconds(fallbackRetryMs));
-  return new NoCapacityError(`none of the ${plural(c.eligible, 'account')} can take this request: ${parts.join(', ')}`, retryAfter, {
-    code: 'pool_exhausted',
-  });
+  return new NoCapacityError(
+    `none of the ${plural(c.eligible, 'account')} can take this request: ${parts.join(', ')}`,
+    retryAfter,
+    {
+      code: 'pool_exhausted',
+    },
+  );
 }
 
 /** The error for a request that waited `waitedMs` in the queue without getting a slot. */
 export function queueTimeoutError(eligible: number, waitedMs: number): NoCapacityError {
-  const who = eligible === 1 ? 'the only account that can serve this model' : `all ${eligible} accounts that can serve this model`;
-  return new NoCapacityError(`${who} stayed busy; gave up after waiting ${seconds(waitedMs)} s for a free slot`, 1, { code: 'pool_busy' });
+  const who =
+    eligible === 1
+      ? 'the only account that can serve this model'
+      : `all ${eligible} accounts that can serve this model`;
+  return new NoCapacityError(
+    `${who} stayed busy; gave up after waiting ${seconds(waitedMs)} s for a free slot`,
+    1,
+    { code: 'pool_busy' },
+  );
 }

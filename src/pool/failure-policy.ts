@@ -12,7 +12,8 @@ import type { UpstreamErrorKind } from '../upstream/errors.js';
  * - `invalid`: take it out for good (bad credentials, banned);
  * - `expired`: session dead; a password account logs in again.
  */
-export type HealthAction = 'none' | 'backoff' | 'transient' | 'concurrency' | 'credits' | 'model' | 'invalid' | 'expired';
+export type HealthAction =
+  'none' | 'backoff' | 'transient' | 'concurrency' | 'credits' | 'model' | 'invalid' | 'expired';
 
 /** The pool's reading of one failure kind. */
 export interface FailurePolicy {

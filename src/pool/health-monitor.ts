@@ -63,7 +63,10 @@ export class HealthMonitor {
       this.#round = null;
       if (this.#stopped) return;
       const jitter = 0.9 + 0.2 * this.deps.random();
-      this.#cancel = this.deps.timers.setTimeout(() => this.#tick(), Math.round(this.deps.intervalMs * jitter));
+      this.#cancel = this.deps.timers.setTimeout(
+        () => this.#tick(),
+        Math.round(this.deps.intervalMs * jitter),
+      );
     });
   }
 
@@ -72,7 +75,8 @@ export class HealthMonitor {
     if (!account.enabled || account.state === 'invalid') return;
     if ((pool.inFlight().get(account.id) ?? 0) > 0 || pool.health.recovering(account.id)) return;
     if (account.kind === 'password') {
-      if (account.state === 'expired' || !account.hasCookie) return pool.health.relogin(account.id, 'expired');
+      if (account.state === 'expired' || !account.hasCookie)
+        return pool.health.relogin(account.id, 'expired');
       const endsIn = account.cookieExpiresAt === null ? Infinity : account.cookieExpiresAt - clock.now();
       if (endsIn <= this.deps.reloginBeforeExpiryMs) return pool.health.relogin(account.id, 'proactive');
     }
@@ -88,7 +92,12 @@ export class HealthMonitor {
     try {
       const user = await adapter.validateSession(session);
       const event = user.blocked
-        ? ({ type: 'failure', kind: 'banned', message: 'the upstream account is blocked', model: null } as const)
+        ? ({
+            type: 'failure',
+            kind: 'banned',
+            message: 'the upstream account is blocked',
+            model: null,
+          } as const)
         : ({ type: 'session-valid' } as const);
       pool.health.record(accountId, event, session);
     } catch (err) {
@@ -96,7 +105,11 @@ export class HealthMonitor {
       // Only definite verdicts change the account; passing trouble says nothing about it.
       const action = policyFor(err.kind).action;
       if (action === 'expired' || action === 'invalid') {
-        pool.health.record(accountId, { type: 'failure', kind: err.kind, message: err.message, model: null }, session);
+        pool.health.record(
+          accountId,
+          { type: 'failure', kind: err.kind, message: err.message, model: null },
+          session,
+        );
       }
     }
   }

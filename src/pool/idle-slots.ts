@@ -43,7 +43,10 @@ export class IdleSlots {
   evict(task: IdleTask, onStopped?: () => void): boolean {
     if (this.tasks.take(task.taskRowId) === null) return false;
     this.#deps.hold(task.accountId);
-    this.#deps.logger.debug({ accountId: task.accountId, taskRow: task.taskRowId, warm: task.warm }, 'stopping an idle task');
+    this.#deps.logger.debug(
+      { accountId: task.accountId, taskRow: task.taskRowId, warm: task.warm },
+      'stopping an idle task',
+    );
     const done = (): void => {
       onStopped?.();
       this.#deps.forgetTask(task.taskRowId);

@@ -15,7 +15,13 @@ export type ImportLine = { line: number; row: ImportRow } | { line: number; erro
 const text = z.string().trim().min(1).optional();
 const limit = z
   .union([z.number(), z.string().trim().regex(/^\d+$/, 'expected an integer').transform(Number)])
-  .pipe(z.number().int('expected an integer').min(1, 'expected an integer 1-64').max(64, 'expected an integer 1-64'))
+  .pipe(
+    z
+      .number()
+      .int('expected an integer')
+      .min(1, 'expected an integer 1-64')
+      .max(64, 'expected an integer 1-64'),
+  )
   .optional();
 
 const rowSchema = z
@@ -34,11 +40,18 @@ const rowSchema = z
     label: raw.label,
     maxConcurrency: raw.max_concurrency ?? raw.maxConcurrency,
   }))
-  .refine((row) => (row.cookie !== undefined) !== (row.email !== undefined || row.password !== undefined), 'give either `cookie` or `email` + `password`')
-  .refine((row) => row.cookie !== undefined || (row.email !== undefined && row.password !== undefined), 'a password row needs both `email` and `password`');
+  .refine(
+    (row) => (row.cookie !== undefined) !== (row.email !== undefined || row.password !== undefined),
+    'give either `cookie` or `email` + `password`',
+  )
+  .refine(
+    (row) => row.cookie !== undefined || (row.email !== undefined && row.password !== undefined),
+    'a password row needs both `email` and `password`',
+  );
 
 function toLine(line: number, value: unknown): ImportLine {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { line, error: 'expected an object with cookie or email/password' };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { line, error: 'expected an object with cookie or email/password' };
   const parsed = rowSchema.safeParse(value);
   if (parsed.success) return { line, row: parsed.data };
   const issue = parsed.error.issues[0];

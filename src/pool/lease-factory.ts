@@ -50,7 +50,13 @@ export class LeaseFactory {
   }
 
   /** A lease on one slot of `account` for `model` (starting with `tasks` when it claims an idle task). */
-  create(account: Account, session: string, modelId: string, model: string, tasks: readonly number[] = []): Lease {
+  create(
+    account: Account,
+    session: string,
+    modelId: string,
+    model: string,
+    tasks: readonly number[] = [],
+  ): Lease {
     const deps = this.#deps;
     return createLease({
       account,
@@ -70,6 +76,10 @@ export class LeaseFactory {
     if (outcome.result !== 'failure') return;
     const { failure, afterOutput } = outcome;
     if (failure.kind === 'concurrency') this.#deps.onConcurrencyFailure(accountId);
-    health.record(accountId, { type: 'failure', kind: failure.kind, message: failure.message, model, afterOutput }, session);
+    health.record(
+      accountId,
+      { type: 'failure', kind: failure.kind, message: failure.message, model, afterOutput },
+      session,
+    );
   }
 }

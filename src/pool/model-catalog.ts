@@ -44,7 +44,10 @@ export class ModelCatalog {
   resolve(requested: string | undefined): string {
     const name = requested ?? this.options.defaultModel;
     if (name === null || name === undefined || name === '') {
-      throw new InvalidRequestError('you must provide a model parameter', { param: 'model', code: 'missing_model' });
+      throw new InvalidRequestError('you must provide a model parameter', {
+        param: 'model',
+        code: 'missing_model',
+      });
     }
     const entry = this.#current().byId.get(name);
     if (entry === undefined) {
@@ -65,9 +68,14 @@ export class ModelCatalog {
     const names = this.names();
     if (this.#view?.names === names) return this.#view;
     const upstream = [...names].sort();
-    const entries: CatalogEntry[] = upstream.map((name) => ({ id: name, upstreamName: name, ownedBy: 'monkeycode' }));
+    const entries: CatalogEntry[] = upstream.map((name) => ({
+      id: name,
+      upstreamName: name,
+      ownedBy: 'monkeycode',
+    }));
     for (const [alias, target] of Object.entries(this.options.aliases)) {
-      if (names.has(target) && !names.has(alias)) entries.push({ id: alias, upstreamName: target, ownedBy: 'relaypool' });
+      if (names.has(target) && !names.has(alias))
+        entries.push({ id: alias, upstreamName: target, ownedBy: 'relaypool' });
     }
     this.#view = { names, entries, byId: new Map(entries.map((entry) => [entry.id, entry])) };
     return this.#view;

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isUpstreamFailure, type UpstreamErrorKind } from '../upstream/errors.js';
-import { CallbackUrlError, type OperatorLoginFlows, type PendingSmsLogin } from '../upstream/operator-login.js';
+import {
+  CallbackUrlError,
+  type OperatorLoginFlows,
+  type PendingSmsLogin,
+} from '../upstream/operator-login.js';
 import { InvalidRequestError, NotFoundError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountOptions, AccountService, UpsertResult } from './account-service.js';
@@ -61,7 +65,12 @@ export class OperatorLogin {
   readonly #pending: PendingLogins<Pending>;
 
   constructor(private readonly deps: OperatorLoginDeps) {
-    this.#pending = new PendingLogins({ now: deps.now, ttlMs: deps.ttlMs ?? 600_000, capacity: deps.capacity ?? 100, newId: deps.newId ?? randomUUID });
+    this.#pending = new PendingLogins({
+      now: deps.now,
+      ttlMs: deps.ttlMs ?? 600_000,
+      capacity: deps.capacity ?? 100,
+      newId: deps.newId ?? randomUUID,
+    });
   }
 
   /** Step 1: have the identity provider text a code to `phone`; remember the login for verify. */
@@ -69,7 +78,12 @@ export class OperatorLogin {
     const login = await this.deps.flows.sendSmsCode(phone).catch((err: unknown) => rethrow(err, 'phone'));
     const entry = this.#pending.add({ login, options });
     this.deps.logger.info({ loginId: entry.id, phone: maskPhone(phone) }, 'SMS login code sent');
-    return { loginId: entry.id, phone: maskPhone(phone), expiresAt: entry.expiresAt, expiresInS: Math.round((entry.expiresAt - entry.createdAt) / 1000) };
+    return {
+      loginId: entry.id,
+      phone: maskPhone(phone),
+      expiresAt: entry.expiresAt,
+      expiresInS: Math.round((entry.expiresAt - entry.createdAt) / 1000),
+    };
   }
 
   /** Step 2: log in with the typed code and add the account. A refused code keeps the login for another try. */
@@ -83,8 +97,14 @@ export class OperatorLogin {
       return rethrow(err, 'code');
     }
     this.#pending.delete(entry.id);
-    const check = await this.deps.accounts.addOrRenewSession(session.value, { ...entry.value.options, ...definedOptions(input.options) });
-    this.deps.logger.info({ loginId: entry.id, accountId: check.account.id, action: check.action }, 'SMS login stored an account');
+    const check = await this.deps.accounts.addOrRenewSession(session.value, {
+      ...entry.value.options,
+      ...definedOptions(input.options),
+    });
+    this.deps.logger.info(
+      { loginId: entry.id, accountId: check.account.id, action: check.action },
+      'SMS login stored an account',
+    );
     return check;
   }
 
@@ -92,16 +112,29 @@ export class OperatorLogin {
   async callback(url: string, options: AccountOptions = {}): Promise<UpsertResult> {
     const session = await this.deps.flows.finishCallback(url).catch((err: unknown) => rethrow(err, 'url'));
     const check = await this.deps.accounts.addOrRenewSession(session.value, options);
-    this.deps.logger.info({ accountId: check.account.id, action: check.action }, 'OAuth callback stored an account');
+    this.deps.logger.info(
+      { accountId: check.account.id, action: check.action },
+      'OAuth callback stored an account',
+    );
     return check;
   }
 
   #find(input: VerifyInput) {
-    const entry = input.loginId !== undefined ? this.#pending.get(input.loginId) : this.#pending.findLatest((p) => p.login.phone === input.phone);
+    const entry =
+      input.loginId !== undefined
+        ? this.#pending.get(input.loginId)
+        : this.#pending.findLatest((p) => p.login.phone === input.phone);
     const param = input.loginId !== undefined ? 'loginId' : 'phone';
-    if (entry === null) throw new NotFoundError('no pending SMS login (unknown, finished or expired); send a new code', { code: 'login_not_found', param });
+    if (entry === null)
+      throw new NotFoundError('no pending SMS login (unknown, finished or expired); send a new code', {
+        code: 'login_not_found',
+        param,
+      });
     if (input.phone !== undefined && entry.value.login.phone !== input.phone) {
-      throw new InvalidRequestError('phone: does not match the pending login', { code: 'invalid_request', param: 'phone' });
+      throw new InvalidRequestError('phone: does not match the pending login', {
+        code: 'invalid_request',
+        param: 'phone',
+      });
     }
     return entry;
   }
@@ -117,7 +150,8 @@ function definedOptions(options: AccountOptions): AccountOptions {
 // The operator's input was refused (a wrong code, a bad URL): 400 naming the field. Anything
 // else (captcha, network, the platform down) stays an upstream failure (502/504).
 function rethrow(err: unknown, param: string): never {
-  if (err instanceof CallbackUrlError) throw new InvalidRequestError(`url: ${err.message}`, { code: 'invalid_callback_url', param });
+  if (err instanceof CallbackUrlError)
+    throw new InvalidRequestError(`url: ${err.message}`, { code: 'invalid_callback_url', param });
   if (isUpstreamFailure(err) && (err.kind === 'bad-credentials' || err.kind === 'bad-request')) {
     throw new InvalidRequestError(err.message, { code: 'login_rejected', param });
   }

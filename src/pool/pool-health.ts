@@ -41,15 +41,35 @@ export class PoolHealth {
     const { store, logger } = this.deps;
     const account = store.accounts.get(accountId);
     if (account === null) return;
-    if (event.type === 'failure' && event.kind === 'session-expired' && session !== null && this.#currentSession(accountId) !== session) return;
-    const view = { kind: account.kind, state: account.state, cooldownUntil: account.cooldownUntil, backoffLevel: this.#backoff.get(accountId) ?? 0 };
+    if (
+      event.type === 'failure' &&
+      event.kind === 'session-expired' &&
+      session !== null &&
+      this.#currentSession(accountId) !== session
+    )
+      return;
+    const view = {
+      kind: account.kind,
+      state: account.state,
+      cooldownUntil: account.cooldownUntil,
+      backoffLevel: this.#backoff.get(accountId) ?? 0,
+    };
     const change = nextHealth(view, event, this.deps.timings, this.deps.clock.now());
     if (change.backoffLevel === 0) this.#backoff.delete(accountId);
     else this.#backoff.set(accountId, change.backoffLevel);
     if (change.patch !== null) store.accounts.update(accountId, change.patch);
     if (change.patch?.state !== undefined && change.patch.state !== account.state) {
       const kind = event.type === 'failure' ? event.kind : event.type;
-      logger.warn({ accountId, from: account.state, to: change.patch.state, kind, cooldownUntil: change.patch.cooldownUntil }, 'account health changed');
+      logger.warn(
+        {
+          accountId,
+          from: account.state,
+          to: change.patch.state,
+          kind,
+          cooldownUntil: change.patch.cooldownUntil,
+        },
+        'account health changed',
+      );
     }
     for (const effect of change.effects) this.#run(accountId, effect);
     if (change.patch !== null || change.effects.length > 0) this.deps.onChange();
@@ -64,7 +84,11 @@ export class PoolHealth {
       .relogin(accountId, reason)
       .then(
         () => logger.info({ accountId, reason }, 'account logged in again'),
-        (err: unknown) => logger.warn({ accountId, reason, error: err instanceof Error ? err.message : String(err) }, 're-login failed'),
+        (err: unknown) =>
+          logger.warn(
+            { accountId, reason, error: err instanceof Error ? err.message : String(err) },
+            're-login failed',
+          ),
       )
       .finally(() => {
         this.#relogins.delete(accountId);
@@ -100,7 +124,10 @@ export class PoolHealth {
         return;
       case 'cool-model':
         this.deps.store.models.coolModel(accountId, effect.model, effect.until);
-        this.deps.logger.warn({ accountId, model: effect.model, until: effect.until }, 'model resting on account');
+        this.deps.logger.warn(
+          { accountId, model: effect.model, until: effect.until },
+          'model resting on account',
+        );
         return;
     }
   }

@@ -40,7 +40,9 @@ export function buildPoolReport(
       ...row,
       plan: account?.plan ?? null,
       cookieExpiresAt: account?.cookieExpiresAt ?? null,
-      modelCooldowns: rests.filter((rest) => rest.accountId === row.id).map((rest) => ({ model: rest.name, until: rest.until })),
+      modelCooldowns: rests
+        .filter((rest) => rest.accountId === row.id)
+        .map((rest) => ({ model: rest.name, until: rest.until })),
     };
   });
   return { ...status, queued, accounts: rows };

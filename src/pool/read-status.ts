@@ -7,5 +7,12 @@ import { buildPoolReport, type PoolReport } from './pool-report.js';
  * queue lives in the server's memory, so `queued` is null here.
  */
 export function readPoolStatus(store: Store, defaultMaxConcurrency: number, now: number): PoolReport {
-  return buildPoolReport(store, store.tasks.countBusyByAccount(), null, defaultMaxConcurrency, now, store.tasks.countIdleByAccount());
+  return buildPoolReport(
+    store,
+    store.tasks.countBusyByAccount(),
+    null,
+    defaultMaxConcurrency,
+    now,
+    store.tasks.countIdleByAccount(),
+  );
 }

@@ -5,7 +5,14 @@ import type { Logger } from '../util/logger.js';
 import type { AccountSelector, Lease } from './lease.js';
 import type { PoolObserver } from './pool-observer.js';
 import type { TaskReaper } from './task-reaper.js';
-import { replayUnlessTimedOut, retryOnOtherAccount, runAttempt, type AttemptEnd, type KeepTask, type RequestProgress } from './turn-attempt.js';
+import {
+  replayUnlessTimedOut,
+  retryOnOtherAccount,
+  runAttempt,
+  type AttemptEnd,
+  type KeepTask,
+  type RequestProgress,
+} from './turn-attempt.js';
 
 export type { KeepTask, KeptTask } from './turn-attempt.js';
 
@@ -57,8 +64,22 @@ export type ResumePlan = { kind: 'task'; taskRowId: number; text: string } | { k
  * start, the pool's 429/503 is thrown; when none is left for a retry, the last upstream failure is
  * the terminal event. One usage row per request.
  */
-export async function* runTurn(deps: TurnRunnerDeps, plan: TurnPlan, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
-  const progress: RequestProgress = { started: deps.now(), opened: false, output: false, ttfbMs: null, usage: null, outcome: 'aborted', accountId: null, taskId: null, answer: '' };
+export async function* runTurn(
+  deps: TurnRunnerDeps,
+  plan: TurnPlan,
+  signal: AbortSignal,
+): AsyncGenerator<UpstreamEvent> {
+  const progress: RequestProgress = {
+    started: deps.now(),
+    opened: false,
+    output: false,
+    ttfbMs: null,
+    usage: null,
+    outcome: 'aborted',
+    accountId: null,
+    taskId: null,
+    answer: '',
+  };
   try {
     if (plan.resume && (yield* resumeKept(deps, plan, plan.resume, signal, progress))) return;
     yield* runOnNewTask(deps, plan, signal, progress);
@@ -68,24 +89,54 @@ export async function* runTurn(deps: TurnRunnerDeps, plan: TurnPlan, signal: Abo
 }
 
 /** Continue on a kept task; false when the request must run on a new task instead. */
-async function* resumeKept(deps: TurnRunnerDeps, plan: TurnPlan, resume: ResumePlan, signal: AbortSignal, progress: RequestProgress): AsyncGenerator<UpstreamEvent, boolean> {
+async function* resumeKept(
+  deps: TurnRunnerDeps,
+  plan: TurnPlan,
+  resume: ResumePlan,
+  signal: AbortSignal,
+  progress: RequestProgress,
+): AsyncGenerator<UpstreamEvent, boolean> {
   const claimed = claimKept(deps, plan.upstreamModel, resume);
   if (claimed === null) return false;
-  const work = { kind: 'resume' as const, model: plan.upstreamModel, row: claimed.row, upstreamTaskId: claimed.upstreamTaskId, text: resume.text };
+  const work = {
+    kind: 'resume' as const,
+    model: plan.upstreamModel,
+    row: claimed.row,
+    upstreamTaskId: claimed.upstreamTaskId,
+    text: resume.text,
+  };
   let end: AttemptEnd | null = null;
   try {
-    end = yield* runAttempt(deps, claimed.lease, work, signal, progress, replayUnlessTimedOut, plan.keep ?? null);
+    end = yield* runAttempt(
+      deps,
+      claimed.lease,
+      work,
+      signal,
+      progress,
+      replayUnlessTimedOut,
+      plan.keep ?? null,
+    );
   } finally {
     // Also when the consumer stops reading right after the answer (a stream's last event).
-    deps.observer?.keptTaskTurn?.(end?.kind === 'retry' ? 'replayed' : resume.kind === 'warm' ? 'warm' : 'continued');
+    deps.observer?.keptTaskTurn?.(
+      end?.kind === 'retry' ? 'replayed' : resume.kind === 'warm' ? 'warm' : 'continued',
+    );
   }
   if (end.kind === 'done') return true;
-  deps.logger.info({ accountId: claimed.lease.account.id, kind: end.failure.kind }, 'a kept task could not take the turn; replaying the conversation into a new task');
+  deps.logger.info(
+    { accountId: claimed.lease.account.id, kind: end.failure.kind },
+    'a kept task could not take the turn; replaying the conversation into a new task',
+  );
   return false;
 }
 
-function claimKept(deps: TurnRunnerDeps, model: string, resume: ResumePlan): { lease: Lease; row: TaskRecord; upstreamTaskId: string } | null {
-  const claimed = resume.kind === 'task' ? claimTask(deps.pool, resume.taskRowId) : deps.pool.claimWarm(model);
+function claimKept(
+  deps: TurnRunnerDeps,
+  model: string,
+  resume: ResumePlan,
+): { lease: Lease; row: TaskRecord; upstreamTaskId: string } | null {
+  const claimed =
+    resume.kind === 'task' ? claimTask(deps.pool, resume.taskRowId) : deps.pool.claimWarm(model);
   if (claimed === null) return null;
   const row = deps.store.tasks.get(claimed.taskRowId);
   if (row === null || row.upstreamTaskId === null || row.state !== 'idle') {
@@ -102,17 +153,30 @@ function claimTask(pool: AccountSelector, taskRowId: number): { lease: Lease; ta
 }
 
 /** Lease an account and run the turn on a new task, failing over before the first output byte. */
-async function* runOnNewTask(deps: TurnRunnerDeps, plan: TurnPlan, signal: AbortSignal, progress: RequestProgress): AsyncGenerator<UpstreamEvent> {
+async function* runOnNewTask(
+  deps: TurnRunnerDeps,
+  plan: TurnPlan,
+  signal: AbortSignal,
+  progress: RequestProgress,
+): AsyncGenerator<UpstreamEvent> {
   const tried = new Set<number>();
   const relogged = new Set<number>();
   const rounds = plan.background ? 0 : deps.failoverRounds;
-  const work = { kind: 'new' as const, model: plan.upstreamModel, content: plan.content, systemPrompt: plan.systemPrompt };
+  const work = {
+    kind: 'new' as const,
+    model: plan.upstreamModel,
+    content: plan.content,
+    systemPrompt: plan.systemPrompt,
+  };
   let last: AnyUpstreamFailure | null = null;
   for (let round = 0; ; round++) {
     let lease: Lease;
     const waitStarted = deps.now();
     try {
-      lease = await deps.pool.acquire(plan.upstreamModel, signal, { exclude: tried, noWait: plan.background ?? false });
+      lease = await deps.pool.acquire(plan.upstreamModel, signal, {
+        exclude: tried,
+        noWait: plan.background ?? false,
+      });
       deps.observer?.queueWait?.(deps.now() - waitStarted, true);
     } catch (err) {
       deps.observer?.queueWait?.(deps.now() - waitStarted, false);
@@ -124,7 +188,15 @@ async function* runOnNewTask(deps: TurnRunnerDeps, plan: TurnPlan, signal: Abort
       return;
     }
     tried.add(lease.account.id);
-    const end = yield* runAttempt(deps, lease, work, signal, progress, retryOnOtherAccount(round < rounds), plan.keep ?? null);
+    const end = yield* runAttempt(
+      deps,
+      lease,
+      work,
+      signal,
+      progress,
+      retryOnOtherAccount(round < rounds),
+      plan.keep ?? null,
+    );
     if (end.kind === 'done') return;
     last = end.failure;
     const id = lease.account.id;
@@ -133,7 +205,10 @@ async function* runOnNewTask(deps: TurnRunnerDeps, plan: TurnPlan, signal: Abort
       relogged.add(id);
       tried.delete(id);
     }
-    deps.logger.info({ accountId: id, kind: last.kind, round: round + 1 }, 'failing over before the first output byte');
+    deps.logger.info(
+      { accountId: id, kind: last.kind, round: round + 1 },
+      'failing over before the first output byte',
+    );
   }
 }
 

@@ -40,7 +40,8 @@ export async function loginExclusively(
   if (account.email === null) throw new UserError(`account ${account.id} has no email to log in with`);
   const giveUpAt = deps.now() + deps.lockTtlMs;
   while (!store.accounts.tryLockLogin(account.id, deps.owner, deps.lockTtlMs)) {
-    if (deps.now() > giveUpAt) throw new UserError(`another relaypool process is still logging account ${account.id} in`);
+    if (deps.now() > giveUpAt)
+      throw new UserError(`another relaypool process is still logging account ${account.id} in`);
     await delay(deps.timers, deps.pollMs);
   }
   try {
@@ -50,7 +51,10 @@ export async function loginExclusively(
       if (user !== null) return { session: current, user, fresh: false };
     }
     const login = await adapter.login({ email: account.email, password });
-    store.accounts.setCookie(account.id, login.session, { obtainedAt: deps.now(), expiresAt: login.expiresAt?.getTime() ?? null });
+    store.accounts.setCookie(account.id, login.session, {
+      obtainedAt: deps.now(),
+      expiresAt: login.expiresAt?.getTime() ?? null,
+    });
     return { session: login.session, user: login.user, fresh: true };
   } finally {
     store.accounts.unlockLogin(account.id, deps.owner);

@@ -12,7 +12,8 @@ export interface AccountSnapshot {
 }
 
 /** Status shown to operators: the health state, or `locked` / `disabled` on top of it. */
-export type AccountStatus = 'active' | 'locked' | 'cooling' | 'expired' | 'invalid' | 'disabled' | 'unverified';
+export type AccountStatus =
+  'active' | 'locked' | 'cooling' | 'expired' | 'invalid' | 'disabled' | 'unverified';
 
 export interface AccountStatusRow {
   id: number;
@@ -47,7 +48,8 @@ export interface PoolStatus {
 function statusOf(account: AccountSnapshot, inFlight: number, max: number, now: number): AccountStatus {
   if (!account.enabled) return 'disabled';
   if (account.state === 'cooling' && (account.cooldownUntil ?? 0) > now) return 'cooling';
-  if (account.state === 'expired' || account.state === 'invalid' || account.state === 'unverified') return account.state;
+  if (account.state === 'expired' || account.state === 'invalid' || account.state === 'unverified')
+    return account.state;
   return inFlight >= max ? 'locked' : 'active';
 }
 

@@ -6,7 +6,12 @@ import type { Logger } from '../util/logger.js';
  * `store.dataVersion()`), so accounts added, disabled or removed by the CLI or another process
  * take effect — and waiting requests are served — without a restart. Returns `stop`.
  */
-export function watchStore(check: () => void, timers: Timers, intervalMs: number, logger: Logger): () => void {
+export function watchStore(
+  check: () => void,
+  timers: Timers,
+  intervalMs: number,
+  logger: Logger,
+): () => void {
   let cancel: CancelTimer | null = null;
   let stopped = false;
   const tick = (): void => {

@@ -17,7 +17,11 @@ export interface SlotCandidate {
  * - `round-robin`: the first account after the previously picked one, by id, wrapping around;
  * - `fill-first`: the lowest id, so one account fills up before the next is used.
  */
-export function pickCandidate(strategy: Strategy, candidates: readonly SlotCandidate[], previous: number | null): SlotCandidate {
+export function pickCandidate(
+  strategy: Strategy,
+  candidates: readonly SlotCandidate[],
+  previous: number | null,
+): SlotCandidate {
   const byId = [...candidates].sort((a, b) => a.accountId - b.accountId);
   const first = byId[0];
   if (first === undefined) throw new Error('pickCandidate needs at least one candidate');
@@ -32,5 +36,10 @@ export function pickCandidate(strategy: Strategy, candidates: readonly SlotCandi
 }
 
 function compareLoad(a: SlotCandidate, b: SlotCandidate): number {
-  return a.inFlight / a.max - b.inFlight / b.max || a.inFlight - b.inFlight || a.lastLeased - b.lastLeased || a.accountId - b.accountId;
+  return (
+    a.inFlight / a.max - b.inFlight / b.max ||
+    a.inFlight - b.inFlight ||
+    a.lastLeased - b.lastLeased ||
+    a.accountId - b.accountId
+  );
 }

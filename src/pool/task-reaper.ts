@@ -63,7 +63,12 @@ export class TaskReaper {
   stopDetached(session: string, upstreamTaskId: string): Promise<void> {
     const job = this.deps.adapter
       .stopTask(session, upstreamTaskId)
-      .catch((err: unknown) => this.deps.logger.warn({ kind: isUpstreamFailure(err) ? err.kind : 'unknown' }, 'could not stop the task of a removed account'))
+      .catch((err: unknown) =>
+        this.deps.logger.warn(
+          { kind: isUpstreamFailure(err) ? err.kind : 'unknown' },
+          'could not stop the task of a removed account',
+        ),
+      )
       .finally(() => this.#pending.delete(job));
     this.#pending.add(job);
     return job;
@@ -76,8 +81,16 @@ export class TaskReaper {
   stopStrays(accountId: number, keep: ReadonlySet<number>): number {
     const strays = this.deps.store.tasks
       .listNeedingStop('own')
-      .filter((task) => task.accountId === accountId && !keep.has(task.id) && !this.#stopping.has(task.id) && task.state !== 'stopping' && task.upstreamTaskId !== null);
-    if (strays.length > 0) this.deps.logger.warn({ accountId, count: strays.length }, 'stopping stray tasks on a busy account');
+      .filter(
+        (task) =>
+          task.accountId === accountId &&
+          !keep.has(task.id) &&
+          !this.#stopping.has(task.id) &&
+          task.state !== 'stopping' &&
+          task.upstreamTaskId !== null,
+      );
+    if (strays.length > 0)
+      this.deps.logger.warn({ accountId, count: strays.length }, 'stopping stray tasks on a busy account');
     for (const task of strays) this.stop(task);
     return strays.length;
   }
@@ -88,9 +101,13 @@ export class TaskReaper {
    */
   claimOrphans(): Array<{ accountId: number; stopped: Promise<void> }> {
     const orphans = this.deps.store.tasks.claimOrphans();
-    if (orphans.length > 0) this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
+    if (orphans.length > 0)
+      this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
     if (orphans.length > 0) this.deps.observer?.tasksRecovered?.(orphans.length);
-    return orphans.map((task) => ({ accountId: task.accountId, stopped: this.stopAndWait(task, { recovered: true }) }));
+    return orphans.map((task) => ({
+      accountId: task.accountId,
+      stopped: this.stopAndWait(task, { recovered: true }),
+    }));
   }
 
   /** Take over tasks left by processes that are gone, and stop them. Resolves to how many. */
@@ -104,10 +121,17 @@ export class TaskReaper {
   async drain(timeoutMs: number): Promise<void> {
     const deadline = sleep(timeoutMs);
     const own = this.deps.store.tasks.listNeedingStop('own');
-    await Promise.race([Promise.all([...this.#pending, ...own.map((task) => this.#stopWithRetries(task, []))]), deadline]);
+    await Promise.race([
+      Promise.all([...this.#pending, ...own.map((task) => this.#stopWithRetries(task, []))]),
+      deadline,
+    ]);
   }
 
-  async #stopWithRetries(task: TaskRecord, delays = this.#delays, options: { recovered?: boolean; session?: string } = {}): Promise<void> {
+  async #stopWithRetries(
+    task: TaskRecord,
+    delays = this.#delays,
+    options: { recovered?: boolean; session?: string } = {},
+  ): Promise<void> {
     const { store, adapter, logger } = this.deps;
     if (task.upstreamTaskId === null) {
       // The create call never returned an id: nothing upstream we can name, so nothing to stop.
@@ -119,14 +143,18 @@ export class TaskReaper {
     // restart does not take it over for its conversation while it is being stopped.
     if (task.state === 'idle') store.tasks.setState(task.id, 'stopping');
     for (let attempt = 0; ; attempt++) {
-      const session = (attempt === 0 ? options.session : undefined) ?? store.accounts.getSecrets(task.accountId)?.cookie ?? null;
+      const session =
+        (attempt === 0 ? options.session : undefined) ??
+        store.accounts.getSecrets(task.accountId)?.cookie ??
+        null;
       if (session === null) {
         store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
         return;
       }
       try {
         await adapter.stopTask(session, task.upstreamTaskId);
-        if (this.deps.deleteTasks) await adapter.deleteTask(session, task.upstreamTaskId).catch(() => undefined);
+        if (this.deps.deleteTasks)
+          await adapter.deleteTask(session, task.upstreamTaskId).catch(() => undefined);
         store.tasks.markStopped(task.id);
         this.deps.observer?.taskStopped?.(options.recovered ?? false);
         return;

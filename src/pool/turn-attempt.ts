@@ -70,7 +70,10 @@ const OUTPUT = new Set<UpstreamEvent['type']>(['text', 'reasoning', 'tool-activi
 export type RetryRule = (kind: UpstreamErrorKind) => boolean;
 
 /** New tasks: retry what another account may fix (the failure policy), while rounds remain. */
-export const retryOnOtherAccount = (mayRetry: boolean): RetryRule => (kind) => mayRetry && policyFor(kind).failover;
+export const retryOnOtherAccount =
+  (mayRetry: boolean): RetryRule =>
+  (kind) =>
+    mayRetry && policyFor(kind).failover;
 
 /**
  * A kept task that cannot take the turn (gone, asleep for good, broken) is replaced by a new task
@@ -94,11 +97,20 @@ export async function* runAttempt(
   keep: KeepTask | null,
 ): AsyncGenerator<UpstreamEvent, AttemptEnd> {
   const record = beginTask(deps, lease, work, keep);
-  Object.assign(progress, { accountId: lease.account.id, taskId: work.kind === 'resume' ? work.upstreamTaskId : null, outcome: 'aborted', answer: '' });
+  Object.assign(progress, {
+    accountId: lease.account.id,
+    taskId: work.kind === 'resume' ? work.upstreamTaskId : null,
+    outcome: 'aborted',
+    answer: '',
+  });
   let outcome: LeaseOutcome = { result: 'abandoned' };
   let taskId: string | null = work.kind === 'resume' ? work.upstreamTaskId : null;
   try {
-    const events = deps.adapter.runTurn(lease.session, turnRequest(lease, work), { signal, turnTimeoutMs: deps.turnTimeoutMs, vmReadyTimeoutMs: deps.vmReadyTimeoutMs });
+    const events = deps.adapter.runTurn(lease.session, turnRequest(lease, work), {
+      signal,
+      turnTimeoutMs: deps.turnTimeoutMs,
+      vmReadyTimeoutMs: deps.vmReadyTimeoutMs,
+    });
     for await (const event of events) {
       if (event.type === 'error') {
         outcome = { result: 'failure', failure: event.error, afterOutput: progress.output };
@@ -126,14 +138,23 @@ export async function* runAttempt(
     }
     return { kind: 'done' };
   } finally {
-    settleAttempt(deps, lease, { rowId: record.id, taskId, model: work.model, answer: progress.answer }, outcome, keep);
+    settleAttempt(
+      deps,
+      lease,
+      { rowId: record.id, taskId, model: work.model, answer: progress.answer },
+      outcome,
+      keep,
+    );
   }
 }
 
 function beginTask(deps: AttemptDeps, lease: Lease, work: AttemptWork, keep: KeepTask | null): TaskRecord {
   try {
     if (work.kind === 'resume') return deps.store.tasks.setState(work.row.id, 'running') ?? work.row;
-    const record = deps.store.tasks.begin({ accountId: lease.account.id, purpose: keep === null ? 'stateless' : 'conversation' });
+    const record = deps.store.tasks.begin({
+      accountId: lease.account.id,
+      purpose: keep === null ? 'stateless' : 'conversation',
+    });
     lease.attachTask(record.id);
     return record;
   } catch (err) {
@@ -144,7 +165,12 @@ function beginTask(deps: AttemptDeps, lease: Lease, work: AttemptWork, keep: Kee
 
 function turnRequest(lease: Lease, work: AttemptWork): TurnRequest {
   if (work.kind === 'resume') return { kind: 'follow-up', taskId: work.upstreamTaskId, text: work.text };
-  return { kind: 'new-task', modelId: lease.modelId, content: work.content, ...(work.systemPrompt ? { systemPrompt: work.systemPrompt } : {}) };
+  return {
+    kind: 'new-task',
+    modelId: lease.modelId,
+    content: work.content,
+    ...(work.systemPrompt ? { systemPrompt: work.systemPrompt } : {}),
+  };
 }
 
 function track(progress: RequestProgress, event: UpstreamEvent, now: number, collectAnswer: boolean): void {
@@ -154,7 +180,12 @@ function track(progress: RequestProgress, event: UpstreamEvent, now: number, col
   }
   if (event.type === 'text' && collectAnswer) progress.answer += event.text;
   if (event.type === 'usage') {
-    progress.usage = { input: event.inputTokens, output: event.outputTokens, total: event.totalTokens, estimated: event.estimated };
+    progress.usage = {
+      input: event.inputTokens,
+      output: event.outputTokens,
+      total: event.totalTokens,
+      estimated: event.estimated,
+    };
   }
 }
 
@@ -169,7 +200,13 @@ interface AttemptTask {
  * Give the lease back. The task is kept idle when the turn succeeded and `keep` asks for it;
  * otherwise it is stopped and the slot handed on once that is done (it holds the platform's slot).
  */
-function settleAttempt(deps: AttemptDeps, lease: Lease, task: AttemptTask, outcome: LeaseOutcome, keep: KeepTask | null): void {
+function settleAttempt(
+  deps: AttemptDeps,
+  lease: Lease,
+  task: AttemptTask,
+  outcome: LeaseOutcome,
+  keep: KeepTask | null,
+): void {
   const { rowId, taskId } = task;
   const row = deps.store.tasks.get(rowId);
   let drained: Promise<unknown> | undefined;
@@ -183,9 +220,17 @@ function settleAttempt(deps: AttemptDeps, lease: Lease, task: AttemptTask, outco
     deps.store.tasks.setState(rowId, 'idle');
     const stop = (): Promise<void> => {
       const latest = deps.store.tasks.get(rowId);
-      return latest === null ? deps.reaper.stopDetached(lease.session, taskId) : deps.reaper.stopAndWait(latest);
+      return latest === null
+        ? deps.reaper.stopDetached(lease.session, taskId)
+        : deps.reaper.stopAndWait(latest);
     };
-    lease.park(outcome, { taskRowId: rowId, model: task.model, stop, ttlMs: keep.ttlMs, warm: keep.warm ?? false });
+    lease.park(outcome, {
+      taskRowId: rowId,
+      model: task.model,
+      stop,
+      ttlMs: keep.ttlMs,
+      warm: keep.warm ?? false,
+    });
     keep.onKept?.({ taskRowId: rowId, accountId: lease.account.id, answer: task.answer });
     return;
   } else if (outcome.result === 'failure' && outcome.failure.kind === 'session-expired') {

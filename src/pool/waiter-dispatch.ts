@@ -115,7 +115,10 @@ export class WaiterDispatch {
     const modelId = snapshot.modelIds.get(accountId)?.get(waiter.model);
     const session = leases.sessionOf(accountId);
     if (account === undefined || modelId === undefined || session === null) {
-      queue.settle(waiter, new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }));
+      queue.settle(
+        waiter,
+        new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }),
+      );
       return;
     }
     slots.lease(accountId);

@@ -40,7 +40,11 @@ export interface AppDeps {
   v1?: ChatRouteDeps & { responses: ResponsesRouteDeps };
   /** The admin routes, behind the admin guard; absent in tests that exercise only the HTTP shell. */
   admin?: AdminPoolDeps &
-    Partial<AdminAccountDeps> & { adminToken: string | null; remoteAddress?: RemoteAddress; login?: OperatorLogin };
+    Partial<AdminAccountDeps> & {
+      adminToken: string | null;
+      remoteAddress?: RemoteAddress;
+      login?: OperatorLogin;
+    };
   /** Prometheus metrics; `/metrics` sits behind the admin guard. */
   metrics?: Metrics;
 }
@@ -67,16 +71,31 @@ export function createApp(deps: AppDeps): Hono {
     }
     app.route('/', adminPoolRoutes(deps.admin));
     const { accounts, listAccounts, getAccount } = deps.admin;
-    if (accounts && listAccounts && getAccount) app.route('/', adminAccountRoutes({ accounts, listAccounts, getAccount }));
+    if (accounts && listAccounts && getAccount)
+      app.route('/', adminAccountRoutes({ accounts, listAccounts, getAccount }));
     if (deps.admin.login) app.route('/', adminLoginRoutes(deps.admin.login));
   }
   if (deps.v1) {
-    app.use('/v1/*', clientAuth({ apiKeys: deps.auth?.apiKeys ?? [], hashKey: deps.auth?.hashKey ?? sha256Hex, throttle, remoteAddress }));
+    app.use(
+      '/v1/*',
+      clientAuth({
+        apiKeys: deps.auth?.apiKeys ?? [],
+        hashKey: deps.auth?.hashKey ?? sha256Hex,
+        throttle,
+        remoteAddress,
+      }),
+    );
     app.route('/', modelsRoutes(deps.v1.catalog));
     app.route('/', chatCompletionsRoutes(deps.v1));
     app.route('/', responsesRoutes(deps.v1.responses));
   }
-  app.notFound((c) => renderError(c, new NotFoundError(`unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' }), deps.logger));
+  app.notFound((c) =>
+    renderError(
+      c,
+      new NotFoundError(`unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' }),
+      deps.logger,
+    ),
+  );
   app.onError((err, c) => renderError(c, err, deps.logger));
   return app;
 }

@@ -18,7 +18,8 @@ export function checkBindPolicy(config: Config): void {
   if (isLoopbackHost(config.server.host)) return;
   const missing: string[] = [];
   if (config.auth.apiKeys.length === 0) missing.push('client API keys (RELAYPOOL_API_KEYS or auth.apiKeys)');
-  if (config.auth.adminToken === null) missing.push('an admin token (RELAYPOOL_ADMIN_TOKEN or auth.adminToken)');
+  if (config.auth.adminToken === null)
+    missing.push('an admin token (RELAYPOOL_ADMIN_TOKEN or auth.adminToken)');
   if (missing.length > 0) {
     throw new UserError(
       `refusing to listen on ${config.server.host}, which is not a loopback address, without ${missing.join(' and ')}; set them or bind to 127.0.0.1`,

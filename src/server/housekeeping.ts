@@ -12,7 +12,12 @@ const INTERVAL_MS = 10 * 60_000;
  * Keep the database from growing without bound: delete finished task rows and conversation
  * bindings whose task is gone, now and every ten minutes. Returns a function that stops it.
  */
-export function startHousekeeping(store: Store, timers: Timers, now: () => number, logger: Logger): () => void {
+export function startHousekeeping(
+  store: Store,
+  timers: Timers,
+  now: () => number,
+  logger: Logger,
+): () => void {
   let cancel: CancelTimer | null = null;
   let stopped = false;
   const run = (): void => {

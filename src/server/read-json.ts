@@ -5,10 +5,15 @@ import { InvalidRequestError } from '../util/errors.js';
 export async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (type !== '' && !/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new InvalidRequestError(`expected an application/json body, got ${type.split(';')[0]}`, { code: 'invalid_content_type' });
+    throw new InvalidRequestError(`expected an application/json body, got ${type.split(';')[0]}`, {
+      code: 'invalid_content_type',
+    });
   }
   const text = await c.req.text();
-  if (text.trim() === '') throw new InvalidRequestError('the request body is empty; expected a JSON object', { code: 'invalid_json' });
+  if (text.trim() === '')
+    throw new InvalidRequestError('the request body is empty; expected a JSON object', {
+      code: 'invalid_json',
+    });
   try {
     return JSON.parse(text) as unknown;
   } catch {

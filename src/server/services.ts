@@ -93,15 +93,32 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
   const now = overrides.now ?? Date.now;
   const clock = { now };
   const timers = overrides.timers ?? systemTimers;
-  const store = openStore({ file: config.store.db, secretKey: config.store.secretKey ?? undefined, keyFile: config.store.keyFile ?? undefined });
+  const store = openStore({
+    file: config.store.db,
+    secretKey: config.store.secretKey ?? undefined,
+    keyFile: config.store.keyFile ?? undefined,
+  });
   const adapter = overrides.adapter ?? buildAdapter(config, logger);
   const catalog = new ModelCatalog(() => pool?.modelNames() ?? new Set<string>(), {
     defaultModel: config.openai.defaultModel,
     aliases: config.openai.modelAliases,
   });
-  const reaper = new TaskReaper({ store, adapter, logger: logger.child({ component: 'reaper' }), deleteTasks: config.upstream.deleteTasks, ...(overrides.observer ? { observer: overrides.observer } : {}) });
+  const reaper = new TaskReaper({
+    store,
+    adapter,
+    logger: logger.child({ component: 'reaper' }),
+    deleteTasks: config.upstream.deleteTasks,
+    ...(overrides.observer ? { observer: overrides.observer } : {}),
+  });
   let pool: AccountPool | null = null;
-  const accounts = new AccountService({ store, adapter, logger, now, timers, onChange: () => pool?.invalidate() });
+  const accounts = new AccountService({
+    store,
+    adapter,
+    logger,
+    now,
+    timers,
+    onChange: () => pool?.invalidate(),
+  });
   pool = new AccountPool({
     store,
     logger: logger.child({ component: 'pool' }),
@@ -132,7 +149,12 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
       logger: logger.child({ component: 'operator-login' }),
       requestTimeoutMs: config.upstream.requestTimeoutMs,
     });
-  const operatorLogin = new OperatorLogin({ flows, accounts, logger: logger.child({ component: 'operator-login' }), now });
+  const operatorLogin = new OperatorLogin({
+    flows,
+    accounts,
+    logger: logger.child({ component: 'operator-login' }),
+    now,
+  });
   const turnDeps: TurnRunnerDeps = {
     store,
     adapter,
@@ -166,5 +188,21 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger: logger.child({ component: 'warm' }),
   });
   pool.onSlotsChanged(() => warm.nudge());
-  return { config, logger, store, adapter, catalog, pool, reaper, accounts, operatorLogin, monitor, turnDeps, conversations, warm, now, close: () => store.close() };
+  return {
+    config,
+    logger,
+    store,
+    adapter,
+    catalog,
+    pool,
+    reaper,
+    accounts,
+    operatorLogin,
+    monitor,
+    turnDeps,
+    conversations,
+    warm,
+    now,
+    close: () => store.close(),
+  };
 }

@@ -55,7 +55,17 @@ export function webSink(controller: ReadableStreamDefaultController<Uint8Array>)
 
 /** A fresh output over `sink`. */
 export function newOutput(sink: SseSink): SseOutput {
-  return { sink, pending: [], pendingChars: 0, flushScheduled: false, lastOutputAt: Date.now(), keepAlive: undefined, wake: null, finished: false, closed: false };
+  return {
+    sink,
+    pending: [],
+    pendingChars: 0,
+    flushScheduled: false,
+    lastOutputAt: Date.now(),
+    keepAlive: undefined,
+    wake: null,
+    finished: false,
+    closed: false,
+  };
 }
 
 // Frames that arrive together (an upstream burst, one WebSocket read) are written as one chunk at

@@ -3,7 +3,16 @@ import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { toRelayError, type RelayError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import { armKeepAlive, close, newOutput, nodeSink, webSink, write, type SseOutput, type SseSink } from './sse-output.js';
+import {
+  armKeepAlive,
+  close,
+  newOutput,
+  nodeSink,
+  webSink,
+  write,
+  type SseOutput,
+  type SseSink,
+} from './sse-output.js';
 
 /**
  * What a stream producer yields: a marker that headers may go out, one event to send, or a marker
@@ -39,10 +48,14 @@ export interface NodeSseTarget {
  */
 export function nodeResponse(c: Context): NodeSseTarget | null {
   const env: unknown = c.env;
-  const outgoing: unknown = typeof env === 'object' && env !== null ? Reflect.get(env, 'outgoing') : undefined;
+  const outgoing: unknown =
+    typeof env === 'object' && env !== null ? Reflect.get(env, 'outgoing') : undefined;
   if (!(outgoing instanceof ServerResponse) || outgoing.headersSent) return null;
   const requestId: unknown = c.get('requestId');
-  return { response: outgoing as ServerResponse, headers: typeof requestId === 'string' ? { 'x-request-id': requestId } : {} };
+  return {
+    response: outgoing as ServerResponse,
+    headers: typeof requestId === 'string' ? { 'x-request-id': requestId } : {},
+  };
 }
 
 const SSE_HEADERS = {
@@ -74,7 +87,10 @@ function defaultErrorFrame(error: RelayError): SseFrame & { kind: 'data' } {
  * the Node response and `RESPONSE_ALREADY_SENT` is returned: no web stream, `Response` or reader
  * loop per request. Without it, the stream is the body of the returned `Response`.
  */
-export async function respondWithSse(source: AsyncIterable<SseFrame>, options: SseOptions): Promise<Response> {
+export async function respondWithSse(
+  source: AsyncIterable<SseFrame>,
+  options: SseOptions,
+): Promise<Response> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   const errorFrame = options.errorFrame ?? defaultErrorFrame;
@@ -85,7 +101,9 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     out.finished = true;
     clearTimeout(out.keepAlive);
     out.wake?.();
-    void iterator.return?.().catch((err: unknown) => options.logger.debug({ err }, 'stream producer failed while stopping'));
+    void iterator
+      .return?.()
+      .catch((err: unknown) => options.logger.debug({ err }, 'stream producer failed while stopping'));
   };
   const onAbort = (): void => stop();
   options.signal.addEventListener('abort', onAbort, { once: true });
@@ -108,7 +126,8 @@ export async function respondWithSse(source: AsyncIterable<SseFrame>, options: S
     } catch (err) {
       if (o.finished || options.signal.aborted) return close(o);
       const error = toRelayError(err);
-      if (error.status >= 500) options.logger.warn({ err: error.cause ?? error, code: error.code }, 'stream failed after headers');
+      if (error.status >= 500)
+        options.logger.warn({ err: error.cause ?? error, code: error.code }, 'stream failed after headers');
       write(o, frameText(errorFrame(error)));
       close(o);
     } finally {

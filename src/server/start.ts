@@ -51,7 +51,11 @@ function trackInFlight(server: Server, metrics: Metrics): { count(): number; dra
     open += 1;
     const started = performance.now();
     res.once('close', () => {
-      metrics.requestFinished(req.method ?? 'GET', routeLabel(req.url ?? ''), (performance.now() - started) / 1000);
+      metrics.requestFinished(
+        req.method ?? 'GET',
+        routeLabel(req.url ?? ''),
+        (performance.now() - started) / 1000,
+      );
       open -= 1;
       if (open === 0) for (const wake of waiters.splice(0)) wake();
     });
@@ -62,7 +66,21 @@ function trackInFlight(server: Server, metrics: Metrics): { count(): number; dra
   };
 }
 
-const EMPTY_REPORT: PoolReport = { mode: 'pool', total: 0, active: 0, expired: 0, invalid: 0, locked: 0, cooling: 0, disabled: 0, unverified: 0, inFlight: 0, idleTasks: 0, queued: 0, accounts: [] };
+const EMPTY_REPORT: PoolReport = {
+  mode: 'pool',
+  total: 0,
+  active: 0,
+  expired: 0,
+  invalid: 0,
+  locked: 0,
+  cooling: 0,
+  disabled: 0,
+  unverified: 0,
+  inFlight: 0,
+  idleTasks: 0,
+  queued: 0,
+  accounts: [],
+};
 
 /** Composition root: open the store, build the app, listen. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -74,7 +92,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const metrics = createMetrics(() => report?.() ?? EMPTY_REPORT, options.overrides?.now ?? Date.now);
   const services = buildServices(config, logger, { ...options.overrides, observer: metrics.observer });
   const { store, now, pool } = services;
-  const poolReport = () => buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now(), pool.idleCounts());
+  const poolReport = () =>
+    buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now(), pool.idleCounts());
   report = poolReport;
   const responseIds = createResponseIds();
   const app = createApp({
@@ -82,14 +101,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     version: readVersion(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
-    poolStatus: () => summarizePool(store.accounts.list(), pool.inFlight(), maxPerAccount, now(), pool.idleCounts()),
+    poolStatus: () =>
+      summarizePool(store.accounts.list(), pool.inFlight(), maxPerAccount, now(), pool.idleCounts()),
     auth: { apiKeys: config.auth.apiKeys, hashKey: (key) => store.hashClientKey(key) },
     metrics,
     admin: {
       adminToken: config.auth.adminToken,
       poolReport,
       discover: () => discoverAccounts(store, services.adapter),
-      refresh: ({ skipInvalid }) => refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid })),
+      refresh: ({ skipInvalid }) =>
+        refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid })),
       modelIds: () => services.catalog.list().map((entry) => entry.id),
       accounts: services.accounts,
       login: services.operatorLogin,
@@ -136,7 +157,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   for (const orphan of orphans) pool.hold(orphan.accountId, orphan.stopped);
   const orphansStopped = Promise.all(orphans.map((orphan) => orphan.stopped));
   const stopHousekeeping = startHousekeeping(store, options.overrides?.timers ?? systemTimers, now, logger);
-  const stopWatching = watchStore(() => pool.checkForChanges(), options.overrides?.timers ?? systemTimers, config.pool.watchIntervalMs, logger);
+  const stopWatching = watchStore(
+    () => pool.checkForChanges(),
+    options.overrides?.timers ?? systemTimers,
+    config.pool.watchIntervalMs,
+    logger,
+  );
   services.monitor.start();
   // Warm tasks boot only once the orphans' slots are free again.
   void orphansStopped.then(() => services.warm.nudge());
@@ -156,7 +182,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       const monitorStopped = services.monitor.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.server.shutdownGraceMs, 'timeout').unref());
+      const grace = new Promise<'timeout'>((resolve) =>
+        setTimeout(resolve, config.server.shutdownGraceMs, 'timeout').unref(),
+      );
       if ((await Promise.race([inFlight.drained(), grace])) === 'timeout') {
         logger.warn({ inFlight: inFlight.count() }, 'grace period over; cancelling in-flight requests');
       }

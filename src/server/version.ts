@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 export function readVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
   const parsed: unknown = JSON.parse(text);
-  if (parsed !== null && typeof parsed === 'object' && 'version' in parsed && typeof parsed.version === 'string') {
+  if (
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    'version' in parsed &&
+    typeof parsed.version === 'string'
+  ) {
     return parsed.version;
   }
   return '0.0.0';

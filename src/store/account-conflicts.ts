@@ -26,9 +26,7 @@ export interface AccountConflicts {
 /** Prepare the lookups on `db`. */
 export function createAccountConflicts(db: Database): AccountConflicts {
   const byLabel = db.prepare('SELECT id FROM accounts WHERE label = ?');
-  const byEmail = db.prepare(
-    "SELECT id FROM accounts WHERE kind = 'password' AND email = ? COLLATE NOCASE",
-  );
+  const byEmail = db.prepare("SELECT id FROM accounts WHERE kind = 'password' AND email = ? COLLATE NOCASE");
   const byFingerprint = db.prepare('SELECT id FROM accounts WHERE cookie_fingerprint = ?');
 
   const holder = (stmt: typeof byLabel, value: string | null | undefined): number | null =>

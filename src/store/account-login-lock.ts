@@ -24,7 +24,9 @@ export function createAccountLoginLock(db: Database, now: () => number): Account
   const take = db.prepare(`
     UPDATE accounts SET login_owner = @owner, login_until = @until
     WHERE id = @id AND (login_owner IS NULL OR login_owner = @owner OR login_until IS NULL OR login_until <= @now)`);
-  const release = db.prepare('UPDATE accounts SET login_owner = NULL, login_until = NULL WHERE id = ? AND login_owner = ?');
+  const release = db.prepare(
+    'UPDATE accounts SET login_owner = NULL, login_until = NULL WHERE id = ? AND login_owner = ?',
+  );
   const read = db.prepare('SELECT login_owner, login_until FROM accounts WHERE id = ?');
   return {
     tryLockLogin(id, owner, ttlMs) {

@@ -48,7 +48,11 @@ export function createAccountMutations(
     conflicts.assertFree({ label: row.label, passwordEmail, fingerprint: row.fingerprint });
     const placeholder = `pending-${randomUUID()}`;
     const id = rowId(insert.run({ ...row, label: row.label ?? placeholder }).lastInsertRowid);
-    if (row.label === null) setLabel.run(pickDefaultLabel(id, row.email, (label) => conflicts.idByLabel(label)), id);
+    if (row.label === null)
+      setLabel.run(
+        pickDefaultLabel(id, row.email, (label) => conflicts.idByLabel(label)),
+        id,
+      );
     return get(id);
   });
 

@@ -36,30 +36,28 @@ export const accountRow = z
     created_at: sqlInt,
     updated_at: sqlInt,
   })
-  .transform(
-    (row): Account => ({
-      id: row.id,
-      label: row.label,
-      kind: row.kind,
-      email: row.email,
-      enabled: row.enabled,
-      state: row.state,
-      status: row.enabled ? row.state : 'disabled',
-      hasPassword: row.has_password,
-      hasCookie: row.has_cookie,
-      cookieObtainedAt: row.cookie_obtained_at,
-      cookieExpiresAt: row.cookie_expires_at,
-      maxConcurrency: row.max_concurrency,
-      cooldownUntil: row.cooldown_until,
-      lastError: row.last_error,
-      lastCheckedAt: row.last_checked_at,
-      upstreamUserId: row.upstream_user_id,
-      upstreamUserName: row.upstream_user_name,
-      plan: row.plan,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }),
-  );
+  .transform((row): Account => ({
+    id: row.id,
+    label: row.label,
+    kind: row.kind,
+    email: row.email,
+    enabled: row.enabled,
+    state: row.state,
+    status: row.enabled ? row.state : 'disabled',
+    hasPassword: row.has_password,
+    hasCookie: row.has_cookie,
+    cookieObtainedAt: row.cookie_obtained_at,
+    cookieExpiresAt: row.cookie_expires_at,
+    maxConcurrency: row.max_concurrency,
+    cooldownUntil: row.cooldown_until,
+    lastError: row.last_error,
+    lastCheckedAt: row.last_checked_at,
+    upstreamUserId: row.upstream_user_id,
+    upstreamUserName: row.upstream_user_name,
+    plan: row.plan,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
 
 /** The sealed secret columns, read only by `getSecrets`. */
 export const secretRow = z.object({

@@ -72,25 +72,26 @@ const conversationRow = z
     prefix_hash: sqlTextOrNull,
     account_id: sqlInt,
     task_id: sqlIntOrNull,
-    transcript: z.string().transform((text): unknown => JSON.parse(text)).pipe(z.json()),
+    transcript: z
+      .string()
+      .transform((text): unknown => JSON.parse(text))
+      .pipe(z.json()),
     state: z.string(),
     created_at: sqlInt,
     last_used_at: sqlInt,
   })
-  .transform(
-    (row): Conversation => ({
-      id: row.id,
-      clientKeyHash: row.client_key_hash,
-      model: row.model,
-      prefixHash: row.prefix_hash,
-      accountId: row.account_id,
-      taskId: row.task_id,
-      transcript: row.transcript,
-      state: row.state,
-      createdAt: row.created_at,
-      lastUsedAt: row.last_used_at,
-    }),
-  );
+  .transform((row): Conversation => ({
+    id: row.id,
+    clientKeyHash: row.client_key_hash,
+    model: row.model,
+    prefixHash: row.prefix_hash,
+    accountId: row.account_id,
+    taskId: row.task_id,
+    transcript: row.transcript,
+    state: row.state,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  }));
 
 /** Build the conversations repository. */
 export function createConversationsRepo(db: Database, now: () => number): ConversationsRepo {

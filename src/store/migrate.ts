@@ -12,7 +12,11 @@ export type Migration = (db: Database) => void;
 
 /** The database's `PRAGMA user_version`. */
 export function schemaVersion(db: Database): number {
-  return z.number().int().nonnegative().parse(db.pragma('user_version', { simple: true }));
+  return z
+    .number()
+    .int()
+    .nonnegative()
+    .parse(db.pragma('user_version', { simple: true }));
 }
 
 /** Bring `db` up to `migrations.length`; refuse a database written by newer code. */

@@ -56,23 +56,21 @@ const modelRow = z
     is_default: sqlBool,
     fetched_at: sqlInt,
   })
-  .transform(
-    (row): UpstreamModel => ({
-      accountId: row.account_id,
-      upstreamId: row.upstream_id,
-      name: row.name,
-      remark: row.remark,
-      accessLevel: row.access_level,
-      isFree: row.is_free,
-      interfaceType: row.interface_type,
-      contextLimit: row.context_limit,
-      outputLimit: row.output_limit,
-      thinkingEnabled: row.thinking_enabled,
-      weight: row.weight,
-      isDefault: row.is_default,
-      fetchedAt: row.fetched_at,
-    }),
-  );
+  .transform((row): UpstreamModel => ({
+    accountId: row.account_id,
+    upstreamId: row.upstream_id,
+    name: row.name,
+    remark: row.remark,
+    accessLevel: row.access_level,
+    isFree: row.is_free,
+    interfaceType: row.interface_type,
+    contextLimit: row.context_limit,
+    outputLimit: row.output_limit,
+    thinkingEnabled: row.thinking_enabled,
+    weight: row.weight,
+    isDefault: row.is_default,
+    fetchedAt: row.fetched_at,
+  }));
 
 /** Validates adapter input inside the transaction, so a bad entry leaves the old list intact. */
 const modelInput = z.object({

@@ -63,7 +63,9 @@ export function openStore(options: StoreOptions): Store {
     throw err;
   }
   const box = createSecretBox(masterKey.key);
-  const scopeKey = Buffer.from(hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'relaypool/v1/client-key-scope', 32));
+  const scopeKey = Buffer.from(
+    hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'relaypool/v1/client-key-scope', 32),
+  );
   // Prepared once: `db.pragma()` compiles its statement on every call, and the pool asks for the
   // data version on every lease and release (AccountPool.checkForChanges).
   const dataVersion = db.prepare('PRAGMA data_version').pluck();

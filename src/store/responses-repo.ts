@@ -23,14 +23,23 @@ export interface StoredResponse {
 /** Persistence of stored responses. */
 export interface ResponsesRepo {
   /** `response` and `transcript` are stored as JSON text (anything `JSON.stringify` accepts). */
-  save(response: { id: string; clientKeyHash: string | null; model: string; response: unknown; transcript: unknown }): void;
+  save(response: {
+    id: string;
+    clientKeyHash: string | null;
+    model: string;
+    response: unknown;
+    transcript: unknown;
+  }): void;
   /** The response in this client's scope, or null (another client's id is not found). */
   get(id: string, clientKeyHash: string | null): StoredResponse | null;
   /** Delete in this client's scope; false when not found. */
   delete(id: string, clientKeyHash: string | null): boolean;
 }
 
-const json = z.string().transform((text): unknown => JSON.parse(text)).pipe(z.json());
+const json = z
+  .string()
+  .transform((text): unknown => JSON.parse(text))
+  .pipe(z.json());
 
 const responseRow = z
   .object({
@@ -41,16 +50,14 @@ const responseRow = z
     transcript: json,
     created_at: sqlInt,
   })
-  .transform(
-    (row): StoredResponse => ({
-      id: row.id,
-      clientKeyHash: row.client_key_hash,
-      model: row.model,
-      response: row.response,
-      transcript: row.transcript,
-      createdAt: row.created_at,
-    }),
-  );
+  .transform((row): StoredResponse => ({
+    id: row.id,
+    clientKeyHash: row.client_key_hash,
+    model: row.model,
+    response: row.response,
+    transcript: row.transcript,
+    createdAt: row.created_at,
+  }));
 
 /** Build the responses repository. */
 export function createResponsesRepo(db: Database, now: () => number): ResponsesRepo {
@@ -61,7 +68,14 @@ export function createResponsesRepo(db: Database, now: () => number): ResponsesR
   const remove = db.prepare('DELETE FROM responses WHERE id = ? AND client_key_hash IS ?');
   return {
     save(response) {
-      insert.run(response.id, response.clientKeyHash, response.model, JSON.stringify(response.response), JSON.stringify(response.transcript), now());
+      insert.run(
+        response.id,
+        response.clientKeyHash,
+        response.model,
+        JSON.stringify(response.response),
+        JSON.stringify(response.transcript),
+        now(),
+      );
     },
     get: (id, clientKeyHash) => parseRowOrNull(responseRow, byId.get(id, clientKeyHash)),
     delete: (id, clientKeyHash) => remove.run(id, clientKeyHash).changes > 0,

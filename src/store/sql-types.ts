@@ -11,7 +11,10 @@ export const sqlIntOrNull = z.number().int().nullable();
 export const sqlTextOrNull = z.string().nullable();
 
 /** A 0/1 INTEGER column as a boolean. */
-export const sqlBool = z.number().int().transform((value) => value !== 0);
+export const sqlBool = z
+  .number()
+  .int()
+  .transform((value) => value !== 0);
 
 /** Parse one row (or `undefined` from `.get()`) into a domain value; null when there is no row. */
 export function parseRowOrNull<S extends z.ZodType>(schema: S, row: unknown): z.output<S> | null {

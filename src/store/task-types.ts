@@ -62,17 +62,15 @@ export const taskRow = z
     stopped_at: sqlIntOrNull,
     last_error: sqlTextOrNull,
   })
-  .transform(
-    (row): TaskRecord => ({
-      id: row.id,
-      accountId: row.account_id,
-      upstreamTaskId: row.upstream_task_id,
-      ownerInstanceId: row.owner_instance_id,
-      purpose: row.purpose,
-      state: row.state,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      stoppedAt: row.stopped_at,
-      lastError: row.last_error,
-    }),
-  );
+  .transform((row): TaskRecord => ({
+    id: row.id,
+    accountId: row.account_id,
+    upstreamTaskId: row.upstream_task_id,
+    ownerInstanceId: row.owner_instance_id,
+    purpose: row.purpose,
+    state: row.state,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    stoppedAt: row.stopped_at,
+    lastError: row.last_error,
+  }));

@@ -93,18 +93,24 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   const adopt = db.prepare('UPDATE tasks SET owner_instance_id = ?, updated_at = ? WHERE id = ?');
   const busy = db.prepare(`
     SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state IN ${BUSY} GROUP BY account_id`);
-  const idle = db.prepare(`SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state = 'idle' GROUP BY account_id`);
+  const idle = db.prepare(
+    `SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state = 'idle' GROUP BY account_id`,
+  );
   const prune = db.prepare(`DELETE FROM tasks WHERE state IN ${FINAL} AND updated_at < ?`);
 
   const get = (id: number): TaskRecord | null => parseRowOrNull(taskRow, byId.get(id));
   // Writes return the row they wrote (RETURNING: no second query); a row left alone (already in a
   // final state) is read as it is.
-  const written = (id: number, row: unknown): TaskRecord | null => (row === undefined ? get(id) : taskRow.parse(row));
+  const written = (id: number, row: unknown): TaskRecord | null =>
+    row === undefined ? get(id) : taskRow.parse(row);
   const list = (scope: TaskScope): TaskRecord[] =>
     parseRows(taskRow, scope === 'all' ? allUnfinished.all() : unfinished[scope].all(instanceId));
   const changeState = (id: number, state: TaskState, lastError?: string | null): TaskRecord | null => {
     const error = lastError === undefined ? null : shortError(lastError);
-    return written(id, setState.get({ id, state, now: now(), setError: lastError === undefined ? 0 : 1, lastError: error }));
+    return written(
+      id,
+      setState.get({ id, state, now: now(), setError: lastError === undefined ? 0 : 1, lastError: error }),
+    );
   };
   const claimTx = db.transaction((): TaskRecord[] => {
     const orphans = list('orphaned');

@@ -35,11 +35,7 @@ export type UpstreamErrorKind =
  * - `transient`: a passing failure of the platform or the network; retry elsewhere/later.
  */
 export type UpstreamErrorScope =
-  | 'request'
-  | 'account-cooling'
-  | 'account-invalid'
-  | 'session-expired'
-  | 'transient';
+  'request' | 'account-cooling' | 'account-invalid' | 'session-expired' | 'transient';
 
 interface KindInfo {
   readonly retryable: boolean;

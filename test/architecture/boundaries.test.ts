@@ -22,7 +22,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const IMPORT =
+  /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importsOf(file: string): Import[] {
   const text = readFileSync(file, 'utf8');
@@ -43,23 +44,53 @@ function violations(from: (file: string) => boolean, forbidden: (imp: Import) =>
   return all.filter((imp) => from(imp.file) && forbidden(imp)).map((imp) => `${imp.file} → ${imp.target}`);
 }
 
-const inArea = (...areas: string[]) => (file: string) => areas.includes(area(file));
-const targets = (...areas: string[]) => (imp: Import) => areas.includes(area(imp.target)) && !imp.target.startsWith('node:');
-const packages = (...names: string[]) => (imp: Import) => names.some((name) => imp.target === name || imp.target.startsWith(`${name}/`));
+const inArea =
+  (...areas: string[]) =>
+  (file: string) =>
+    areas.includes(area(file));
+const targets =
+  (...areas: string[]) =>
+  (imp: Import) =>
+    areas.includes(area(imp.target)) && !imp.target.startsWith('node:');
+const packages =
+  (...names: string[]) =>
+  (imp: Import) =>
+    names.some((name) => imp.target === name || imp.target.startsWith(`${name}/`));
 
 test('upstream/ never imports openai, store, server, pool, conversations, cli, hono, pino or sqlite', () => {
-  assert.deepEqual(violations(inArea('upstream'), targets('openai', 'store', 'server', 'pool', 'conversations', 'cli', 'config')), []);
-  assert.deepEqual(violations(inArea('upstream'), packages('hono', 'pino', 'better-sqlite3', '@hono/node-server')), []);
+  assert.deepEqual(
+    violations(
+      inArea('upstream'),
+      targets('openai', 'store', 'server', 'pool', 'conversations', 'cli', 'config'),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    violations(inArea('upstream'), packages('hono', 'pino', 'better-sqlite3', '@hono/node-server')),
+    [],
+  );
 });
 
 test('store/ is a leaf above util: no upstream, openai, server, pool, cli, hono or undici', () => {
-  assert.deepEqual(violations(inArea('store'), targets('upstream', 'openai', 'server', 'pool', 'conversations', 'cli', 'config')), []);
+  assert.deepEqual(
+    violations(
+      inArea('store'),
+      targets('upstream', 'openai', 'server', 'pool', 'conversations', 'cli', 'config'),
+    ),
+    [],
+  );
   assert.deepEqual(violations(inArea('store'), packages('hono', 'undici', '@hono/node-server')), []);
 });
 
 test('openai/ imports upstream types only, and never store, server, pool or undici', () => {
-  assert.deepEqual(violations(inArea('openai'), (imp) => area(imp.target) === 'upstream' && !imp.typeOnly), []);
-  assert.deepEqual(violations(inArea('openai'), targets('store', 'server', 'pool', 'conversations', 'cli')), []);
+  assert.deepEqual(
+    violations(inArea('openai'), (imp) => area(imp.target) === 'upstream' && !imp.typeOnly),
+    [],
+  );
+  assert.deepEqual(
+    violations(inArea('openai'), targets('store', 'server', 'pool', 'conversations', 'cli')),
+    [],
+  );
   assert.deepEqual(violations(inArea('openai'), packages('undici', 'better-sqlite3')), []);
 });
 
@@ -70,13 +101,34 @@ test('routes never touch the store or undici directly', () => {
 });
 
 test('nothing below cli imports cli; nothing below server imports server', () => {
-  assert.deepEqual(violations((file) => area(file) !== 'cli', targets('cli')), []);
-  assert.deepEqual(violations(inArea('openai', 'pool', 'conversations', 'upstream', 'store', 'config', 'util'), targets('server')), []);
+  assert.deepEqual(
+    violations((file) => area(file) !== 'cli', targets('cli')),
+    [],
+  );
+  assert.deepEqual(
+    violations(
+      inArea('openai', 'pool', 'conversations', 'upstream', 'store', 'config', 'util'),
+      targets('server'),
+    ),
+    [],
+  );
 });
 
 test('util/ and config/ stand alone', () => {
-  assert.deepEqual(violations(inArea('util'), targets('config', 'server', 'openai', 'pool', 'conversations', 'upstream', 'store', 'cli')), []);
-  assert.deepEqual(violations(inArea('config'), targets('server', 'openai', 'pool', 'conversations', 'upstream', 'store', 'cli')), []);
+  assert.deepEqual(
+    violations(
+      inArea('util'),
+      targets('config', 'server', 'openai', 'pool', 'conversations', 'upstream', 'store', 'cli'),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    violations(
+      inArea('config'),
+      targets('server', 'openai', 'pool', 'conversations', 'upstream', 'store', 'cli'),
+    ),
+    [],
+  );
 });
 
 test('only config/ and cli/ read process.env', () => {

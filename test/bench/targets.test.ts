@@ -3,8 +3,23 @@ import assert from 'node:assert/strict';
 import type { ModeSummary } from '../../bench/report/aggregate.js';
 import { throughputBudget } from '../../bench/report/targets.js';
 
-function mode(m: Pick<ModeSummary, 'mode' | 'fakeCpuMsPerReq' | 'loadCpuMsPerReq' | 'proxyCpuMsPerReq'>): ModeSummary {
-  return { concurrency: 128, repeats: 1, ok: 1, failed: 0, ttfbP50Ms: 0, ttfbP99Ms: 0, totalP50Ms: 0, totalP99Ms: 0, requestsPerSec: 0, chunksPerSec: 0, proxyEldP99Ms: 0, ...m };
+function mode(
+  m: Pick<ModeSummary, 'mode' | 'fakeCpuMsPerReq' | 'loadCpuMsPerReq' | 'proxyCpuMsPerReq'>,
+): ModeSummary {
+  return {
+    concurrency: 128,
+    repeats: 1,
+    ok: 1,
+    failed: 0,
+    ttfbP50Ms: 0,
+    ttfbP99Ms: 0,
+    totalP50Ms: 0,
+    totalP99Ms: 0,
+    requestsPerSec: 0,
+    chunksPerSec: 0,
+    proxyEldP99Ms: 0,
+    ...m,
+  };
 }
 
 test('the CPU a throughput ratio leaves relaypool on a saturated machine', () => {

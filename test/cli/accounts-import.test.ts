@@ -48,29 +48,44 @@ describe('relaypool accounts import', () => {
     assert.match(lines[1]!, /^line 4: not valid JSON$/);
     assert.match(lines[2]!, /^line 5: cookie: the upstream rejected this cookie: .*session-expired/);
     assert.match(result.stderr, /^relaypool: 3 rows of accounts\.jsonl could not be imported\n$/);
-    assert.ok(!result.stdout.includes(dead) && !result.stdout.includes('not-the-pass'), 'no secret is echoed');
+    assert.ok(
+      !result.stdout.includes(dead) && !result.stdout.includes('not-the-pass'),
+      'no secret is echoed',
+    );
     const list = rows((await box.run('accounts', 'list', '--json')).stdout);
-    assert.deepEqual(list.map((a) => [a.label, a.status, a.maxConcurrency]), [
-      ['from-cookie', 'active', 2],
-      ['ops@example.com', 'active', 1],
-    ]);
+    assert.deepEqual(
+      list.map((a) => [a.label, a.status, a.maxConcurrency]),
+      [
+        ['from-cookie', 'active', 2],
+        ['ops@example.com', 'active', 1],
+      ],
+    );
   });
 
   test('CSV: an already-stored cookie or email updates instead of failing (exit 0)', async () => {
     using box = sandbox();
     const cookie = fake.issueSession(userId);
     assert.equal((await box.run('accounts', 'add', '--cookie', cookie, '--label', 'first')).code, 0);
-    assert.equal((await box.run('accounts', 'add', '--email', 'ops@example.com', '--password', 'ops pw')).code, 0);
-    writeFileSync(join(box.dir, 'again.csv'), `cookie,email,password,label,max_concurrency\n${cookie},,,renamed,3\n,ops@example.com,ops pw,ops,\n`);
+    assert.equal(
+      (await box.run('accounts', 'add', '--email', 'ops@example.com', '--password', 'ops pw')).code,
+      0,
+    );
+    writeFileSync(
+      join(box.dir, 'again.csv'),
+      `cookie,email,password,label,max_concurrency\n${cookie},,,renamed,3\n,ops@example.com,ops pw,ops,\n`,
+    );
     const result = await box.run('accounts', 'import', 'again.csv');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'added 0, updated 2, failed 0\n');
     assert.equal(result.stderr, '', 'no progress bar when stderr is not a terminal');
     const list = rows((await box.run('accounts', 'list', '--json')).stdout);
-    assert.deepEqual(list.map((a) => [a.id, a.label, a.maxConcurrency]), [
-      [1, 'renamed', 3],
-      [2, 'ops', 1],
-    ]);
+    assert.deepEqual(
+      list.map((a) => [a.id, a.label, a.maxConcurrency]),
+      [
+        [1, 'renamed', 3],
+        [2, 'ops', 1],
+      ],
+    );
   });
 
   test('on a terminal, stderr shows a progress bar', async () => {
@@ -81,7 +96,11 @@ describe('relaypool accounts import', () => {
     const code = await runCli(['accounts', 'import', 'one.jsonl'], {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
-      env: { RELAYPOOL_DB: box.db, RELAYPOOL_SECRET_KEY: 'cli-test-passphrase', RELAYPOOL_UPSTREAM_URL: fake.url },
+      env: {
+        RELAYPOOL_DB: box.db,
+        RELAYPOOL_SECRET_KEY: 'cli-test-passphrase',
+        RELAYPOOL_UPSTREAM_URL: fake.url,
+      },
       cwd: box.dir,
       isTty: true,
       stderrIsTty: true,

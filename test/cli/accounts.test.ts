@@ -15,7 +15,8 @@ after(() => fake.close());
 
 /** A fresh valid session cookie on the fake. */
 const session = (): string => fake.issueSession(userId);
-const sandbox = (env: Record<string, string> = {}) => cliSandbox({ RELAYPOOL_UPSTREAM_URL: fake.url, ...env });
+const sandbox = (env: Record<string, string> = {}) =>
+  cliSandbox({ RELAYPOOL_UPSTREAM_URL: fake.url, ...env });
 
 function parseJson(text: string): unknown {
   return JSON.parse(text) as unknown;
@@ -47,11 +48,15 @@ describe('relaypool accounts', () => {
     const rows = accountsOf(list.stdout);
     assert.equal(rows.length, 4);
     for (const row of rows) assert.equal(row.status, 'active');
-    for (const cookie of cookies) assert.ok(!list.stdout.includes(cookie), 'list output must not contain a cookie');
+    for (const cookie of cookies)
+      assert.ok(!list.stdout.includes(cookie), 'list output must not contain a cookie');
     const models = await box.run('models', '--json');
     assert.equal(models.code, 0, models.stderr);
     const names = accountsOf(models.stdout).map((m) => m.id);
-    assert.ok(names.some((n) => typeof n === 'string' && n.startsWith('monkeycode-pro/')), `pro models listed: ${names.join(', ')}`);
+    assert.ok(
+      names.some((n) => typeof n === 'string' && n.startsWith('monkeycode-pro/')),
+      `pro models listed: ${names.join(', ')}`,
+    );
     assert.ok(!names.includes('monkeycode-basic'), 'tier placeholders are not models');
   });
 
@@ -73,9 +78,18 @@ describe('relaypool accounts', () => {
     const ok = await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password');
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /added account 1 \(dev@example.com\): active/);
-    const logins = fake.requests.filter((r) => r.kind === 'http' && r.path === '/api/v1/users/password-login');
+    const logins = fake.requests.filter(
+      (r) => r.kind === 'http' && r.path === '/api/v1/users/password-login',
+    );
     assert.ok(logins.length >= 2);
-    const again = await box.run('accounts', 'add', '--email', 'DEV@example.com', '--password', 'right password');
+    const again = await box.run(
+      'accounts',
+      'add',
+      '--email',
+      'DEV@example.com',
+      '--password',
+      'right password',
+    );
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already stored as account 1/);
   });
@@ -84,7 +98,14 @@ describe('relaypool accounts', () => {
     using box = sandbox();
     const cookie = session();
     assert.equal((await box.run('accounts', 'add', '--cookie', cookie, '--label', 'a')).code, 0);
-    const again = await box.run('accounts', 'add', '--cookie', `monkeycode_ai_session=${cookie}`, '--label', 'b');
+    const again = await box.run(
+      'accounts',
+      'add',
+      '--cookie',
+      `monkeycode_ai_session=${cookie}`,
+      '--label',
+      'b',
+    );
     assert.equal(again.code, 1);
     assert.match(again.stderr, /^relaypool: this cookie is already stored as account 1 \(a\)\n$/);
     const label = await box.run('accounts', 'add', '--cookie', session(), '--label', 'a');
@@ -135,7 +156,10 @@ describe('relaypool accounts', () => {
     using box = sandbox();
     const cookie = session();
     assert.equal((await box.run('accounts', 'add', '--cookie', cookie, '--label', 'c')).code, 0);
-    assert.equal((await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password')).code, 0);
+    assert.equal(
+      (await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password')).code,
+      0,
+    );
     const fine = await box.run('accounts', 'refresh', '--all');
     assert.equal(fine.code, 0, fine.stderr);
     assert.match(fine.stdout, /account 1 \(c\): session valid/);
@@ -145,7 +169,10 @@ describe('relaypool accounts', () => {
     assert.match(after.stdout, /account 1: failed: .*expired/);
     assert.match(after.stdout, /account 2 \(dev@example.com\): logged in again/);
     const rows = accountsOf((await box.run('accounts', 'list', '--json')).stdout);
-    assert.deepEqual(rows.map((r) => r.status), ['expired', 'active']);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['expired', 'active'],
+    );
   });
 
   test('discover shows plan, image id, host id and models per account', async () => {
@@ -191,7 +218,10 @@ describe('relaypool accounts', () => {
     using box = sandbox({ RELAYPOOL_SECRET_KEY: '' });
     const cookie = session();
     assert.equal((await box.run('accounts', 'add', '--cookie', cookie)).code, 0);
-    assert.equal((await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password')).code, 0);
+    assert.equal(
+      (await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password')).code,
+      0,
+    );
     const dataDir = join(box.dir, 'data');
     const keyFile = join(dataDir, 'secret.key');
     assert.ok(existsSync(keyFile));
@@ -207,10 +237,21 @@ describe('relaypool accounts', () => {
     using box = sandbox();
     const top = await box.run('--help');
     assert.equal(top.code, 0);
-    for (const name of ['serve', 'accounts', 'models', 'discover', 'pool']) assert.match(top.stdout, new RegExp(`\\b${name}\\b`));
+    for (const name of ['serve', 'accounts', 'models', 'discover', 'pool'])
+      assert.match(top.stdout, new RegExp(`\\b${name}\\b`));
     const accounts = await box.run('accounts', '--help');
-    for (const name of ['add', 'list', 'remove', 'enable', 'disable', 'refresh', 'import']) assert.match(accounts.stdout, new RegExp(`\\b${name}\\b`));
+    for (const name of ['add', 'list', 'remove', 'enable', 'disable', 'refresh', 'import'])
+      assert.match(accounts.stdout, new RegExp(`\\b${name}\\b`));
     const add = await box.run('accounts', 'add', '--help');
-    for (const flag of ['--cookie', '--email', '--password', '--label', '--max-concurrency', '--config', '--db']) assert.ok(add.stdout.includes(flag), flag);
+    for (const flag of [
+      '--cookie',
+      '--email',
+      '--password',
+      '--label',
+      '--max-concurrency',
+      '--config',
+      '--db',
+    ])
+      assert.ok(add.stdout.includes(flag), flag);
   });
 });

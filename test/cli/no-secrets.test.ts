@@ -35,7 +35,8 @@ test('no CLI output ever contains a cookie or a password', async () => {
     const out = run.stdout + run.stderr;
     assert.ok(!out.includes(cookie), `run ${i} printed the cookie`);
     assert.ok(!out.includes(password), `run ${i} printed the password`);
-    for (const session of issued) assert.ok(!out.includes(session), `run ${i} printed a session issued at login`);
+    for (const session of issued)
+      assert.ok(!out.includes(session), `run ${i} printed a session issued at login`);
   }
   assert.ok(user.id.length > 0);
 });

@@ -21,8 +21,12 @@ function startCli(args: string[], env: Record<string, string>) {
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const waitFor = async (pattern: RegExp): Promise<void> => {
     while (!pattern.test(stdout)) {
-      const winner = await Promise.race([once(child.stdout, 'data').then(() => 'data'), exited.then(() => 'exit')]);
-      if (winner === 'exit' && !pattern.test(stdout)) throw new Error(`process exited before ${pattern}: ${stderr}`);
+      const winner = await Promise.race([
+        once(child.stdout, 'data').then(() => 'data'),
+        exited.then(() => 'exit'),
+      ]);
+      if (winner === 'exit' && !pattern.test(stdout))
+        throw new Error(`process exited before ${pattern}: ${stderr}`);
     }
   };
   return { child, exited, waitFor, out: () => stdout, err: () => stderr };
@@ -51,9 +55,14 @@ describe('relaypool serve', () => {
   });
 
   test('refuses to bind beyond loopback without API keys and an admin token', async () => {
-    const proc = startCli(['serve', '--host', '0.0.0.0', '--port', '1'], { RELAYPOOL_DB: join(tmpdir(), 'never-created.db') });
+    const proc = startCli(['serve', '--host', '0.0.0.0', '--port', '1'], {
+      RELAYPOOL_DB: join(tmpdir(), 'never-created.db'),
+    });
     assert.equal(await proc.exited, 1);
-    assert.match(proc.err(), /^relaypool: refusing to listen on 0\.0\.0\.0.*RELAYPOOL_API_KEYS.*RELAYPOOL_ADMIN_TOKEN/);
+    assert.match(
+      proc.err(),
+      /^relaypool: refusing to listen on 0\.0\.0\.0.*RELAYPOOL_API_KEYS.*RELAYPOOL_ADMIN_TOKEN/,
+    );
   });
 
   test('an invalid configuration stops start-up with every bad key named', async () => {

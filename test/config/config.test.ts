@@ -4,7 +4,14 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { configLeaves, configSchema, ConfigError, defaultConfig, envNameForPath, loadConfig } from '../../src/config/index.js';
+import {
+  configLeaves,
+  configSchema,
+  ConfigError,
+  defaultConfig,
+  envNameForPath,
+  loadConfig,
+} from '../../src/config/index.js';
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), 'relaypool-config-'));
@@ -16,7 +23,10 @@ function configErrorLines(fn: () => unknown): string[] {
     fn();
   } catch (err) {
     assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.message.split('\n').slice(1).map((line) => line.trim());
+    return err.message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
   }
   assert.fail('expected a ConfigError');
 }
@@ -29,8 +39,12 @@ describe('config.example.yaml', () => {
   });
 
   test('documents every key explicitly', () => {
-    const documented = configLeaves(parseYaml(text)).map((leaf) => leaf.path).sort();
-    const known = configLeaves().map((leaf) => leaf.path).sort();
+    const documented = configLeaves(parseYaml(text))
+      .map((leaf) => leaf.path)
+      .sort();
+    const known = configLeaves()
+      .map((leaf) => leaf.path)
+      .sort();
     assert.deepEqual(documented, known);
   });
 });
@@ -48,14 +62,21 @@ describe('loadConfig', () => {
 
   test('precedence: defaults < ./config.yaml < env < flags', () => {
     using tmp = tempDir();
-    writeFileSync(join(tmp.dir, 'config.yaml'), 'server:\n  port: 1000\n  host: 127.0.0.2\npool:\n  queueTimeoutMs: 5\n');
+    writeFileSync(
+      join(tmp.dir, 'config.yaml'),
+      'server:\n  port: 1000\n  host: 127.0.0.2\npool:\n  queueTimeoutMs: 5\n',
+    );
     const fromFile = loadConfig({ cwd: tmp.dir, env: {} }).config;
     assert.equal(fromFile.server.port, 1000);
     assert.equal(fromFile.pool.queueTimeoutMs, 5);
     const fromEnv = loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_PORT: '2000' } }).config;
     assert.equal(fromEnv.server.port, 2000);
     assert.equal(fromEnv.server.host, '127.0.0.2');
-    const fromFlag = loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_PORT: '2000' }, flags: { 'server.port': 3000 } }).config;
+    const fromFlag = loadConfig({
+      cwd: tmp.dir,
+      env: { RELAYPOOL_PORT: '2000' },
+      flags: { 'server.port': 3000 },
+    }).config;
     assert.equal(fromFlag.server.port, 3000);
   });
 
@@ -65,7 +86,10 @@ describe('loadConfig', () => {
     writeFileSync(join(tmp.dir, 'a.yaml'), 'server: {port: 2}\n');
     writeFileSync(join(tmp.dir, 'b.yaml'), 'server: {port: 3}\n');
     assert.equal(loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_CONFIG: 'a.yaml' } }).config.server.port, 2);
-    assert.equal(loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_CONFIG: 'a.yaml' }, file: 'b.yaml' }).config.server.port, 3);
+    assert.equal(
+      loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_CONFIG: 'a.yaml' }, file: 'b.yaml' }).config.server.port,
+      3,
+    );
   });
 
   test('every documented short env name works', () => {
@@ -116,7 +140,10 @@ describe('loadConfig', () => {
 
   test('one error names every bad key by path, with where it came from', () => {
     using tmp = tempDir();
-    writeFileSync(join(tmp.dir, 'config.yaml'), 'server:\n  prot: 1\npool:\n  strategy: random\nupstream:\n  url: ftp://x\n');
+    writeFileSync(
+      join(tmp.dir, 'config.yaml'),
+      'server:\n  prot: 1\npool:\n  strategy: random\nupstream:\n  url: ftp://x\n',
+    );
     const lines = configErrorLines(() =>
       loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_PORT: 'abc', RELAYPOOL_UPSTREAM_TURN_TIMEOUT_MS: '-5' } }),
     );
@@ -132,22 +159,35 @@ describe('loadConfig', () => {
   test('warm tasks need a model: warm.model or openai.defaultModel', () => {
     using tmp = tempDir();
     const lines = configErrorLines(() => loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_WARM_SIZE: '2' } }));
-    assert.deepEqual(lines, ['warm.model: warm.size > 0 needs a model: set warm.model or openai.defaultModel']);
-    const { config } = loadConfig({ cwd: tmp.dir, env: { RELAYPOOL_WARM_SIZE: '2', RELAYPOOL_OPENAI_DEFAULT_MODEL: 'm' } });
+    assert.deepEqual(lines, [
+      'warm.model: warm.size > 0 needs a model: set warm.model or openai.defaultModel',
+    ]);
+    const { config } = loadConfig({
+      cwd: tmp.dir,
+      env: { RELAYPOOL_WARM_SIZE: '2', RELAYPOOL_OPENAI_DEFAULT_MODEL: 'm' },
+    });
     assert.equal(config.warm.size, 2);
   });
 
   test('flags are named in errors too', () => {
     using tmp = tempDir();
-    const lines = configErrorLines(() => loadConfig({ cwd: tmp.dir, env: {}, flags: { 'server.port': 70000 } }));
+    const lines = configErrorLines(() =>
+      loadConfig({ cwd: tmp.dir, env: {}, flags: { 'server.port': 70000 } }),
+    );
     assert.deepEqual(lines, ['server.port: expected an integer 1-65535 (from --port)']);
   });
 
   test('a missing explicit file, bad YAML and a non-mapping are one-line errors', () => {
     using tmp = tempDir();
-    assert.throws(() => loadConfig({ cwd: tmp.dir, env: {}, file: 'nope.yaml' }), (err: unknown) => err instanceof ConfigError && /not found/.test(err.message));
+    assert.throws(
+      () => loadConfig({ cwd: tmp.dir, env: {}, file: 'nope.yaml' }),
+      (err: unknown) => err instanceof ConfigError && /not found/.test(err.message),
+    );
     writeFileSync(join(tmp.dir, 'bad.yaml'), 'server: [1, 2\n');
-    assert.throws(() => loadConfig({ cwd: tmp.dir, env: {}, file: 'bad.yaml' }), (err: unknown) => err instanceof ConfigError && /not valid YAML/.test(err.message));
+    assert.throws(
+      () => loadConfig({ cwd: tmp.dir, env: {}, file: 'bad.yaml' }),
+      (err: unknown) => err instanceof ConfigError && /not valid YAML/.test(err.message),
+    );
     writeFileSync(join(tmp.dir, 'list.yaml'), '- 1\n- 2\n');
     assert.throws(() => loadConfig({ cwd: tmp.dir, env: {}, file: 'list.yaml' }), ConfigError);
   });

@@ -6,8 +6,16 @@ import { startHarness, type Harness } from '../support/proxy-harness.js';
 type Json = Record<string, unknown>;
 const PHONE = '13800138000';
 
-async function call(h: Harness, path: string, body: unknown): Promise<{ status: number; json: Json; text: string }> {
-  const res = await fetch(`${h.server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+async function call(
+  h: Harness,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; json: Json; text: string }> {
+  const res = await fetch(`${h.server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: text.startsWith('{') ? (JSON.parse(text) as Json) : {}, text };
 }
@@ -16,8 +24,19 @@ const errorOf = (r: { json: Json }): Json => (r.json.error ?? {}) as Json;
 
 async function setup(): Promise<{ h: Harness; baizhi: FakeBaizhi; close: () => Promise<void> }> {
   const baizhi = await startFakeBaizhi({ captcha: { c: 4, d: 2 } });
-  const h = await startHarness({ accounts: 0, fake: { baizhiUrl: baizhi.url }, env: { RELAYPOOL_UPSTREAM_BAIZHI_URL: baizhi.url } });
-  return { h, baizhi, close: async () => { await h.close(); await baizhi.close(); } };
+  const h = await startHarness({
+    accounts: 0,
+    fake: { baizhiUrl: baizhi.url },
+    env: { RELAYPOOL_UPSTREAM_BAIZHI_URL: baizhi.url },
+  });
+  return {
+    h,
+    baizhi,
+    close: async () => {
+      await h.close();
+      await baizhi.close();
+    },
+  };
 }
 
 /** Every secret of the flows: SMS codes, Baizhi sessions, MonkeyCode sessions. */
@@ -30,12 +49,18 @@ async function browserCallbackUrl(h: Harness, baizhi: FakeBaizhi, phone: string)
   baizhi.setCaptchaRequired(false);
   const start = await fetch(`${h.fake.url}/api/v1/users/login?redirect=&inviter_id=`, { redirect: 'manual' });
   const authorizePage = new URL(start.headers.get('location') ?? '');
-  const post = (path: string, body: unknown, cookie = '') => fetch(`${baizhi.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, cookie = '') =>
+    fetch(`${baizhi.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify(body),
+    });
   await post('/api/v1/user/phone_code', { phone, kind: 'login' });
   const login = await post('/api/v1/user/login/phone', { phone, code: baizhi.lastCode(phone) });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const authorize = new URL('/api/v1/oauth/authorize', baizhi.url);
-  for (const key of ['client_id', 'redirect_uri', 'scope', 'state']) authorize.searchParams.set(key, authorizePage.searchParams.get(key) ?? '');
+  for (const key of ['client_id', 'redirect_uri', 'scope', 'state'])
+    authorize.searchParams.set(key, authorizePage.searchParams.get(key) ?? '');
   authorize.searchParams.set('response_type', 'code');
   const answer = await fetch(authorize, { redirect: 'manual', headers: { cookie } });
   baizhi.setCaptchaRequired(true);
@@ -61,24 +86,42 @@ describe('operator-driven login (admin API)', () => {
       assert.equal(verified.status, 201, verified.text);
       assert.equal(verified.json.action, 'added');
       assert.equal((verified.json.account as Json).label, 'sms');
-      assert.ok(baizhi.requests.some((r) => r.path === '/api/v1/oauth/authorize' && r.status === 302 && (r.headers.cookie ?? '').includes(BAIZHI_COOKIE)));
+      assert.ok(
+        baizhi.requests.some(
+          (r) =>
+            r.path === '/api/v1/oauth/authorize' &&
+            r.status === 302 &&
+            (r.headers.cookie ?? '').includes(BAIZHI_COOKIE),
+        ),
+      );
       assert.equal(h.server.services.store.accounts.list().length, 1);
       const model = (verified.json.models as string[]).find((m) => m.startsWith('monkeycode-basic/')) ?? '';
-      const reply = await h.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+      const reply = await h.client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       assert.match(reply.choices[0]?.message.content ?? '', /echo: hi/);
       const again = await call(h, '/admin/login/verify', { loginId: sent.json.loginId, code });
       assert.equal(again.status, 404, 'a finished login is gone');
       // The same phone logging in again renews that account's session instead of adding a second one.
       const oldCookie = h.server.services.store.accounts.getSecrets(1)?.cookie;
       const resent = await call(h, '/admin/login/send-code', { phone: PHONE });
-      const renewed = await call(h, '/admin/login/verify', { loginId: resent.json.loginId, code: baizhi.lastCode(PHONE) ?? '' });
+      const renewed = await call(h, '/admin/login/verify', {
+        loginId: resent.json.loginId,
+        code: baizhi.lastCode(PHONE) ?? '',
+      });
       assert.equal(renewed.status, 200, renewed.text);
       assert.equal(renewed.json.action, 'updated');
       assert.equal(h.server.services.store.accounts.list().length, 1);
       assert.equal((renewed.json.account as Json).label, 'sms', 'the label stays');
-      assert.notEqual(h.server.services.store.accounts.getSecrets(1)?.cookie, oldCookie, 'the new session is stored');
+      assert.notEqual(
+        h.server.services.store.accounts.getSecrets(1)?.cookie,
+        oldCookie,
+        'the new session is stored',
+      );
       for (const secret of secretsOf(h, baizhi, [code])) {
-        for (const text of [sent.text, verified.text, again.text, h.logs()]) assert.ok(!text.includes(secret), 'no secret in answers or logs');
+        for (const text of [sent.text, verified.text, again.text, h.logs()])
+          assert.ok(!text.includes(secret), 'no secret in answers or logs');
       }
     } finally {
       await close();
@@ -90,7 +133,10 @@ describe('operator-driven login (admin API)', () => {
     try {
       const sent = await call(h, '/admin/login/send-code', { phone: PHONE });
       const code = baizhi.lastCode(PHONE) ?? '';
-      const wrong = await call(h, '/admin/login/verify', { loginId: sent.json.loginId, code: code === '111111' ? '222222' : '111111' });
+      const wrong = await call(h, '/admin/login/verify', {
+        loginId: sent.json.loginId,
+        code: code === '111111' ? '222222' : '111111',
+      });
       assert.equal(wrong.status, 400, wrong.text);
       assert.equal(errorOf(wrong).code, 'login_rejected');
       assert.equal(errorOf(wrong).param, 'code');
@@ -123,7 +169,9 @@ describe('operator-driven login (admin API)', () => {
       assert.equal(added.status, 201, added.text);
       assert.equal((added.json.account as Json).label, 'pasted-url');
       const paths = h.fake.requests.flatMap((r) => (r.kind === 'http' ? [r.path] : []));
-      assert.ok(paths.includes('/api/v1/users/login/callback') && paths.includes('/api/v1/users/baizhi/callback'));
+      assert.ok(
+        paths.includes('/api/v1/users/login/callback') && paths.includes('/api/v1/users/baizhi/callback'),
+      );
       assert.ok(!paths.includes('/'), 'stops once the session is set');
       const replay = await call(h, '/admin/login/callback', { url: landed.href });
       assert.equal(replay.status, 400, replay.text);
@@ -141,7 +189,9 @@ describe('operator-driven login (admin API)', () => {
     const { h, close } = await setup();
     try {
       const before = h.fake.requests.length;
-      const elsewhere = await call(h, '/admin/login/callback', { url: 'http://evil.example/api/v1/users/baizhi/callback?code=x&state=y' });
+      const elsewhere = await call(h, '/admin/login/callback', {
+        url: 'http://evil.example/api/v1/users/baizhi/callback?code=x&state=y',
+      });
       assert.equal(elsewhere.status, 400);
       assert.equal(errorOf(elsewhere).code, 'invalid_callback_url');
       assert.equal(errorOf(elsewhere).param, 'url');

@@ -14,7 +14,10 @@ describe('/v1/chat/completions through the openai SDK', () => {
   test('non-stream create answers with the agent text, reasoning apart, and usage', async () => {
     const completion = await h.client.chat.completions.create({
       model: h.model,
-      messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello there' }],
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'hello there' },
+      ],
     });
     assert.equal(completion.object, 'chat.completion');
     assert.equal(completion.model, h.model);
@@ -64,7 +67,10 @@ describe('/v1/chat/completions through the openai SDK', () => {
   });
 
   test('chat.completions.stream(...).finalChatCompletion() accepts the stream', async () => {
-    const runner = h.client.chat.completions.stream({ model: h.model, messages: [{ role: 'user', content: 'final please' }] });
+    const runner = h.client.chat.completions.stream({
+      model: h.model,
+      messages: [{ role: 'user', content: 'final please' }],
+    });
     const final = await runner.finalChatCompletion();
     assert.equal(final.choices[0]?.message.content, 'echo: final please');
     assert.equal(final.choices[0]?.finish_reason, 'stop');
@@ -84,13 +90,19 @@ describe('/v1/chat/completions through the openai SDK', () => {
     assert.match(task.content, /<conversation>/);
     assert.match(task.content, /second question/);
     const inbound = h.fake.requests.filter((r) => r.kind === 'ws-in');
-    assert.ok(inbound.every((frame) => frame.dataValidBase64 !== false), 'every frame relaypool sent carries base64 data');
+    assert.ok(
+      inbound.every((frame) => frame.dataValidBase64 !== false),
+      'every frame relaypool sent carries base64 data',
+    );
     await h.allTasksStopped();
   });
 
   test('a prompt larger than 32 KiB still works (it travels in the task content)', async () => {
     const big = `${'lorem ipsum '.repeat(4000)}END`;
-    const completion = await h.client.chat.completions.create({ model: h.model, messages: [{ role: 'user', content: big }] });
+    const completion = await h.client.chat.completions.create({
+      model: h.model,
+      messages: [{ role: 'user', content: big }],
+    });
     assert.equal(completion.choices[0]?.message.content, `echo: ${big}`);
     await h.allTasksStopped();
   });
@@ -102,7 +114,12 @@ describe('/v1/chat/completions through the openai SDK', () => {
       (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'n',
     );
     await assert.rejects(
-      h.client.chat.completions.create({ model: h.model, tool_choice: 'required', tools: [{ type: 'function', function: { name: 'f' } }], messages: [{ role: 'user', content: 'x' }] }),
+      h.client.chat.completions.create({
+        model: h.model,
+        tool_choice: 'required',
+        tools: [{ type: 'function', function: { name: 'f' } }],
+        messages: [{ role: 'user', content: 'x' }],
+      }),
       (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'tool_choice',
     );
     assert.equal(h.fake.state.tasks.size, before);
@@ -111,7 +128,9 @@ describe('/v1/chat/completions through the openai SDK', () => {
   test('client tools are accepted and ignored by default', async () => {
     const completion = await h.client.chat.completions.create({
       model: h.model,
-      tools: [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: {} } } }],
+      tools: [
+        { type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: {} } } },
+      ],
       messages: [{ role: 'user', content: 'with tools' }],
     });
     assert.equal(completion.choices[0]?.message.content, 'echo: with tools');
@@ -121,7 +140,10 @@ describe('/v1/chat/completions through the openai SDK', () => {
 
   test('an unknown model is a NotFoundError', async () => {
     await assert.rejects(
-      h.client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }),
+      h.client.chat.completions.create({
+        model: 'no-such-model',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
       (err: unknown) => err instanceof OpenAI.NotFoundError && err.code === 'model_not_found',
     );
   });
@@ -146,7 +168,11 @@ describe('/v1/chat/completions through the openai SDK', () => {
 
   test('a socket dropped mid-turn never ends with finish_reason stop; the stream carries one error', async () => {
     h.fake.faults.dropSocketAfterFrames(4);
-    const stream = await h.client.chat.completions.create({ model: h.model, stream: true, messages: [{ role: 'user', content: 'drop me please' }] });
+    const stream = await h.client.chat.completions.create({
+      model: h.model,
+      stream: true,
+      messages: [{ role: 'user', content: 'drop me please' }],
+    });
     let finish: string | null = null;
     await assert.rejects(
       (async () => {
@@ -160,7 +186,11 @@ describe('/v1/chat/completions through the openai SDK', () => {
 
   test('a task-error from the agent mid-turn ends the stream with an error, and the task is stopped', async () => {
     h.fake.faults.taskErrorOnNextTurn('model overloaded');
-    const stream = await h.client.chat.completions.create({ model: h.model, stream: true, messages: [{ role: 'user', content: 'fail later' }] });
+    const stream = await h.client.chat.completions.create({
+      model: h.model,
+      stream: true,
+      messages: [{ role: 'user', content: 'fail later' }],
+    });
     await assert.rejects(
       (async () => {
         for await (const chunk of stream) void chunk;
@@ -196,8 +226,15 @@ describe('/v1/chat/completions through the openai SDK', () => {
     h.fake.options.createReplyDelayMs = 300;
     const before = h.fake.state.tasks.size;
     const controller = new AbortController();
-    const created = h.fake.events.waitFor('request', (entry) => entry.kind === 'http' && entry.method === 'POST' && entry.path === '/api/v1/users/tasks', 5000);
-    const request = h.client.chat.completions.create({ model: h.model, messages: [{ role: 'user', content: 'gone before the id' }] }, { signal: controller.signal });
+    const created = h.fake.events.waitFor(
+      'request',
+      (entry) => entry.kind === 'http' && entry.method === 'POST' && entry.path === '/api/v1/users/tasks',
+      5000,
+    );
+    const request = h.client.chat.completions.create(
+      { model: h.model, messages: [{ role: 'user', content: 'gone before the id' }] },
+      { signal: controller.signal },
+    );
     try {
       // Abort while the create call is in flight (its answer is 300 ms late; the task already exists).
       setTimeout(() => controller.abort(), 100);
@@ -222,7 +259,11 @@ describe('/v1/chat/completions through the openai SDK', () => {
   });
 
   test('malformed JSON is a 400 in OpenAI shape', async () => {
-    const res = await fetch(`${h.server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' });
+    const res = await fetch(`${h.server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":',
+    });
     assert.equal(res.status, 400);
     const body = (await res.json()) as { error: { code: string; type: string } };
     assert.equal(body.error.type, 'invalid_request_error');

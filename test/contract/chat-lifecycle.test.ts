@@ -27,7 +27,10 @@ describe('task lifecycle and model resolution', () => {
     const body = (await res.json()) as { model: string; choices: Array<{ message: { content: string } }> };
     assert.equal(body.model, 'monkeycode-basic/qwen3.5-plus');
     assert.equal(body.choices[0]?.message.content, 'echo: no model named');
-    const viaAlias = await h.client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'alias' }] });
+    const viaAlias = await h.client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'alias' }],
+    });
     assert.equal(viaAlias.model, 'gpt-4o');
     const task = [...h.fake.state.tasks.values()].at(-1)!;
     assert.equal(task.modelId, MODEL_IDS.basicQwen, 'the alias ran on its upstream model');
@@ -36,7 +39,11 @@ describe('task lifecycle and model resolution', () => {
 
   test('a turn that goes quiet past upstream.turnTimeoutMs ends with an error and its task is stopped', async () => {
     h.fake.faults.nextTurn(() => [steps.started(), steps.messageChunk('thinking hard'), steps.hang()]);
-    const stream = await h.client.chat.completions.create({ model: h.model, stream: true, messages: [{ role: 'user', content: 'hang' }] });
+    const stream = await h.client.chat.completions.create({
+      model: h.model,
+      stream: true,
+      messages: [{ role: 'user', content: 'hang' }],
+    });
     let finish: string | null = null;
     await assert.rejects(
       (async () => {
@@ -51,12 +58,16 @@ describe('task lifecycle and model resolution', () => {
   test('questions the agent asks are declined with base64 frames (the upstream never sees raw data)', async () => {
     h.fake.faults.nextTurn(() => [
       steps.started(),
-      steps.ask('call_q1', [{ question: 'Which pipeline?', options: [{ label: 'full' }, { label: 'fast' }] }], () => [
-        steps.messageChunk('went ahead'),
-        steps.ended(),
-      ]),
+      steps.ask(
+        'call_q1',
+        [{ question: 'Which pipeline?', options: [{ label: 'full' }, { label: 'fast' }] }],
+        () => [steps.messageChunk('went ahead'), steps.ended()],
+      ),
     ]);
-    const completion = await h.client.chat.completions.create({ model: h.model, messages: [{ role: 'user', content: 'ask me' }] });
+    const completion = await h.client.chat.completions.create({
+      model: h.model,
+      messages: [{ role: 'user', content: 'ask me' }],
+    });
     assert.equal(completion.choices[0]?.message.content, 'went ahead');
     const inbound = h.fake.requests.filter((r) => r.kind === 'ws-in');
     assert.ok(inbound.length > 0, 'relaypool answered the question over the socket');

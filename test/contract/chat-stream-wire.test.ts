@@ -12,16 +12,27 @@ before(async () => {
 after(() => h.close());
 
 const post = (body: unknown) =>
-  fetch(`${h.server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${h.server.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('chat completions on the wire', () => {
   test('headers go out once the task exists; keep-alive comments flow while the VM boots; [DONE] ends it', async () => {
     h.fake.faults.slowNextBoot(450);
-    const res = await post({ model: h.model, stream: true, messages: [{ role: 'user', content: 'slow boot' }] });
+    const res = await post({
+      model: h.model,
+      stream: true,
+      messages: [{ role: 'user', content: 'slow boot' }],
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     const { events, comments } = await readSse(res.body);
-    assert.ok(comments.filter((c) => c.includes('keep-alive')).length >= 2, `keep-alives: ${comments.length}`);
+    assert.ok(
+      comments.filter((c) => c.includes('keep-alive')).length >= 2,
+      `keep-alives: ${comments.length}`,
+    );
     assert.equal(events.at(-1)?.data, '[DONE]');
     const text = events
       .slice(0, -1)
@@ -43,7 +54,10 @@ describe('chat completions on the wire', () => {
     const cooled = await post({ model: h.model, messages: [{ role: 'user', content: 'x' }] });
     assert.equal(cooled.status, 429);
     assert.ok(Number(cooled.headers.get('retry-after')) >= 1);
-    assert.match(((await cooled.json()) as { error: { message: string } }).error.message, /cooling down; next in \d+ s/);
+    assert.match(
+      ((await cooled.json()) as { error: { message: string } }).error.message,
+      /cooling down; next in \d+ s/,
+    );
     await h.server.services.accounts.refresh(1);
   });
 
@@ -60,38 +74,59 @@ describe('chat completions on the wire', () => {
 
 describe('the end of a chat stream', () => {
   // A regression would hang the stream on the held read: fail in bounded time instead.
-  test('a stateless stream without include_usage gets [DONE] before the billed tokens are read; they are still recorded, and the task stopped', { timeout: 20_000 }, async (t) => {
-    const before = h.server.services.store.usage.aggregate().overall;
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    t.after(() => release());
-    h.fake.faults.nextTurn(() => [steps.started(), steps.messageChunk('first '), steps.delay(300), steps.messageChunk('second'), steps.usage(40, 2), steps.ended()]);
-    // store: false keeps no task for a follow-up, so nothing needs the turn settled before [DONE].
-    const res = await post({ model: h.model, stream: true, store: false, messages: [{ role: 'user', content: 'end me quickly' }] });
-    assert.equal(res.status, 200);
-    const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let wire = '';
-    while (!wire.includes('first')) {
-      const r = await reader.read();
-      assert.ok(!r.done, 'the stream ended before its first content');
-      wire += decoder.decode(r.value, { stream: true });
-    }
-    // The turn is running (the sandbox poll is behind us): the next read of the task is the usage lookup.
-    h.fake.faults.holdNext('GET', /^\/api\/v1\/users\/tasks\/[0-9a-f-]{36}$/, held);
-    for (let r = await reader.read(); !r.done; r = await reader.read()) wire += decoder.decode(r.value, { stream: true }); // never ends if [DONE] waited
-    const data: string[] = [];
-    const parser = createParser({ onEvent: (event) => data.push(event.data) });
-    parser.feed(wire);
-    assert.equal(data.at(-1), '[DONE]');
-    const last = JSON.parse(data.at(-2) ?? '{}') as { choices: Array<{ finish_reason: string | null }> };
-    assert.equal(last.choices[0]?.finish_reason, 'stop');
-    assert.equal(h.server.services.store.usage.aggregate().overall.requests, before.requests, 'the usage row waits for the billed tokens');
-    release();
-    await h.allTasksStopped();
-    const after = h.server.services.store.usage.aggregate().overall;
-    assert.equal(after.requests, before.requests + 1);
-    assert.equal(after.estimatedRequests, before.estimatedRequests, 'billed tokens, not an estimate');
-    assert.equal(after.totalTokens - before.totalTokens, 42);
-  });
+  test(
+    'a stateless stream without include_usage gets [DONE] before the billed tokens are read; they are still recorded, and the task stopped',
+    { timeout: 20_000 },
+    async (t) => {
+      const before = h.server.services.store.usage.aggregate().overall;
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      t.after(() => release());
+      h.fake.faults.nextTurn(() => [
+        steps.started(),
+        steps.messageChunk('first '),
+        steps.delay(300),
+        steps.messageChunk('second'),
+        steps.usage(40, 2),
+        steps.ended(),
+      ]);
+      // store: false keeps no task for a follow-up, so nothing needs the turn settled before [DONE].
+      const res = await post({
+        model: h.model,
+        stream: true,
+        store: false,
+        messages: [{ role: 'user', content: 'end me quickly' }],
+      });
+      assert.equal(res.status, 200);
+      const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let wire = '';
+      while (!wire.includes('first')) {
+        const r = await reader.read();
+        assert.ok(!r.done, 'the stream ended before its first content');
+        wire += decoder.decode(r.value, { stream: true });
+      }
+      // The turn is running (the sandbox poll is behind us): the next read of the task is the usage lookup.
+      h.fake.faults.holdNext('GET', /^\/api\/v1\/users\/tasks\/[0-9a-f-]{36}$/, held);
+      for (let r = await reader.read(); !r.done; r = await reader.read())
+        wire += decoder.decode(r.value, { stream: true }); // never ends if [DONE] waited
+      const data: string[] = [];
+      const parser = createParser({ onEvent: (event) => data.push(event.data) });
+      parser.feed(wire);
+      assert.equal(data.at(-1), '[DONE]');
+      const last = JSON.parse(data.at(-2) ?? '{}') as { choices: Array<{ finish_reason: string | null }> };
+      assert.equal(last.choices[0]?.finish_reason, 'stop');
+      assert.equal(
+        h.server.services.store.usage.aggregate().overall.requests,
+        before.requests,
+        'the usage row waits for the billed tokens',
+      );
+      release();
+      await h.allTasksStopped();
+      const after = h.server.services.store.usage.aggregate().overall;
+      assert.equal(after.requests, before.requests + 1);
+      assert.equal(after.estimatedRequests, before.estimatedRequests, 'billed tokens, not an estimate');
+      assert.equal(after.totalTokens - before.totalTokens, 42);
+    },
+  );
 });

@@ -12,7 +12,9 @@ import { startHarness, type Harness } from '../support/proxy-harness.js';
 // Conversation continuity on live tasks (design §3 step 3), through the real SDK against the fake.
 
 function creates(h: Harness): number {
-  return h.fake.requests.filter((r) => r.kind === 'http' && r.method === 'POST' && r.path === '/api/v1/users/tasks').length;
+  return h.fake.requests.filter(
+    (r) => r.kind === 'http' && r.method === 'POST' && r.path === '/api/v1/users/tasks',
+  ).length;
 }
 
 function tasks(h: Harness): TaskRecord[] {
@@ -55,14 +57,25 @@ describe('conversation continuity on live tasks', () => {
     const first = await h.client.responses.create({ model: h.model, input: 'my name is Ada' });
     const task = lastTask(h);
     const before = creates(h);
-    const second = await h.client.responses.create({ model: h.model, input: 'what is my name?', previous_response_id: first.id });
+    const second = await h.client.responses.create({
+      model: h.model,
+      input: 'what is my name?',
+      previous_response_id: first.id,
+    });
     assert.equal(creates(h) - before, 0, 'no new task');
-    assert.deepEqual(task.turns.map((turn) => turn.prompt), ['my name is Ada', 'what is my name?']);
+    assert.deepEqual(
+      task.turns.map((turn) => turn.prompt),
+      ['my name is Ada', 'what is my name?'],
+    );
     assert.equal(second.output_text, 'echo: what is my name?');
-    const sockets = h.fake.requests.filter((r) => r.kind === 'ws-handshake' && r.query.id === task.id).map((r) => r.kind === 'ws-handshake' && r.query.mode);
+    const sockets = h.fake.requests
+      .filter((r) => r.kind === 'ws-handshake' && r.query.id === task.id)
+      .map((r) => r.kind === 'ws-handshake' && r.query.mode);
     assert.deepEqual(sockets, ['attach', 'new'], 'turn 1 watched with attach, turn 2 sent with mode=new');
     // A streamed third turn continues too, and the SDK accepts its event sequence.
-    const third = await h.client.responses.stream({ model: h.model, input: 'and my age?', previous_response_id: second.id }).finalResponse();
+    const third = await h.client.responses
+      .stream({ model: h.model, input: 'and my age?', previous_response_id: second.id })
+      .finalResponse();
     assert.equal(third.output_text, 'echo: and my age?');
     assert.equal(creates(h) - before, 0);
     assert.equal(task.turns.length, 3);
@@ -88,17 +101,30 @@ describe('conversation continuity on live tasks', () => {
     const a3 = await h.client.chat.completions.stream({ model: h.model, messages }).finalChatCompletion();
     assert.equal(a3.choices[0]?.message.content, 'echo: third question');
     assert.equal(creates(h) - before, 1, 'one task for the whole conversation');
-    assert.deepEqual(task.turns.map((turn) => turn.prompt), ['first question', 'second question', 'third question']);
+    assert.deepEqual(
+      task.turns.map((turn) => turn.prompt),
+      ['first question', 'second question', 'third question'],
+    );
   });
 
   test('a streamed answer ends only once its task is kept: the very next turn, sent at [DONE], continues on it', async () => {
     const before = creates(h);
-    h.fake.faults.nextTurn(() => [steps.started(), steps.messageChunk('streamed '), steps.delay(300), steps.messageChunk('first'), steps.ended()]);
+    h.fake.faults.nextTurn(() => [
+      steps.started(),
+      steps.messageChunk('streamed '),
+      steps.delay(300),
+      steps.messageChunk('first'),
+      steps.ended(),
+    ]);
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'streamed first' }];
     let answer = '';
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    for await (const chunk of await h.client.chat.completions.create({ model: h.model, stream: true, messages })) {
+    for await (const chunk of await h.client.chat.completions.create({
+      model: h.model,
+      stream: true,
+      messages,
+    })) {
       if (answer === '') {
         // The usage lookup after the turn is held a moment: the stream must not end before the
         // task is kept and bound, whatever that lookup costs.
@@ -144,19 +170,26 @@ describe('conversation continuity on live tasks', () => {
     assert.equal(creates(h) - before, 1, 'the other key gets its own task');
     assert.equal(task.turns.length, 1, "the first key's task took no turn");
     const first = await h.client.responses.create({ model: h.model, input: 'mine' });
-    await assert.rejects(other.responses.create({ model: h.model, input: 'steal', previous_response_id: first.id }), OpenAI.NotFoundError);
+    await assert.rejects(
+      other.responses.create({ model: h.model, input: 'steal', previous_response_id: first.id }),
+      OpenAI.NotFoundError,
+    );
   });
 
   test('an edited earlier message starts over: a new task with the whole conversation', async () => {
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'original' }];
     const a1 = await chat(h, messages);
     const before = creates(h);
-    await chat(h, [{ role: 'user', content: 'edited' }, { role: 'assistant', content: a1 }, { role: 'user', content: 'next' }]);
+    await chat(h, [
+      { role: 'user', content: 'edited' },
+      { role: 'assistant', content: a1 },
+      { role: 'user', content: 'next' },
+    ]);
     assert.equal(creates(h) - before, 1);
     assert.match(lastTask(h).content, /edited/);
   });
 
-  test('a follow-up too large for one frame (§5.1) goes into a new task\'s content', async () => {
+  test("a follow-up too large for one frame (§5.1) goes into a new task's content", async () => {
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'short start' }];
     const a1 = await chat(h, messages);
     const before = creates(h);
@@ -190,7 +223,11 @@ describe('conversation continuity on live tasks', () => {
     const task = lastTask(h);
     await h.fake.waitForTaskStatus(task.id, 'finished');
     assert.ok(!h.idleTasks().includes(task.id));
-    const chatDone = await h.client.chat.completions.create({ model: h.model, messages: [{ role: 'user', content: 'no keep' }], store: false });
+    const chatDone = await h.client.chat.completions.create({
+      model: h.model,
+      messages: [{ role: 'user', content: 'no keep' }],
+      store: false,
+    });
     assert.ok(chatDone.id);
     await h.fake.waitForTaskStatus(lastTask(h).id, 'finished');
   });
@@ -198,7 +235,9 @@ describe('conversation continuity on live tasks', () => {
 
 describe('idle tasks hold slots only while nobody needs them', () => {
   test('a waiting request makes the least recently used idle task stop, instead of waiting for the idle TTL', async () => {
-    const h = await startHarness({ env: { RELAYPOOL_CONVERSATIONS_IDLE_TTL_MS: '600000', RELAYPOOL_POOL_QUEUE_TIMEOUT_MS: '5000' } });
+    const h = await startHarness({
+      env: { RELAYPOOL_CONVERSATIONS_IDLE_TTL_MS: '600000', RELAYPOOL_POOL_QUEUE_TIMEOUT_MS: '5000' },
+    });
     try {
       await chat(h, [{ role: 'user', content: 'conversation A' }]);
       const a = lastTask(h);
@@ -207,11 +246,18 @@ describe('idle tasks hold slots only while nobody needs them', () => {
       // One account, one slot, held by A's idle task: B is served once A's task is stopped.
       assert.equal(await chat(h, [{ role: 'user', content: 'conversation B' }]), 'echo: conversation B');
       assert.equal(a.status, 'finished', 'A was evicted');
-      const status = (await (await fetch(`${h.server.url}/admin/pool/status`)).json()) as { locked: number; idleTasks: number };
+      const status = (await (await fetch(`${h.server.url}/admin/pool/status`)).json()) as {
+        locked: number;
+        idleTasks: number;
+      };
       assert.equal(status.idleTasks, 1, "B's task is kept now");
       assert.equal(status.locked, 0, 'an idle task does not make its account locked');
       // Continuing A now replays it into a new task (B's idle task makes way).
-      const answer = await chat(h, [{ role: 'user', content: 'conversation A' }, { role: 'assistant', content: 'echo: conversation A' }, { role: 'user', content: 'more A' }]);
+      const answer = await chat(h, [
+        { role: 'user', content: 'conversation A' },
+        { role: 'assistant', content: 'echo: conversation A' },
+        { role: 'user', content: 'more A' },
+      ]);
       assert.match(answer, /more A/);
     } finally {
       await h.close();
@@ -233,7 +279,11 @@ describe('idle tasks hold slots only while nobody needs them', () => {
     await g.allTasksStopped();
     assert.equal(g.idleTasks().length, 2);
     await g.server.close('test');
-    assert.deepEqual(tasks(g).map((task) => task.status), ['finished', 'finished'], 'shutdown stops kept tasks');
+    assert.deepEqual(
+      tasks(g).map((task) => task.status),
+      ['finished', 'finished'],
+      'shutdown stops kept tasks',
+    );
     await g.close();
   });
 
@@ -243,7 +293,11 @@ describe('idle tasks hold slots only while nobody needs them', () => {
       const a1 = await chat(h, [{ role: 'user', content: 'one' }]);
       await h.allTasksFinished();
       const before = creates(h);
-      await chat(h, [{ role: 'user', content: 'one' }, { role: 'assistant', content: a1 }, { role: 'user', content: 'two' }]);
+      await chat(h, [
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: a1 },
+        { role: 'user', content: 'two' },
+      ]);
       assert.equal(creates(h) - before, 1);
     } finally {
       await h.close();
@@ -255,15 +309,33 @@ describe('conversations.reuseWhenStoreFalse (Codex CLI: store:false, the whole c
   test('store:false requests continue by the resent conversation, bound in memory only', async () => {
     const h = await startHarness({ env: { RELAYPOOL_CONVERSATIONS_REUSE_WHEN_STORE_FALSE: 'true' } });
     try {
-      const input: OpenAI.Responses.ResponseInput = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'codex turn one' }] }];
-      const first = await h.client.responses.create({ model: h.model, instructions: 'You are Codex.', input, store: false });
+      const input: OpenAI.Responses.ResponseInput = [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'codex turn one' }] },
+      ];
+      const first = await h.client.responses.create({
+        model: h.model,
+        instructions: 'You are Codex.',
+        input,
+        store: false,
+      });
       const task = lastTask(h);
       const before = creates(h);
       input.push(
-        { type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: first.output_text, annotations: [] }] },
+        {
+          type: 'message',
+          id: 'msg_1',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: first.output_text, annotations: [] }],
+        },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'codex turn two' }] },
       );
-      const second = await h.client.responses.create({ model: h.model, instructions: 'You are Codex.', input, store: false });
+      const second = await h.client.responses.create({
+        model: h.model,
+        instructions: 'You are Codex.',
+        input,
+        store: false,
+      });
       assert.equal(second.output_text, 'echo: codex turn two');
       assert.equal(creates(h) - before, 0);
       assert.equal(task.turns.length, 2);
@@ -285,7 +357,10 @@ describe('continuity across a restart', () => {
       await h.allTasksStopped();
       // A second process on the same database, as after a crash (the first one is not shut down).
       const { config } = h.server.services;
-      const restarted = await startServer({ config: { ...config, server: { ...config.server, port: await freePort() } }, logger: captureLogger('silent').logger });
+      const restarted = await startServer({
+        config: { ...config, server: { ...config.server, port: await freePort() } },
+        logger: captureLogger('silent').logger,
+      });
       try {
         assert.equal(restarted.services.pool.idleCounts().get(1), 1, 'taken over, not stopped');
         assert.equal(task.status, 'processing');

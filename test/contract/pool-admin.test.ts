@@ -16,28 +16,63 @@ describe('GET /admin/pool/status', () => {
       assert.equal(res.status, 200);
       const text = await res.text();
       const body = JSON.parse(text) as Record<string, unknown> & { accounts: Array<Record<string, unknown>> };
-      for (const key of ['mode', 'total', 'active', 'expired', 'invalid', 'locked', 'cooling', 'disabled', 'queued']) assert.ok(key in body, key);
+      for (const key of [
+        'mode',
+        'total',
+        'active',
+        'expired',
+        'invalid',
+        'locked',
+        'cooling',
+        'disabled',
+        'queued',
+      ])
+        assert.ok(key in body, key);
       assert.equal(body.mode, 'pool');
       assert.equal(body.total, 2);
       assert.equal(body.active, 1);
       assert.equal(body.disabled, 1);
       assert.equal(body.queued, 0);
-      assert.deepEqual(body.accounts.map((a) => a.status), ['active', 'disabled']);
+      assert.deepEqual(
+        body.accounts.map((a) => a.status),
+        ['active', 'disabled'],
+      );
       assert.deepEqual(Object.keys(body.accounts[0]!).sort(), [
-        'cookieExpiresAt', 'cooldownUntil', 'id', 'idleTasks', 'inFlight', 'kind', 'label', 'lastCheckedAt', 'lastError', 'maxConcurrency', 'modelCooldowns', 'plan', 'status',
+        'cookieExpiresAt',
+        'cooldownUntil',
+        'id',
+        'idleTasks',
+        'inFlight',
+        'kind',
+        'label',
+        'lastCheckedAt',
+        'lastError',
+        'maxConcurrency',
+        'modelCooldowns',
+        'plan',
+        'status',
       ]);
       for (const account of h.server.services.store.accounts.list()) {
         const cookie = h.server.services.store.accounts.getSecrets(account.id)?.cookie ?? 'none';
         assert.ok(!text.includes(cookie), 'no cookie in the status');
       }
-      using box = cliSandbox({ RELAYPOOL_DB: h.server.services.config.store.db, RELAYPOOL_SECRET_KEY: 'contract-test-key' });
+      using box = cliSandbox({
+        RELAYPOOL_DB: h.server.services.config.store.db,
+        RELAYPOOL_SECRET_KEY: 'contract-test-key',
+      });
       const json = await box.run('pool', 'status', '--json');
       assert.equal(json.code, 0, json.stderr);
       const fromCli = JSON.parse(json.stdout) as Record<string, unknown>;
       assert.deepEqual({ ...fromCli, queued: 0 }, body);
       const table = await box.run('pool', 'status');
-      assert.match(table.stdout, /MODE\s+TOTAL\s+ACTIVE\s+EXPIRED\s+INVALID\s+LOCKED\s+COOLING\s+DISABLED\s+UNVERIFIED\s+INFLIGHT\s+IDLE\s+QUEUED\n/);
-      assert.match(table.stdout, /ID\s+LABEL\s+STATUS\s+SLOTS\s+IDLE\s+COOLING FOR\s+RESTING MODELS\s+SESSION ENDS\s+LAST ERROR\n1\s+acc0\s+active\s+0\/1\s+0/);
+      assert.match(
+        table.stdout,
+        /MODE\s+TOTAL\s+ACTIVE\s+EXPIRED\s+INVALID\s+LOCKED\s+COOLING\s+DISABLED\s+UNVERIFIED\s+INFLIGHT\s+IDLE\s+QUEUED\n/,
+      );
+      assert.match(
+        table.stdout,
+        /ID\s+LABEL\s+STATUS\s+SLOTS\s+IDLE\s+COOLING FOR\s+RESTING MODELS\s+SESSION ENDS\s+LAST ERROR\n1\s+acc0\s+active\s+0\/1\s+0/,
+      );
     } finally {
       await h.close();
     }

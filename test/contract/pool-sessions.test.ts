@@ -8,25 +8,35 @@ before(async () => {
 });
 after(() => h.close());
 
-const logins = (): number => h.fake.requests.filter((r) => r.kind === 'http' && r.path === '/api/v1/users/password-login').length;
+const logins = (): number =>
+  h.fake.requests.filter((r) => r.kind === 'http' && r.path === '/api/v1/users/password-login').length;
 
 describe('sessions', () => {
   test('a password session that expires mid-run is logged in again once, and the streamed request still succeeds', async () => {
     h.fake.addUser({ email: 'pw@example.com', password: 'secret', plan: 'pro' });
-    const { account } = await h.server.services.accounts.addPassword('pw@example.com', 'secret', { label: 'pw' });
+    const { account } = await h.server.services.accounts.addPassword('pw@example.com', 'secret', {
+      label: 'pw',
+    });
     const model = h.server.services.catalog.list()[0]!.upstreamName;
     const session = h.server.services.store.accounts.getSecrets(account.id)?.cookie ?? '';
     const loginsBefore = logins();
     let expired = false;
     // The session dies right after the task is created: headers are out, the VM is booting.
     const off = h.fake.events.on('request', (entry) => {
-      if (!expired && entry.kind === 'http' && entry.method === 'POST' && entry.path === '/api/v1/users/tasks') {
+      if (
+        !expired &&
+        entry.kind === 'http' &&
+        entry.method === 'POST' &&
+        entry.path === '/api/v1/users/tasks'
+      ) {
         expired = true;
         h.fake.expireSession(session);
       }
     });
     const tasksBefore = h.fake.state.tasks.size;
-    const final = await h.client.chat.completions.stream({ model, messages: [{ role: 'user', content: 'survive expiry' }] }).finalChatCompletion();
+    const final = await h.client.chat.completions
+      .stream({ model, messages: [{ role: 'user', content: 'survive expiry' }] })
+      .finalChatCompletion();
     off();
     assert.equal(final.choices[0]?.message.content, 'echo: survive expiry');
     assert.equal(logins() - loginsBefore, 1, 'exactly one re-login');
@@ -36,8 +46,15 @@ describe('sessions', () => {
     await h.allTasksStopped();
     const tasks = [...h.fake.state.tasks.values()].slice(tasksBefore);
     assert.equal(tasks.length, 2);
-    assert.equal(tasks[0]?.status, 'finished', 'the task of the dead session was stopped too (with the new session)');
-    assert.ok(h.idleTasks().includes(tasks[1]?.id ?? ''), 'the one that answered is kept for the conversation');
+    assert.equal(
+      tasks[0]?.status,
+      'finished',
+      'the task of the dead session was stopped too (with the new session)',
+    );
+    assert.ok(
+      h.idleTasks().includes(tasks[1]?.id ?? ''),
+      'the one that answered is kept for the conversation',
+    );
   });
 
   test('an expired cookie account goes expired and waits for an operator; the client never sees 401', async () => {

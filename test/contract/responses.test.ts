@@ -13,7 +13,11 @@ const lastTask = () => [...h.fake.state.tasks.values()].at(-1)!;
 
 describe('/v1/responses through the openai SDK', () => {
   test('non-stream: output_text is the agent text; instructions become the system prompt', async () => {
-    const response = await h.client.responses.create({ model: h.model, instructions: 'be terse', input: 'hello responses' });
+    const response = await h.client.responses.create({
+      model: h.model,
+      instructions: 'be terse',
+      input: 'hello responses',
+    });
     assert.equal(response.object, 'response');
     assert.equal(response.status, 'completed');
     assert.equal(response.output_text, 'echo: hello responses');
@@ -23,7 +27,10 @@ describe('/v1/responses through the openai SDK', () => {
   });
 
   test('stream: responses.stream().finalResponse() accepts the event sequence', async () => {
-    const stream = h.client.responses.stream({ model: h.model, input: [{ role: 'user', content: 'stream it' }] });
+    const stream = h.client.responses.stream({
+      model: h.model,
+      input: [{ role: 'user', content: 'stream it' }],
+    });
     const types: string[] = [];
     stream.on('event', (event) => types.push(event.type));
     const final = await stream.finalResponse();
@@ -40,9 +47,17 @@ describe('/v1/responses through the openai SDK', () => {
     // The kept task ends behind relaypool's back (stopped on the web UI, recycled by the platform).
     const cookie = h.server.services.store.accounts.getSecrets(1)?.cookie ?? '';
     const kept = lastTask().id;
-    await fetch(`${h.fake.url}/api/v1/users/tasks/stop`, { method: 'PUT', headers: { 'content-type': 'application/json', cookie: `monkeycode_ai_session=${cookie}` }, body: JSON.stringify({ id: kept }) });
+    await fetch(`${h.fake.url}/api/v1/users/tasks/stop`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: `monkeycode_ai_session=${cookie}` },
+      body: JSON.stringify({ id: kept }),
+    });
     await h.fake.waitForTaskStatus(kept, 'finished');
-    const second = await h.client.responses.create({ model: h.model, input: 'what is my name?', previous_response_id: first.id });
+    const second = await h.client.responses.create({
+      model: h.model,
+      input: 'what is my name?',
+      previous_response_id: first.id,
+    });
     assert.notEqual(lastTask().id, kept);
     const content = lastTask().content;
     assert.match(content, /my name is Ada/);
@@ -82,7 +97,10 @@ describe('/v1/responses through the openai SDK', () => {
         text: { verbosity: 'medium' },
         parallel_tool_calls: false,
         tool_choice: 'auto',
-        tools: [{ type: 'function', name: 'shell', parameters: { type: 'object', properties: {} } }, { type: 'namespace', name: 'mcp', tools: [] }],
+        tools: [
+          { type: 'function', name: 'shell', parameters: { type: 'object', properties: {} } },
+          { type: 'namespace', name: 'mcp', tools: [] },
+        ],
         client_metadata: { a: 'b' },
         prompt_cache_key: 'k',
       }),

@@ -10,20 +10,29 @@ import { summarizePool } from '../../src/pool/status.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startHarness } from '../support/proxy-harness.js';
 
-const KEYS = { RELAYPOOL_API_KEYS: 'key-alpha-0001,key-bravo-0002', RELAYPOOL_ADMIN_TOKEN: 'admin-token-xyz' };
+const KEYS = {
+  RELAYPOOL_API_KEYS: 'key-alpha-0001,key-bravo-0002',
+  RELAYPOOL_ADMIN_TOKEN: 'admin-token-xyz',
+};
 
 describe('/v1 client keys', () => {
   test('a wrong or missing key is 401 invalid_api_key (AuthenticationError in the SDK); Bearer and x-api-key both work', async () => {
     const h = await startHarness({ env: KEYS });
     try {
       const wrong = new OpenAI({ baseURL: `${h.server.url}/v1`, apiKey: 'key-wrong', maxRetries: 0 });
-      await assert.rejects(wrong.models.list(), (err: unknown) => err instanceof AuthenticationError && err.code === 'invalid_api_key');
+      await assert.rejects(
+        wrong.models.list(),
+        (err: unknown) => err instanceof AuthenticationError && err.code === 'invalid_api_key',
+      );
       const none = await fetch(`${h.server.url}/v1/models`);
       assert.equal(none.status, 401);
       assert.equal(((await none.json()) as { error: { code: string } }).error.code, 'invalid_api_key');
       const alpha = new OpenAI({ baseURL: `${h.server.url}/v1`, apiKey: 'key-alpha-0001', maxRetries: 0 });
       assert.ok((await alpha.models.list()).data.length > 0);
-      assert.equal((await fetch(`${h.server.url}/v1/models`, { headers: { 'x-api-key': 'key-bravo-0002' } })).status, 200);
+      assert.equal(
+        (await fetch(`${h.server.url}/v1/models`, { headers: { 'x-api-key': 'key-bravo-0002' } })).status,
+        200,
+      );
       assert.equal((await fetch(`${h.server.url}/health`)).status, 200);
     } finally {
       await h.close();
@@ -38,14 +47,22 @@ describe('/v1 client keys', () => {
       const first = await alpha.responses.create({ model: h.model, input: 'remember me', store: true });
       assert.equal((await alpha.responses.retrieve(first.id)).id, first.id);
       await assert.rejects(bravo.responses.retrieve(first.id), NotFoundError);
-      await assert.rejects(bravo.responses.create({ model: h.model, input: 'continue', previous_response_id: first.id }), NotFoundError);
+      await assert.rejects(
+        bravo.responses.create({ model: h.model, input: 'continue', previous_response_id: first.id }),
+        NotFoundError,
+      );
       await assert.rejects(bravo.responses.delete(first.id), NotFoundError);
-      const next = await alpha.responses.create({ model: h.model, input: 'continue', previous_response_id: first.id });
+      const next = await alpha.responses.create({
+        model: h.model,
+        input: 'continue',
+        previous_response_id: first.id,
+      });
       assert.ok(next.id);
       await h.allTasksStopped();
       await h.server.close('test');
       const db = readFileSync(h.server.services.config.store.db);
-      for (const secret of ['key-alpha-0001', 'key-bravo-0002', 'admin-token-xyz']) assert.ok(!db.includes(secret), `${secret} not in the database`);
+      for (const secret of ['key-alpha-0001', 'key-bravo-0002', 'admin-token-xyz'])
+        assert.ok(!db.includes(secret), `${secret} not in the database`);
     } finally {
       await h.close();
     }
@@ -53,9 +70,19 @@ describe('/v1 client keys', () => {
 
   test('bound beyond loopback without keys, start-up refuses and names exactly what to set', () => {
     const { config } = loadConfig({ cwd: '/', env: { RELAYPOOL_HOST: '0.0.0.0' } });
-    assert.throws(() => checkBindPolicy(config), /RELAYPOOL_API_KEYS or auth\.apiKeys.*RELAYPOOL_ADMIN_TOKEN or auth\.adminToken/);
-    const keysOnly = loadConfig({ cwd: '/', env: { RELAYPOOL_HOST: '0.0.0.0', RELAYPOOL_API_KEYS: 'k' } }).config;
-    assert.throws(() => checkBindPolicy(keysOnly), (err: Error) => !err.message.includes('RELAYPOOL_API_KEYS') && err.message.includes('RELAYPOOL_ADMIN_TOKEN'));
+    assert.throws(
+      () => checkBindPolicy(config),
+      /RELAYPOOL_API_KEYS or auth\.apiKeys.*RELAYPOOL_ADMIN_TOKEN or auth\.adminToken/,
+    );
+    const keysOnly = loadConfig({
+      cwd: '/',
+      env: { RELAYPOOL_HOST: '0.0.0.0', RELAYPOOL_API_KEYS: 'k' },
+    }).config;
+    assert.throws(
+      () => checkBindPolicy(keysOnly),
+      (err: Error) =>
+        !err.message.includes('RELAYPOOL_API_KEYS') && err.message.includes('RELAYPOOL_ADMIN_TOKEN'),
+    );
     checkBindPolicy(loadConfig({ cwd: '/', env: { RELAYPOOL_HOST: '0.0.0.0', ...KEYS } }).config);
   });
 });
@@ -71,9 +98,14 @@ describe('brute-force guard', () => {
       now: () => now,
       poolStatus: () => summarizePool([], new Map(), 1, 0),
       throttle: { freeFailures: 2, baseDelayMs: 2_000 },
-      admin: { adminToken: 'right', poolReport: () => ({ ...summarizePool([], new Map(), 1, 0), queued: 0, accounts: [] }), remoteAddress: () => remote },
+      admin: {
+        adminToken: 'right',
+        poolReport: () => ({ ...summarizePool([], new Map(), 1, 0), queued: 0, accounts: [] }),
+        remoteAddress: () => remote,
+      },
     });
-    const hit = (token: string) => app.request('/admin/pool/status', { headers: { authorization: `Bearer ${token}` } });
+    const hit = (token: string) =>
+      app.request('/admin/pool/status', { headers: { authorization: `Bearer ${token}` } });
     assert.equal((await hit('bad')).status, 401);
     assert.equal((await hit('bad')).status, 401);
     assert.equal((await hit('bad')).status, 401, 'the third failure starts the lock-out');
@@ -98,14 +130,19 @@ describe('brute-force guard', () => {
     for (let i = 0; i < 10; i++) throttle.fail(`10.0.0.${i}`);
     assert.equal(throttle.size(), 3);
     for (let i = 0; i < 6; i++) throttle.fail('10.9.9.9');
-    assert.throws(() => throttle.check('10.9.9.9'), (err: Error & { status?: number }) => err.status === 429);
+    assert.throws(
+      () => throttle.check('10.9.9.9'),
+      (err: Error & { status?: number }) => err.status === 429,
+    );
     now += DEFAULT_THROTTLE.maxDelayMs + DEFAULT_THROTTLE.forgetAfterMs + 1;
     throttle.check('10.9.9.9');
 
     const h = await startHarness({ env: KEYS });
     try {
       let last = 0;
-      for (let i = 0; i < 7; i++) last = (await fetch(`${h.server.url}/v1/models`, { headers: { authorization: 'Bearer nope' } })).status;
+      for (let i = 0; i < 7; i++)
+        last = (await fetch(`${h.server.url}/v1/models`, { headers: { authorization: 'Bearer nope' } }))
+          .status;
       assert.equal(last, 429);
     } finally {
       await h.close();
@@ -118,11 +155,23 @@ describe('admin bodies and secrets', () => {
     const h = await startHarness({ env: { RELAYPOOL_SERVER_BODY_LIMIT_BYTES: '2048' } });
     try {
       const post = async (path: string, body: string, method = 'POST') => {
-        const res = await fetch(`${h.server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body });
-        return { status: res.status, body: (await res.json()) as { error: { param: string | null; message: string; type: string } } };
+        const res = await fetch(`${h.server.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        return {
+          status: res.status,
+          body: (await res.json()) as { error: { param: string | null; message: string; type: string } },
+        };
       };
       const deep = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`;
-      for (const path of ['/admin/session', '/admin/accounts', '/admin/pool/refresh', '/admin/refresh-models']) {
+      for (const path of [
+        '/admin/session',
+        '/admin/accounts',
+        '/admin/pool/refresh',
+        '/admin/refresh-models',
+      ]) {
         for (const body of ['{', '[1,2]', '"text"', 'null', '{"zzz":1}', deep]) {
           const res = await post(path, body);
           assert.equal(res.status, 400, `${path} ${body.slice(0, 20)}`);
@@ -137,7 +186,11 @@ describe('admin bodies and secrets', () => {
       const limit = await post('/admin/accounts/1', '{"maxConcurrency":0}', 'PATCH');
       assert.equal(limit.status, 400);
       assert.equal(limit.body.error.param, 'maxConcurrency');
-      const wrongType = await fetch(`${h.server.url}/admin/session`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'cookie' });
+      const wrongType = await fetch(`${h.server.url}/admin/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'cookie',
+      });
       assert.equal(wrongType.status, 400);
     } finally {
       await h.close();
@@ -152,24 +205,54 @@ describe('admin bodies and secrets', () => {
       const cookie = h.fake.issueSession(user.id);
       const texts: string[] = [];
       const send = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${h.server.url}${path}`, { method, headers: auth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        const res = await fetch(`${h.server.url}${path}`, {
+          method,
+          headers: auth,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
         texts.push(await res.text());
         return res.status;
       };
       assert.equal(await send('POST', '/admin/session', { cookie }), 201);
-      assert.equal(await send('POST', '/admin/accounts', { email: 'leak@example.com', password: 'Very-Secret-Pw' }), 201);
-      assert.equal(await send('POST', '/admin/accounts', { email: 'leak@example.com', password: 'Wrong-Secret-Pw' }), 400);
-      for (const path of ['/admin/accounts', '/admin/accounts/2', '/admin/discover', '/admin/pool/status', '/metrics']) assert.equal(await send('GET', path), 200);
+      assert.equal(
+        await send('POST', '/admin/accounts', { email: 'leak@example.com', password: 'Very-Secret-Pw' }),
+        201,
+      );
+      assert.equal(
+        await send('POST', '/admin/accounts', { email: 'leak@example.com', password: 'Wrong-Secret-Pw' }),
+        400,
+      );
+      for (const path of [
+        '/admin/accounts',
+        '/admin/accounts/2',
+        '/admin/discover',
+        '/admin/pool/status',
+        '/metrics',
+      ])
+        assert.equal(await send('GET', path), 200);
       assert.equal(await send('POST', '/admin/pool/refresh'), 200);
       const client = new OpenAI({ baseURL: `${h.server.url}/v1`, apiKey: 'key-alpha-0001', maxRetries: 0 });
-      await client.chat.completions.create({ model: (await client.models.list()).data[0]!.id, messages: [{ role: 'user', content: 'hi' }] });
+      await client.chat.completions.create({
+        model: (await client.models.list()).data[0]!.id,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       await h.allTasksStopped();
-      const sessions = h.server.services.store.accounts.list().map((a) => h.server.services.store.accounts.getSecrets(a.id)?.cookie ?? '');
+      const sessions = h.server.services.store.accounts
+        .list()
+        .map((a) => h.server.services.store.accounts.getSecrets(a.id)?.cookie ?? '');
       await h.server.close('test');
       const db = readFileSync(h.server.services.config.store.db).toString('latin1');
-      const secrets = ['Very-Secret-Pw', 'Wrong-Secret-Pw', 'admin-token-xyz', 'key-alpha-0001', cookie, ...sessions].filter((s) => s.length > 0);
+      const secrets = [
+        'Very-Secret-Pw',
+        'Wrong-Secret-Pw',
+        'admin-token-xyz',
+        'key-alpha-0001',
+        cookie,
+        ...sessions,
+      ].filter((s) => s.length > 0);
       for (const secret of secrets) {
-        for (const text of texts) assert.ok(!text.includes(secret), `a response contains ${secret.slice(0, 4)}…`);
+        for (const text of texts)
+          assert.ok(!text.includes(secret), `a response contains ${secret.slice(0, 4)}…`);
         assert.ok(!h.logs().includes(secret), `the log contains ${secret.slice(0, 4)}…`);
         assert.ok(!db.includes(secret), `the database contains ${secret.slice(0, 4)}…`);
       }

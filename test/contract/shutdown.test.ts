@@ -10,7 +10,11 @@ test('graceful shutdown: a request still streaming after the grace period is cut
     const res = await fetch(`${h.server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: h.model, stream: true, messages: [{ role: 'user', content: 'long job' }] }),
+      body: JSON.stringify({
+        model: h.model,
+        stream: true,
+        messages: [{ role: 'user', content: 'long job' }],
+      }),
     });
     assert.equal(res.status, 200);
     const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();

@@ -26,13 +26,31 @@ export interface BaizhiDeps {
   captchaRequired: () => boolean;
 }
 
-const phoneCodeBody = z.object({ phone: z.string().min(1), kind: z.string(), captcha_token: z.string().optional() });
-const loginBody = z.object({ phone: z.string().min(1), code: z.string().min(1), captcha_token: z.string().optional() });
+const phoneCodeBody = z.object({
+  phone: z.string().min(1),
+  kind: z.string(),
+  captcha_token: z.string().optional(),
+});
+const loginBody = z.object({
+  phone: z.string().min(1),
+  code: z.string().min(1),
+  captcha_token: z.string().optional(),
+});
 const tokenBody = z.object({ code: z.string(), client_id: z.string() });
 
 /** Baizhi's envelope `{code, message, success, data}`. */
-export function envelope(status: number, code: number, message: string, data?: unknown, headers: Record<string, string> = {}): Reply {
-  return jsonReply(status, { code, message, success: code === 0, ...(data === undefined ? {} : { data }) }, headers);
+export function envelope(
+  status: number,
+  code: number,
+  message: string,
+  data?: unknown,
+  headers: Record<string, string> = {},
+): Reply {
+  return jsonReply(
+    status,
+    { code, message, success: code === 0, ...(data === undefined ? {} : { data }) },
+    headers,
+  );
 }
 
 function captchaOk(deps: BaizhiDeps, token: string | undefined): boolean {
@@ -56,7 +74,13 @@ function loginPhone(deps: BaizhiDeps, req: BaizhiRequest): Reply {
   if (verdict === 'wrong') return envelope(200, 40002, 'invalid verification code');
   if (verdict === 'expired') return envelope(200, 40003, 'verification code expired');
   const session = deps.state.openSession(body.data.phone);
-  return envelope(200, 0, 'success', { phone: body.data.phone }, { 'set-cookie': `${BAIZHI_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax` });
+  return envelope(
+    200,
+    0,
+    'success',
+    { phone: body.data.phone },
+    { 'set-cookie': `${BAIZHI_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax` },
+  );
 }
 
 /** §2.7 step 3: with a Baizhi session, 302 to `redirect_uri?code=…&state=…`. */
@@ -65,7 +89,12 @@ function authorize(deps: BaizhiDeps, req: BaizhiRequest): Reply {
   if (phone === undefined) return envelope(401, 401, 'unauthorized');
   const clientId = req.query.get('client_id') ?? '';
   const redirectUri = req.query.get('redirect_uri') ?? '';
-  if (clientId !== MONKEYCODE_CLIENT_ID || !URL.canParse(redirectUri) || req.query.get('response_type') !== 'code') return envelope(400, 40000, 'invalid oauth request');
+  if (
+    clientId !== MONKEYCODE_CLIENT_ID ||
+    !URL.canParse(redirectUri) ||
+    req.query.get('response_type') !== 'code'
+  )
+    return envelope(400, 40000, 'invalid oauth request');
   const target = new URL(redirectUri);
   target.searchParams.set('code', deps.state.issueAuthCode({ phone, clientId, redirectUri }));
   target.searchParams.set('state', req.query.get('state') ?? '');
@@ -76,7 +105,8 @@ function authorize(deps: BaizhiDeps, req: BaizhiRequest): Reply {
 function token(deps: BaizhiDeps, req: BaizhiRequest): Reply {
   const body = tokenBody.safeParse(req.json);
   const grant = body.success ? deps.state.redeemAuthCode(body.data.code) : undefined;
-  if (!body.success || grant === undefined || grant.clientId !== body.data.client_id) return envelope(400, 40010, 'invalid authorization code');
+  if (!body.success || grant === undefined || grant.clientId !== body.data.client_id)
+    return envelope(400, 40010, 'invalid authorization code');
   return envelope(200, 0, 'success', { phone: grant.phone, name: `user${grant.phone.slice(-4)}` });
 }
 
@@ -89,7 +119,9 @@ export function routeBaizhi(deps: BaizhiDeps, req: BaizhiRequest): Reply | undef
   }
   if (key === 'POST /api/v1/public/captcha/redeem') {
     const result = deps.captcha.redeem(req.json ?? {});
-    return result.ok ? jsonReply(201, { expires: result.expires, token: result.token, success: true }) : jsonReply(500, { success: false, message: result.message });
+    return result.ok
+      ? jsonReply(201, { expires: result.expires, token: result.token, success: true })
+      : jsonReply(500, { success: false, message: result.message });
   }
   if (key === 'POST /api/v1/user/phone_code') return phoneCode(deps, req);
   if (key === 'POST /api/v1/user/login/phone') return loginPhone(deps, req);

@@ -47,7 +47,14 @@ export interface FakeBaizhi {
 /** Starts the fake Baizhi on 127.0.0.1:0. */
 export async function startFakeBaizhi(options: FakeBaizhiOptions = {}): Promise<FakeBaizhi> {
   const c = options.captcha ?? {};
-  const captcha = new CaptchaService({ enabled: c.enabled ?? true, c: c.c ?? 50, s: c.s ?? 32, d: c.d ?? 3, challengeTtlS: c.challengeTtlS ?? 120, tokenTtlS: c.tokenTtlS ?? 300 });
+  const captcha = new CaptchaService({
+    enabled: c.enabled ?? true,
+    c: c.c ?? 50,
+    s: c.s ?? 32,
+    d: c.d ?? 3,
+    challengeTtlS: c.challengeTtlS ?? 120,
+    tokenTtlS: c.tokenTtlS ?? 300,
+  });
   const state = new BaizhiState(options.codeTtlMs ?? 300_000);
   let captchaRequired = options.captchaRequired ?? true;
   let failRedeems = 0;
@@ -59,16 +66,33 @@ export async function startFakeBaizhi(options: FakeBaizhiOptions = {}): Promise<
       const raw = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://fake.invalid');
       const headers = flattenHeaders(req);
-      const request: BaizhiRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, cookies: parseCookies(headers['cookie']), json: raw === '' ? undefined : tryParseJson(raw) };
+      const request: BaizhiRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        cookies: parseCookies(headers['cookie']),
+        json: raw === '' ? undefined : tryParseJson(raw),
+      };
       let reply = failures.get(url.pathname);
       failures.delete(url.pathname);
       if (reply === undefined && url.pathname === '/api/v1/public/captcha/redeem' && failRedeems > 0) {
         failRedeems -= 1;
         reply = jsonReply(500, { success: false, message: 'invalid solutions' });
       }
-      reply ??= routeBaizhi(deps, request) ?? jsonReply(404, { code: 404, success: false, message: 'not found' });
-      requests.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: raw, status: reply.status });
-      res.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+      reply ??=
+        routeBaizhi(deps, request) ?? jsonReply(404, { code: 404, success: false, message: 'not found' });
+      requests.push({
+        method: request.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body: raw,
+        status: reply.status,
+      });
+      res.writeHead(reply.status, {
+        ...reply.headers,
+        'content-length': String(Buffer.byteLength(reply.body)),
+      });
       res.end(reply.body);
     })();
   });

@@ -6,7 +6,9 @@ import { EMAIL, PASSWORD, setup } from './test-setup.js';
 
 const TRACE = / \[trace_id: [0-9a-f]+\]$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const statusData = z.object({ user: z.object({ id: z.string().optional(), email: z.string().optional() }).loose() });
+const statusData = z.object({
+  user: z.object({ id: z.string().optional(), email: z.string().optional() }).loose(),
+});
 
 describe('envelope and the two 401 shapes (§1)', () => {
   test('success envelope, business error with trace suffix, localized messages', async (t) => {
@@ -20,13 +22,26 @@ describe('envelope and the two 401 shapes (§1)', () => {
     assert.equal(zhEnv.code, 10002);
     assert.match(zhEnv.message, TRACE);
     assert.match(zhEnv.message, /[\u4e00-\u9fff]/, 'Chinese by default');
-    const en = await client.call('DELETE', '/api/v1/users/tasks/3f2b8c1e-9d4a-4b7e-8f61-0c2d5e7a9b13', undefined, { 'accept-language': 'en-US,en;q=0.9' });
+    const en = await client.call(
+      'DELETE',
+      '/api/v1/users/tasks/3f2b8c1e-9d4a-4b7e-8f61-0c2d5e7a9b13',
+      undefined,
+      { 'accept-language': 'en-US,en;q=0.9' },
+    );
     assert.doesNotMatch(envelope(en).message, /[\u4e00-\u9fff]/);
     assert.match(envelope(en).message, TRACE);
-    const byCookie = await fetch(`${client.baseUrl}/api/v1/users/tasks/3f2b8c1e-9d4a-4b7e-8f61-0c2d5e7a9b13`, {
-      method: 'DELETE', headers: { cookie: `language=en; monkeycode_ai_session=${client.cookie ?? ''}` },
-    });
-    assert.doesNotMatch(envelope({ status: 200, contentType: '', text: '', json: await byCookie.json(), setCookie: [] }).message, /[\u4e00-\u9fff]/);
+    const byCookie = await fetch(
+      `${client.baseUrl}/api/v1/users/tasks/3f2b8c1e-9d4a-4b7e-8f61-0c2d5e7a9b13`,
+      {
+        method: 'DELETE',
+        headers: { cookie: `language=en; monkeycode_ai_session=${client.cookie ?? ''}` },
+      },
+    );
+    assert.doesNotMatch(
+      envelope({ status: 200, contentType: '', text: '', json: await byCookie.json(), setCookie: [] })
+        .message,
+      /[\u4e00-\u9fff]/,
+    );
   });
 
   test('auth-required endpoints: 401 text/plain "Unauthorized" without, with unknown and with expired cookies', async (t) => {
@@ -35,7 +50,13 @@ describe('envelope and the two 401 shapes (§1)', () => {
     for (const cookie of [undefined, '00000000-1111-4222-8333-444444444444', good]) {
       if (cookie === good) fake.expireSession(good);
       client.cookie = cookie;
-      for (const [method, path] of [['GET', '/api/v1/users/models'], ['GET', '/api/v1/users/tasks'], ['POST', '/api/v1/users/tasks'], ['POST', '/api/v1/users/logout'], ['GET', '/api/v1/users/subscription']] as const) {
+      for (const [method, path] of [
+        ['GET', '/api/v1/users/models'],
+        ['GET', '/api/v1/users/tasks'],
+        ['POST', '/api/v1/users/tasks'],
+        ['POST', '/api/v1/users/logout'],
+        ['GET', '/api/v1/users/subscription'],
+      ] as const) {
         const r = await client.call(method, path, method === 'POST' ? {} : undefined);
         assert.equal(r.status, 401, `${method} ${path}`);
         assert.match(r.contentType, /^text\/plain/);
@@ -79,10 +100,20 @@ describe('password login, status, logout (§2)', () => {
     const r = await client.login(EMAIL, PASSWORD);
     assert.equal(r.status, 200);
     assert.equal(r.setCookie.length, 1);
-    const m = /^monkeycode_ai_session=([^;]+); Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/.exec(r.setCookie[0] ?? '');
+    const m = /^monkeycode_ai_session=([^;]+); Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/.exec(
+      r.setCookie[0] ?? '',
+    );
     assert.ok(m, r.setCookie[0]);
     assert.match(m[1] ?? '', UUID);
-    const user = z.object({ id: z.string(), email: z.string(), role: z.string(), is_blocked: z.boolean(), has_password: z.boolean() }).parse(envelope(r).data);
+    const user = z
+      .object({
+        id: z.string(),
+        email: z.string(),
+        role: z.string(),
+        is_blocked: z.boolean(),
+        has_password: z.boolean(),
+      })
+      .parse(envelope(r).data);
     assert.equal(user.email, EMAIL);
     assert.equal(user.role, 'individual');
     assert.equal(envelope(await client.call('GET', '/api/v1/users/status')).code, 0);
@@ -128,6 +159,10 @@ describe('password login, status, logout (§2)', () => {
     const blockedCookie = fake.issueSession(user.id);
     client.cookie = blockedCookie;
     assert.equal((await client.call('GET', '/api/v1/users/status')).status, 401);
-    assert.equal(fake.requests.filter((r) => r.kind === 'http' && r.cookies['monkeycode_ai_session'] === blockedCookie).length, 1);
+    assert.equal(
+      fake.requests.filter((r) => r.kind === 'http' && r.cookies['monkeycode_ai_session'] === blockedCookie)
+        .length,
+      1,
+    );
   });
 });

@@ -10,20 +10,32 @@ import { z } from 'zod';
 
 const TOKEN = '3f9c2a7e1b5d4c60a8e2f71b9';
 const PARAMS = { c: 50, s: 32, d: 3 };
-const VECTOR = [13570, 892, 144, 2789, 29, 4546, 2020, 11314, 6702, 345, 1825, 951, 2545, 2036, 3352, 10405, 5876, 2975, 161, 179,
-  7324, 10019, 6091, 1139, 195, 1471, 868, 3042, 7865, 2388, 4890, 555, 1270, 3418, 8308, 6539, 688, 4284, 909, 6906,
-  7981, 1350, 656, 1740, 163, 11047, 2558, 2448, 1782, 7228];
+const VECTOR = [
+  13570, 892, 144, 2789, 29, 4546, 2020, 11314, 6702, 345, 1825, 951, 2545, 2036, 3352, 10405, 5876, 2975,
+  161, 179, 7324, 10019, 6091, 1139, 195, 1471, 868, 3042, 7865, 2388, 4890, 555, 1270, 3418, 8308, 6539, 688,
+  4284, 909, 6906, 7981, 1350, 656, 1740, 163, 11047, 2558, 2448, 1782, 7228,
+];
 
 const redeemOk = z.object({ success: z.literal(true), token: z.string(), expires: z.number() });
 const redeemErr = z.object({ success: z.literal(false), message: z.string() });
-const challengeOk = z.object({ challenge: z.object({ c: z.number(), s: z.number(), d: z.number() }), token: z.string(), expires: z.number() });
+const challengeOk = z.object({
+  challenge: z.object({ c: z.number(), s: z.number(), d: z.number() }),
+  token: z.string(),
+  expires: z.number(),
+});
 
 describe('captcha worked example (captcha-pow.md §5)', () => {
   test('PRNG states, salts and targets', () => {
     assert.equal(fnv1a(`${TOKEN}1`), 0xac410608);
     assert.equal(fnv1a(`${TOKEN}1d`), 0x965d1c04);
-    assert.deepEqual(subChallenge(TOKEN, 1, PARAMS), { salt: '1c884948a189309874d419f50ab28200', target: '8e6' });
-    assert.deepEqual(subChallenge(TOKEN, 2, PARAMS), { salt: '4d34d46d209ae991c8b61fe5621df240', target: 'fad' });
+    assert.deepEqual(subChallenge(TOKEN, 1, PARAMS), {
+      salt: '1c884948a189309874d419f50ab28200',
+      target: '8e6',
+    });
+    assert.deepEqual(subChallenge(TOKEN, 2, PARAMS), {
+      salt: '4d34d46d209ae991c8b61fe5621df240',
+      target: 'fad',
+    });
     assert.equal(prng(`${TOKEN}1`, 32), capPrng(`${TOKEN}1`, 32));
   });
 
@@ -52,10 +64,16 @@ describe('captcha endpoints and login', () => {
     const body = challengeOk.parse(ch.json);
     assert.deepEqual(body.challenge, { c: 8, s: 16, d: 2 });
     assert.match(body.token, /^[0-9a-f]{25}$/);
-    assert.ok(body.expires > Date.now() / 1000 && body.expires < Date.now() / 1000 + 200, 'expires in Unix seconds');
+    assert.ok(
+      body.expires > Date.now() / 1000 && body.expires < Date.now() / 1000 + 200,
+      'expires in Unix seconds',
+    );
     assert.equal('code' in z.record(z.string(), z.unknown()).parse(ch.json), false, 'no envelope');
 
-    const redeem = await client.call('POST', '/api/v1/public/captcha/redeem', { token: body.token, solutions: solveChallenge(body.token, body.challenge) });
+    const redeem = await client.call('POST', '/api/v1/public/captcha/redeem', {
+      token: body.token,
+      solutions: solveChallenge(body.token, body.challenge),
+    });
     assert.equal(redeem.status, 201);
     const token = redeemOk.parse(redeem.json).token;
     assert.match(token, /^[0-9a-f]{8}:[0-9a-f]{15}$/);

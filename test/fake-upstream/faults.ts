@@ -35,7 +35,8 @@ export interface Silenceable {
 function failureReply(f: HttpFailure, ctx: RequestContext): Reply {
   if ('code' in f) return bizError(f.code, ctx.lang);
   const text = f.httpStatus === 401 ? 'Unauthorized' : `<html><body><h1>${f.httpStatus}</h1></body></html>`;
-  const type = f.contentType ?? (f.httpStatus === 401 ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
+  const type =
+    f.contentType ?? (f.httpStatus === 401 ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
   return { status: f.httpStatus, headers: { 'content-type': type }, body: f.body ?? text };
 }
 
@@ -46,7 +47,8 @@ interface HttpHold {
 }
 
 const matches = (ctx: RequestContext, method: string | undefined, path: string | RegExp): boolean =>
-  (method === undefined || method === ctx.method) && (typeof path === 'string' ? path === ctx.path : path.test(ctx.path));
+  (method === undefined || method === ctx.method) &&
+  (typeof path === 'string' ? path === ctx.path : path.test(ctx.path));
 
 /** Scriptable faults. Every hook is one-shot unless it says otherwise. */
 export class Faults {
@@ -69,12 +71,24 @@ export class Faults {
 
   /** The next `times` authenticated requests matching `method` + `path` fail. */
   failNext(method: string | undefined, path: string | RegExp, failure: HttpFailure, times = 1): void {
-    this.overrides.push({ method, path, stage: 'after-auth', remaining: times, reply: (ctx) => failureReply(failure, ctx) });
+    this.overrides.push({
+      method,
+      path,
+      stage: 'after-auth',
+      remaining: times,
+      reply: (ctx) => failureReply(failure, ctx),
+    });
   }
 
   /** The next `times` requests to `path` get a 200 HTML login page (dead hosted session), before auth. */
   htmlPage(path: string | RegExp, times = 1): void {
-    this.overrides.push({ method: undefined, path, stage: 'before-auth', remaining: times, reply: () => htmlLoginPage() });
+    this.overrides.push({
+      method: undefined,
+      path,
+      stage: 'before-auth',
+      remaining: times,
+      reply: () => htmlLoginPage(),
+    });
   }
 
   /** The next authenticated `method` request to `path` is answered as usual, but only once `until` settles. */
@@ -104,7 +118,9 @@ export class Faults {
 
   /** The next stream socket is destroyed (no close frame) after `n` non-ping frames. */
   dropSocketAfterFrames(n: number, mode?: 'new' | 'attach'): void {
-    this.breakNextStream(mode === undefined ? { afterFrames: n, action: 'drop' } : { afterFrames: n, action: 'drop', mode });
+    this.breakNextStream(
+      mode === undefined ? { afterFrames: n, action: 'drop' } : { afterFrames: n, action: 'drop', mode },
+    );
   }
 
   /** The next stream socket stops sending anything (pings too) after `n` non-ping frames. */

@@ -7,7 +7,9 @@ export function newUuid(): string {
 
 /** `n` random lowercase hex characters. */
 export function randomHex(n: number): string {
-  return randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
+  return randomBytes(Math.ceil(n / 2))
+    .toString('hex')
+    .slice(0, n);
 }
 
 /** A trace id like the ones appended to error messages (`[trace_id: 4bf92f3577b34da6]`). */

@@ -4,7 +4,12 @@ import type { SpecFrame } from './spec-stream.js';
 /** ACP view of a `task-running`/`acp_event` frame (protocol §6), as the spec client reads it. */
 const acpSchema = z.object({
   sessionId: z.string().optional(),
-  update: z.object({ sessionUpdate: z.string(), content: z.object({ type: z.string(), text: z.string().optional() }).loose().optional() }).loose(),
+  update: z
+    .object({
+      sessionUpdate: z.string(),
+      content: z.object({ type: z.string(), text: z.string().optional() }).loose().optional(),
+    })
+    .loose(),
 });
 
 /** `update.sessionUpdate` of an ACP frame, or null. */

@@ -25,7 +25,9 @@ export function capPrng(seed: string, n: number): string {
 /** Smallest nonce whose `sha256(salt + nonce)` hex starts with `target`. */
 export function solveOne(salt: string, target: string): number {
   for (let nonce = 0; ; nonce++) {
-    const hex = createHash('sha256').update(salt + String(nonce)).digest('hex');
+    const hex = createHash('sha256')
+      .update(salt + String(nonce))
+      .digest('hex');
     if (hex.startsWith(target)) return nonce;
   }
 }
@@ -34,7 +36,9 @@ export function solveOne(salt: string, target: string): number {
 export function solveChallenge(token: string, challenge: { c: number; s: number; d: number }): number[] {
   const out: number[] = [];
   for (let i = 1; i <= challenge.c; i++) {
-    out.push(solveOne(capPrng(token + String(i), challenge.s), capPrng(token + String(i) + 'd', challenge.d)));
+    out.push(
+      solveOne(capPrng(token + String(i), challenge.s), capPrng(token + String(i) + 'd', challenge.d)),
+    );
   }
   return out;
 }

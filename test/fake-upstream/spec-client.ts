@@ -17,7 +17,11 @@ export interface SpecResponse {
   setCookie: string[];
 }
 
-const envelopeSchema = z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() });
+const envelopeSchema = z.object({
+  code: z.number().int(),
+  message: z.string(),
+  data: z.unknown().optional(),
+});
 
 /** The `{code,message,data?}` envelope (protocol §1.1). */
 export type Envelope = z.infer<typeof envelopeSchema>;
@@ -27,7 +31,11 @@ export function envelope(res: SpecResponse): Envelope {
   return envelopeSchema.parse(res.json);
 }
 
-const challengeSchema = z.object({ challenge: z.object({ c: z.number(), s: z.number(), d: z.number() }), token: z.string(), expires: z.number() });
+const challengeSchema = z.object({
+  challenge: z.object({ c: z.number(), s: z.number(), d: z.number() }),
+  token: z.string(),
+  expires: z.number(),
+});
 const redeemSchema = z.object({ success: z.literal(true), token: z.string(), expires: z.number() });
 const idSchema = z.object({ id: z.string() });
 
@@ -37,14 +45,26 @@ export const COOKIE_NAME = 'monkeycode_ai_session';
 export class SpecClient {
   cookie: string | undefined;
 
-  constructor(readonly baseUrl: string, private readonly extraHeaders: Record<string, string> = {}) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly extraHeaders: Record<string, string> = {},
+  ) {}
 
   /** Any request; a JSON `body` is sent with `Content-Type: application/json`. */
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<SpecResponse> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<SpecResponse> {
     const h: Record<string, string> = { ...this.extraHeaders, ...headers };
     if (this.cookie !== undefined) h['cookie'] = `${COOKIE_NAME}=${this.cookie}`;
     if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers: h, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: h,
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
     const text = await res.text();
     let json: unknown;
     try {
@@ -52,7 +72,13 @@ export class SpecClient {
     } catch {
       json = undefined;
     }
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, json, setCookie: res.headers.getSetCookie() };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      text,
+      json,
+      setCookie: res.headers.getSetCookie(),
+    };
   }
 
   /** Challenge → solve → redeem; returns the captcha token (protocol §2.6). */
@@ -65,7 +91,8 @@ export class SpecClient {
 
   /** Password login; stores the cookie from `Set-Cookie` on success. */
   async login(email: string, password: string, captchaToken?: string): Promise<SpecResponse> {
-    const body = captchaToken === undefined ? { email, password } : { email, password, captcha_token: captchaToken };
+    const body =
+      captchaToken === undefined ? { email, password } : { email, password, captcha_token: captchaToken };
     const res = await this.call('POST', '/api/v1/users/password-login', body);
     const m = res.setCookie.map((c) => new RegExp(`^${COOKIE_NAME}=([^;]+)`).exec(c)).find((x) => x !== null);
     if (m?.[1] !== undefined) this.cookie = m[1];
@@ -73,10 +100,23 @@ export class SpecClient {
   }
 
   /** The recommended create body (protocol §4.1) with overrides. */
-  static taskBody(content: string, imageId: string, modelId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  static taskBody(
+    content: string,
+    imageId: string,
+    modelId: string,
+    overrides: Record<string, unknown> = {},
+  ): Record<string, unknown> {
     return {
-      content, host_id: 'public_host', image_id: imageId, model_id: modelId, cli_name: 'opencode', task_type: 'develop',
-      repo: {}, resource: { core: 2, memory: 8_589_934_592, life: 10_800 }, extra: { skill_ids: [] }, ...overrides,
+      content,
+      host_id: 'public_host',
+      image_id: imageId,
+      model_id: modelId,
+      cli_name: 'opencode',
+      task_type: 'develop',
+      repo: {},
+      resource: { core: 2, memory: 8_589_934_592, life: 10_800 },
+      extra: { skill_ids: [] },
+      ...overrides,
     };
   }
 
@@ -103,7 +143,11 @@ export class SpecClient {
   }
 
   /** Opens the task stream (`mode` new|attach) or the control socket. */
-  openStream(taskId: string, mode: string, endpoint: 'stream' | 'control' = 'stream'): Promise<SpecStream | RefusedHandshake> {
+  openStream(
+    taskId: string,
+    mode: string,
+    endpoint: 'stream' | 'control' = 'stream',
+  ): Promise<SpecStream | RefusedHandshake> {
     const ws = this.baseUrl.replace(/^http/, 'ws');
     const query = endpoint === 'stream' ? `?id=${taskId}&mode=${mode}` : `?id=${taskId}`;
     return SpecStream.open(`${ws}/api/v1/users/tasks/${endpoint}${query}`, this.cookie);

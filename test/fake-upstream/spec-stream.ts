@@ -49,11 +49,24 @@ export class SpecStream {
       });
     });
     ws.on('message', (data) => {
-      const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      const raw = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
       const json: unknown = JSON.parse(raw);
       const f = frameSchema.parse(json);
       const keys = typeof json === 'object' && json !== null ? Object.keys(json) : [];
-      this.frames.push({ raw, type: f.type, kind: f.kind, seq: f.seq, timestamp: f.timestamp, data: f.data, decoded: decodeData(f.data), keys });
+      this.frames.push({
+        raw,
+        type: f.type,
+        kind: f.kind,
+        seq: f.seq,
+        timestamp: f.timestamp,
+        data: f.data,
+        decoded: decodeData(f.data),
+        keys,
+      });
       this.wake();
     });
     ws.on('error', () => undefined);
@@ -62,14 +75,20 @@ export class SpecStream {
   /** Opens `ws(s)://…/api/v1/users/tasks/<endpoint>?id=…&mode=…` with the session cookie. */
   static open(url: string, cookie: string | undefined): Promise<SpecStream | RefusedHandshake> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = cookie === undefined ? {} : { cookie: `monkeycode_ai_session=${cookie}` };
+      const headers: Record<string, string> =
+        cookie === undefined ? {} : { cookie: `monkeycode_ai_session=${cookie}` };
       const ws = new WebSocket(url, { headers });
       ws.once('open', () => resolve(new SpecStream(ws)));
       ws.once('unexpected-response', (_req, res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          resolve({ refused: true, status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') });
+          resolve({
+            refused: true,
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
           ws.terminate();
         });
       });
@@ -83,7 +102,10 @@ export class SpecStream {
   }
 
   /** Resolves with the next not-yet-consumed frame matching `predicate` (default: any non-ping). */
-  async next(predicate: (f: SpecFrame) => boolean = (f) => f.type !== 'ping', timeoutMs = 3000): Promise<SpecFrame> {
+  async next(
+    predicate: (f: SpecFrame) => boolean = (f) => f.type !== 'ping',
+    timeoutMs = 3000,
+  ): Promise<SpecFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       while (this.cursor < this.frames.length) {

@@ -45,7 +45,10 @@ export interface FakeUpstream {
   readonly sentFrames: readonly SentFrame[];
   readonly state: FakeStateView;
   addUser(input: NewUser): Readonly<UserRecord>;
-  updateUser(userId: string, patch: Partial<Pick<UserRecord, 'blocked' | 'plan' | 'password' | 'concurrencyLimit'>>): void;
+  updateUser(
+    userId: string,
+    patch: Partial<Pick<UserRecord, 'blocked' | 'plan' | 'password' | 'concurrencyLimit'>>,
+  ): void;
   /** Creates a session as password login would; returns the cookie value (UUID). */
   issueSession(userId: string): string;
   expireSession(cookie: string): void;
@@ -67,7 +70,14 @@ export async function startFakeUpstream(input: FakeUpstreamOptions = {}): Promis
   const events = new FakeEvents();
   const recorder = new Recorder();
   const tasks = new TaskService(store, options, events);
-  const deps: AppDeps = { store, options, captcha: new CaptchaService(options.captcha), tasks, events, recorder };
+  const deps: AppDeps = {
+    store,
+    options,
+    captcha: new CaptchaService(options.captcha),
+    tasks,
+    events,
+    recorder,
+  };
   const registry: SocketRegistry = { streams: new Set(), sockets: new Set(), nextId: 1 };
   const faults = new Faults(store, tasks, options, () => registry.streams);
   const routes = [...authRoutes(deps), ...discoveryRoutes(deps), ...taskRoutes(deps), ...oauthRoutes(deps)];
@@ -103,7 +113,13 @@ export async function startFakeUpstream(input: FakeUpstreamOptions = {}): Promis
     events,
     requests: recorder.requests,
     sentFrames: recorder.sent,
-    state: { users: store.users, sessions: store.sessions, tasks: store.tasks, captchaChallenges: deps.captcha.challenges, captchaTokens: deps.captcha.tokens },
+    state: {
+      users: store.users,
+      sessions: store.sessions,
+      tasks: store.tasks,
+      captchaChallenges: deps.captcha.challenges,
+      captchaTokens: deps.captcha.tokens,
+    },
     addUser: (u) => store.addUser(u),
     updateUser: (id, patch) => Object.assign(user(id), patch),
     issueSession: (userId) => store.issueSession(userId),

@@ -26,7 +26,8 @@ export class FakeStore {
 
   /** Adds a user; throws when the email is taken. */
   addUser(input: NewUser): UserRecord {
-    if (this.userByEmail(input.email) !== undefined) throw new Error(`fake-upstream: email taken: ${input.email}`);
+    if (this.userByEmail(input.email) !== undefined)
+      throw new Error(`fake-upstream: email taken: ${input.email}`);
     const user: UserRecord = {
       id: input.id ?? newUuid(),
       email: input.email,
@@ -57,7 +58,12 @@ export class FakeStore {
     const user = this.users.get(userId);
     if (user === undefined) throw new Error(`fake-upstream: unknown user ${userId}`);
     const cookie = newUuid();
-    this.sessions.set(cookie, { cookie, userId, expiresAt: Date.now() + maxAgeS * 1000, snapshot: { blocked: user.blocked } });
+    this.sessions.set(cookie, {
+      cookie,
+      userId,
+      expiresAt: Date.now() + maxAgeS * 1000,
+      snapshot: { blocked: user.blocked },
+    });
     return cookie;
   }
 

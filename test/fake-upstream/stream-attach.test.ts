@@ -19,17 +19,27 @@ describe('mode=attach (§5.5, §5.6)', () => {
     const s = await client.stream(id, 'attach');
     const frames = await s.until('task-ended');
     assert.equal(frames[0]?.type, 'user-input');
-    assert.deepEqual(frames[0]?.decoded, { content: toB64('Write a haiku about WebSockets.'), attachments: [] });
+    assert.deepEqual(frames[0]?.decoded, {
+      content: toB64('Write a haiku about WebSockets.'),
+      attachments: [],
+    });
     assert.equal(frames[0]?.timestamp, createdAt.parse(env.data).created_at * 1000);
     assert.equal(frames[1]?.type, 'task-started');
     assert.equal(assistantText(frames), 'echo: Write a haiku about WebSockets.');
-    assert.equal(frames.some((f) => f.type === 'cursor'), false, 'no cursor for a single turn');
+    assert.equal(
+      frames.some((f) => f.type === 'cursor'),
+      false,
+      'no cursor for a single turn',
+    );
     s.send('ping');
     assert.equal((await s.closed).code, 1000);
   });
 
   test('attach mid-turn: replay + live, no gap and no duplicate, then stop', async (t) => {
-    const { fake, client } = await setup(t, { agent: createDefaultAgent({ stepDelayMs: 15 }), closeAfterTurn: 'close1000' });
+    const { fake, client } = await setup(t, {
+      agent: createDefaultAgent({ stepDelayMs: 15 }),
+      closeAfterTurn: 'close1000',
+    });
     let n = 0;
     const third = fake.events.waitFor('turn-frame', () => ++n === 3);
     const id = await client.createTaskId(basicTask('slow'));
@@ -38,7 +48,10 @@ describe('mode=attach (§5.5, §5.6)', () => {
     assert.equal(fake.state.tasks.get(id)?.turns[0]?.state, 'running', 'attached mid-turn');
     const frames = await s.until('task-ended');
     const logged = fake.state.tasks.get(id)?.turns[0]?.frames.map((f) => f.frame.data) ?? [];
-    assert.deepEqual(frames.map((f) => f.data), logged);
+    assert.deepEqual(
+      frames.map((f) => f.data),
+      logged,
+    );
     assert.equal((await s.closed).code, 1000);
   });
 
@@ -76,7 +89,10 @@ describe('mode=attach (§5.5, §5.6)', () => {
       const f = await s.next();
       assert.equal(f.type, 'error');
       assert.equal(f.timestamp, 0);
-      assert.equal(f.raw, '{"type":"error","data":"Im5vIHZpcnR1YWwgbWFjaGluZSBvciBob3N0IGZvciB0YXNrIg==","kind":"","timestamp":0}');
+      assert.equal(
+        f.raw,
+        '{"type":"error","data":"Im5vIHZpcnR1YWwgbWFjaGluZSBvciBob3N0IGZvciB0YXNrIg==","kind":"","timestamp":0}',
+      );
       assert.equal(JSON.parse(fromB64(f.data ?? '')), 'no virtual machine or host for task');
       assert.equal((await s.closed).code, 1000);
     }
@@ -94,7 +110,11 @@ describe('mode=attach (§5.5, §5.6)', () => {
     const viewer = fake.addUser({ email: 'v@example.com', password: 'x' });
     const vc = new SpecClient(fake.url);
     vc.cookie = fake.issueSession(viewer.id);
-    assert.equal((await vc.openStream(id, 'new').then((r) => ('refused' in r ? r.status : 101))), 200, 'not shared yet');
+    assert.equal(
+      await vc.openStream(id, 'new').then((r) => ('refused' in r ? r.status : 101)),
+      200,
+      'not shared yet',
+    );
     fake.shareTask(id, viewer.id);
     const s = await vc.stream(id, 'new');
     s.sendUserInput('hijack');

@@ -24,17 +24,25 @@ describe('handshake failures (§5.1)', () => {
     const r400 = await client.openStream('nope', 'new');
     assert.ok('refused' in r400);
     assert.equal(r400.status, 400);
-    assert.equal(envelope({ status: 400, contentType: '', text: '', json: JSON.parse(r400.body), setCookie: [] }).code, 400);
+    assert.equal(
+      envelope({ status: 400, contentType: '', text: '', json: JSON.parse(r400.body), setCookie: [] }).code,
+      400,
+    );
     const other = new SpecClient(fake.url);
     other.cookie = fake.issueSession(fake.addUser({ email: 'o@example.com', password: 'x' }).id);
-    for (const [c, task] of [[client, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'], [other, id]] as const) {
+    for (const [c, task] of [
+      [client, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'],
+      [other, id],
+    ] as const) {
       const r = await c.openStream(task, 'attach');
       assert.ok('refused' in r);
       assert.equal(r.status, 200);
       const body = z.object({ code: z.number(), message: z.string() }).parse(JSON.parse(r.body));
       assert.equal(body.code, 500);
     }
-    const hs = fake.requests.filter((r) => r.kind === 'ws-handshake').map((r) => (r.kind === 'ws-handshake' ? r.status : 0));
+    const hs = fake.requests
+      .filter((r) => r.kind === 'ws-handshake')
+      .map((r) => (r.kind === 'ws-handshake' ? r.status : 0));
     assert.deepEqual(hs, [401, 400, 200, 200]);
   });
 
@@ -77,7 +85,9 @@ describe('socket faults and limits (§5.1, §5.7, §8.9)', () => {
     const { fake, client } = await setup(t);
     const id = await client.createTaskId(basicTask('x'));
     await fake.waitForTurnEnd(id, 1);
-    assert.ok(JSON.stringify({ type: 'user-input', data: userInputData('a'.repeat(18_000)) }).length <= 32_768);
+    assert.ok(
+      JSON.stringify({ type: 'user-input', data: userInputData('a'.repeat(18_000)) }).length <= 32_768,
+    );
     const s = await client.stream(id, 'new');
     s.sendUserInput('a'.repeat(25_000));
     assert.equal((await s.closed).code, 1009);
@@ -109,7 +119,11 @@ describe('socket faults and limits (§5.1, §5.7, §8.9)', () => {
     const all = await again.until('task-ended');
     assert.equal(all[0]?.type, 'cursor');
     const frames = all.slice(1);
-    assert.deepEqual(frames.slice(0, 3).map((f) => f.raw), s.business().map((f) => f.raw), 'replayed frames are identical (dedupe-able)');
+    assert.deepEqual(
+      frames.slice(0, 3).map((f) => f.raw),
+      s.business().map((f) => f.raw),
+      'replayed frames are identical (dedupe-able)',
+    );
     assert.equal(assistantText(frames), 'echo: resilient');
     await again.close();
   });
@@ -184,7 +198,10 @@ describe('socket faults and limits (§5.1, §5.7, §8.9)', () => {
     control.send('call', { request_id: 'r1' });
     const resp = await control.next();
     assert.equal(resp.type, 'call-response');
-    assert.equal(z.object({ request_id: z.string(), success: z.boolean() }).loose().parse(resp.decoded).request_id, 'r1');
+    assert.equal(
+      z.object({ request_id: z.string(), success: z.boolean() }).loose().parse(resp.decoded).request_id,
+      'r1',
+    );
     await control.close();
     const s = await client.stream(id, 'new');
     s.sendUserInput('awake');

@@ -22,11 +22,23 @@ describe('mode=new (§5.5)', () => {
     assert.equal(frames[1]?.type, 'task-started');
     assert.equal(frames[1]?.kind, 'acp_event');
     const updates = frames.map(sessionUpdate).filter((u) => u !== null);
-    for (const u of ['agent_thought_chunk', 'tool_call', 'tool_call_update', 'agent_message_chunk', 'usage_update']) assert.ok(updates.includes(u), u);
+    for (const u of [
+      'agent_thought_chunk',
+      'tool_call',
+      'tool_call_update',
+      'agent_message_chunk',
+      'usage_update',
+    ])
+      assert.ok(updates.includes(u), u);
     assert.ok(updates.filter((u) => u === 'agent_message_chunk').length >= 2, 'reply split in chunks');
     assert.equal(assistantText(frames), `echo: ${text}`);
     for (const f of frames) {
-      assert.deepEqual(f.keys, f.seq === undefined ? ['type', 'data', 'kind', 'timestamp'] : ['type', 'data', 'kind', 'seq', 'timestamp']);
+      assert.deepEqual(
+        f.keys,
+        f.seq === undefined
+          ? ['type', 'data', 'kind', 'timestamp']
+          : ['type', 'data', 'kind', 'seq', 'timestamp'],
+      );
       assert.ok(f.data === null || isCanonicalB64(f.data));
       assert.ok(f.timestamp > 1_700_000_000_000 && f.timestamp < 10_000_000_000_000, 'milliseconds');
       if (f.type === 'task-running') assert.ok((f.seq ?? 0) > 0);
@@ -110,7 +122,11 @@ describe('mode=new (§5.5)', () => {
     await fake.waitForTurnEnd(id, 1);
     fake.faults.nextTurn(() => [
       started(),
-      ask('q1', [{ question: 'Which pipeline?', options: [{ label: 'full' }, { label: 'fast' }] }], (reply) => [messageChunk(`chose ${reply.answers_json}`)]),
+      ask(
+        'q1',
+        [{ question: 'Which pipeline?', options: [{ label: 'full' }, { label: 'fast' }] }],
+        (reply) => [messageChunk(`chose ${reply.answers_json}`)],
+      ),
       ended(),
     ]);
     const s = await client.stream(id, 'new');
@@ -118,12 +134,28 @@ describe('mode=new (§5.5)', () => {
     s.sendUserInput('go');
     const q = await s.next((f) => f.kind === 'acp_ask_user_question');
     assert.equal(q.type, 'task-running');
-    assert.deepEqual(q.decoded, { toolCall: { toolCallId: 'q1', title: 'AskUserQuestion', kind: 'other', status: 'pending', rawInput: { questions: [{ question: 'Which pipeline?', options: [{ label: 'full' }, { label: 'fast' }] }] } } });
+    assert.deepEqual(q.decoded, {
+      toolCall: {
+        toolCallId: 'q1',
+        title: 'AskUserQuestion',
+        kind: 'other',
+        status: 'pending',
+        rawInput: {
+          questions: [{ question: 'Which pipeline?', options: [{ label: 'full' }, { label: 'fast' }] }],
+        },
+      },
+    });
     s.send('reply-question', { request_id: 'other', answers_json: '{}', cancelled: false });
-    s.sendRaw('{"type":"reply-question","data":"eyJyZXF1ZXN0X2lkIjoicTEiLCJhbnN3ZXJzX2pzb24iOiJ7XCJXaGljaCBwaXBlbGluZT9cIjpcImZ1bGxcIn0iLCJjYW5jZWxsZWQiOmZhbHNlfQ=="}');
+    s.sendRaw(
+      '{"type":"reply-question","data":"eyJyZXF1ZXN0X2lkIjoicTEiLCJhbnN3ZXJzX2pzb24iOiJ7XCJXaGljaCBwaXBlbGluZT9cIjpcImZ1bGxcIn0iLCJjYW5jZWxsZWQiOmZhbHNlfQ=="}',
+    );
     const echo = await s.next();
     assert.equal(echo.type, 'reply-question');
-    assert.deepEqual(echo.decoded, { request_id: 'q1', answers_json: '{"Which pipeline?":"full"}', cancelled: false });
+    assert.deepEqual(echo.decoded, {
+      request_id: 'q1',
+      answers_json: '{"Which pipeline?":"full"}',
+      cancelled: false,
+    });
     assert.equal(assistantText(await s.until('task-ended')), 'chose {"Which pipeline?":"full"}');
     assert.equal(fake.state.tasks.get(id)?.autoApprove, true);
     await s.close();
@@ -139,7 +171,10 @@ describe('mode=new (§5.5)', () => {
     await s.next((f) => sessionUpdate(f) === 'agent_message_chunk');
     s.send('user-cancel');
     const rest = await s.until('task-ended');
-    assert.deepEqual(rest.map((f) => f.type), ['user-cancel', 'task-ended']);
+    assert.deepEqual(
+      rest.map((f) => f.type),
+      ['user-cancel', 'task-ended'],
+    );
     s.send('user-stop');
     assert.equal((await s.closed).code, 1000);
     assert.equal(fake.state.tasks.get(id)?.status, 'finished');

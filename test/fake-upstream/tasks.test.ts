@@ -7,11 +7,23 @@ import { decodeData } from './spec-base64.js';
 import { envelope, SpecClient } from './spec-client.js';
 import { basicTask, setup } from './test-setup.js';
 
-const taskInfo = z.object({
-  id: z.string(), status: z.string(), content: z.string(), completed_at: z.number(),
-  virtualmachine: z.object({ status: z.string(), cores: z.number() }).loose().nullable(),
-  stats: z.object({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number(), llm_requests: z.number() }).optional(),
-}).loose();
+const taskInfo = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    content: z.string(),
+    completed_at: z.number(),
+    virtualmachine: z.object({ status: z.string(), cores: z.number() }).loose().nullable(),
+    stats: z
+      .object({
+        input_tokens: z.number(),
+        output_tokens: z.number(),
+        total_tokens: z.number(),
+        llm_requests: z.number(),
+      })
+      .optional(),
+  })
+  .loose();
 
 describe('task create validation (§4.1, §7)', () => {
   test('400 for malformed bodies and missing required fields', async (t) => {
@@ -45,11 +57,27 @@ describe('task create validation (§4.1, §7)', () => {
     };
     assert.equal(await code(basicTask('x', { resource: { core: 2, memory: 1, life: 10_801 } })), 10230);
     assert.equal(await code(basicTask('x', { model_id: 'monkeycode-basic/qwen3.5-plus' })), 10812);
-    assert.equal(await code(SpecClient.taskBody('x', IMAGE_IDS.devbox, MODEL_IDS.proKimi)), 10812, 'basic plan may not use pro');
+    assert.equal(
+      await code(SpecClient.taskBody('x', IMAGE_IDS.devbox, MODEL_IDS.proKimi)),
+      10812,
+      'basic plan may not use pro',
+    );
     assert.equal(await code(SpecClient.taskBody('x', IMAGE_IDS.devbox, MODEL_IDS.ultraSonnet)), 10812);
-    assert.equal(await code(SpecClient.taskBody('x', IMAGE_IDS.devbox, MODEL_IDS.basicPlaceholder)), 10812, 'tier placeholder');
-    assert.equal(await code(basicTask('x', { model_id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' })), 500, 'unknown model');
-    assert.equal(await code(basicTask('x', { image_id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' })), 500, 'unknown image');
+    assert.equal(
+      await code(SpecClient.taskBody('x', IMAGE_IDS.devbox, MODEL_IDS.basicPlaceholder)),
+      10812,
+      'tier placeholder',
+    );
+    assert.equal(
+      await code(basicTask('x', { model_id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' })),
+      500,
+      'unknown model',
+    );
+    assert.equal(
+      await code(basicTask('x', { image_id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' })),
+      500,
+      'unknown image',
+    );
     assert.equal(await code(basicTask('x', { cli_name: 'gemini' })), 500);
     const noCli = basicTask('x');
     delete noCli['cli_name'];
@@ -115,9 +143,25 @@ describe('task lifecycle (§4.2–§4.7)', () => {
     oc.cookie = fake.issueSession(other.id);
     assert.equal((await oc.task(a)).code, 500);
     assert.equal((await client.call('GET', '/api/v1/users/tasks/not-a-uuid')).status, 400);
-    const list = (q: string) => client.call('GET', `/api/v1/users/tasks${q}`).then((r) => z.object({ tasks: z.array(z.object({ id: z.string() }).loose()), page_info: z.object({ total_count: z.number(), has_next_page: z.boolean() }) }).parse(envelope(r).data));
-    assert.deepEqual((await list('?page=1&size=20')).tasks.map((x) => x.id), [b, a]);
-    assert.deepEqual((await list('?status=pending,processing')).tasks.map((x) => x.id), [b]);
+    const list = (q: string) =>
+      client
+        .call('GET', `/api/v1/users/tasks${q}`)
+        .then((r) =>
+          z
+            .object({
+              tasks: z.array(z.object({ id: z.string() }).loose()),
+              page_info: z.object({ total_count: z.number(), has_next_page: z.boolean() }),
+            })
+            .parse(envelope(r).data),
+        );
+    assert.deepEqual(
+      (await list('?page=1&size=20')).tasks.map((x) => x.id),
+      [b, a],
+    );
+    assert.deepEqual(
+      (await list('?status=pending,processing')).tasks.map((x) => x.id),
+      [b],
+    );
     assert.equal((await list('?page=1&size=1')).page_info.has_next_page, true);
     assert.equal(envelope(await oc.call('DELETE', `/api/v1/users/tasks/${a}`)).code, 10002);
     assert.equal(envelope(await client.call('DELETE', `/api/v1/users/tasks/${a}`)).code, 0);
@@ -148,18 +192,52 @@ describe('task lifecycle (§4.2–§4.7)', () => {
     const r = await client.call('GET', `/api/v1/users/tasks/rounds?id=${id}&limit=1`);
     const ns = /"timestamp":(\d+)/.exec(r.text)?.[1] ?? '';
     assert.ok(ns.length >= 19, `nanoseconds written as an exact integer: ${ns}`);
-    const page = z.object({ chunks: z.array(z.object({ event: z.string(), kind: z.string(), data: z.string().nullable(), timestamp: z.number(), seq: z.number(), turn_seq: z.number() }).loose()), next_cursor: z.string(), has_more: z.boolean() }).parse(envelope(r).data);
+    const page = z
+      .object({
+        chunks: z.array(
+          z
+            .object({
+              event: z.string(),
+              kind: z.string(),
+              data: z.string().nullable(),
+              timestamp: z.number(),
+              seq: z.number(),
+              turn_seq: z.number(),
+            })
+            .loose(),
+        ),
+        next_cursor: z.string(),
+        has_more: z.boolean(),
+      })
+      .parse(envelope(r).data);
     assert.equal(page.chunks[0]?.event, 'user-input');
-    assert.deepEqual(page.chunks.map((c) => c.turn_seq), page.chunks.map(() => 2));
+    assert.deepEqual(
+      page.chunks.map((c) => c.turn_seq),
+      page.chunks.map(() => 2),
+    );
     assert.equal(page.chunks.at(-1)?.event, 'task-ended');
     assert.equal(page.has_more, true);
-    const older = z.object({ chunks: z.array(z.object({ turn_seq: z.number(), data: z.string().nullable(), event: z.string() }).loose()), has_more: z.boolean() })
-      .parse(envelope(await client.call('GET', `/api/v1/users/tasks/rounds?id=${id}&limit=10&cursor=${page.next_cursor}`)).data);
+    const older = z
+      .object({
+        chunks: z.array(
+          z.object({ turn_seq: z.number(), data: z.string().nullable(), event: z.string() }).loose(),
+        ),
+        has_more: z.boolean(),
+      })
+      .parse(
+        envelope(
+          await client.call('GET', `/api/v1/users/tasks/rounds?id=${id}&limit=10&cursor=${page.next_cursor}`),
+        ).data,
+      );
     assert.equal(older.has_more, false);
     assert.equal(older.chunks[0]?.turn_seq, 1);
     const firstInput = decodeData(older.chunks[0]?.data ?? null);
     assert.deepEqual(firstInput, { content: Buffer.from('first').toString('base64'), attachments: [] });
-    assert.equal(envelope(await client.call('GET', `/api/v1/users/tasks/rounds?id=${id}&limit=1&direction=sideways`)).code, 10813);
+    assert.equal(
+      envelope(await client.call('GET', `/api/v1/users/tasks/rounds?id=${id}&limit=1&direction=sideways`))
+        .code,
+      10813,
+    );
     assert.equal((await client.call('GET', `/api/v1/users/tasks/rounds?id=${id}&limit=11`)).status, 400);
   });
 });

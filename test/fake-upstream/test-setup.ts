@@ -21,8 +21,18 @@ export interface Setup {
  * Starts a fake on port 0 with test-friendly defaults (captcha off, fast boot, no pacing, slow
  * pings) and closes it when the test ends.
  */
-export async function setup(t: TestContext, options: FakeUpstreamOptions = {}, plan: PlanName = 'pro'): Promise<Setup> {
-  const fake = await startFakeUpstream({ captcha: { enabled: false }, bootDelayMs: 5, pingIntervalMs: 60_000, stepDelayMs: 0, ...options });
+export async function setup(
+  t: TestContext,
+  options: FakeUpstreamOptions = {},
+  plan: PlanName = 'pro',
+): Promise<Setup> {
+  const fake = await startFakeUpstream({
+    captcha: { enabled: false },
+    bootDelayMs: 5,
+    pingIntervalMs: 60_000,
+    stepDelayMs: 0,
+    ...options,
+  });
   t.after(() => fake.close());
   const user = fake.addUser({ email: EMAIL, password: PASSWORD, plan });
   const client = new SpecClient(fake.url);

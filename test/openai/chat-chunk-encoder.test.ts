@@ -7,14 +7,20 @@ import { createChatChunkEncoder, type ChatChunkEncoderOptions } from '../../src/
 import type { ChatCompletionChunk } from '../../src/openai/wire.js';
 import { ev } from './support.js';
 
-const base: ChatChunkEncoderOptions = { id: 'chatcmpl-1', model: 'qwen', created: 1_700_000_000, includeUsage: false };
+const base: ChatChunkEncoderOptions = {
+  id: 'chatcmpl-1',
+  model: 'qwen',
+  created: 1_700_000_000,
+  includeUsage: false,
+};
 
 function run(events: UpstreamEvent[], options: Partial<ChatChunkEncoderOptions> = {}): ChatCompletionChunk[] {
   const encoder = createChatChunkEncoder({ ...base, ...options });
   return events.flatMap((event) => encoder.push(event));
 }
 
-const contentOf = (chunks: ChatCompletionChunk[]) => chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+const contentOf = (chunks: ChatCompletionChunk[]) =>
+  chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
 const reasoningOf = (chunks: ChatCompletionChunk[]) =>
   chunks.map((c) => c.choices[0]?.delta.reasoning_content ?? '').join('');
 
@@ -29,7 +35,10 @@ test('the first chunk carries the role together with the first delta; lifecycle 
     chunks.map((c) => c.choices[0]?.delta),
     [{ role: 'assistant', content: 'Hel' }, { content: 'lo' }, {}],
   );
-  assert.deepEqual(chunks.map((c) => c.choices[0]?.finish_reason), [null, null, 'stop']);
+  assert.deepEqual(
+    chunks.map((c) => c.choices[0]?.finish_reason),
+    [null, null, 'stop'],
+  );
   for (const chunk of chunks) {
     assert.equal(chunk.id, 'chatcmpl-1');
     assert.equal(chunk.object, 'chat.completion.chunk');
@@ -44,7 +53,12 @@ test('the first chunk carries the role together with the first delta; lifecycle 
 test('with no output the role goes out with the final chunk', () => {
   const chunks = run([ev.created(), ev.finish()]);
   assert.equal(chunks.length, 1);
-  assert.deepEqual(chunks[0]?.choices[0], { index: 0, delta: { role: 'assistant', content: '' }, finish_reason: 'stop', logprobs: null });
+  assert.deepEqual(chunks[0]?.choices[0], {
+    index: 0,
+    delta: { role: 'assistant', content: '' },
+    finish_reason: 'stop',
+    logprobs: null,
+  });
 });
 
 test('reasoning as a field (default)', () => {
@@ -66,7 +80,15 @@ test('reasoning hidden', () => {
 
 test('reasoning in think tags, closed before text, reopened after text, closed at the end', () => {
   const chunks = run(
-    [ev.reasoning('a'), ev.reasoning('b'), ev.text('X'), ev.reasoning('c'), ev.text('Y'), ev.reasoning('d'), ev.finish()],
+    [
+      ev.reasoning('a'),
+      ev.reasoning('b'),
+      ev.text('X'),
+      ev.reasoning('c'),
+      ev.text('Y'),
+      ev.reasoning('d'),
+      ev.finish(),
+    ],
     { reasoning: 'think-tags' },
   );
   assert.equal(contentOf(chunks), '<think>\nab\n</think>\n\nX<think>\nc\n</think>\n\nY<think>\nd\n</think>');
@@ -114,7 +136,10 @@ test('a tool note closes an open think block first', () => {
 });
 
 test('tool calls are never emitted', () => {
-  const chunks = run([ev.tool('t1', 'Edit', 'x.go'), ev.text('ok'), ev.finish()], { toolActivity: 'text', includeUsage: true });
+  const chunks = run([ev.tool('t1', 'Edit', 'x.go'), ev.text('ok'), ev.finish()], {
+    toolActivity: 'text',
+    includeUsage: true,
+  });
   for (const chunk of chunks) {
     const json = JSON.stringify(chunk);
     assert.doesNotMatch(json, /tool_calls/);
@@ -135,7 +160,12 @@ test('include_usage: usage null on every chunk, then a usage chunk with no choic
 test('reported usage is passed through', () => {
   const encoder = createChatChunkEncoder({ ...base, includeUsage: true });
   encoder.push(ev.usage(100, 20));
-  assert.deepEqual(encoder.usage(), { promptTokens: 100, completionTokens: 20, totalTokens: 120, estimated: false });
+  assert.deepEqual(encoder.usage(), {
+    promptTokens: 100,
+    completionTokens: 20,
+    totalTokens: 120,
+    estimated: false,
+  });
 });
 
 test('without a usage event, usage is estimated and marked', () => {
@@ -147,13 +177,19 @@ test('without a usage event, usage is estimated and marked', () => {
   encoder.push(ev.reasoning('abcd'));
   encoder.push(ev.text('abcdefgh你好'));
   const last = encoder.push(ev.finish()).at(-1);
-  assert.deepEqual(encoder.usage(), { promptTokens: 3, completionTokens: 5, totalTokens: 8, estimated: true });
+  assert.deepEqual(encoder.usage(), {
+    promptTokens: 3,
+    completionTokens: 5,
+    totalTokens: 8,
+    estimated: true,
+  });
   assert.deepEqual(last?.usage, { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 });
 });
 
 test('hasOutput turns true with the first emitted chunk', () => {
   const encoder = createChatChunkEncoder(base);
-  for (const event of [ev.created(), ev.ready(), ev.started(), ev.usage(1, 1), ev.text('')]) encoder.push(event);
+  for (const event of [ev.created(), ev.ready(), ev.started(), ev.usage(1, 1), ev.text('')])
+    encoder.push(event);
   assert.equal(encoder.hasOutput(), false);
   encoder.push(ev.reasoning('r'));
   assert.equal(encoder.hasOutput(), true);
@@ -162,7 +198,10 @@ test('hasOutput turns true with the first emitted chunk', () => {
 test('an error event yields no chunks (the SSE writer frames errors)', () => {
   const encoder = createChatChunkEncoder(base);
   const error = upstreamFailure('network', 'socket lost');
-  assert.deepEqual(encoder.push({ type: 'error', error, kind: 'network', retryable: true, taskId: 't1' }), []);
+  assert.deepEqual(
+    encoder.push({ type: 'error', error, kind: 'network', retryable: true, taskId: 't1' }),
+    [],
+  );
   assert.equal(encoder.hasOutput(), false);
   assert.equal(encoder.isFinished(), false);
 });

@@ -24,7 +24,10 @@ const turn: UpstreamEvent[] = [
   ev.finish(),
 ];
 
-function streamOf(events: UpstreamEvent[], extra: Partial<ChatChunkEncoderOptions> = {}): ChatCompletionChunk[] {
+function streamOf(
+  events: UpstreamEvent[],
+  extra: Partial<ChatChunkEncoderOptions> = {},
+): ChatCompletionChunk[] {
   const encoder = createChatChunkEncoder({ ...options, includeUsage: true, ...extra });
   return events.flatMap((event) => encoder.push(event));
 }
@@ -40,7 +43,12 @@ test('the fold is an SDK ChatCompletion with the concatenated deltas', () => {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: 'Hello, world', refusal: null, reasoning_content: 'plan check' },
+        message: {
+          role: 'assistant',
+          content: 'Hello, world',
+          refusal: null,
+          reasoning_content: 'plan check',
+        },
         finish_reason: 'stop',
         logprobs: null,
       },
@@ -95,8 +103,14 @@ test('an empty turn folds to empty content with estimated usage', () => {
 
 test('a turn ending in error throws that error', () => {
   const failure = upstreamFailure('task-failed', 'agent crashed');
-  const events: UpstreamEvent[] = [ev.text('partial'), { type: 'error', error: failure, kind: 'task-failed', retryable: true, taskId: 't1' }];
-  assert.throws(() => foldChatCompletion(events, options), (err: unknown) => err === failure && err instanceof UpstreamFailure);
+  const events: UpstreamEvent[] = [
+    ev.text('partial'),
+    { type: 'error', error: failure, kind: 'task-failed', retryable: true, taskId: 't1' },
+  ];
+  assert.throws(
+    () => foldChatCompletion(events, options),
+    (err: unknown) => err === failure && err instanceof UpstreamFailure,
+  );
 });
 
 test('a turn that ends without finish is an upstream error', () => {

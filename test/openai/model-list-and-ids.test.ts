@@ -27,7 +27,9 @@ test('model list in OpenAI shape, assignable to the SDK Model', () => {
 test('chat completion ids look like OpenAI ids and are injectable', () => {
   const next = createChatCompletionIds((size) => new Uint8Array(size).fill(0));
   assert.equal(next(), `chatcmpl-${'A'.repeat(29)}`);
-  const counter = createIdGenerator('resp_', 4, (size) => Uint8Array.from({ length: size }, (_, i) => 61 - i));
+  const counter = createIdGenerator('resp_', 4, (size) =>
+    Uint8Array.from({ length: size }, (_, i) => 61 - i),
+  );
   assert.equal(counter(), 'resp_9876');
   const real = createChatCompletionIds();
   assert.match(real(), /^chatcmpl-[A-Za-z0-9]{29}$/);

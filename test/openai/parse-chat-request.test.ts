@@ -18,13 +18,23 @@ test('a single user string message: plain text content, defaults', () => {
   assert.equal(request.clientToolsIgnored, 0);
   assert.equal(request.messageCount, 1);
   assert.equal(request.user, null);
-  assert.deepEqual(request.messages, [{ role: 'user', text: 'Hello there', name: null, toolCallId: null, toolCalls: [] }]);
+  assert.deepEqual(request.messages, [
+    { role: 'user', text: 'Hello there', name: null, toolCallId: null, toolCalls: [] },
+  ]);
 });
 
 test('text part arrays are joined with newlines', () => {
   const request = parse({
     model: 'm',
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'one' },
+          { type: 'text', text: 'two' },
+        ],
+      },
+    ],
   });
   assert.equal(request.content, 'one\ntwo');
 });
@@ -42,7 +52,10 @@ test('system and developer messages become the system prompt, in order', () => {
   assert.equal(request.systemPrompt, 'Be brief.\n\nUse Go.\n\nLate rule.');
   assert.equal(request.content, 'Hi');
   assert.equal(request.messageCount, 4);
-  assert.deepEqual(request.messages.map((m) => m.role), ['system', 'developer', 'user', 'system']);
+  assert.deepEqual(
+    request.messages.map((m) => m.role),
+    ['system', 'developer', 'user', 'system'],
+  );
 });
 
 test('assistant with null content and tool_calls, then a tool message', () => {
@@ -66,7 +79,13 @@ test('assistant with null content and tool_calls, then a tool message', () => {
     toolCallId: null,
     toolCalls: [{ id: 'call_1', name: 'read', arguments: '{"p":1}' }],
   });
-  assert.deepEqual(request.messages[2], { role: 'tool', text: 'file body', name: null, toolCallId: 'call_1', toolCalls: [] });
+  assert.deepEqual(request.messages[2], {
+    role: 'tool',
+    text: 'file body',
+    name: null,
+    toolCallId: 'call_1',
+    toolCalls: [],
+  });
   assert.match(request.content, /<tool_call id="call_1" name="read">\n\{"p":1\}\n<\/tool_call>/);
 });
 
@@ -87,7 +106,13 @@ test('legacy function role and function_call, custom tool calls, refusals and na
   });
   assert.equal(request.messages[0]?.name, 'ann');
   assert.deepEqual(request.messages[1]?.toolCalls, [{ id: null, name: 'weather', arguments: '{}' }]);
-  assert.deepEqual(request.messages[2], { role: 'tool', text: 'sunny', name: 'weather', toolCallId: null, toolCalls: [] });
+  assert.deepEqual(request.messages[2], {
+    role: 'tool',
+    text: 'sunny',
+    name: 'weather',
+    toolCallId: null,
+    toolCalls: [],
+  });
   assert.equal(request.messages[3]?.text, 'No.');
   assert.deepEqual(request.messages[3]?.toolCalls, [{ id: 'c2', name: 'grep', arguments: 'x' }]);
 });
@@ -101,19 +126,32 @@ test('stream and include_usage are honoured; include_usage needs stream', () => 
   });
   assert.equal(streaming.stream, true);
   assert.equal(streaming.includeUsage, true);
-  const plain = parseChatRequest({ model: 'm', stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'x' }] });
+  const plain = parseChatRequest({
+    model: 'm',
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'x' }],
+  });
   assert.equal(plain.includeUsage, false);
 });
 
 test('unknown top-level vendor fields are accepted', () => {
-  const request = parseChatRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], chat_template_kwargs: { a: 1 }, top_k: 3 });
+  const request = parseChatRequest({
+    model: 'm',
+    messages: [{ role: 'user', content: 'x' }],
+    chat_template_kwargs: { a: 1 },
+    top_k: 3,
+  });
   assert.equal(request.content, 'x');
 });
 
 test('body, model and messages errors name the field', () => {
   assertInvalid(() => parseChatRequest('nope'), null);
   assertInvalid(() => parseChatRequest(null), null);
-  assert.equal(parseChatRequest({ messages: [{ role: 'user', content: 'x' }] }).model, null, 'no model: the route applies its default');
+  assert.equal(
+    parseChatRequest({ messages: [{ role: 'user', content: 'x' }] }).model,
+    null,
+    'no model: the route applies its default',
+  );
   assertInvalid(() => parseChatRequest({ model: '', messages: [{ role: 'user', content: 'x' }] }), 'model');
   assertInvalid(() => parseChatRequest({ model: 7, messages: [{ role: 'user', content: 'x' }] }), 'model');
   assertInvalid(() => parseChatRequest({ model: 'm' }), 'messages');
@@ -125,13 +163,21 @@ test('missing required fields say so', () => {
   const error = assertInvalid(() => parseChatRequest({ model: 'm' }), 'messages');
   assert.match(error.message, /Missing required parameter: 'messages'/);
   assertInvalid(() => parseChatRequest({ model: 'm', messages: [{ role: 'user' }] }), 'messages[0].content');
-  assertInvalid(() => parseChatRequest({ model: 'm', messages: [{ role: 'tool', content: 'r' }] }), 'messages[0].tool_call_id');
-  assertInvalid(() => parseChatRequest({ model: 'm', messages: [{ role: 'function', content: 'r' }] }), 'messages[0].name');
+  assertInvalid(
+    () => parseChatRequest({ model: 'm', messages: [{ role: 'tool', content: 'r' }] }),
+    'messages[0].tool_call_id',
+  );
+  assertInvalid(
+    () => parseChatRequest({ model: 'm', messages: [{ role: 'function', content: 'r' }] }),
+    'messages[0].name',
+  );
 });
 
 test('message shape errors carry the exact path', () => {
-  const bad = (message: unknown, extra: unknown[] = []) =>
-    () => parseChatRequest({ model: 'm', messages: [{ role: 'user', content: 'ok' }, ...extra, message] });
+  const bad =
+    (message: unknown, extra: unknown[] = []) =>
+    () =>
+      parseChatRequest({ model: 'm', messages: [{ role: 'user', content: 'ok' }, ...extra, message] });
   assertInvalid(bad('text'), 'messages[1]');
   assertInvalid(bad({ role: 'robot', content: 'x' }), 'messages[1].role');
   assertInvalid(bad({ content: 'x' }), 'messages[1].role');
@@ -139,15 +185,44 @@ test('message shape errors carry the exact path', () => {
   assertInvalid(bad({ role: 'user', content: [{ text: 'x' }] }), 'messages[1].content[0].type');
   assertInvalid(bad({ role: 'user', content: ['x'] }), 'messages[1].content[0]');
   assertInvalid(bad({ role: 'user', content: [{ type: 'text', text: 3 }] }), 'messages[1].content[0].text');
-  assertInvalid(bad({ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'video' }] }), 'messages[1].content[1].type');
-  assertInvalid(bad({ role: 'user', content: [{ type: 'refusal', refusal: 'no' }] }), 'messages[1].content[0].type');
+  assertInvalid(
+    bad({ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'video' }] }),
+    'messages[1].content[1].type',
+  );
+  assertInvalid(
+    bad({ role: 'user', content: [{ type: 'refusal', refusal: 'no' }] }),
+    'messages[1].content[0].type',
+  );
   assertInvalid(bad({ role: 'user', content: 'x', name: 4 }), 'messages[1].name');
-  assertInvalid(bad({ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function' }] }), 'messages[1].tool_calls[0].function');
-  assertInvalid(bad({ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'mcp' }] }), 'messages[1].tool_calls[0].type');
-  assertInvalid(bad({ role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'f', arguments: '' } }] }), 'messages[1].tool_calls[0].id');
-  assertInvalid(bad({ role: 'assistant', content: null, tool_calls: [{ id: 'c', function: { name: 'f', arguments: {} } }] }), 'messages[1].tool_calls[0].function.arguments');
+  assertInvalid(
+    bad({ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function' }] }),
+    'messages[1].tool_calls[0].function',
+  );
+  assertInvalid(
+    bad({ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'mcp' }] }),
+    'messages[1].tool_calls[0].type',
+  );
+  assertInvalid(
+    bad({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ type: 'function', function: { name: 'f', arguments: '' } }],
+    }),
+    'messages[1].tool_calls[0].id',
+  );
+  assertInvalid(
+    bad({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c', function: { name: 'f', arguments: {} } }],
+    }),
+    'messages[1].tool_calls[0].function.arguments',
+  );
   assertInvalid(bad({ role: 'assistant', audio: { id: 'aud_1' } }), 'messages[1].audio');
-  assertInvalid(bad({ role: 'tool', tool_call_id: 'c', content: [{ type: 'image_url', image_url: { url: 'x' } }] }), 'messages[1].content[0]');
+  assertInvalid(
+    bad({ role: 'tool', tool_call_id: 'c', content: [{ type: 'image_url', image_url: { url: 'x' } }] }),
+    'messages[1].content[0]',
+  );
 });
 
 test('image, audio and file parts are refused, naming the part', () => {
@@ -158,7 +233,14 @@ test('image, audio and file parts are refused, naming the part', () => {
   ] as const;
   for (const part of parts) {
     const error = assertInvalid(
-      () => parse({ model: 'm', messages: [{ role: 'system', content: 's' }, { role: 'user', content: [part] }] }),
+      () =>
+        parse({
+          model: 'm',
+          messages: [
+            { role: 'system', content: 's' },
+            { role: 'user', content: [part] },
+          ],
+        }),
       'messages[1].content[0]',
     );
     assert.match(error.message, /not supported/);
@@ -170,7 +252,10 @@ test('error messages never echo message text', () => {
   const attempts: unknown[] = [
     { model: 'm', messages: [{ role: secret, content: secret }] },
     { model: 'm', messages: [{ role: 'user', content: [{ type: secret, text: secret }] }] },
-    { model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: secret } }] }] },
+    {
+      model: 'm',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: secret } }] }],
+    },
     { model: 'm', messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: secret }] }] },
     { model: 'm', stream: secret, messages: [{ role: 'user', content: 'x' }] },
   ];
@@ -183,6 +268,9 @@ test('error messages never echo message text', () => {
 });
 
 test('a conversation with no text to send is a 400 on messages', () => {
-  assertInvalid(() => parse({ model: 'm', messages: [{ role: 'system', content: 'only system' }] }), 'messages');
+  assertInvalid(
+    () => parse({ model: 'm', messages: [{ role: 'system', content: 'only system' }] }),
+    'messages',
+  );
   assertInvalid(() => parse({ model: 'm', messages: [{ role: 'user', content: '  ' }] }), 'messages');
 });

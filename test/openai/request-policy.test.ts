@@ -46,7 +46,9 @@ test('harmless sampling and bookkeeping params are accepted and ignored', () => 
   const request = parseChatRequest(body);
   assert.equal(request.content, 'hi');
   assert.equal(request.user, 'u-1');
-  assert.doesNotThrow(() => parseChatRequest(withParams({ stop: 'END', temperature: null, n: null, audio: null })));
+  assert.doesNotThrow(() =>
+    parseChatRequest(withParams({ stop: 'END', temperature: null, n: null, audio: null })),
+  );
 });
 
 test('known params are type-checked even when ignored', () => {
@@ -55,7 +57,10 @@ test('known params are type-checked even when ignored', () => {
   assertInvalid(() => parseChatRequest(withParams({ max_tokens: 1.5 })), 'max_tokens');
   assertInvalid(() => parseChatRequest(withParams({ stop: 3 })), 'stop');
   assertInvalid(() => parseChatRequest(withParams({ metadata: { a: 1 } })), 'metadata.a');
-  assertInvalid(() => parseChatRequest(withParams({ stream_options: { include_usage: 'yes' } })), 'stream_options.include_usage');
+  assertInvalid(
+    () => parseChatRequest(withParams({ stream_options: { include_usage: 'yes' } })),
+    'stream_options.include_usage',
+  );
   assertInvalid(() => parseChatRequest(withParams({ tools: [{ function: {} }] })), 'tools[0].type');
   assertInvalid(() => parseChatRequest(withParams({ n: 0 })), 'n');
 });
@@ -82,15 +87,25 @@ test('semantics-changing params are refused, naming the param', () => {
 test('client tools are ignored by default and counted', () => {
   const request = parseChatRequest(withParams({ tools: opencodeTools, tool_choice: 'auto' }));
   assert.equal(request.clientToolsIgnored, 10);
-  const legacy = parseChatRequest(withParams({ functions: [{ name: 'f', parameters: {} }], function_call: 'auto' }));
+  const legacy = parseChatRequest(
+    withParams({ functions: [{ name: 'f', parameters: {} }], function_call: 'auto' }),
+  );
   assert.equal(legacy.clientToolsIgnored, 1);
-  const custom = parseChatRequest(withParams({ tools: [{ type: 'custom', custom: { name: 'grep' } }], tool_choice: 'none' }));
+  const custom = parseChatRequest(
+    withParams({ tools: [{ type: 'custom', custom: { name: 'grep' } }], tool_choice: 'none' }),
+  );
   assert.equal(custom.clientToolsIgnored, 1);
 });
 
 test('client tools are refused in reject mode', () => {
-  assertInvalid(() => parseChatRequest(withParams({ tools: opencodeTools }), { clientTools: 'reject' }), 'tools');
-  assertInvalid(() => parseChatRequest(withParams({ functions: [{ name: 'f' }] }), { clientTools: 'reject' }), 'functions');
+  assertInvalid(
+    () => parseChatRequest(withParams({ tools: opencodeTools }), { clientTools: 'reject' }),
+    'tools',
+  );
+  assertInvalid(
+    () => parseChatRequest(withParams({ functions: [{ name: 'f' }] }), { clientTools: 'reject' }),
+    'functions',
+  );
   const empty = parseChatRequest(withParams({ tools: [] }), { clientTools: 'reject' });
   assert.equal(empty.clientToolsIgnored, 0);
 });
@@ -103,15 +118,27 @@ test('a tool_choice that forces a call is refused; auto and none are fine', () =
     { type: 'allowed_tools', allowed_tools: { mode: 'required', tools: [] } },
   ];
   for (const choice of forced) {
-    const error = assertInvalid(() => parseChatRequest(withParams({ tools: opencodeTools, tool_choice: choice })), 'tool_choice');
+    const error = assertInvalid(
+      () => parseChatRequest(withParams({ tools: opencodeTools, tool_choice: choice })),
+      'tool_choice',
+    );
     assert.equal(error.code, 'unsupported_parameter');
   }
-  for (const choice of ['auto', 'none', null, { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } }]) {
+  for (const choice of [
+    'auto',
+    'none',
+    null,
+    { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [] } },
+  ]) {
     assert.doesNotThrow(() => parseChatRequest(withParams({ tools: opencodeTools, tool_choice: choice })));
   }
   assertInvalid(() => parseChatRequest(withParams({ tool_choice: 'sometimes' })), 'tool_choice');
   assertInvalid(() => parseChatRequest(withParams({ tool_choice: { type: 'mcp' } })), 'tool_choice.type');
-  assertInvalid(() => parseChatRequest(withParams({ tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'x' } } })), 'tool_choice.allowed_tools.mode');
+  assertInvalid(
+    () =>
+      parseChatRequest(withParams({ tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'x' } } })),
+    'tool_choice.allowed_tools.mode',
+  );
 });
 
 test('a forced legacy function_call is refused', () => {

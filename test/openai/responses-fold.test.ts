@@ -21,7 +21,11 @@ const turn: UpstreamEvent[] = [
 ];
 
 test('the fold equals the final response a streaming client ends up with', () => {
-  const variants: Array<Partial<ResponsesEncoderOptions>> = [{}, { toolActivity: 'text' }, { reasoning: 'hide' }];
+  const variants: Array<Partial<ResponsesEncoderOptions>> = [
+    {},
+    { toolActivity: 'text' },
+    { reasoning: 'hide' },
+  ];
   for (const options of variants) {
     const folded = foldResponse(turn, baseOptions(options));
     const streamed = foldResponseEvents(encodeAll(turn, options));
@@ -35,7 +39,10 @@ test('the folded response type-checks as the SDK Response and carries the usage 
   assert.equal(sdk.object, 'response');
   assert.equal(sdk.status, 'completed');
   assert.equal(sdk.output_text, 'It prints hello.');
-  assert.deepEqual(sdk.output.map((item) => item.type), ['reasoning', 'message']);
+  assert.deepEqual(
+    sdk.output.map((item) => item.type),
+    ['reasoning', 'message'],
+  );
   assert.deepEqual(usage, { promptTokens: 40, completionTokens: 9, totalTokens: 49, estimated: false });
   assert.equal(sdk.usage?.total_tokens, 49);
 });
@@ -49,8 +56,17 @@ test('an empty turn folds to a completed response with one empty message', () =>
 
 test('an upstream error throws that error; a turn without finish is an UpstreamError', () => {
   const failure = upstreamFailure('rate-limited', 'too many tasks');
-  const error: UpstreamEvent = { type: 'error', error: failure, kind: 'rate-limited', retryable: true, taskId: 't1' };
-  assert.throws(() => foldResponse([ev.text('partial'), error], baseOptions()), (err) => err === failure);
+  const error: UpstreamEvent = {
+    type: 'error',
+    error: failure,
+    kind: 'rate-limited',
+    retryable: true,
+    taskId: 't1',
+  };
+  assert.throws(
+    () => foldResponse([ev.text('partial'), error], baseOptions()),
+    (err) => err === failure,
+  );
   assert.throws(() => foldResponse([ev.text('partial')], baseOptions()), UpstreamError);
 });
 

@@ -59,7 +59,10 @@ test('instructions come first in the system prompt, then system/developer messag
   assert.equal(request.instructions, 'Be brief.');
   assert.equal(request.systemPrompt, 'Be brief.\n\nUse Go.\n\nNo emojis.');
   assert.equal(request.content, 'Write main.go');
-  assert.deepEqual(request.messages.map((m) => m.role), ['developer', 'system', 'user']);
+  assert.deepEqual(
+    request.messages.map((m) => m.role),
+    ['developer', 'system', 'user'],
+  );
 });
 
 test('message items: with or without type, string or part content, input_text/output_text/refusal parts', () => {
@@ -71,14 +74,21 @@ test('message items: with or without type, string or part content, input_text/ou
         id: 'msg_old',
         status: 'completed',
         role: 'assistant',
-        content: [{ type: 'output_text', text: 'Sure.', annotations: [] }, { type: 'refusal', refusal: 'Not that.' }],
+        content: [
+          { type: 'output_text', text: 'Sure.', annotations: [] },
+          { type: 'refusal', refusal: 'Not that.' },
+        ],
       },
       { role: 'user', content: 'And now?' },
     ],
   });
   assert.deepEqual(
     request.messages.map((m) => [m.role, m.text]),
-    [['user', 'line 1\nline 2'], ['assistant', 'Sure.\nNot that.'], ['user', 'And now?']],
+    [
+      ['user', 'line 1\nline 2'],
+      ['assistant', 'Sure.\nNot that.'],
+      ['user', 'And now?'],
+    ],
   );
   assert.match(request.content, /<message role="assistant">\nSure\.\nNot that\.\n<\/message>/);
   assert.match(request.content, /Reply to the last user message/);
@@ -88,13 +98,30 @@ test('Codex history items: tool calls join the assistant message, outputs become
   const request = parseResponsesRequest({
     input: [
       { role: 'user', content: 'List files' },
-      { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'think' }], encrypted_content: 'gAAA' },
+      {
+        type: 'reasoning',
+        id: 'rs_1',
+        summary: [{ type: 'summary_text', text: 'think' }],
+        encrypted_content: 'gAAA',
+      },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
-      { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'shell', arguments: '{"command":["ls"]}' },
+      {
+        type: 'function_call',
+        id: 'fc_1',
+        call_id: 'call_1',
+        name: 'shell',
+        arguments: '{"command":["ls"]}',
+      },
       { type: 'function_call_output', call_id: 'call_1', output: 'a.go\nb.go' },
       { type: 'custom_tool_call', call_id: 'call_2', name: 'apply_patch', input: '*** Begin Patch' },
       { type: 'custom_tool_call_output', call_id: 'call_2', output: [{ type: 'input_text', text: 'Done!' }] },
-      { type: 'local_shell_call', id: 'ls_1', call_id: 'call_3', status: 'completed', action: { type: 'exec', command: ['pwd'] } },
+      {
+        type: 'local_shell_call',
+        id: 'ls_1',
+        call_id: 'call_3',
+        status: 'completed',
+        action: { type: 'exec', command: ['pwd'] },
+      },
       { type: 'local_shell_call_output', id: 'call_3', output: '/repo' },
       { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'go' } },
       { type: 'compaction', encrypted_content: 'opaque' },
@@ -102,7 +129,12 @@ test('Codex history items: tool calls join the assistant message, outputs become
     ],
   });
   assert.deepEqual(
-    request.messages.map((m) => ({ role: m.role, text: m.text, toolCallId: m.toolCallId, calls: m.toolCalls })),
+    request.messages.map((m) => ({
+      role: m.role,
+      text: m.text,
+      toolCallId: m.toolCallId,
+      calls: m.toolCalls,
+    })),
     [
       { role: 'user', text: 'List files', toolCallId: null, calls: [] },
       {
@@ -112,7 +144,12 @@ test('Codex history items: tool calls join the assistant message, outputs become
         calls: [{ id: 'call_1', name: 'shell', arguments: '{"command":["ls"]}' }],
       },
       { role: 'tool', text: 'a.go\nb.go', toolCallId: 'call_1', calls: [] },
-      { role: 'assistant', text: '', toolCallId: null, calls: [{ id: 'call_2', name: 'apply_patch', arguments: '*** Begin Patch' }] },
+      {
+        role: 'assistant',
+        text: '',
+        toolCallId: null,
+        calls: [{ id: 'call_2', name: 'apply_patch', arguments: '*** Begin Patch' }],
+      },
       { role: 'tool', text: 'Done!', toolCallId: 'call_2', calls: [] },
       {
         role: 'assistant',
@@ -124,7 +161,10 @@ test('Codex history items: tool calls join the assistant message, outputs become
       { role: 'user', text: 'Thanks', toolCallId: null, calls: [] },
     ],
   );
-  assert.match(request.content, /<tool_call id="call_1" name="shell">\n\{"command":\["ls"\]\}\n<\/tool_call>/);
+  assert.match(
+    request.content,
+    /<tool_call id="call_1" name="shell">\n\{"command":\["ls"\]\}\n<\/tool_call>/,
+  );
   assert.match(request.content, /<message role="tool" tool_call_id="call_1">\na\.go\nb\.go\n<\/message>/);
   assert.doesNotMatch(request.content, /think|gAAA|opaque/);
 });
@@ -134,16 +174,40 @@ test('a realistic Codex CLI body is accepted: store false, namespace tools, incl
     model: 'gpt-5-codex',
     instructions: 'You are Codex, a coding agent.',
     input: [
-      { type: 'message', role: 'developer', content: [userText('<permissions instructions>sandbox: workspace-write</permissions instructions>')] },
-      { type: 'message', role: 'user', content: [userText('<environment_context>\n  <cwd>/repo</cwd>\n</environment_context>')] },
+      {
+        type: 'message',
+        role: 'developer',
+        content: [userText('<permissions instructions>sandbox: workspace-write</permissions instructions>')],
+      },
+      {
+        type: 'message',
+        role: 'user',
+        content: [userText('<environment_context>\n  <cwd>/repo</cwd>\n</environment_context>')],
+      },
       { type: 'message', role: 'user', content: [userText('Fix the failing test')] },
       { type: 'reasoning', summary: [], content: null, encrypted_content: 'gAAAAB' },
-      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Fixed it.' }], phase: 'final_answer' },
+      {
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Fixed it.' }],
+        phase: 'final_answer',
+      },
       { type: 'message', role: 'user', content: [userText('Now run it')] },
     ],
     tools: [
-      { type: 'function', name: 'shell', description: 'Run a command', strict: false, parameters: { type: 'object', properties: {} } },
-      { type: 'custom', name: 'apply_patch', description: 'Patch files', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } },
+      {
+        type: 'function',
+        name: 'shell',
+        description: 'Run a command',
+        strict: false,
+        parameters: { type: 'object', properties: {} },
+      },
+      {
+        type: 'custom',
+        name: 'apply_patch',
+        description: 'Patch files',
+        format: { type: 'grammar', syntax: 'lark', definition: 'start: x' },
+      },
       { type: 'local_shell' },
       { type: 'web_search', external_web_access: false },
       {
@@ -170,19 +234,32 @@ test('a realistic Codex CLI body is accepted: store false, namespace tools, incl
   assert.equal(request.store, false);
   assert.equal(request.clientToolsIgnored, 5);
   assert.equal(request.parallelToolCalls, false);
-  assert.equal(request.systemPrompt, 'You are Codex, a coding agent.\n\n<permissions instructions>sandbox: workspace-write</permissions instructions>');
-  assert.deepEqual(request.messages.map((m) => m.role), ['developer', 'user', 'user', 'assistant', 'user']);
+  assert.equal(
+    request.systemPrompt,
+    'You are Codex, a coding agent.\n\n<permissions instructions>sandbox: workspace-write</permissions instructions>',
+  );
+  assert.deepEqual(
+    request.messages.map((m) => m.role),
+    ['developer', 'user', 'user', 'assistant', 'user'],
+  );
   assert.match(request.content, /<cwd>\/repo<\/cwd>/);
   assert.match(request.content, /Now run it\n<\/message>\n<\/conversation>/);
 });
 
 test('client tools are refused with 400 `tools` when configured to reject', () => {
   const error = assertInvalid(
-    () => parseResponsesRequest({ input: 'hi', tools: [{ type: 'function', name: 'f' }] }, { clientTools: 'reject' }),
+    () =>
+      parseResponsesRequest(
+        { input: 'hi', tools: [{ type: 'function', name: 'f' }] },
+        { clientTools: 'reject' },
+      ),
     'tools',
   );
   assert.equal(error.code, 'unsupported_parameter');
-  assert.equal(parseResponsesRequest({ input: 'hi', tools: [] }, { clientTools: 'reject' }).clientToolsIgnored, 0);
+  assert.equal(
+    parseResponsesRequest({ input: 'hi', tools: [] }, { clientTools: 'reject' }).clientToolsIgnored,
+    0,
+  );
 });
 
 test('a forced tool_choice is a 400 `tool_choice`; auto, none and allowed_tools in mode auto pass', () => {
@@ -195,14 +272,20 @@ test('a forced tool_choice is a 400 `tool_choice`; auto, none and allowed_tools 
     { type: 'allowed_tools', mode: 'required', tools: [] },
   ];
   for (const toolChoice of forced) {
-    const error = assertInvalid(() => parseResponsesRequest({ input: 'hi', tool_choice: toolChoice }), 'tool_choice');
+    const error = assertInvalid(
+      () => parseResponsesRequest({ input: 'hi', tool_choice: toolChoice }),
+      'tool_choice',
+    );
     assert.equal(error.code, 'unsupported_parameter');
   }
   for (const toolChoice of ['auto', 'none', { type: 'allowed_tools', mode: 'auto', tools: [] }, null]) {
     parseResponsesRequest({ input: 'hi', tool_choice: toolChoice });
   }
   assertInvalid(() => parseResponsesRequest({ input: 'hi', tool_choice: 'sometimes' }), 'tool_choice');
-  assertInvalid(() => parseResponsesRequest({ input: 'hi', tool_choice: { type: 'allowed_tools', mode: 'maybe' } }), 'tool_choice.mode');
+  assertInvalid(
+    () => parseResponsesRequest({ input: 'hi', tool_choice: { type: 'allowed_tools', mode: 'maybe' } }),
+    'tool_choice.mode',
+  );
 });
 
 test('parameters relaypool cannot honour are a 400 naming them', () => {
@@ -220,7 +303,12 @@ test('parameters relaypool cannot honour are a 400 naming them', () => {
     const error = assertInvalid(() => parseResponsesRequest({ input: 'hi', ...extra }), param);
     assert.equal(error.code, 'unsupported_parameter', param);
   }
-  parseResponsesRequest({ input: 'hi', background: false, text: { format: { type: 'text' }, verbosity: 'high' }, top_logprobs: 0 });
+  parseResponsesRequest({
+    input: 'hi',
+    background: false,
+    text: { format: { type: 'text' }, verbosity: 'high' },
+    top_logprobs: 0,
+  });
 });
 
 test('images, files and audio in input are a 400 naming the part', () => {
@@ -240,7 +328,9 @@ test('images, files and audio in input are a 400 naming the part', () => {
   assertInvalid(
     () =>
       parseResponsesRequest({
-        input: [{ type: 'function_call_output', call_id: 'c', output: [{ type: 'input_image', image_url: 'x' }] }],
+        input: [
+          { type: 'function_call_output', call_id: 'c', output: [{ type: 'input_image', image_url: 'x' }] },
+        ],
       }),
     'input[0].output[0]',
   );
@@ -262,7 +352,10 @@ test('malformed input is a 400 naming the exact field', () => {
     [{ input: [{ type: 'function_call_output', call_id: 'c', output: 5 }] }, 'input[0].output'],
     [{ input: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] }, 'input[0].content[0].type'],
     [{ input: [{ role: 'user', content: [{ type: 'input_text' }] }] }, 'input[0].content[0].text'],
-    [{ input: [{ role: 'user', content: [{ type: 'refusal', refusal: 'no' }] }] }, 'input[0].content[0].type'],
+    [
+      { input: [{ role: 'user', content: [{ type: 'refusal', refusal: 'no' }] }] },
+      'input[0].content[0].type',
+    ],
     [{ input: 'hi', model: '' }, 'model'],
     [{ input: 'hi', stream: 'yes' }, 'stream'],
     [{ input: 'hi', store: 'no' }, 'store'],
@@ -276,7 +369,10 @@ test('malformed input is a 400 naming the exact field', () => {
 
 test('error messages never echo the client text', () => {
   const error = assertInvalid(
-    () => parseResponsesRequest({ input: [{ role: 'user', content: [{ type: 'secret-sauce', text: 'TOP SECRET' }] }] }),
+    () =>
+      parseResponsesRequest({
+        input: [{ role: 'user', content: [{ type: 'secret-sauce', text: 'TOP SECRET' }] }],
+      }),
     'input[0].content[0].type',
   );
   assert.doesNotMatch(error.message, /TOP SECRET|secret-sauce/);

@@ -43,7 +43,10 @@ test('SDK stream: finalResponse() has the agent text, reasoning items and usage'
   );
   assert.equal(final.status, 'completed');
   assert.equal(final.output_text, '> [tool] Read main.go\n\nIt prints "hello". Confirmed.');
-  assert.deepEqual(final.output.map((item) => item.type), ['reasoning', 'message', 'reasoning', 'message']);
+  assert.deepEqual(
+    final.output.map((item) => item.type),
+    ['reasoning', 'message', 'reasoning', 'message'],
+  );
   const reasoning = final.output[0];
   assert.ok(reasoning?.type === 'reasoning');
   assert.deepEqual(reasoning.summary, [{ type: 'summary_text', text: 'I should read the file.' }]);
@@ -62,13 +65,18 @@ test('SDK stream: every event arrives in order and text deltas build the snapsho
     for await (const event of stream) seen.push(`${event.sequence_number}:${event.type}`);
     assert.equal((await stream.finalResponse()).output_text, 'Hello');
   });
-  assert.deepEqual(seen, events.map((event) => `${event.sequence_number}:${event.type}`));
+  assert.deepEqual(
+    seen,
+    events.map((event) => `${event.sequence_number}:${event.type}`),
+  );
   assert.deepEqual(snapshots, ['Hel', 'Hello']);
 });
 
 test('SDK stream: an empty turn completes with empty output_text', async () => {
   const server = await startScriptedServer({ kind: 'sse', events: encodeAll([ev.created(), ev.finish()]) });
-  const final = await withServer(server, (client) => client.responses.stream({ model: 'qwen', input: 'hi' }).finalResponse());
+  const final = await withServer(server, (client) =>
+    client.responses.stream({ model: 'qwen', input: 'hi' }).finalResponse(),
+  );
   assert.equal(final.status, 'completed');
   assert.equal(final.output_text, '');
 });
@@ -80,7 +88,9 @@ test('SDK stream: a failure after output ends with a failed response carrying th
     ...encoder.fail(new UpstreamError('the upstream socket closed mid-turn')),
   ];
   const server = await startScriptedServer({ kind: 'sse', events });
-  const final = await withServer(server, (client) => client.responses.stream({ model: 'qwen', input: 'hi' }).finalResponse());
+  const final = await withServer(server, (client) =>
+    client.responses.stream({ model: 'qwen', input: 'hi' }).finalResponse(),
+  );
   assert.equal(final.status, 'failed');
   assert.deepEqual(final.error, { code: 'server_error', message: 'the upstream socket closed mid-turn' });
   assert.equal(final.output_text, 'Partial');
@@ -89,7 +99,9 @@ test('SDK stream: a failure after output ends with a failed response carrying th
 test('SDK non-stream: responses.create() reads the folded response; output_text matches', async () => {
   const { response } = foldResponse(richTurn, baseOptions());
   const server = await startScriptedServer({ kind: 'json', body: response });
-  const created = await withServer(server, (client) => client.responses.create({ model: 'qwen', input: 'hi' }));
+  const created = await withServer(server, (client) =>
+    client.responses.create({ model: 'qwen', input: 'hi' }),
+  );
   assert.equal(created.id, 'resp_1');
   assert.equal(created.output_text, 'It prints "hello". Confirmed.');
   assert.deepEqual(created.output, response.output);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Response as SdkResponse, ResponseStreamEvent as SdkStreamEvent } from 'openai/resources/responses/responses';
+import type {
+  Response as SdkResponse,
+  ResponseStreamEvent as SdkStreamEvent,
+} from 'openai/resources/responses/responses';
 import type { ResponseEcho } from '../../src/openai/responses-object.js';
 import { createResponsesStreamEncoder } from '../../src/openai/responses-stream-encoder.js';
 import type { ResponseObject, ResponseStreamEvent } from '../../src/openai/responses-wire.js';
@@ -12,12 +15,22 @@ const typesOf = (events: readonly ResponseStreamEvent[]) => events.map((event) =
 
 function terminal(events: readonly ResponseStreamEvent[]): ResponseObject {
   const last = events.at(-1);
-  assert.ok(last?.type === 'response.completed' || last?.type === 'response.failed', `last event is ${last?.type}`);
+  assert.ok(
+    last?.type === 'response.completed' || last?.type === 'response.failed',
+    `last event is ${last?.type}`,
+  );
   return last.response;
 }
 
 test('golden: a text turn emits the full OpenAI sequence with sequence numbers 0..n', () => {
-  const events = encodeAll([ev.created(), ev.ready(), ev.started(), ev.text('Hel'), ev.text('lo'), ev.finish()]);
+  const events = encodeAll([
+    ev.created(),
+    ev.ready(),
+    ev.started(),
+    ev.text('Hel'),
+    ev.text('lo'),
+    ev.finish(),
+  ]);
   assert.deepEqual(typesOf(events), [
     'response.created',
     'response.in_progress',
@@ -30,7 +43,10 @@ test('golden: a text turn emits the full OpenAI sequence with sequence numbers 0
     'response.output_item.done',
     'response.completed',
   ]);
-  assert.deepEqual(events.map((event) => event.sequence_number), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    events.map((event) => event.sequence_number),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.deepEqual(events.slice(2, 9), [
     {
       type: 'response.output_item.added',
@@ -46,9 +62,33 @@ test('golden: a text turn emits the full OpenAI sequence with sequence numbers 0
       part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
       sequence_number: 3,
     },
-    { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hel', logprobs: [], sequence_number: 4 },
-    { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'lo', logprobs: [], sequence_number: 5 },
-    { type: 'response.output_text.done', item_id: 'msg_1', output_index: 0, content_index: 0, text: 'Hello', logprobs: [], sequence_number: 6 },
+    {
+      type: 'response.output_text.delta',
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: 'Hel',
+      logprobs: [],
+      sequence_number: 4,
+    },
+    {
+      type: 'response.output_text.delta',
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: 'lo',
+      logprobs: [],
+      sequence_number: 5,
+    },
+    {
+      type: 'response.output_text.done',
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      text: 'Hello',
+      logprobs: [],
+      sequence_number: 6,
+    },
     {
       type: 'response.content_part.done',
       item_id: 'msg_1',
@@ -73,7 +113,12 @@ test('golden: a text turn emits the full OpenAI sequence with sequence numbers 0
 });
 
 test('events are assignable to the SDK types; lifecycle snapshots carry the right status', () => {
-  const events: SdkStreamEvent[] = encodeAll([ev.reasoning('r'), ev.text('ok'), ev.usage(10, 2), ev.finish()]);
+  const events: SdkStreamEvent[] = encodeAll([
+    ev.reasoning('r'),
+    ev.text('ok'),
+    ev.usage(10, 2),
+    ev.finish(),
+  ]);
   const created = events[0];
   assert.ok(created?.type === 'response.created');
   const snapshot: SdkResponse = created.response;
@@ -135,11 +180,18 @@ test('the completed response: status, output, usage, output_text, echo of the re
 });
 
 test('without upstream usage the encoder estimates from the prompt and the output', () => {
-  const encoder = createResponsesStreamEncoder(baseOptions({ prompt: { systemPrompt: null, content: 'abcdefgh' } }));
+  const encoder = createResponsesStreamEncoder(
+    baseOptions({ prompt: { systemPrompt: null, content: 'abcdefgh' } }),
+  );
   encoder.push(ev.reasoning('abcd'));
   encoder.push(ev.text('abcd'));
   const response = terminal(encoder.finish());
-  assert.deepEqual(encoder.usage(), { promptTokens: 2, completionTokens: 2, totalTokens: 4, estimated: true });
+  assert.deepEqual(encoder.usage(), {
+    promptTokens: 2,
+    completionTokens: 2,
+    totalTokens: 4,
+    estimated: true,
+  });
   assert.equal(response.usage?.total_tokens, 4);
 });
 
@@ -150,7 +202,11 @@ test('lifecycle events emit nothing; start() sends created + in_progress once', 
   assert.deepEqual(encoder.start(), []);
   assert.equal(encoder.hasOutput(), false, 'created is not output');
   const next = encoder.push(ev.text('x'));
-  assert.deepEqual(typesOf(next), ['response.output_item.added', 'response.content_part.added', 'response.output_text.delta']);
+  assert.deepEqual(typesOf(next), [
+    'response.output_item.added',
+    'response.content_part.added',
+    'response.output_text.delta',
+  ]);
   assert.equal(next[0]?.sequence_number, 2);
   assert.equal(encoder.hasOutput(), true);
 });
@@ -198,15 +254,28 @@ test('reasoning becomes a reasoning item before the message, closed when text st
     sequence_number: 6,
   });
   const response = terminal(events);
-  assert.deepEqual(response.output.map((item) => [item.type, item.id]), [['reasoning', 'rs_1'], ['message', 'msg_2']]);
-  assert.deepEqual(response.output[0], { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think.' }] });
+  assert.deepEqual(
+    response.output.map((item) => [item.type, item.id]),
+    [
+      ['reasoning', 'rs_1'],
+      ['message', 'msg_2'],
+    ],
+  );
+  assert.deepEqual(response.output[0], {
+    id: 'rs_1',
+    type: 'reasoning',
+    summary: [{ type: 'summary_text', text: 'Let me think.' }],
+  });
   assert.equal(response.output_text, 'Answer');
 });
 
 test('interleaved reasoning and text: items never overlap and output_index matches the final output', () => {
   const events = encodeAll([ev.reasoning('a'), ev.text('X'), ev.reasoning('b'), ev.text('Y'), ev.finish()]);
   const response = terminal(events);
-  assert.deepEqual(response.output.map((item) => item.type), ['reasoning', 'message', 'reasoning', 'message']);
+  assert.deepEqual(
+    response.output.map((item) => item.type),
+    ['reasoning', 'message', 'reasoning', 'message'],
+  );
   let open: string | null = null;
   for (const event of events) {
     if (event.type === 'response.output_item.added') {
@@ -231,7 +300,10 @@ test('reasoning hidden: no reasoning item, and reasoning alone is not output', (
   assert.equal(encoder.hasOutput(), false);
   const events = [...encoder.push(ev.text('ok')), ...encoder.finish()];
   assert.ok(!typesOf(events).some((type) => type.includes('reasoning')));
-  assert.deepEqual(terminal(events).output.map((item) => item.type), ['message']);
+  assert.deepEqual(
+    terminal(events).output.map((item) => item.type),
+    ['message'],
+  );
   assert.ok(encoder.usage().completionTokens > 1, 'hidden reasoning still counts in the estimate');
 });
 
@@ -256,7 +328,10 @@ test('tool activity as text: one note line per tool in the message, never a func
     { toolActivity: 'text' },
   );
   const response = terminal(events);
-  assert.deepEqual(response.output.map((item) => item.type), ['reasoning', 'message']);
+  assert.deepEqual(
+    response.output.map((item) => item.type),
+    ['reasoning', 'message'],
+  );
   assert.equal(
     response.output_text,
     '> [tool] List .\n\nLooking.\n> [tool] Read src/main.go\n\n> [tool] Run go test ./...\n\nDone.',
@@ -280,13 +355,22 @@ test('an empty turn still yields an empty message item and response.completed', 
   assert.equal(response.status, 'completed');
   assert.equal(response.output_text, '');
   assert.deepEqual(response.output, [
-    { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: '', annotations: [], logprobs: [] }] },
+    {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: '', annotations: [], logprobs: [] }],
+    },
   ]);
 });
 
 test('a reasoning-only turn ends with the reasoning item and an empty message', () => {
   const response = terminal(encodeAll([ev.reasoning('hmm'), ev.finish()]));
-  assert.deepEqual(response.output.map((item) => item.type), ['reasoning', 'message']);
+  assert.deepEqual(
+    response.output.map((item) => item.type),
+    ['reasoning', 'message'],
+  );
 });
 
 test('fail after output: response.failed with the partial output, error code and usage; then nothing more', () => {
@@ -300,7 +384,13 @@ test('fail after output: response.failed with the partial output, error code and
   assert.deepEqual(response.error, { code: 'server_error', message: 'the upstream socket closed mid-turn' });
   assert.equal(response.completed_at, null);
   assert.deepEqual(response.output, [
-    { id: 'msg_1', type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'output_text', text: 'Partial', annotations: [], logprobs: [] }] },
+    {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      status: 'incomplete',
+      content: [{ type: 'output_text', text: 'Partial', annotations: [], logprobs: [] }],
+    },
   ]);
   assert.equal(response.output_text, 'Partial');
   assert.ok(response.usage !== undefined);
@@ -331,14 +421,26 @@ test('finish is idempotent and pushing after it is a bug', () => {
 test('sequence numbers keep increasing across calls, and emitted events are never mutated later', () => {
   const encoder = createResponsesStreamEncoder(baseOptions());
   const all: ResponseStreamEvent[] = [];
-  for (const event of [ev.reasoning('r'), ev.text('a'), ev.text('b'), ev.reasoning('s'), ev.text('c'), ev.finish()]) {
+  for (const event of [
+    ev.reasoning('r'),
+    ev.text('a'),
+    ev.text('b'),
+    ev.reasoning('s'),
+    ev.text('c'),
+    ev.finish(),
+  ]) {
     all.push(...encoder.push(event));
   }
-  assert.deepEqual(all.map((event) => event.sequence_number), all.map((_, index) => index));
+  assert.deepEqual(
+    all.map((event) => event.sequence_number),
+    all.map((_, index) => index),
+  );
   const snapshot = JSON.stringify(all);
   encoder.response().output.length = 0;
   assert.equal(JSON.stringify(all), snapshot);
-  const added = all.find((event) => event.type === 'response.output_item.added' && event.item.type === 'message');
+  const added = all.find(
+    (event) => event.type === 'response.output_item.added' && event.item.type === 'message',
+  );
   assert.ok(added?.type === 'response.output_item.added' && added.item.type === 'message');
   assert.deepEqual(added.item.content, []);
 });

@@ -14,17 +14,28 @@ export function countingIds(): { message: () => string; reasoning: () => string 
 
 /** Encoder options every test starts from: fixed id, model, clock and ids. */
 export function baseOptions(overrides: Partial<ResponsesEncoderOptions> = {}): ResponsesEncoderOptions {
-  return { id: 'resp_1', model: 'qwen', createdAt: 1_700_000_000, now: () => 1_700_000_005_000, ids: countingIds(), ...overrides };
+  return {
+    id: 'resp_1',
+    model: 'qwen',
+    createdAt: 1_700_000_000,
+    now: () => 1_700_000_005_000,
+    ids: countingIds(),
+    ...overrides,
+  };
 }
 
 /** Push every event through a fresh encoder and collect what it emits. */
-export function encodeAll(events: readonly UpstreamEvent[], overrides: Partial<ResponsesEncoderOptions> = {}): ResponseStreamEvent[] {
+export function encodeAll(
+  events: readonly UpstreamEvent[],
+  overrides: Partial<ResponsesEncoderOptions> = {},
+): ResponseStreamEvent[] {
   const encoder = createResponsesStreamEncoder(baseOptions(overrides));
   return events.flatMap((event) => encoder.push(event));
 }
 
 /** What the fake `/v1/responses` server answers with. */
-export type ServerScript = { kind: 'sse'; events: readonly ResponseStreamEvent[] } | { kind: 'json'; body: unknown };
+export type ServerScript =
+  { kind: 'sse'; events: readonly ResponseStreamEvent[] } | { kind: 'json'; body: unknown };
 
 /** A local server standing in for relaypool's route: it answers every POST with `script`. */
 export interface ScriptedServer {

@@ -23,7 +23,12 @@ export const ev = {
   started: (taskId = 't1'): UpstreamEvent => ({ type: 'turn-started', taskId }),
   text: (text: string): UpstreamEvent => ({ type: 'text', text }),
   reasoning: (text: string): UpstreamEvent => ({ type: 'reasoning', text }),
-  tool: (id: string, title: string | null, inputSummary: string | null = null, status = 'pending'): UpstreamEvent => ({
+  tool: (
+    id: string,
+    title: string | null,
+    inputSummary: string | null = null,
+    status = 'pending',
+  ): UpstreamEvent => ({
     type: 'tool-activity',
     id,
     title,

@@ -31,7 +31,13 @@ describe('leases and the wait queue', () => {
     assert.deepEqual([first.account.id, second.account.id], [a.id, b.id]);
     assert.equal(first.session, `cookie-${a.label}`);
     assert.equal(first.modelId, `${MODEL}#${a.id}`);
-    assert.deepEqual([...pool.inFlight()], [[a.id, 1], [b.id, 1]]);
+    assert.deepEqual(
+      [...pool.inFlight()],
+      [
+        [a.id, 1],
+        [b.id, 1],
+      ],
+    );
   });
 
   test('a freed slot goes to the first waiter at once (no timer involved), and waiters are served FIFO', async (t) => {
@@ -48,7 +54,11 @@ describe('leases and the wait queue', () => {
     for (let i = 0; i < 3; i++) {
       current.release({ result: 'success' });
       await flush();
-      assert.deepEqual(waiters.map((w) => w.lease() !== null), [0, 1, 2].map((j) => j <= i), `after release ${i + 1}`);
+      assert.deepEqual(
+        waiters.map((w) => w.lease() !== null),
+        [0, 1, 2].map((j) => j <= i),
+        `after release ${i + 1}`,
+      );
       assert.equal(pool.queued(), 2 - i);
       current = waiters[i]!.lease()!;
     }
@@ -84,7 +94,10 @@ describe('leases and the wait queue', () => {
     const err = waiter.error();
     assert.ok(err instanceof NoCapacityError);
     assert.equal(err.code, 'pool_busy');
-    assert.match(err.message, /the only account that can serve this model stayed busy; gave up after waiting 30 s/);
+    assert.match(
+      err.message,
+      /the only account that can serve this model stayed busy; gave up after waiting 30 s/,
+    );
     assert.equal(pool.queued(), 0);
   });
 
@@ -136,7 +149,7 @@ describe('leases and the wait queue', () => {
     assert.equal(fourth.lease(), null);
   });
 
-  test('hold() keeps a slot (a crashed run\'s task being stopped) until its promise settles', async (t) => {
+  test("hold() keeps a slot (a crashed run's task being stopped) until its promise settles", async (t) => {
     const time = manualTime();
     const { store } = tempStore(t, time.now);
     const a = addAccount(store);
@@ -181,7 +194,10 @@ describe('exhaustion and health', () => {
     store.accounts.update(a.id, { state: 'cooling', cooldownUntil: time.now() + 12_000 });
     store.accounts.update(b.id, { state: 'cooling', cooldownUntil: time.now() + 40_000 });
     const { pool } = testPool(store, time);
-    const err = await pool.acquire(MODEL, never).then(() => null, (e: unknown) => e);
+    const err = await pool.acquire(MODEL, never).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof NoCapacityError);
     assert.equal(err.retryAfterSeconds, 12);
     assert.equal(err.message, 'all 2 accounts are cooling down; next in 12 s');
@@ -198,9 +214,15 @@ describe('exhaustion and health', () => {
     const c = addAccount(store);
     store.accounts.update(c.id, { state: 'cooling', cooldownUntil: time.now() + 3_000 });
     const { pool } = testPool(store, time);
-    const err = await pool.acquire(MODEL, never).then(() => null, (e: unknown) => e);
+    const err = await pool.acquire(MODEL, never).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof NoCapacityError);
-    assert.equal(err.message, 'none of the 3 accounts can take this request: 1 cooling down (next in 3 s), 1 expired (session ended), 1 invalid (credentials refused or banned)');
+    assert.equal(
+      err.message,
+      'none of the 3 accounts can take this request: 1 cooling down (next in 3 s), 1 expired (session ended), 1 invalid (credentials refused or banned)',
+    );
     assert.equal(err.retryAfterSeconds, 3);
   });
 
@@ -210,7 +232,10 @@ describe('exhaustion and health', () => {
     const a = addAccount(store);
     store.accounts.update(a.id, { enabled: false });
     const { pool } = testPool(store, time);
-    await assert.rejects(pool.acquire(MODEL, never), (err: unknown) => err instanceof ServiceUnavailableError && err.code === 'no_usable_account');
+    await assert.rejects(
+      pool.acquire(MODEL, never),
+      (err: unknown) => err instanceof ServiceUnavailableError && err.code === 'no_usable_account',
+    );
   });
 
   test('exclude: an account this request already tried is never leased again', async (t) => {
@@ -220,7 +245,10 @@ describe('exhaustion and health', () => {
     const b = addAccount(store);
     const { pool } = testPool(store, time);
     assert.equal((await pool.acquire(MODEL, never, { exclude: new Set([a.id]) })).account.id, b.id);
-    await assert.rejects(pool.acquire(MODEL, never, { exclude: new Set([a.id, b.id]) }), /2 already tried for this request/);
+    await assert.rejects(
+      pool.acquire(MODEL, never, { exclude: new Set([a.id, b.id]) }),
+      /2 already tried for this request/,
+    );
   });
 
   test('a waiter is woken when a cooldown ends, without waiting for the busy account', async (t) => {
@@ -248,7 +276,11 @@ describe('exhaustion and health', () => {
     const { pool, strays } = testPool(store, time);
     const first = await pool.acquire(MODEL, never);
     first.attachTask(41);
-    first.release({ result: 'failure', failure: upstreamFailure('concurrency', 'create task failed (code 10811)'), afterOutput: false });
+    first.release({
+      result: 'failure',
+      failure: upstreamFailure('concurrency', 'create task failed (code 10811)'),
+      afterOutput: false,
+    });
     assert.equal(store.accounts.get(a.id)?.state, 'cooling');
     assert.equal(store.accounts.get(a.id)?.cooldownUntil, time.now() + 5_000);
     assert.deepEqual(strays, [{ accountId: a.id, keep: [41] }]);
@@ -261,7 +293,11 @@ describe('exhaustion and health', () => {
     const b = addAccount(store, { models: [MODEL] });
     const { pool } = testPool(store, time);
     const lease = await pool.acquire(MODEL, never);
-    lease.release({ result: 'failure', failure: upstreamFailure('model-denied', 'create task failed (code 10812)'), afterOutput: false });
+    lease.release({
+      result: 'failure',
+      failure: upstreamFailure('model-denied', 'create task failed (code 10812)'),
+      afterOutput: false,
+    });
     assert.equal((await pool.acquire(MODEL, never)).account.id, b.id);
     assert.equal((await pool.acquire('other', never)).account.id, 1);
     assert.equal(store.accounts.get(1)?.state, 'active');
@@ -274,7 +310,11 @@ describe('exhaustion and health', () => {
     const b = addAccount(store);
     const { pool } = testPool(store, time);
     const lease = await pool.acquire(MODEL, never);
-    lease.release({ result: 'failure', failure: upstreamFailure('banned', 'user is blocked'), afterOutput: false });
+    lease.release({
+      result: 'failure',
+      failure: upstreamFailure('banned', 'user is blocked'),
+      afterOutput: false,
+    });
     assert.equal(store.accounts.get(1)?.state, 'invalid');
     for (let i = 0; i < 3; i++) {
       const next = await pool.acquire(MODEL, never);
@@ -294,7 +334,11 @@ describe('exhaustion and health', () => {
       store.accounts.update(id, { state: 'active' });
     });
     const lease = await pool.acquire(MODEL, never);
-    lease.release({ result: 'failure', failure: upstreamFailure('session-expired', 'not logged in'), afterOutput: false });
+    lease.release({
+      result: 'failure',
+      failure: upstreamFailure('session-expired', 'not logged in'),
+      afterOutput: false,
+    });
     assert.equal(store.accounts.get(a.id)?.state, 'expired');
     const waiter = pending(pool.acquire(MODEL, never));
     void pool.health.relogin(a.id, 'expired');
@@ -305,8 +349,16 @@ describe('exhaustion and health', () => {
     await flush();
     assert.equal(waiter.lease()?.session, 'new-session');
     // A failure reported on the old session afterwards is stale: no second re-login.
-    lease.release({ result: 'failure', failure: upstreamFailure('session-expired', 'late'), afterOutput: false });
-    pool.health.record(a.id, { type: 'failure', kind: 'session-expired', message: 'late', model: null }, `cookie-${a.label}`);
+    lease.release({
+      result: 'failure',
+      failure: upstreamFailure('session-expired', 'late'),
+      afterOutput: false,
+    });
+    pool.health.record(
+      a.id,
+      { type: 'failure', kind: 'session-expired', message: 'late', model: null },
+      `cookie-${a.label}`,
+    );
     assert.equal(store.accounts.get(a.id)?.state, 'active');
     assert.deepEqual(relogins, [a.id]);
   });

@@ -7,9 +7,22 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { captureLogger } from '../support/log-capture.js';
 import { addAccount, flush, manualTime, ScriptedAdapter, tempStore, type ManualTime } from './support.js';
 
-function service(store: Store, adapter: ScriptedAdapter, onChange?: (id: number) => void, time?: ManualTime): AccountService {
+function service(
+  store: Store,
+  adapter: ScriptedAdapter,
+  onChange?: (id: number) => void,
+  time?: ManualTime,
+): AccountService {
   const clock = time ?? { now: Date.now, timers: undefined };
-  return new AccountService({ store, adapter, logger: captureLogger('silent').logger, now: clock.now, timers: clock.timers, onChange, loginLockTtlMs: 5_000 });
+  return new AccountService({
+    store,
+    adapter,
+    logger: captureLogger('silent').logger,
+    now: clock.now,
+    timers: clock.timers,
+    onChange,
+    loginLockTtlMs: 5_000,
+  });
 }
 
 describe('re-login', () => {
@@ -104,10 +117,15 @@ describe('import', () => {
     ].join('\n');
     adapter.dead.add('dead-cookie-value');
     const progress: number[] = [];
-    const summary = await importAccounts(accounts, parseImportFile(source, 'rows.jsonl'), { onProgress: (done) => progress.push(done) });
+    const summary = await importAccounts(accounts, parseImportFile(source, 'rows.jsonl'), {
+      onProgress: (done) => progress.push(done),
+    });
     assert.equal(summary.added, 2);
     assert.equal(summary.updated, 2);
-    assert.deepEqual(summary.failed.map((f) => f.line), [4, 5, 6]);
+    assert.deepEqual(
+      summary.failed.map((f) => f.line),
+      [4, 5, 6],
+    );
     assert.match(summary.failed[0]!.reason, /not valid JSON/);
     assert.match(summary.failed[1]!.reason, /needs both `email` and `password`/);
     assert.match(summary.failed[2]!.reason, /session-expired/);
@@ -127,7 +145,10 @@ describe('import', () => {
     const accounts = service(store, adapter);
     const { account } = await accounts.addPassword('a@example.com', 'good');
     adapter.loginFailure = 'bad-credentials';
-    const summary = await importAccounts(accounts, parseImportFile('email,password\na@example.com,wrong\n', 'rows.csv'));
+    const summary = await importAccounts(
+      accounts,
+      parseImportFile('email,password\na@example.com,wrong\n', 'rows.csv'),
+    );
     assert.equal(summary.failed.length, 1);
     assert.equal(store.accounts.getSecrets(account.id)?.password, 'good');
   });

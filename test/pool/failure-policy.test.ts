@@ -4,8 +4,26 @@ import { policyFor } from '../../src/pool/failure-policy.js';
 import { scopeOf, type UpstreamErrorKind } from '../../src/upstream/errors.js';
 
 const KINDS: UpstreamErrorKind[] = [
-  'session-expired', 'bad-credentials', 'banned', 'forbidden', 'captcha', 'concurrency', 'no-capacity', 'host-limit', 'rate-limited',
-  'model-denied', 'credits', 'not-found', 'bad-request', 'input-too-large', 'task-failed', 'unavailable', 'network', 'timeout', 'protocol', 'unknown',
+  'session-expired',
+  'bad-credentials',
+  'banned',
+  'forbidden',
+  'captcha',
+  'concurrency',
+  'no-capacity',
+  'host-limit',
+  'rate-limited',
+  'model-denied',
+  'credits',
+  'not-found',
+  'bad-request',
+  'input-too-large',
+  'task-failed',
+  'unavailable',
+  'network',
+  'timeout',
+  'protocol',
+  'unknown',
 ];
 
 test('request-scoped failures never cool an account and are not retried elsewhere (except a plan-denied model)', () => {
@@ -17,7 +35,9 @@ test('request-scoped failures never cool an account and are not retried elsewher
 });
 
 test('every account-scoped failure fails over and changes the account', () => {
-  for (const kind of KINDS.filter((k) => ['account-cooling', 'account-invalid', 'session-expired'].includes(scopeOf(k)))) {
+  for (const kind of KINDS.filter((k) =>
+    ['account-cooling', 'account-invalid', 'session-expired'].includes(scopeOf(k)),
+  )) {
     const policy = policyFor(kind);
     assert.equal(policy.failover, true, kind);
     assert.notEqual(policy.action, 'none', kind);

@@ -7,7 +7,18 @@ import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { NoCapacityError } from '../../src/util/errors.js';
 import { captureLogger } from '../support/log-capture.js';
-import { addAccount, errorEvent, flush, manualTime, MODEL, okTurn, ScriptedAdapter, tempStore, testPool, type ManualTime } from './support.js';
+import {
+  addAccount,
+  errorEvent,
+  flush,
+  manualTime,
+  MODEL,
+  okTurn,
+  ScriptedAdapter,
+  tempStore,
+  testPool,
+  type ManualTime,
+} from './support.js';
 
 const never = new AbortController().signal;
 const logger = captureLogger('silent').logger;
@@ -15,7 +26,17 @@ const logger = captureLogger('silent').logger;
 function setup(store: Store, time: ManualTime, adapter: ScriptedAdapter) {
   const { pool } = testPool(store, time);
   const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
-  const deps: TurnRunnerDeps = { store, adapter, pool, reaper, logger, turnTimeoutMs: 1000, vmReadyTimeoutMs: 1000, failoverRounds: 3, now: time.now };
+  const deps: TurnRunnerDeps = {
+    store,
+    adapter,
+    pool,
+    reaper,
+    logger,
+    turnTimeoutMs: 1000,
+    vmReadyTimeoutMs: 1000,
+    failoverRounds: 3,
+    now: time.now,
+  };
   return { pool, deps, reaper };
 }
 
@@ -47,7 +68,15 @@ function oneAccount(t: TestContext, ...turns: UpstreamEvent[][]) {
 
 /** A plan that keeps its task and records what was kept. */
 function keeping(kept: KeptTask[], extra: Partial<TurnPlan> = {}): TurnPlan {
-  return { route: 'chat.completions', upstreamModel: MODEL, content: 'hi', systemPrompt: null, clientKeyHash: null, keep: { ttlMs: 60_000, onKept: (task) => kept.push(task) }, ...extra };
+  return {
+    route: 'chat.completions',
+    upstreamModel: MODEL,
+    content: 'hi',
+    systemPrompt: null,
+    clientKeyHash: null,
+    keep: { ttlMs: 60_000, onKept: (task) => kept.push(task) },
+    ...extra,
+  };
 }
 
 describe('kept tasks: park, resume, evict', () => {
@@ -67,10 +96,18 @@ describe('kept tasks: park, resume, evict', () => {
     const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okFollowUp('t-1', 'two'));
     const kept: KeptTask[] = [];
     await collect(runTurn(deps, keeping(kept), never));
-    const events = await collect(runTurn(deps, keeping(kept, { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never));
+    const events = await collect(
+      runTurn(deps, keeping(kept, { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never),
+    );
     assert.equal(events[0]?.type, 'task-resumed');
     assert.deepEqual(adapter.runs[1]?.request, { kind: 'follow-up', taskId: 't-1', text: 'next' });
-    assert.deepEqual(kept.map((k) => [k.taskRowId, k.answer]), [[1, 'one'], [1, 'two']]);
+    assert.deepEqual(
+      kept.map((k) => [k.taskRowId, k.answer]),
+      [
+        [1, 'one'],
+        [1, 'two'],
+      ],
+    );
     assert.equal(pool.idleCounts().get(1), 1);
     assert.equal(store.usage.aggregate().overall.requests, 2);
   });
@@ -80,15 +117,41 @@ describe('kept tasks: park, resume, evict', () => {
     const { store } = tempStore(t, time.now);
     addAccount(store, { label: 'a' });
     const adapter = new ScriptedAdapter();
-    adapter.script('cookie-a', okTurn('t-1', 'one'), [{ type: 'task-resumed', taskId: 't-1' }, errorEvent('not-found')], okTurn('t-2', 'replayed'));
+    adapter.script(
+      'cookie-a',
+      okTurn('t-1', 'one'),
+      [{ type: 'task-resumed', taskId: 't-1' }, errorEvent('not-found')],
+      okTurn('t-2', 'replayed'),
+    );
     const { deps } = setup(store, time, adapter);
     const kept: KeptTask[] = [];
     await collect(runTurn(deps, keeping(kept), never));
-    const events = await collect(runTurn(deps, keeping(kept, { content: 'whole conversation', resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never));
-    assert.deepEqual(events.map((e) => e.type), ['task-resumed', 'task-ready', 'turn-started', 'text', 'usage', 'finish'], 'the new task is not announced twice');
-    assert.deepEqual(adapter.runs[2]?.request, { kind: 'new-task', modelId: `${MODEL}#1`, content: 'whole conversation' });
+    const events = await collect(
+      runTurn(
+        deps,
+        keeping(kept, {
+          content: 'whole conversation',
+          resume: { kind: 'task', taskRowId: 1, text: 'next' },
+        }),
+        never,
+      ),
+    );
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['task-resumed', 'task-ready', 'turn-started', 'text', 'usage', 'finish'],
+      'the new task is not announced twice',
+    );
+    assert.deepEqual(adapter.runs[2]?.request, {
+      kind: 'new-task',
+      modelId: `${MODEL}#1`,
+      content: 'whole conversation',
+    });
     await flush();
-    assert.deepEqual(adapter.stopped.map((s) => s.taskId), ['t-1'], 'the broken task is stopped; the new one is kept');
+    assert.deepEqual(
+      adapter.stopped.map((s) => s.taskId),
+      ['t-1'],
+      'the broken task is stopped; the new one is kept',
+    );
     assert.deepEqual(kept.at(-1), { taskRowId: 2, accountId: 1, answer: 'replayed' });
   });
 
@@ -97,18 +160,39 @@ describe('kept tasks: park, resume, evict', () => {
     const { store } = tempStore(t, time.now);
     addAccount(store, { label: 'a' });
     const adapter = new ScriptedAdapter();
-    adapter.script('cookie-a', okTurn('t-1', 'one'), [{ type: 'task-resumed', taskId: 't-1' }, { type: 'text', text: 'par' }, errorEvent('network')]);
+    adapter.script('cookie-a', okTurn('t-1', 'one'), [
+      { type: 'task-resumed', taskId: 't-1' },
+      { type: 'text', text: 'par' },
+      errorEvent('network'),
+    ]);
     const { deps } = setup(store, time, adapter);
     await collect(runTurn(deps, keeping([]), never));
-    const events = await collect(runTurn(deps, keeping([], { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never));
-    assert.deepEqual(events.map((e) => e.type), ['task-resumed', 'text', 'error']);
+    const events = await collect(
+      runTurn(deps, keeping([], { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never),
+    );
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['task-resumed', 'text', 'error'],
+    );
     assert.equal(adapter.runs.length, 2);
   });
 
   test('a request waiting for the slot makes the idle task stop; it gets the slot once the stop is done', async (t) => {
     const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okTurn('t-2', 'other'));
     await collect(runTurn(deps, keeping([]), never));
-    const events = await collect(runTurn(deps, { route: 'chat.completions', upstreamModel: MODEL, content: 'other conversation', systemPrompt: null, clientKeyHash: null }, never));
+    const events = await collect(
+      runTurn(
+        deps,
+        {
+          route: 'chat.completions',
+          upstreamModel: MODEL,
+          content: 'other conversation',
+          systemPrompt: null,
+          clientKeyHash: null,
+        },
+        never,
+      ),
+    );
     assert.equal(events.at(-1)?.type, 'finish');
     assert.deepEqual(adapter.stopped.map((s) => s.taskId).slice(0, 1), ['t-1'], 'the idle task went first');
     assert.equal(store.tasks.get(1)?.state, 'stopped');
@@ -123,7 +207,10 @@ describe('kept tasks: park, resume, evict', () => {
     assert.equal(pool.idleCounts().get(1), 1);
     time.advance(1);
     await flush();
-    assert.deepEqual(adapter.stopped.map((s) => s.taskId), ['t-1']);
+    assert.deepEqual(
+      adapter.stopped.map((s) => s.taskId),
+      ['t-1'],
+    );
     assert.equal(pool.claimIdle(1), null);
     assert.equal(pool.inFlight().get(1) ?? 0, 0, 'the slot is free again');
   });
@@ -136,7 +223,10 @@ describe('kept tasks: park, resume, evict', () => {
     store.accounts.update(1, { enabled: false });
     pool.invalidate();
     await flush();
-    assert.deepEqual(adapter.stopped.map((s) => s.taskId), ['t-1']);
+    assert.deepEqual(
+      adapter.stopped.map((s) => s.taskId),
+      ['t-1'],
+    );
   });
 });
 
@@ -150,20 +240,35 @@ describe('warm tasks', () => {
     adapter.script('cookie-a', okTurn('w-a', 'ready'));
     adapter.script('cookie-b', okTurn('w-b', 'ready'));
     const { pool, deps } = setup(store, time, adapter);
-    const warm = new WarmTasks({ size: 2, model: () => MODEL, prompt: 'Reply with: ready', maxIdleMs: 600_000, runTurn: (plan, signal) => runTurn(deps, plan, signal), warmCount: (m) => pool.warmCount(m), timers: time.timers, logger, retryMs: 1000 });
+    const warm = new WarmTasks({
+      size: 2,
+      model: () => MODEL,
+      prompt: 'Reply with: ready',
+      maxIdleMs: 600_000,
+      runTurn: (plan, signal) => runTurn(deps, plan, signal),
+      warmCount: (m) => pool.warmCount(m),
+      timers: time.timers,
+      logger,
+      retryMs: 1000,
+    });
     pool.onSlotsChanged(() => warm.nudge());
     warm.nudge();
     time.advance(0);
     for (let i = 0; i < 10 && pool.warmCount(MODEL) < 2; i++) await flush();
     assert.equal(pool.warmCount(MODEL), 2);
-    assert.deepEqual(adapter.runs.map((r) => r.request.kind === 'new-task' && r.request.content), ['Reply with: ready', 'Reply with: ready']);
+    assert.deepEqual(
+      adapter.runs.map((r) => r.request.kind === 'new-task' && r.request.content),
+      ['Reply with: ready', 'Reply with: ready'],
+    );
     assert.equal(store.usage.aggregate().overall.requests, 2, 'the bootstrap turns are recorded');
     // A new conversation starts on a warm task: a follow-up carrying its whole first turn.
     const owner = adapter.runs.length;
     adapter.script('cookie-a', okFollowUp('w-a', 'answer'));
     adapter.script('cookie-b', okFollowUp('w-b', 'answer'));
     const kept: KeptTask[] = [];
-    const events = await collect(runTurn(deps, keeping(kept, { resume: { kind: 'warm', text: 'first turn' } }), never));
+    const events = await collect(
+      runTurn(deps, keeping(kept, { resume: { kind: 'warm', text: 'first turn' } }), never),
+    );
     assert.equal(events[0]?.type, 'task-resumed');
     assert.equal(adapter.runs[owner]?.request.kind, 'follow-up');
     assert.equal(pool.warmCount(MODEL), 1, 'the claimed task now belongs to the conversation');
@@ -178,7 +283,17 @@ describe('warm tasks', () => {
     const adapter = new ScriptedAdapter();
     const { pool, deps } = setup(store, time, adapter);
     const held = await pool.acquire(MODEL, never);
-    const warm = new WarmTasks({ size: 1, model: () => MODEL, prompt: 'p', maxIdleMs: 600_000, runTurn: (plan, signal) => runTurn(deps, plan, signal), warmCount: (m) => pool.warmCount(m), timers: time.timers, logger, retryMs: 1000 });
+    const warm = new WarmTasks({
+      size: 1,
+      model: () => MODEL,
+      prompt: 'p',
+      maxIdleMs: 600_000,
+      runTurn: (plan, signal) => runTurn(deps, plan, signal),
+      warmCount: (m) => pool.warmCount(m),
+      timers: time.timers,
+      logger,
+      retryMs: 1000,
+    });
     warm.nudge();
     time.advance(0);
     await flush();

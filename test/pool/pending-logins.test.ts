@@ -5,7 +5,12 @@ import { PendingLogins } from '../../src/pool/pending-logins.js';
 function map(capacity = 3) {
   let now = 1_000;
   let n = 0;
-  const pending = new PendingLogins<string>({ now: () => now, ttlMs: 100, capacity, newId: () => `id${++n}` });
+  const pending = new PendingLogins<string>({
+    now: () => now,
+    ttlMs: 100,
+    capacity,
+    newId: () => `id${++n}`,
+  });
   return { pending, advance: (ms: number) => void (now += ms) };
 }
 
@@ -29,5 +34,8 @@ test('bounded: the oldest entry makes room; findLatest picks the newest match', 
   assert.equal(pending.get('id1'), null);
   assert.equal(pending.findLatest((v) => v === 'x')?.id, 'id3');
   pending.delete('id3');
-  assert.equal(pending.findLatest((v) => v === 'x'), null);
+  assert.equal(
+    pending.findLatest((v) => v === 'x'),
+    null,
+  );
 });

@@ -6,16 +6,49 @@ import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { NoCapacityError } from '../../src/util/errors.js';
 import { captureLogger } from '../support/log-capture.js';
-import { addAccount, errorEvent, flush, manualTime, MODEL, okTurn, ScriptedAdapter, tempStore, testPool, type ManualTime } from './support.js';
+import {
+  addAccount,
+  errorEvent,
+  flush,
+  manualTime,
+  MODEL,
+  okTurn,
+  ScriptedAdapter,
+  tempStore,
+  testPool,
+  type ManualTime,
+} from './support.js';
 
-const turn = { route: 'chat.completions', upstreamModel: MODEL, content: 'hi', systemPrompt: null, clientKeyHash: null };
+const turn = {
+  route: 'chat.completions',
+  upstreamModel: MODEL,
+  content: 'hi',
+  systemPrompt: null,
+  clientKeyHash: null,
+};
 const never = new AbortController().signal;
 
-function runner(store: Store, time: ManualTime, adapter: ScriptedAdapter, failoverRounds = 3, relogin?: (id: number) => Promise<unknown>) {
+function runner(
+  store: Store,
+  time: ManualTime,
+  adapter: ScriptedAdapter,
+  failoverRounds = 3,
+  relogin?: (id: number) => Promise<unknown>,
+) {
   const logger = captureLogger('silent').logger;
   const { pool } = testPool(store, time, {}, relogin);
   const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
-  const deps: TurnRunnerDeps = { store, adapter, pool, reaper, logger, turnTimeoutMs: 1000, vmReadyTimeoutMs: 1000, failoverRounds, now: time.now };
+  const deps: TurnRunnerDeps = {
+    store,
+    adapter,
+    pool,
+    reaper,
+    logger,
+    turnTimeoutMs: 1000,
+    vmReadyTimeoutMs: 1000,
+    failoverRounds,
+    now: time.now,
+  };
   return { pool, deps, reaper };
 }
 
@@ -38,13 +71,26 @@ describe('runTurn: failover before the first output byte', () => {
     adapter.script('cookie-b', okTurn('t-b', 'from b'));
     const { deps } = runner(store, time, adapter);
     const events = await collect(runTurn(deps, turn, never));
-    assert.deepEqual(types(events), ['task-created', 'task-ready', 'turn-started', 'text', 'usage', 'finish']);
-    assert.deepEqual(adapter.runs.map((r) => r.session), ['cookie-a', 'cookie-b']);
+    assert.deepEqual(types(events), [
+      'task-created',
+      'task-ready',
+      'turn-started',
+      'text',
+      'usage',
+      'finish',
+    ]);
+    assert.deepEqual(
+      adapter.runs.map((r) => r.session),
+      ['cookie-a', 'cookie-b'],
+    );
     assert.deepEqual(adapter.runs[1]?.request, { kind: 'new-task', modelId: `${MODEL}#2`, content: 'hi' });
     assert.equal(store.accounts.get(1)?.state, 'cooling');
     const usage = store.usage.aggregate();
     assert.equal(usage.overall.requests, 1, 'one usage row per request');
-    assert.deepEqual(usage.byAccount.map((row) => row.accountId), [2]);
+    assert.deepEqual(
+      usage.byAccount.map((row) => row.accountId),
+      [2],
+    );
   });
 
   test('after headers (task-created) a failure before content still fails over; the second task-created is swallowed and the first task stopped', async (t) => {
@@ -53,11 +99,23 @@ describe('runTurn: failover before the first output byte', () => {
     addAccount(store, { label: 'a' });
     addAccount(store, { label: 'b' });
     const adapter = new ScriptedAdapter();
-    adapter.script('cookie-a', [{ type: 'task-created', taskId: 't-a' }, { type: 'task-ready', taskId: 't-a' }, errorEvent('task-failed')]);
+    adapter.script('cookie-a', [
+      { type: 'task-created', taskId: 't-a' },
+      { type: 'task-ready', taskId: 't-a' },
+      errorEvent('task-failed'),
+    ]);
     adapter.script('cookie-b', okTurn('t-b', 'from b'));
     const { deps, reaper } = runner(store, time, adapter);
     const events = await collect(runTurn(deps, turn, never));
-    assert.deepEqual(types(events), ['task-created', 'task-ready', 'task-ready', 'turn-started', 'text', 'usage', 'finish']);
+    assert.deepEqual(types(events), [
+      'task-created',
+      'task-ready',
+      'task-ready',
+      'turn-started',
+      'text',
+      'usage',
+      'finish',
+    ]);
     assert.deepEqual(events[0], { type: 'task-created', taskId: 't-a' });
     await reaper.drain(1000);
     assert.deepEqual(adapter.stopped.map((s) => s.taskId).sort(), ['t-a', 't-b']);
@@ -69,12 +127,20 @@ describe('runTurn: failover before the first output byte', () => {
     addAccount(store, { label: 'a' });
     addAccount(store, { label: 'b' });
     const adapter = new ScriptedAdapter();
-    adapter.script('cookie-a', [{ type: 'task-created', taskId: 't-a' }, { type: 'reasoning', text: 'hmm' }, errorEvent('network')]);
+    adapter.script('cookie-a', [
+      { type: 'task-created', taskId: 't-a' },
+      { type: 'reasoning', text: 'hmm' },
+      errorEvent('network'),
+    ]);
     const { deps } = runner(store, time, adapter);
     const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['task-created', 'reasoning', 'error']);
     assert.equal(adapter.runs.length, 1);
-    assert.equal(store.accounts.get(1)?.state, 'active', 'stream trouble after output is not held against the account');
+    assert.equal(
+      store.accounts.get(1)?.state,
+      'active',
+      'stream trouble after output is not held against the account',
+    );
   });
 
   test('request-scoped failures are not retried elsewhere', async (t) => {
@@ -99,7 +165,10 @@ describe('runTurn: failover before the first output byte', () => {
     const { deps } = runner(store, time, adapter, 2);
     const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events), ['error']);
-    assert.deepEqual(adapter.runs.map((r) => r.session), ['cookie-a', 'cookie-b', 'cookie-c']);
+    assert.deepEqual(
+      adapter.runs.map((r) => r.session),
+      ['cookie-a', 'cookie-b', 'cookie-c'],
+    );
   });
 
   test('when no account is left to retry on, the last upstream failure is the answer', async (t) => {
@@ -115,7 +184,10 @@ describe('runTurn: failover before the first output byte', () => {
     assert.deepEqual(types(events), ['error']);
     assert.equal(events[0]?.type === 'error' && events[0].kind, 'concurrency');
     // The next request finds every account cooling: the pool's 429 with the soonest recovery.
-    await assert.rejects(collect(runTurn(deps, turn, never)), (err: unknown) => err instanceof NoCapacityError && err.retryAfterSeconds === 5);
+    await assert.rejects(
+      collect(runTurn(deps, turn, never)),
+      (err: unknown) => err instanceof NoCapacityError && err.retryAfterSeconds === 5,
+    );
   });
 
   test('an expired password session: re-login, then the same account serves the request with its new session', async (t) => {
@@ -132,10 +204,16 @@ describe('runTurn: failover before the first output byte', () => {
     const { deps, reaper } = runner(store, time, adapter, 3, relogin);
     const events = await collect(runTurn(deps, turn, never));
     assert.deepEqual(types(events).slice(-2), ['usage', 'finish']);
-    assert.deepEqual(adapter.runs.map((r) => r.session), ['cookie-p', 'new-session']);
+    assert.deepEqual(
+      adapter.runs.map((r) => r.session),
+      ['cookie-p', 'new-session'],
+    );
     await reaper.drain(1000);
     // The old task is stopped with the new session (the dead one could not).
-    assert.deepEqual(adapter.stopped.find((s) => s.taskId === 't-old'), { session: 'new-session', taskId: 't-old' });
+    assert.deepEqual(
+      adapter.stopped.find((s) => s.taskId === 't-old'),
+      { session: 'new-session', taskId: 't-old' },
+    );
   });
 
   test('a client abort while waiting for a slot leaves the queue and records nothing', async (t) => {

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pickCandidate, type SlotCandidate } from '../../src/pool/strategies.js';
 
-const c = (accountId: number, inFlight: number, max: number, lastLeased = 0): SlotCandidate => ({ accountId, inFlight, max, lastLeased });
+const c = (accountId: number, inFlight: number, max: number, lastLeased = 0): SlotCandidate => ({
+  accountId,
+  inFlight,
+  max,
+  lastLeased,
+});
 
 test('least-busy: lowest share of slots in use, then the account leased longest ago, then the lowest id', () => {
   assert.equal(pickCandidate('least-busy', [c(1, 1, 2), c(2, 0, 1), c(3, 1, 4)], null).accountId, 2);

@@ -7,7 +7,14 @@ import { AccountPool, type PoolOptions } from '../../src/pool/account-pool.js';
 import { openStore, type Account, type Store } from '../../src/store/index.js';
 import { upstreamFailure, type UpstreamErrorKind } from '../../src/upstream/errors.js';
 import type { Timers } from '../../src/upstream/timing.js';
-import type { AccountDiscovery, TurnRequest, UpstreamAdapter, UpstreamEvent, UpstreamLogin, UpstreamUser } from '../../src/upstream/types.js';
+import type {
+  AccountDiscovery,
+  TurnRequest,
+  UpstreamAdapter,
+  UpstreamEvent,
+  UpstreamLogin,
+  UpstreamUser,
+} from '../../src/upstream/types.js';
 import { captureLogger } from '../support/log-capture.js';
 
 /** A clock and timers that move only when the test says so. */
@@ -41,7 +48,9 @@ export function manualTime(start = 1_700_000_000_000): ManualTime {
     advance(ms) {
       const target = now + ms;
       for (;;) {
-        const next = [...due.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+        const next = [...due.entries()]
+          .filter(([, t]) => t.at <= target)
+          .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
         if (next === undefined) break;
         due.delete(next[0]);
         now = next[1].at;
@@ -67,29 +76,65 @@ export function tempStore(t: TestContext, now: () => number = Date.now): { store
 export const MODEL = 'monkeycode-basic/qwen3.5-plus';
 
 /** Add an active cookie account offering `models` (upstream id `<model>#<account id>`). */
-export function addAccount(store: Store, options: { label?: string; kind?: 'cookie' | 'password'; models?: string[]; maxConcurrency?: number; state?: Account['state'] } = {}): Account {
+export function addAccount(
+  store: Store,
+  options: {
+    label?: string;
+    kind?: 'cookie' | 'password';
+    models?: string[];
+    maxConcurrency?: number;
+    state?: Account['state'];
+  } = {},
+): Account {
   const label = options.label ?? `acc-${store.accounts.list().length + 1}`;
-  const base = { label, state: options.state ?? 'active', maxConcurrency: options.maxConcurrency, cookie: `cookie-${label}` };
+  const base = {
+    label,
+    state: options.state ?? 'active',
+    maxConcurrency: options.maxConcurrency,
+    cookie: `cookie-${label}`,
+  };
   const account =
     options.kind === 'password'
       ? store.accounts.add({ ...base, kind: 'password', email: `${label}@example.com`, password: 'pw' })
       : store.accounts.add({ ...base, kind: 'cookie' });
   store.models.replaceForAccount(
     account.id,
-    (options.models ?? [MODEL]).map((name) => ({ upstreamId: `${name}#${account.id}`, name, interfaceType: 'openai_chat' })),
+    (options.models ?? [MODEL]).map((name) => ({
+      upstreamId: `${name}#${account.id}`,
+      name,
+      interfaceType: 'openai_chat',
+    })),
   );
   return account;
 }
 
-export const TIMINGS = { backoffBaseMs: 1000, backoffMaxMs: 8000, concurrencyCooldownMs: 5000, creditsCooldownMs: 3_600_000, modelCooldownMs: 600_000 };
+export const TIMINGS = {
+  backoffBaseMs: 1000,
+  backoffMaxMs: 8000,
+  concurrencyCooldownMs: 5000,
+  creditsCooldownMs: 3_600_000,
+  modelCooldownMs: 600_000,
+};
 
 /** Pool options with test defaults. */
 export function poolOptions(overrides: Partial<PoolOptions> = {}): PoolOptions {
-  return { strategy: 'least-busy', maxConcurrentPerAccount: 1, queueTimeoutMs: 30_000, retryHintMs: 60_000, timings: TIMINGS, ...overrides };
+  return {
+    strategy: 'least-busy',
+    maxConcurrentPerAccount: 1,
+    queueTimeoutMs: 30_000,
+    retryHintMs: 60_000,
+    timings: TIMINGS,
+    ...overrides,
+  };
 }
 
 /** A pool over `store` with manual time; relogins and stray stops are recorded. */
-export function testPool(store: Store, time: ManualTime, options: Partial<PoolOptions> = {}, relogin?: (id: number) => Promise<unknown>) {
+export function testPool(
+  store: Store,
+  time: ManualTime,
+  options: Partial<PoolOptions> = {},
+  relogin?: (id: number) => Promise<unknown>,
+) {
   const relogins: number[] = [];
   const strays: Array<{ accountId: number; keep: number[] }> = [];
   const pool = new AccountPool({
@@ -128,7 +173,14 @@ export function okTurn(id: string, text = 'hello'): UpstreamEvent[] {
   ];
 }
 
-const USER: UpstreamUser = { id: 'u1', name: 'user', email: 'u@example.com', role: null, status: null, blocked: false };
+const USER: UpstreamUser = {
+  id: 'u1',
+  name: 'user',
+  email: 'u@example.com',
+  role: null,
+  status: null,
+  blocked: false,
+};
 
 /** An adapter whose turns are scripted per session, in order; records stops and logins. */
 export class ScriptedAdapter implements UpstreamAdapter {
@@ -151,7 +203,9 @@ export class ScriptedAdapter implements UpstreamAdapter {
 
   async *runTurn(session: string, request: TurnRequest): AsyncGenerator<UpstreamEvent> {
     this.runs.push({ session, request });
-    const events = this.turns.get(session)?.shift() ?? [errorEvent('unknown', `no turn scripted for ${session}`)];
+    const events = this.turns.get(session)?.shift() ?? [
+      errorEvent('unknown', `no turn scripted for ${session}`),
+    ];
     for (const event of events) {
       await Promise.resolve();
       yield event;
@@ -173,8 +227,31 @@ export class ScriptedAdapter implements UpstreamAdapter {
   }
 
   async discover(): Promise<AccountDiscovery> {
-    const model = { id: `${MODEL}#1`, name: MODEL, displayName: MODEL, provider: 'x', interfaceType: 'openai_chat', accessLevel: null, isFree: true, isDefault: true, weight: 1, thinking: false, supportsImages: false, contextLimit: null, outputLimit: null, ownerType: null };
-    return { plan: 'pro', models: [model], allowedModels: [model], defaultModel: model, environmentId: 'img', hostId: 'public_host', wallet: null };
+    const model = {
+      id: `${MODEL}#1`,
+      name: MODEL,
+      displayName: MODEL,
+      provider: 'x',
+      interfaceType: 'openai_chat',
+      accessLevel: null,
+      isFree: true,
+      isDefault: true,
+      weight: 1,
+      thinking: false,
+      supportsImages: false,
+      contextLimit: null,
+      outputLimit: null,
+      ownerType: null,
+    };
+    return {
+      plan: 'pro',
+      models: [model],
+      allowedModels: [model],
+      defaultModel: model,
+      environmentId: 'img',
+      hostId: 'public_host',
+      wallet: null,
+    };
   }
 
   async stopTask(session: string, taskId: string): Promise<void> {

@@ -28,7 +28,13 @@ class GatedStops extends ScriptedAdapter {
 function setup(t: Parameters<typeof tempStore>[0], retryDelaysMs: number[] = []) {
   const { store } = tempStore(t);
   const adapter = new GatedStops();
-  const reaper = new TaskReaper({ store, adapter, logger: captureLogger('silent').logger, deleteTasks: false, retryDelaysMs });
+  const reaper = new TaskReaper({
+    store,
+    adapter,
+    logger: captureLogger('silent').logger,
+    deleteTasks: false,
+    retryDelaysMs,
+  });
   const account = addAccount(store, { label: 'a' });
   const running = (upstreamId: string) => {
     const row = store.tasks.begin({ accountId: account.id, purpose: 'stateless' });
@@ -42,7 +48,11 @@ test('a serving task stays running until its stop is done, and the first attempt
   const task = running('up-1');
   const done = reaper.stopAndWait(task, { session: 'lease-session' });
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(store.tasks.get(task.id)?.state, 'running', 'unfinished while the stop runs: a restart would stop it again');
+  assert.equal(
+    store.tasks.get(task.id)?.state,
+    'running',
+    'unfinished while the stop runs: a restart would stop it again',
+  );
   assert.deepEqual(adapter.stopped, [{ session: 'lease-session', taskId: 'up-1' }]);
   adapter.release();
   await done;

@@ -10,13 +10,25 @@ test('the access log writes one line per request with its fixed fields', async (
   const log = captureLogger('info');
   const app = new Hono();
   app.use('*', requestId());
-  app.use('*', accessLog(log.logger, () => 5));
+  app.use(
+    '*',
+    accessLog(log.logger, () => 5),
+  );
   app.get('/x', (c) => c.text('ok', 201));
-  await app.request('/x?token=secret-in-query', { headers: { 'x-request-id': 'rid-7', authorization: 'Bearer sk-never-logged' } });
+  await app.request('/x?token=secret-in-query', {
+    headers: { 'x-request-id': 'rid-7', authorization: 'Bearer sk-never-logged' },
+  });
   const lines = log.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.equal(lines.length, 1);
   assert.deepEqual(
-    { reqId: lines[0]?.reqId, method: lines[0]?.method, path: lines[0]?.path, status: lines[0]?.status, ms: lines[0]?.ms, msg: lines[0]?.msg },
+    {
+      reqId: lines[0]?.reqId,
+      method: lines[0]?.method,
+      path: lines[0]?.path,
+      status: lines[0]?.status,
+      ms: lines[0]?.ms,
+      msg: lines[0]?.msg,
+    },
     { reqId: 'rid-7', method: 'GET', path: '/x', status: 201, ms: 0, msg: 'request' },
   );
   assert.ok(!log.text().includes('secret-in-query') && !log.text().includes('sk-never-logged'));

@@ -14,8 +14,28 @@ function buildApp(bodyLimitBytes = 1024) {
     poolStatus: () =>
       summarizePool(
         [
-          { id: 1, label: 'a', kind: 'cookie', state: 'active', enabled: true, maxConcurrency: null, cooldownUntil: null, lastError: null, lastCheckedAt: null },
-          { id: 2, label: 'b', kind: 'cookie', state: 'expired', enabled: true, maxConcurrency: null, cooldownUntil: null, lastError: null, lastCheckedAt: null },
+          {
+            id: 1,
+            label: 'a',
+            kind: 'cookie',
+            state: 'active',
+            enabled: true,
+            maxConcurrency: null,
+            cooldownUntil: null,
+            lastError: null,
+            lastCheckedAt: null,
+          },
+          {
+            id: 2,
+            label: 'b',
+            kind: 'cookie',
+            state: 'expired',
+            enabled: true,
+            maxConcurrency: null,
+            cooldownUntil: null,
+            lastError: null,
+            lastCheckedAt: null,
+          },
         ],
         new Map(),
         1,
@@ -43,7 +63,17 @@ describe('http app', () => {
     assert.equal(body.status, 'ok');
     assert.equal(body.version, '9.9.9');
     assert.deepEqual(body.pool, {
-      mode: 'pool', total: 2, active: 1, expired: 1, invalid: 0, locked: 0, cooling: 0, disabled: 0, unverified: 0, inFlight: 0, idleTasks: 0,
+      mode: 'pool',
+      total: 2,
+      active: 1,
+      expired: 1,
+      invalid: 0,
+      locked: 0,
+      cooling: 0,
+      disabled: 0,
+      unverified: 0,
+      inFlight: 0,
+      idleTasks: 0,
     });
   });
 
@@ -91,7 +121,10 @@ describe('http app', () => {
   test('one access log line per request, with status and request id', async () => {
     const { app, log } = buildApp();
     await app.request('/health', { headers: { 'x-request-id': 'rid-1' } });
-    const line = log.lines().map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request');
+    const line = log
+      .lines()
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'request');
     assert.ok(line);
     assert.equal(line.reqId, 'rid-1');
     assert.equal(line.status, 200);

@@ -13,8 +13,20 @@ test('housekeeping prunes finished task rows after a day and dead bindings after
   store.tasks.markStopped(finished.id);
   const idle = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
   store.tasks.setState(idle.id, 'idle');
-  store.conversations.create({ id: 'dead', clientKeyHash: null, model: 'm', accountId: account.id, taskId: finished.id });
-  store.conversations.create({ id: 'alive', clientKeyHash: null, model: 'm', accountId: account.id, taskId: idle.id });
+  store.conversations.create({
+    id: 'dead',
+    clientKeyHash: null,
+    model: 'm',
+    accountId: account.id,
+    taskId: finished.id,
+  });
+  store.conversations.create({
+    id: 'alive',
+    clientKeyHash: null,
+    model: 'm',
+    accountId: account.id,
+    taskId: idle.id,
+  });
   const stop = startHousekeeping(store, time.timers, time.now, captureLogger('silent').logger);
   assert.ok(store.tasks.get(finished.id), 'nothing is old enough yet');
   time.advance(3_600_000 + 10 * 60_000);

@@ -34,24 +34,42 @@ function streamOf(text: string): ReadableStream<Uint8Array> {
 
 async function errorCode(res: Response): Promise<unknown> {
   const body: unknown = await res.json();
-  return typeof body === 'object' && body !== null ? Reflect.get(Reflect.get(body, 'error') ?? {}, 'code') : undefined;
+  return typeof body === 'object' && body !== null
+    ? Reflect.get(Reflect.get(body, 'error') ?? {}, 'code')
+    : undefined;
 }
 
 test('a body without a declared length is counted while read: 413 over the limit, intact under it', async () => {
   const app = echoApp(100);
-  const over = await app.request('/echo', { method: 'POST', body: streamOf('x'.repeat(500)), duplex: 'half' });
+  const over = await app.request('/echo', {
+    method: 'POST',
+    body: streamOf('x'.repeat(500)),
+    duplex: 'half',
+  });
   assert.equal(over.status, 413);
   assert.equal(await errorCode(over), 'request_too_large');
-  const under = await app.request('/echo', { method: 'POST', body: streamOf('y'.repeat(60)), duplex: 'half' });
+  const under = await app.request('/echo', {
+    method: 'POST',
+    body: streamOf('y'.repeat(60)),
+    duplex: 'half',
+  });
   assert.equal(under.status, 200);
   assert.equal(await under.text(), 'y'.repeat(60));
 });
 
 test('a declared length at the limit passes; one byte more is 413 without reading the body', async () => {
   const app = echoApp(100);
-  const at = await app.request('/echo', { method: 'POST', headers: { 'content-length': '100' }, body: 'z'.repeat(100) });
+  const at = await app.request('/echo', {
+    method: 'POST',
+    headers: { 'content-length': '100' },
+    body: 'z'.repeat(100),
+  });
   assert.equal(await at.text(), 'z'.repeat(100));
-  const over = await app.request('/echo', { method: 'POST', headers: { 'content-length': '101' }, body: 'z'.repeat(101) });
+  const over = await app.request('/echo', {
+    method: 'POST',
+    headers: { 'content-length': '101' },
+    body: 'z'.repeat(101),
+  });
   assert.equal(over.status, 413);
 });
 

@@ -15,10 +15,18 @@ test('cookies, passwords, tokens and authorization headers never reach the log o
     },
     'an event',
   );
-  log.logger.child({ accountId: 1 }).warn({ upstream: { response: { headers: { 'set-cookie': cookie } } } }, 'nested');
+  log.logger
+    .child({ accountId: 1 })
+    .warn({ upstream: { response: { headers: { 'set-cookie': cookie } } } }, 'nested');
   const out = log.text();
   assert.match(out, /an event/);
-  for (const secret of ['cookie-value-never-logged', 'sk-never-logged', 'hunter2', 'tok-never-logged', 'key-never-logged']) {
+  for (const secret of [
+    'cookie-value-never-logged',
+    'sk-never-logged',
+    'hunter2',
+    'tok-never-logged',
+    'key-never-logged',
+  ]) {
     assert.ok(!out.includes(secret), `log output contains ${secret}`);
   }
   assert.match(out, /\[redacted\]/);

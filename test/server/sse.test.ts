@@ -10,7 +10,12 @@ import { captureLogger } from '../support/log-capture.js';
 import { readSse } from '../support/read-sse.js';
 
 const logger = captureLogger().logger;
-const options = (signal = new AbortController().signal, keepAliveMs = 10_000) => ({ keepAliveMs, terminator: '[DONE]', logger, signal });
+const options = (signal = new AbortController().signal, keepAliveMs = 10_000) => ({
+  keepAliveMs,
+  terminator: '[DONE]',
+  logger,
+  signal,
+});
 
 describe('respondWithSse', () => {
   test('a failure before the first frame rejects, so the caller can answer with an HTTP error', async () => {
@@ -31,7 +36,14 @@ describe('respondWithSse', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     const { events } = await readSse(res.body);
-    assert.deepEqual(events.map((e) => [e.event, e.data]), [[undefined, '{"n":1}'], ['named', '{"n":2}'], [undefined, '[DONE]']]);
+    assert.deepEqual(
+      events.map((e) => [e.event, e.data]),
+      [
+        [undefined, '{"n":1}'],
+        ['named', '{"n":2}'],
+        [undefined, '[DONE]'],
+      ],
+    );
   });
 
   test('a failure after headers is one OpenAI-shaped error frame and no [DONE]', async () => {
@@ -41,7 +53,9 @@ describe('respondWithSse', () => {
     }
     const { events } = await readSse((await respondWithSse(frames(), options())).body);
     assert.equal(events.length, 2);
-    const error = JSON.parse(events[1]!.data) as { error: { type: string; code: string; message: string; param: null } };
+    const error = JSON.parse(events[1]!.data) as {
+      error: { type: string; code: string; message: string; param: null };
+    };
     assert.equal(error.error.type, 'server_error');
     assert.equal(error.error.code, 'upstream_error');
     assert.ok(!events.some((e) => e.data === '[DONE]'));
@@ -61,7 +75,8 @@ describe('respondWithSse', () => {
     assert.equal(new TextDecoder().decode(first.value), ': keep-alive\n\n');
     release();
     let rest = '';
-    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      rest += new TextDecoder().decode(r.value);
     assert.match(rest, /data: late\n\n/);
     assert.match(rest, /data: \[DONE\]\n\n$/);
   });
@@ -94,10 +109,15 @@ describe('respondWithSse', () => {
 
 describe('respondWithSse straight into the Node response (under @hono/node-server)', () => {
   /** A real server: requestId middleware, one SSE route fed by `frames`, written with `nodeResponse`. */
-  async function serveFrames(t: TestContext, frames: (signal: AbortSignal) => AsyncGenerator<SseFrame>): Promise<string> {
+  async function serveFrames(
+    t: TestContext,
+    frames: (signal: AbortSignal) => AsyncGenerator<SseFrame>,
+  ): Promise<string> {
     const app = new Hono();
     app.use('*', requestId());
-    app.get('/sse', (c) => respondWithSse(frames(c.req.raw.signal), { ...options(c.req.raw.signal), node: nodeResponse(c) }));
+    app.get('/sse', (c) =>
+      respondWithSse(frames(c.req.raw.signal), { ...options(c.req.raw.signal), node: nodeResponse(c) }),
+    );
     const listener = getRequestListener(app.fetch);
     const server = createServer((req, res) => void listener(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -121,7 +141,14 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     assert.equal(res.headers.get('x-request-id'), 'rid-sse');
     const { events } = await readSse(res.body);
-    assert.deepEqual(events.map((e) => [e.event, e.data]), [[undefined, '{"n":1}'], ['named', '{"n":2}'], [undefined, '[DONE]']]);
+    assert.deepEqual(
+      events.map((e) => [e.event, e.data]),
+      [
+        [undefined, '{"n":1}'],
+        ['named', '{"n":2}'],
+        [undefined, '[DONE]'],
+      ],
+    );
   });
 
   test('a failure after headers is one error frame and no [DONE]', async (t) => {
@@ -166,7 +193,10 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
       ranToEnd = true;
     });
     const { events } = await readSse((await fetch(url)).body); // ends while the producer waits
-    assert.deepEqual(events.map((e) => e.data), ['{"n":1}', '[DONE]']);
+    assert.deepEqual(
+      events.map((e) => e.data),
+      ['{"n":1}', '[DONE]'],
+    );
     assert.equal(ranToEnd, false);
     finishBookkeeping();
     while (!ranToEnd) await new Promise((resolve) => setImmediate(resolve));
@@ -182,7 +212,10 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
     const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
     await reader.read();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.ok(produced < 400, `the producer ran ahead of a reader that stopped reading (${produced} of 400 frames)`);
+    assert.ok(
+      produced < 400,
+      `the producer ran ahead of a reader that stopped reading (${produced} of 400 frames)`,
+    );
     let bytes = 0;
     for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
     assert.equal(produced, 400);

@@ -46,7 +46,10 @@ test('add returns the public view with defaults', (t) => {
   assert.equal(pw.hasCookie, false);
   assert.equal(pw.maxConcurrency, 2);
   assert.equal(pw.status, 'active');
-  assert.deepEqual(store.accounts.list().map((a) => a.id), [cookie.id, pw.id]);
+  assert.deepEqual(
+    store.accounts.list().map((a) => a.id),
+    [cookie.id, pw.id],
+  );
 });
 
 test('a default label never collides with an operator label', (t) => {
@@ -54,7 +57,10 @@ test('a default label never collides with an operator label', (t) => {
   store.accounts.add({ kind: 'cookie', cookie: 'c1', label: 'account-2' });
   store.accounts.add({ kind: 'cookie', cookie: 'c2', label: 'x@example.com' });
   assert.equal(store.accounts.add({ kind: 'cookie', cookie: 'c3' }).label, 'account-3');
-  assert.equal(store.accounts.add({ kind: 'cookie', cookie: 'c4', label: 'account-4-x' }).label, 'account-4-x');
+  assert.equal(
+    store.accounts.add({ kind: 'cookie', cookie: 'c4', label: 'account-4-x' }).label,
+    'account-4-x',
+  );
   const pw = store.accounts.add({ kind: 'password', email: 'x@example.com', password: 'pw' });
   assert.equal(pw.label, `account-${pw.id}`);
   store.accounts.update(pw.id, { label: 'renamed' });
@@ -66,26 +72,35 @@ test('duplicate label, password email (any case) or cookie is a ConflictError na
   const { store } = openTempStore(t);
   const a = store.accounts.add({ kind: 'password', email: 'dev@example.com', password: 'pw', label: 'main' });
   const b = store.accounts.add({ kind: 'cookie', cookie: 'session-b' });
-  assert.throws(() => store.accounts.add({
-    kind: 'cookie',
-    cookie: 'other',
-    label: 'main',
-  }), isConflict('label', a.id));
+  assert.throws(
+    () =>
+      store.accounts.add({
+        kind: 'cookie',
+        cookie: 'other',
+        label: 'main',
+      }),
+    isConflict('label', a.id),
+  );
   assert.throws(
     () => store.accounts.add({ kind: 'password', email: 'DEV@example.COM', password: 'x' }),
     isConflict('email', a.id),
   );
-  assert.throws(() => store.accounts.add({
-    kind: 'cookie',
-    cookie: ' session-b ',
-  }), isConflict('cookie', b.id));
   assert.throws(
-    () => store.accounts.add({
-      kind: 'password',
-      email: 'new@example.com',
-      password: 'x',
-      cookie: 'session-b',
-    }),
+    () =>
+      store.accounts.add({
+        kind: 'cookie',
+        cookie: ' session-b ',
+      }),
+    isConflict('cookie', b.id),
+  );
+  assert.throws(
+    () =>
+      store.accounts.add({
+        kind: 'password',
+        email: 'new@example.com',
+        password: 'x',
+        cookie: 'session-b',
+      }),
     isConflict('cookie', b.id),
   );
   // Email is unique among password accounts only.
@@ -179,7 +194,7 @@ test('bad input is an InvalidRequestError naming the field, and stores nothing',
   assert.deepEqual(store.accounts.list(), []);
 });
 
-test('setCookie replaces the cookie and its fingerprint; another account\'s cookie conflicts', (t) => {
+test("setCookie replaces the cookie and its fingerprint; another account's cookie conflicts", (t) => {
   const clock = manualClock();
   const { store } = openTempStore(t, { now: clock.now });
   const a = store.accounts.add({ kind: 'password', email: 'a@example.com', password: 'pw' });
@@ -234,7 +249,17 @@ test('public account objects carry no secret, ciphertext or fingerprint', (t) =>
   ];
   const json = JSON.stringify(views);
   const fingerprint = store.accounts.cookieFingerprint(cookie);
-  const forbidden = [password, cookie, fingerprint, 'v1:', '_enc', 'Enc"', 'fingerprint', '"password":', '"cookie":'];
+  const forbidden = [
+    password,
+    cookie,
+    fingerprint,
+    'v1:',
+    '_enc',
+    'Enc"',
+    'fingerprint',
+    '"password":',
+    '"cookie":',
+  ];
   for (const text of forbidden) {
     assert.ok(!json.includes(text), `public view contains ${text}`);
   }

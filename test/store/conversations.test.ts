@@ -78,11 +78,24 @@ test('adoptKept takes over only idle tasks of another process that a binding sti
   store.tasks.setState(warm.id, 'idle');
   const running = store.tasks.begin({ accountId: account.id, purpose: 'stateless' });
   store.tasks.setUpstreamId(running.id, 'up-running');
-  store.conversations.create({ clientKeyHash: null, model: 'm-1', prefixHash: 'k', accountId: account.id, taskId: bound.id });
+  store.conversations.create({
+    clientKeyHash: null,
+    model: 'm-1',
+    prefixHash: 'k',
+    accountId: account.id,
+    taskId: bound.id,
+  });
   const { store: next } = openTempStore(t, { dir, file, now: clock.now, instanceId: 'new', secretKey: 'k' });
   const adopted = next.tasks.adoptKept();
-  assert.deepEqual(adopted.map((a) => [a.task.upstreamTaskId, a.task.state, a.task.ownerInstanceId, a.model]), [['up-bound', 'idle', 'new', 'm-1']]);
-  assert.deepEqual(next.tasks.claimOrphans().map((task) => task.upstreamTaskId), ['up-warm', 'up-running'], 'the rest are stopped as orphans');
+  assert.deepEqual(
+    adopted.map((a) => [a.task.upstreamTaskId, a.task.state, a.task.ownerInstanceId, a.model]),
+    [['up-bound', 'idle', 'new', 'm-1']],
+  );
+  assert.deepEqual(
+    next.tasks.claimOrphans().map((task) => task.upstreamTaskId),
+    ['up-warm', 'up-running'],
+    'the rest are stopped as orphans',
+  );
   assert.deepEqual(next.tasks.adoptKept(), [], 'nothing twice');
 });
 
@@ -93,12 +106,39 @@ test('pruneUnbound deletes old bindings whose task is gone, and keeps the live a
   const live = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
   const gone = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
   store.tasks.markStopped(gone.id);
-  store.conversations.create({ id: 'live', clientKeyHash: null, model: 'm', accountId: account.id, taskId: live.id });
-  store.conversations.create({ id: 'gone', clientKeyHash: null, model: 'm', accountId: account.id, taskId: gone.id });
-  store.conversations.create({ id: 'none', clientKeyHash: null, model: 'm', accountId: account.id, taskId: null });
+  store.conversations.create({
+    id: 'live',
+    clientKeyHash: null,
+    model: 'm',
+    accountId: account.id,
+    taskId: live.id,
+  });
+  store.conversations.create({
+    id: 'gone',
+    clientKeyHash: null,
+    model: 'm',
+    accountId: account.id,
+    taskId: gone.id,
+  });
+  store.conversations.create({
+    id: 'none',
+    clientKeyHash: null,
+    model: 'm',
+    accountId: account.id,
+    taskId: null,
+  });
   clock.advance(1000);
-  store.conversations.create({ id: 'recent', clientKeyHash: null, model: 'm', accountId: account.id, taskId: null });
+  store.conversations.create({
+    id: 'recent',
+    clientKeyHash: null,
+    model: 'm',
+    accountId: account.id,
+    taskId: null,
+  });
   assert.equal(store.conversations.pruneUnbound(clock.now() - 500), 2);
-  assert.deepEqual(['live', 'gone', 'none', 'recent'].filter((id) => store.conversations.get(id) !== null), ['live', 'recent']);
+  assert.deepEqual(
+    ['live', 'gone', 'none', 'recent'].filter((id) => store.conversations.get(id) !== null),
+    ['live', 'recent'],
+  );
   assert.equal(store.conversations.count(), 2);
 });

@@ -13,7 +13,9 @@ function tableNames(file: string): string[] {
   const db = new Sqlite(file, { readonly: true });
   try {
     return db
-      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
       .pluck()
       .all()
       .map(String);
@@ -109,7 +111,9 @@ test('deleting an account cascades models, tasks and conversations and nulls usa
   const { store, file } = openTempStore(t);
   const account = store.accounts.add({ kind: 'cookie', cookie: 'c' });
   const other = store.accounts.add({ kind: 'cookie', cookie: 'd' });
-  store.models.replaceForAccount(account.id, [{ upstreamId: 'u1', name: 'm1', interfaceType: 'openai_chat' }]);
+  store.models.replaceForAccount(account.id, [
+    { upstreamId: 'u1', name: 'm1', interfaceType: 'openai_chat' },
+  ]);
   const task = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
   store.conversations.create({
     id: 'conv',

@@ -51,8 +51,14 @@ test('replaceForAccount stores the full list and replaces it wholesale', (t) => 
   store.models.replaceForAccount(b.id, [basic]);
   clock.advance(100);
   const replaced = store.models.replaceForAccount(a.id, [{ ...basic, weight: 1 }]);
-  assert.deepEqual(replaced.map((m) => [m.name, m.weight, m.fetchedAt]), [[basic.name, 1, clock.now()]]);
-  assert.deepEqual(store.models.listAll().map((m) => m.accountId), [a.id, b.id]);
+  assert.deepEqual(
+    replaced.map((m) => [m.name, m.weight, m.fetchedAt]),
+    [[basic.name, 1, clock.now()]],
+  );
+  assert.deepEqual(
+    store.models.listAll().map((m) => m.accountId),
+    [a.id, b.id],
+  );
   assert.deepEqual(store.models.replaceForAccount(a.id, []), []);
   assert.deepEqual(store.models.listForAccount(b.id).length, 1);
 });
@@ -63,5 +69,8 @@ test('a failed replacement keeps the previous list (one transaction)', (t) => {
   store.models.replaceForAccount(a.id, [basic]);
   const broken = { ...pro, upstreamId: 'p-2', weight: 1.5 };
   assert.throws(() => store.models.replaceForAccount(a.id, [pro, broken]), ZodError);
-  assert.deepEqual(store.models.listForAccount(a.id).map((m) => m.name), [basic.name]);
+  assert.deepEqual(
+    store.models.listForAccount(a.id).map((m) => m.name),
+    [basic.name],
+  );
 });

@@ -100,7 +100,8 @@ test('a missing key file is not silently replaced while the database holds ciphe
   rmSync(keyFile);
   assert.throws(
     () => openStore({ file }),
-    (err: unknown) => err instanceof SecretKeyError && err.message.includes(keyFile) && /restore/.test(err.message),
+    (err: unknown) =>
+      err instanceof SecretKeyError && err.message.includes(keyFile) && /restore/.test(err.message),
   );
   assert.throws(() => statSync(keyFile), { code: 'ENOENT' });
 });

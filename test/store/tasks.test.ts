@@ -61,15 +61,21 @@ test('a new instance finds tasks left unfinished by a dead one, and claims them 
       [running.id, 'up-running'],
     ],
   );
-  assert.deepEqual(second.tasks.listNeedingStop('own').map((task) => task.id), [own.id]);
+  assert.deepEqual(
+    second.tasks.listNeedingStop('own').map((task) => task.id),
+    [own.id],
+  );
   const all = second.tasks.listNeedingStop('all').map((task) => task.id);
   assert.deepEqual(all, [pending.id, running.id, own.id]);
 
   const claimed = second.tasks.claimOrphans();
-  assert.deepEqual(claimed.map((task) => [task.id, task.state, task.ownerInstanceId]), [
-    [pending.id, 'stopping', second.instanceId],
-    [running.id, 'stopping', second.instanceId],
-  ]);
+  assert.deepEqual(
+    claimed.map((task) => [task.id, task.state, task.ownerInstanceId]),
+    [
+      [pending.id, 'stopping', second.instanceId],
+      [running.id, 'stopping', second.instanceId],
+    ],
+  );
   assert.deepEqual(second.tasks.claimOrphans(), []);
   assert.deepEqual(second.tasks.listNeedingStop(), []);
 });

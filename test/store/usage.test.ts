@@ -76,7 +76,12 @@ test('a usage row for a deleted account is kept, with a null account', (t) => {
   const { store } = openTempStore(t);
   const a = store.accounts.add({ kind: 'cookie', cookie: 'a' });
   store.accounts.remove(a.id);
-  const id = store.usage.record({ route: 'chat.completions', accountId: a.id, promptTokens: 3, outcome: 'ok' });
+  const id = store.usage.record({
+    route: 'chat.completions',
+    accountId: a.id,
+    promptTokens: 3,
+    outcome: 'ok',
+  });
   assert.ok(id > 0);
   const rows = store.usage.aggregate().byAccount.map((row) => [row.accountId, row.promptTokens]);
   assert.deepEqual(rows, [[null, 3]]);

@@ -30,9 +30,20 @@ export interface Harness {
 
 /** relaypool on a free port, against a fresh fake MonkeyCode with one logged-in account. */
 export async function startHarness(
-  options: { fake?: FakeUpstreamOptions; env?: Record<string, string>; yaml?: string; accounts?: number } = {},
+  options: {
+    fake?: FakeUpstreamOptions;
+    env?: Record<string, string>;
+    yaml?: string;
+    accounts?: number;
+  } = {},
 ): Promise<Harness> {
-  const fake = await startFakeUpstream({ bootDelayMs: 5, pingIntervalMs: 1000, stepDelayMs: 1, captcha: { enabled: false }, ...options.fake });
+  const fake = await startFakeUpstream({
+    bootDelayMs: 5,
+    pingIntervalMs: 1000,
+    stepDelayMs: 1,
+    captcha: { enabled: false },
+    ...options.fake,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'relaypool-contract-'));
   if (options.yaml !== undefined) writeFileSync(join(dir, 'config.yaml'), options.yaml);
   const { config } = loadConfig({
@@ -53,9 +64,16 @@ export async function startHarness(
   for (let i = 0; i < (options.accounts ?? 1); i++) {
     const user = fake.addUser({ email: `user${i}@example.com`, password: 'pw', plan: 'pro' });
     const check = await server.services.accounts.addCookie(fake.issueSession(user.id), { label: `acc${i}` });
-    model = check.discovery.allowedModels.find((m) => m.name.startsWith('monkeycode-basic/'))?.name ?? check.discovery.allowedModels[0]!.name;
+    model =
+      check.discovery.allowedModels.find((m) => m.name.startsWith('monkeycode-basic/'))?.name ??
+      check.discovery.allowedModels[0]!.name;
   }
-  const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 20_000 });
+  const client = new OpenAI({
+    baseURL: `${server.url}/v1`,
+    apiKey: 'unused',
+    maxRetries: 0,
+    timeout: 20_000,
+  });
   const idleTasks = (): string[] =>
     server.services.store.tasks
       .listNeedingStop('all')
@@ -65,15 +83,19 @@ export async function startHarness(
     const deadline = Date.now() + 10_000;
     for (;;) {
       const kept = new Set(idleTasks());
-      const serving = [...fake.state.tasks.values()].filter((task) => (task.status === 'pending' || task.status === 'processing') && !kept.has(task.id));
+      const serving = [...fake.state.tasks.values()].filter(
+        (task) => (task.status === 'pending' || task.status === 'processing') && !kept.has(task.id),
+      );
       if (serving.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`tasks still serving: ${serving.map((task) => task.id).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`tasks still serving: ${serving.map((task) => task.id).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
   const allTasksFinished = async (): Promise<void> => {
     for (const task of fake.state.tasks.values()) {
-      if (task.status === 'pending' || task.status === 'processing') await fake.waitForTaskStatus(task.id, 'finished', 10_000);
+      if (task.status === 'pending' || task.status === 'processing')
+        await fake.waitForTaskStatus(task.id, 'finished', 10_000);
     }
   };
   return {

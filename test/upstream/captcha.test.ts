@@ -4,16 +4,20 @@ import { createHash } from 'node:crypto';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
 import { systemTimers } from '../../src/upstream/timing.js';
 import { fnv1a32, prng, xorshift32 } from '../../src/upstream/monkeycode/captcha/prng.js';
-import { deriveSubChallenges, isSolution, type CaptchaChallenge } from '../../src/upstream/monkeycode/captcha/pow.js';
+import {
+  deriveSubChallenges,
+  isSolution,
+  type CaptchaChallenge,
+} from '../../src/upstream/monkeycode/captcha/pow.js';
 import { solveCaptcha } from '../../src/upstream/monkeycode/captcha/solve-captcha.js';
 
 // captcha-pow.md §5: the worked example.
 const TOKEN = '3f9c2a7e1b5d4c60a8e2f71b9';
 const CHALLENGE: CaptchaChallenge = { token: TOKEN, count: 50, saltLength: 32, difficulty: 3 };
 const SOLUTIONS = [
-  13570, 892, 144, 2789, 29, 4546, 2020, 11314, 6702, 345, 1825, 951, 2545, 2036, 3352, 10405, 5876, 2975, 161, 179,
-  7324, 10019, 6091, 1139, 195, 1471, 868, 3042, 7865, 2388, 4890, 555, 1270, 3418, 8308, 6539, 688, 4284, 909, 6906,
-  7981, 1350, 656, 1740, 163, 11047, 2558, 2448, 1782, 7228,
+  13570, 892, 144, 2789, 29, 4546, 2020, 11314, 6702, 345, 1825, 951, 2545, 2036, 3352, 10405, 5876, 2975,
+  161, 179, 7324, 10019, 6091, 1139, 195, 1471, 868, 3042, 7865, 2388, 4890, 555, 1270, 3418, 8308, 6539, 688,
+  4284, 909, 6906, 7981, 1350, 656, 1740, 163, 11047, 2558, 2448, 1782, 7228,
 ];
 
 test('PRNG: FNV-1a seed, xorshift steps, salts and targets of the worked example', () => {
@@ -26,11 +30,17 @@ test('PRNG: FNV-1a seed, xorshift steps, salts and targets of the worked example
   assert.equal(subs.length, 50);
   assert.deepEqual(subs[0], { salt: '1c884948a189309874d419f50ab28200', target: '8e6' });
   assert.deepEqual(subs[1], { salt: '4d34d46d209ae991c8b61fe5621df240', target: 'fad' });
-  assert.ok(createHash('sha256').update('1c884948a189309874d419f50ab2820013570').digest('hex').startsWith('8e6a1fe7'));
+  assert.ok(
+    createHash('sha256').update('1c884948a189309874d419f50ab2820013570').digest('hex').startsWith('8e6a1fe7'),
+  );
 });
 
 test('worker solver finds the smallest nonces of the worked example', async () => {
-  const solutions = await solveCaptcha(CHALLENGE, { timers: systemTimers, budgetMs: 20_000, strategy: 'worker' });
+  const solutions = await solveCaptcha(CHALLENGE, {
+    timers: systemTimers,
+    budgetMs: 20_000,
+    strategy: 'worker',
+  });
   assert.deepEqual(solutions, SOLUTIONS);
 });
 
@@ -38,7 +48,11 @@ test('time-sliced solver agrees and keeps the event loop turning', async () => {
   let ticks = 0;
   const ticker = setInterval(() => ticks++, 1);
   try {
-    const solutions = await solveCaptcha(CHALLENGE, { timers: systemTimers, budgetMs: 20_000, strategy: 'slices' });
+    const solutions = await solveCaptcha(CHALLENGE, {
+      timers: systemTimers,
+      budgetMs: 20_000,
+      strategy: 'slices',
+    });
     assert.deepEqual(solutions, SOLUTIONS);
   } finally {
     clearInterval(ticker);
@@ -53,14 +67,24 @@ test('the list verifies, and changing any entry by one breaks it', () => {
 });
 
 test('budget and abort end the search', async () => {
-  const hard: CaptchaChallenge = { token: 'ffffffffffffffffffffffff0', count: 50, saltLength: 32, difficulty: 8 };
+  const hard: CaptchaChallenge = {
+    token: 'ffffffffffffffffffffffff0',
+    count: 50,
+    saltLength: 32,
+    difficulty: 8,
+  };
   for (const strategy of ['worker', 'slices'] as const) {
     await assert.rejects(
       solveCaptcha(hard, { timers: systemTimers, budgetMs: 50, strategy }),
       (err: unknown) => isUpstreamFailure(err) && err.kind === 'timeout',
     );
     const controller = new AbortController();
-    const solving = solveCaptcha(hard, { timers: systemTimers, budgetMs: 20_000, strategy, signal: controller.signal });
+    const solving = solveCaptcha(hard, {
+      timers: systemTimers,
+      budgetMs: 20_000,
+      strategy,
+      signal: controller.signal,
+    });
     controller.abort(new Error('stop'));
     await assert.rejects(solving, /stop/);
   }

@@ -17,7 +17,10 @@ test('captures the session cookie and its Max-Age expiry (§2.1)', () => {
 
 test('Expires is used without Max-Age; a session cookie has no expiry', () => {
   const expires = 'Wed, 01 Jul 2026 00:00:00 GMT';
-  assert.deepEqual(captureSessionCookie([`monkeycode_ai_session=${UUID}; Path=/; Expires=${expires}`], NOW)?.expiresAt, new Date(expires));
+  assert.deepEqual(
+    captureSessionCookie([`monkeycode_ai_session=${UUID}; Path=/; Expires=${expires}`], NOW)?.expiresAt,
+    new Date(expires),
+  );
   assert.equal(captureSessionCookie([`monkeycode_ai_session=${UUID}; Path=/`], NOW)?.expiresAt, null);
 });
 
@@ -31,18 +34,28 @@ test('a deletion (logout) or a missing cookie captures nothing', () => {
 test('a jar sends the session on http and ws URLs and follows Set-Cookie', async () => {
   const origin = new URL('http://127.0.0.1:8080');
   const jar = SessionJar.withSession(origin, `monkeycode_ai_session=${UUID}`);
-  assert.equal(await jar.cookieHeader(new URL('http://127.0.0.1:8080/api/v1/users/status')), `monkeycode_ai_session=${UUID}`);
-  assert.equal(await jar.cookieHeader(new URL('ws://127.0.0.1:8080/api/v1/users/tasks/stream?id=1')), `monkeycode_ai_session=${UUID}`);
+  assert.equal(
+    await jar.cookieHeader(new URL('http://127.0.0.1:8080/api/v1/users/status')),
+    `monkeycode_ai_session=${UUID}`,
+  );
+  assert.equal(
+    await jar.cookieHeader(new URL('ws://127.0.0.1:8080/api/v1/users/tasks/stream?id=1')),
+    `monkeycode_ai_session=${UUID}`,
+  );
   await jar.store(['waf=abc; Path=/'], new URL('http://127.0.0.1:8080/api/v1/users/models'));
   assert.match(await jar.cookieHeader(new URL('http://127.0.0.1:8080/x')), /waf=abc/);
-  await jar.store(['monkeycode_ai_session=; Path=/; Max-Age=0; HttpOnly'], new URL('http://127.0.0.1:8080/api/v1/users/logout'));
+  await jar.store(
+    ['monkeycode_ai_session=; Path=/; Max-Age=0; HttpOnly'],
+    new URL('http://127.0.0.1:8080/api/v1/users/logout'),
+  );
   assert.equal(await jar.sessionValue(), null);
 });
 
 test('a malformed stored session is a session-expired failure that does not echo the value', () => {
   assert.throws(
     () => SessionJar.withSession(new URL('http://h'), 'bad value; with spaces'),
-    (err: unknown) => isUpstreamFailure(err) && err.kind === 'session-expired' && !err.message.includes('spaces'),
+    (err: unknown) =>
+      isUpstreamFailure(err) && err.kind === 'session-expired' && !err.message.includes('spaces'),
   );
 });
 

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UpstreamModel } from '../../src/upstream/types.js';
-import { allowedModels, pickDefaultModel, planAllowsModel } from '../../src/upstream/monkeycode/model-gating.js';
+import {
+  allowedModels,
+  pickDefaultModel,
+  planAllowsModel,
+} from '../../src/upstream/monkeycode/model-gating.js';
 import { isCallableModel, toUpstreamModel } from '../../src/upstream/monkeycode/models.js';
 import { selectImage, type MonkeyCodeImage } from '../../src/upstream/monkeycode/images.js';
 
@@ -23,9 +27,18 @@ test('hidden rows and bare tier placeholders are not callable', () => {
 
 test('wire rows map to the neutral model (remark is the display name)', () => {
   const mapped = toUpstreamModel({
-    id: 'm1', model: 'monkeycode-basic/qwen3.5-plus', provider: 'BaiZhiCloud', remark: 'MonkeyCode Basic',
-    interface_type: 'openai_chat', access_level: 'basic', is_free: true, weight: 10, thinking_enabled: true,
-    context_limit: 200000, output_limit: 32000, owner: { type: 'public' },
+    id: 'm1',
+    model: 'monkeycode-basic/qwen3.5-plus',
+    provider: 'BaiZhiCloud',
+    remark: 'MonkeyCode Basic',
+    interface_type: 'openai_chat',
+    access_level: 'basic',
+    is_free: true,
+    weight: 10,
+    thinking_enabled: true,
+    context_limit: 200000,
+    output_limit: 32000,
+    owner: { type: 'public' },
   });
   assert.equal(mapped.displayName, 'MonkeyCode Basic');
   assert.equal(mapped.ownerType, 'public');
@@ -46,7 +59,8 @@ test('plan gating (§3.1)', () => {
     ['basic', 'deepseek-chat', true],
     [null, 'monkeycode-ultra/claude', true],
   ];
-  for (const [plan, name, allowed] of cases) assert.equal(planAllowsModel(plan, name), allowed, `${plan} ${name}`);
+  for (const [plan, name, allowed] of cases)
+    assert.equal(planAllowsModel(plan, name), allowed, `${plan} ${name}`);
 });
 
 test('default model: the plan tier with the highest weight, else the first allowed public model', () => {
@@ -61,13 +75,29 @@ test('default model: the plan tier with the highest weight, else the first allow
   assert.equal(pickDefaultModel('pro', models)?.name, 'monkeycode-pro/c');
   assert.equal(pickDefaultModel('flagship', models)?.name, 'monkeycode-ultra/d');
   assert.equal(pickDefaultModel('enterprise', models)?.name, 'monkeycode-basic/a');
-  assert.deepEqual(allowedModels('basic', models).map((m) => m.name), ['private-llm', 'monkeycode-basic/a', 'monkeycode-basic/b']);
+  assert.deepEqual(
+    allowedModels('basic', models).map((m) => m.name),
+    ['private-llm', 'monkeycode-basic/a', 'monkeycode-basic/b'],
+  );
   assert.equal(pickDefaultModel('basic', []), null);
 });
 
 test('image selection: public devbox, else the first image', () => {
-  const image = (id: string, remark: string, ownerType: string | null): MonkeyCodeImage => ({ id, name: `${id}:latest`, remark, isDefault: false, ownerType });
-  assert.equal(selectImage([image('a', 'node', 'public'), image('b', 'devbox', 'private'), image('c', 'devbox', 'public')])?.id, 'c');
+  const image = (id: string, remark: string, ownerType: string | null): MonkeyCodeImage => ({
+    id,
+    name: `${id}:latest`,
+    remark,
+    isDefault: false,
+    ownerType,
+  });
+  assert.equal(
+    selectImage([
+      image('a', 'node', 'public'),
+      image('b', 'devbox', 'private'),
+      image('c', 'devbox', 'public'),
+    ])?.id,
+    'c',
+  );
   assert.equal(selectImage([image('a', 'node', 'public'), image('b', 'devbox', 'private')])?.id, 'a');
   assert.equal(selectImage([]), null);
 });

@@ -24,16 +24,44 @@ interface Summary {
 
 const EXPECTED: Record<string, Summary> = {
   'simple-turn': { text: 'Hello! How can I help you today?', reasoning: '', tools: [], end: 'finish' },
-  'attach-idle': { text: 'Added tests in main_test.go; all pass.', reasoning: 'Write a table-driven test.', tools: [], end: 'finish' },
+  'attach-idle': {
+    text: 'Added tests in main_test.go; all pass.',
+    reasoning: 'Write a table-driven test.',
+    tools: [],
+    end: 'finish',
+  },
   'tools-and-thoughts': {
     text: 'The panic came from a nil map. I initialized it in `main.go`.',
     reasoning: 'Need to read main.go first.',
-    tools: ['call_1:pending', 'call_1:in_progress', 'call_1:completed', 'call_2:pending', 'call_2:completed', 'call_3:completed', 'call_4:failed'],
+    tools: [
+      'call_1:pending',
+      'call_1:in_progress',
+      'call_1:completed',
+      'call_2:pending',
+      'call_2:completed',
+      'call_3:completed',
+      'call_4:failed',
+    ],
     end: 'finish',
   },
-  'task-error': { text: 'Partial answer', reasoning: '', tools: [], end: 'task-failed: agent error: upstream model error: 429 Too Many Requests' },
-  'no-vm-error': { text: '', reasoning: '', tools: [], end: 'task-failed: task stream error: no virtual machine or host for task' },
-  'ask-question': { text: 'Before I start: Setting up the full pipeline.', reasoning: '', tools: ['q1:pending'], end: 'finish' },
+  'task-error': {
+    text: 'Partial answer',
+    reasoning: '',
+    tools: [],
+    end: 'task-failed: agent error: upstream model error: 429 Too Many Requests',
+  },
+  'no-vm-error': {
+    text: '',
+    reasoning: '',
+    tools: [],
+    end: 'task-failed: task stream error: no virtual machine or host for task',
+  },
+  'ask-question': {
+    text: 'Before I start: Setting up the full pipeline.',
+    reasoning: '',
+    tools: ['q1:pending'],
+    end: 'finish',
+  },
   'unknown-variants': { text: 'Done.', reasoning: '', tools: [], end: 'finish' },
 };
 
@@ -51,35 +79,51 @@ function summarize(events: UpstreamEvent[]): Summary {
 
 const fixtures = existsSync(DIR) ? readdirSync(DIR).filter((name) => name.endsWith('.frames.jsonl')) : [];
 
-test('recorded fixtures are present', { skip: fixtures.length === 0 ? 'no fixtures recorded yet' : false }, () => {
-  for (const name of Object.keys(EXPECTED)) assert.ok(fixtures.includes(`${name}.frames.jsonl`), name);
-});
+test(
+  'recorded fixtures are present',
+  { skip: fixtures.length === 0 ? 'no fixtures recorded yet' : false },
+  () => {
+    for (const name of Object.keys(EXPECTED)) assert.ok(fixtures.includes(`${name}.frames.jsonl`), name);
+  },
+);
 
 for (const file of fixtures) {
   const name = file.replace('.frames.jsonl', '');
   const expected = EXPECTED[name];
-  test(`fixture ${name} replays into the expected events`, { skip: expected ? false : 'no expectation for this fixture' }, async () => {
-    const lines = readFileSync(join(DIR, file), 'utf8').split('\n').filter((line) => line.trim() !== '');
-    const server = await startMiniUpstream({
-      routes: {
-        'POST /api/v1/users/tasks': () => ok({ id: TASK, status: 'pending' }),
-        [`GET /api/v1/users/tasks/${TASK}`]: () => ok({ id: TASK, status: 'processing' }),
-      },
-      onSocket: (ctx) => {
-        for (const line of lines) ctx.ws.send(line);
-      },
-    });
-    try {
-      const adapter = createMonkeyCodeAdapter({ baseUrl: server.url, pollIntervalMs: 5 });
-      const events: UpstreamEvent[] = [];
-      for await (const event of adapter.runTurn(SESSION, { kind: 'new-task', modelId: 'm', content: 'c', environmentId: 'i' })) events.push(event);
-      assert.deepEqual(summarize(events), expected);
-      const terminal = events.filter((e) => e.type === 'finish' || e.type === 'error');
-      assert.equal(terminal.length, 1, 'exactly one terminal event');
-      assert.equal(events.at(-1), terminal[0], 'terminal event last');
-      assert.deepEqual(await server.sockets[0]?.closed, { code: 1000, byClient: true });
-    } finally {
-      await server.close();
-    }
-  });
+  test(
+    `fixture ${name} replays into the expected events`,
+    { skip: expected ? false : 'no expectation for this fixture' },
+    async () => {
+      const lines = readFileSync(join(DIR, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      const server = await startMiniUpstream({
+        routes: {
+          'POST /api/v1/users/tasks': () => ok({ id: TASK, status: 'pending' }),
+          [`GET /api/v1/users/tasks/${TASK}`]: () => ok({ id: TASK, status: 'processing' }),
+        },
+        onSocket: (ctx) => {
+          for (const line of lines) ctx.ws.send(line);
+        },
+      });
+      try {
+        const adapter = createMonkeyCodeAdapter({ baseUrl: server.url, pollIntervalMs: 5 });
+        const events: UpstreamEvent[] = [];
+        for await (const event of adapter.runTurn(SESSION, {
+          kind: 'new-task',
+          modelId: 'm',
+          content: 'c',
+          environmentId: 'i',
+        }))
+          events.push(event);
+        assert.deepEqual(summarize(events), expected);
+        const terminal = events.filter((e) => e.type === 'finish' || e.type === 'error');
+        assert.equal(terminal.length, 1, 'exactly one terminal event');
+        assert.equal(events.at(-1), terminal[0], 'terminal event last');
+        assert.deepEqual(await server.sockets[0]?.closed, { code: 1000, byClient: true });
+      } finally {
+        await server.close();
+      }
+    },
+  );
 }

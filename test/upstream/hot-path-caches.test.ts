@@ -10,7 +10,10 @@ const api = (path: string): URL => new URL(path, origin);
 test('the cookie header is reused across API paths and recomputed when cookies change', async () => {
   const jar = SessionJar.withSession(origin, UUID);
   assert.equal(await jar.cookieHeader(api('/api/v1/users/tasks/a')), `monkeycode_ai_session=${UUID}`);
-  assert.equal(await jar.cookieHeader(new URL('ws://127.0.0.1:8080/api/v1/users/tasks/stream?id=b')), `monkeycode_ai_session=${UUID}`);
+  assert.equal(
+    await jar.cookieHeader(new URL('ws://127.0.0.1:8080/api/v1/users/tasks/stream?id=b')),
+    `monkeycode_ai_session=${UUID}`,
+  );
   await jar.store(['waf=1; Path=/'], api('/api/v1/users/tasks'));
   assert.match(await jar.cookieHeader(api('/api/v1/users/tasks/c')), /waf=1/);
   await jar.store([], api('/api/v1/users/tasks'));
@@ -57,6 +60,9 @@ test('the image id is loaded once per session, shared by concurrent turns, and f
 test('a failed image load is not remembered', async () => {
   const cache = new ImageCache({ now: () => 0 });
   const session = cache.forSession('s1');
-  await assert.rejects(session.get(() => Promise.reject(new Error('offline'))), /offline/);
+  await assert.rejects(
+    session.get(() => Promise.reject(new Error('offline'))),
+    /offline/,
+  );
   assert.equal(await session.get(async () => 'image'), 'image');
 });

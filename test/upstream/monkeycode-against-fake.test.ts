@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { createMonkeyCodeAdapter } from '../../src/upstream/monkeycode/index.js';
-import { IMAGE_IDS, MODEL_IDS, startFakeUpstream, type FakeUpstream, type RecordedEntry } from '../fake-upstream/index.js';
+import {
+  IMAGE_IDS,
+  MODEL_IDS,
+  startFakeUpstream,
+  type FakeUpstream,
+  type RecordedEntry,
+} from '../fake-upstream/index.js';
 
 async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEvent[]> {
   const out: UpstreamEvent[] = [];
@@ -16,7 +22,8 @@ async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEv
   return out;
 }
 
-const textOf = (events: UpstreamEvent[]): string => events.map((e) => (e.type === 'text' ? e.text : '')).join('');
+const textOf = (events: UpstreamEvent[]): string =>
+  events.map((e) => (e.type === 'text' ? e.text : '')).join('');
 
 function closesOf(fake: FakeUpstream): Array<Extract<RecordedEntry, { kind: 'ws-close' }>> {
   return fake.requests.flatMap((entry) => (entry.kind === 'ws-close' ? [entry] : []));
@@ -38,7 +45,12 @@ test('login (captcha) → discover → first turn (attach) → second turn (mode
     assert.equal(found.hostId, 'public_host');
     assert.equal(found.plan, 'pro');
     const ids = found.models.map((m) => m.id);
-    for (const hidden of [MODEL_IDS.basicHidden, MODEL_IDS.basicPlaceholder, MODEL_IDS.proPlaceholder, MODEL_IDS.ultraPlaceholder]) {
+    for (const hidden of [
+      MODEL_IDS.basicHidden,
+      MODEL_IDS.basicPlaceholder,
+      MODEL_IDS.proPlaceholder,
+      MODEL_IDS.ultraPlaceholder,
+    ]) {
       assert.ok(!ids.includes(hidden), hidden);
     }
     assert.ok(ids.includes(MODEL_IDS.ultraSonnet));
@@ -46,7 +58,12 @@ test('login (captcha) → discover → first turn (attach) → second turn (mode
     assert.equal(found.defaultModel?.id, MODEL_IDS.proKimi);
 
     const first = await collect(
-      adapter.runTurn(login.session, { kind: 'new-task', modelId: MODEL_IDS.proKimi, content: 'hello fake', environmentId: found.environmentId ?? undefined }),
+      adapter.runTurn(login.session, {
+        kind: 'new-task',
+        modelId: MODEL_IDS.proKimi,
+        content: 'hello fake',
+        environmentId: found.environmentId ?? undefined,
+      }),
     );
     assert.equal(first[0]?.type, 'task-created');
     const taskId = first[0]?.type === 'task-created' ? first[0].taskId : '';
@@ -57,14 +74,22 @@ test('login (captcha) → discover → first turn (attach) → second turn (mode
     assert.ok(usage?.type === 'usage' && usage.estimated === false && usage.inputTokens > 0);
     assert.deepEqual(first.at(-1), { type: 'finish', taskId });
 
-    const second = await collect(adapter.runTurn(login.session, { kind: 'follow-up', taskId, text: 'and again' }));
+    const second = await collect(
+      adapter.runTurn(login.session, { kind: 'follow-up', taskId, text: 'and again' }),
+    );
     assert.equal(textOf(second), 'echo: and again');
     assert.deepEqual(second.at(-1), { type: 'finish', taskId });
 
     const handshakes = fake.requests.flatMap((e) => (e.kind === 'ws-handshake' ? [e] : []));
-    assert.deepEqual(handshakes.map((h) => h.query.mode), ['attach', 'new']);
+    assert.deepEqual(
+      handshakes.map((h) => h.query.mode),
+      ['attach', 'new'],
+    );
     const inbound = fake.requests.flatMap((e) => (e.kind === 'ws-in' ? [e] : []));
-    assert.deepEqual(inbound.map((f) => [f.type, f.dataValidBase64, f.dropped]), [['user-input', true, false]]);
+    assert.deepEqual(
+      inbound.map((f) => [f.type, f.dataValidBase64, f.dropped]),
+      [['user-input', true, false]],
+    );
     assert.ok(closesOf(fake).every((c) => c.by === 'client' && c.code === 1000));
 
     await adapter.stopTask(login.session, taskId);
@@ -72,14 +97,23 @@ test('login (captcha) → discover → first turn (attach) → second turn (mode
     assert.equal((await adapter.getTaskState(login.session, taskId)).phase, 'ended');
 
     await adapter.logout(login.session);
-    await assert.rejects(adapter.validateSession(login.session), (err: unknown) => isUpstreamFailure(err) && err.kind === 'session-expired');
+    await assert.rejects(
+      adapter.validateSession(login.session),
+      (err: unknown) => isUpstreamFailure(err) && err.kind === 'session-expired',
+    );
   } finally {
     await fake.close();
   }
 });
 
 test('fake faults: 10811 on create, dropped socket, task-error, HTML session page, hibernated wake-up', async () => {
-  const fake = await startFakeUpstream({ bootDelayMs: 5, pingIntervalMs: 50, stepDelayMs: 1, captcha: { enabled: false }, concurrencyLimit: 5 });
+  const fake = await startFakeUpstream({
+    bootDelayMs: 5,
+    pingIntervalMs: 50,
+    stepDelayMs: 1,
+    captcha: { enabled: false },
+    concurrencyLimit: 5,
+  });
   try {
     const user = fake.addUser({ email: 'dev@example.com', password: 'pw', plan: 'basic' });
     const session = fake.issueSession(user.id);
@@ -88,7 +122,10 @@ test('fake faults: 10811 on create, dropped socket, task-error, HTML session pag
 
     fake.faults.failNextCreate({ code: 10811 });
     const refused = await collect(adapter.runTurn(session, newTask));
-    assert.deepEqual(refused.map((e) => (e.type === 'error' ? e.kind : e.type)), ['concurrency']);
+    assert.deepEqual(
+      refused.map((e) => (e.type === 'error' ? e.kind : e.type)),
+      ['concurrency'],
+    );
 
     fake.faults.dropSocketAfterFrames(3, 'attach');
     const dropped = await collect(adapter.runTurn(session, newTask));
@@ -98,7 +135,9 @@ test('fake faults: 10811 on create, dropped socket, task-error, HTML session pag
     fake.faults.taskErrorOnNextTurn('upstream model error: 429');
     const failed = await collect(adapter.runTurn(session, newTask));
     const failure = failed.at(-1);
-    assert.ok(failure?.type === 'error' && failure.kind === 'task-failed' && /429/.test(failure.error.message));
+    assert.ok(
+      failure?.type === 'error' && failure.kind === 'task-failed' && /429/.test(failure.error.message),
+    );
 
     const healthy = await collect(adapter.runTurn(session, newTask));
     assert.equal(healthy.at(-1)?.type, 'finish');
@@ -109,7 +148,10 @@ test('fake faults: 10811 on create, dropped socket, task-error, HTML session pag
     assert.ok(fake.requests.some((e) => e.kind === 'ws-handshake' && e.path.endsWith('/tasks/control')));
 
     fake.faults.htmlPage('/api/v1/users/models');
-    await assert.rejects(adapter.listModels(session), (err: unknown) => isUpstreamFailure(err) && err.kind === 'session-expired');
+    await assert.rejects(
+      adapter.listModels(session),
+      (err: unknown) => isUpstreamFailure(err) && err.kind === 'session-expired',
+    );
   } finally {
     await fake.close();
   }

@@ -2,11 +2,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { createMonkeyCodeAdapter, type MonkeyCodeOptions } from '../../src/upstream/monkeycode/index.js';
-import { acp, frame, ok, startMiniUpstream, waitForFrames, type MiniUpstream, type MiniUpstreamOptions, type SocketContext } from './support/mini-upstream.js';
+import {
+  acp,
+  frame,
+  ok,
+  startMiniUpstream,
+  waitForFrames,
+  type MiniUpstream,
+  type MiniUpstreamOptions,
+  type SocketContext,
+} from './support/mini-upstream.js';
 
 const SESSION = '0b5e2f7a-3c1d-4e8b-9a2f-6d4c1b7e9f00';
 const TASK = '3f2b8c1e-9d4a-4b7e-8f61-0c2d5e7a9b13';
-const newTask = { kind: 'new-task' as const, modelId: 'model-1', content: 'Write a haiku', environmentId: 'image-1' };
+const newTask = {
+  kind: 'new-task' as const,
+  modelId: 'model-1',
+  content: 'Write a haiku',
+  environmentId: 'image-1',
+};
 const followUp = (text: string) => ({ kind: 'follow-up' as const, taskId: TASK, text });
 
 interface TaskServer {
@@ -16,12 +30,21 @@ interface TaskServer {
   status: string;
 }
 
-async function startTaskServer(onSocket: (ctx: SocketContext) => void, extra: Partial<MiniUpstreamOptions> = {}): Promise<TaskServer> {
+async function startTaskServer(
+  onSocket: (ctx: SocketContext) => void,
+  extra: Partial<MiniUpstreamOptions> = {},
+): Promise<TaskServer> {
   const state: Omit<TaskServer, 'server'> = { stats: null, status: 'processing' };
   const server = await startMiniUpstream({
     routes: {
       'POST /api/v1/users/tasks': () => ok({ id: TASK, status: 'pending' }),
-      [`GET /api/v1/users/tasks/${TASK}`]: () => ok({ id: TASK, status: state.status, virtualmachine: { status: 'online' }, ...(state.stats ? { stats: state.stats } : {}) }),
+      [`GET /api/v1/users/tasks/${TASK}`]: () =>
+        ok({
+          id: TASK,
+          status: state.status,
+          virtualmachine: { status: 'online' },
+          ...(state.stats ? { stats: state.stats } : {}),
+        }),
     },
     onSocket,
     ...extra,
@@ -41,7 +64,10 @@ async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEv
 
 function lastError(events: UpstreamEvent[]) {
   const last = events.at(-1);
-  assert.ok(last?.type === 'error', `expected a terminal error, got ${JSON.stringify(events.map((e) => e.type))}`);
+  assert.ok(
+    last?.type === 'error',
+    `expected a terminal error, got ${JSON.stringify(events.map((e) => e.type))}`,
+  );
   return last;
 }
 
@@ -51,7 +77,14 @@ const agentTurn = [
   frame('user-input', { content: Buffer.from('Write a haiku').toString('base64'), attachments: [] }),
   frame('task-started', null, 'acp_event'),
   acp({ sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text: 'Thinking.' } }),
-  acp({ sessionUpdate: 'tool_call', toolCallId: 'call_1', title: 'Read', kind: 'read', status: 'pending', rawInput: { path: 'a.txt' } }),
+  acp({
+    sessionUpdate: 'tool_call',
+    toolCallId: 'call_1',
+    title: 'Read',
+    kind: 'read',
+    status: 'pending',
+    rawInput: { path: 'a.txt' },
+  }),
   acp({ sessionUpdate: 'tool_call_update', toolCallId: 'call_1', status: 'completed' }),
   acp({ sessionUpdate: 'usage_update', used: 3400, size: 200000 }),
   acp({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Hel' } }),
@@ -72,8 +105,22 @@ test('first turn: create → processing → attach → events → usage from sta
       { type: 'task-ready', taskId: TASK },
       { type: 'turn-started', taskId: TASK },
       { type: 'reasoning', text: 'Thinking.' },
-      { type: 'tool-activity', id: 'call_1', title: 'Read', kind: 'read', status: 'pending', inputSummary: 'a.txt' },
-      { type: 'tool-activity', id: 'call_1', title: null, kind: null, status: 'completed', inputSummary: null },
+      {
+        type: 'tool-activity',
+        id: 'call_1',
+        title: 'Read',
+        kind: 'read',
+        status: 'pending',
+        inputSummary: 'a.txt',
+      },
+      {
+        type: 'tool-activity',
+        id: 'call_1',
+        title: null,
+        kind: null,
+        status: 'completed',
+        inputSummary: null,
+      },
       { type: 'text', text: 'Hel' },
       { type: 'text', text: 'lo' },
       { type: 'answer-complete' },
@@ -95,7 +142,10 @@ test('first turn: create → processing → attach → events → usage from sta
 test('follow-up turn: mode=new, exact user-input frame, echo, usage diff of cumulative stats', async () => {
   const state: TaskServer = await startTaskServer((ctx) => {
     void waitForFrames(ctx, 1).then(([input]) => {
-      assert.equal(input, '{"type":"user-input","data":"eyJjb250ZW50IjoiYUdWc2JHOD0iLCJhdHRhY2htZW50cyI6W119"}');
+      assert.equal(
+        input,
+        '{"type":"user-input","data":"eyJjb250ZW50IjoiYUdWc2JHOD0iLCJhdHRhY2htZW50cyI6W119"}',
+      );
       ctx.ws.send(frame('user-input', { content: 'aGVsbG8=', attachments: [] }));
       ctx.ws.send(acp({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Hi!' } }));
       state.stats = { input_tokens: 1500, output_tokens: 90, total_tokens: 1590 };
@@ -127,7 +177,13 @@ test('usage is estimated when the task reports no stats', async () => {
   });
   try {
     const events = await collect(adapterFor(state.server).runTurn(SESSION, newTask));
-    assert.deepEqual(events.at(-2), { type: 'usage', inputTokens: 4, outputTokens: 2, totalTokens: 6, estimated: true });
+    assert.deepEqual(events.at(-2), {
+      type: 'usage',
+      inputTokens: 4,
+      outputTokens: 2,
+      totalTokens: 6,
+      estimated: true,
+    });
     assert.equal(events.at(-1)?.type, 'finish');
   } finally {
     await state.server.close();
@@ -137,12 +193,18 @@ test('usage is estimated when the task reports no stats', async () => {
 test('a socket dropped before task-ended is an error event, never a silent finish', async () => {
   const state = await startTaskServer((ctx) => {
     ctx.ws.send(frame('task-started', null, 'acp_event'));
-    ctx.ws.send(acp({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'partial' } }), () => ctx.drop());
+    ctx.ws.send(
+      acp({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'partial' } }),
+      () => ctx.drop(),
+    );
   });
   try {
     const events = await collect(adapterFor(state.server).runTurn(SESSION, newTask));
     assert.ok(events.some((e) => e.type === 'text' && e.text === 'partial'));
-    assert.ok(!events.some((e) => e.type === 'answer-complete'), 'an unfinished answer is never declared complete');
+    assert.ok(
+      !events.some((e) => e.type === 'answer-complete'),
+      'an unfinished answer is never declared complete',
+    );
     const error = lastError(events);
     assert.equal(error.kind, 'network');
     assert.equal(error.retryable, true);
@@ -155,7 +217,10 @@ test('a socket dropped before task-ended is an error event, never a silent finis
 
 test('task-error and server error frames end the turn with task-failed; the client closes', async () => {
   const cases: Array<[string, RegExp]> = [
-    [frame('task-error', { details: 'LLM quota exhausted' }, 'acp_event'), /agent error: LLM quota exhausted/],
+    [
+      frame('task-error', { details: 'LLM quota exhausted' }, 'acp_event'),
+      /agent error: LLM quota exhausted/,
+    ],
     [frame('task-error', { error: 'agent crashed' }), /agent error: agent crashed/],
     [frame('error', 'failed to attach stream: boom'), /task stream error: failed to attach stream: boom/],
   ];
@@ -198,7 +263,9 @@ test('a stall (nothing but pings) ends the turn with a timeout error', async () 
 test('the ping watchdog drops a socket that goes completely silent', async () => {
   const state = await startTaskServer((ctx) => ctx.ws.send(frame('task-started')));
   try {
-    const events = await collect(adapterFor(state.server, { socketIdleTimeoutMs: 80 }).runTurn(SESSION, newTask));
+    const events = await collect(
+      adapterFor(state.server, { socketIdleTimeoutMs: 80 }).runTurn(SESSION, newTask),
+    );
     const error = lastError(events);
     assert.equal(error.kind, 'network');
     assert.match(error.error.message, /silent for 80 ms/);
@@ -237,7 +304,10 @@ test('a follow-up over 32 KiB once encoded is refused before anything is sent', 
   const state = await startTaskServer(() => assert.fail('no socket expected'));
   try {
     const events = await collect(adapterFor(state.server).runTurn(SESSION, followUp('x'.repeat(40_000))));
-    assert.deepEqual(events.map((event) => event.type), ['task-resumed', 'error']);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['task-resumed', 'error'],
+    );
     const error = lastError(events);
     assert.equal(error.kind, 'input-too-large');
     assert.equal(error.retryable, false);
@@ -250,10 +320,17 @@ test('a follow-up over 32 KiB once encoded is refused before anything is sent', 
 test('agent questions are declined at once with request_id = toolCallId', async () => {
   const state = await startTaskServer((ctx) => {
     ctx.ws.send(frame('task-started'));
-    const toolCall = { toolCallId: 'call_q', title: 'Question', status: 'pending', rawInput: { questions: [{ question: 'Which pipeline?', options: [{ label: 'full' }] }] } };
+    const toolCall = {
+      toolCallId: 'call_q',
+      title: 'Question',
+      status: 'pending',
+      rawInput: { questions: [{ question: 'Which pipeline?', options: [{ label: 'full' }] }] },
+    };
     ctx.ws.send(frame('task-running', { toolCall }, 'acp_ask_user_question'));
     void waitForFrames(ctx, 1).then(() => {
-      ctx.ws.send(acp({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'OK, defaulting.' } }));
+      ctx.ws.send(
+        acp({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'OK, defaulting.' } }),
+      );
       ctx.ws.send(frame('task-ended'));
     });
   });
@@ -263,7 +340,11 @@ test('agent questions are declined at once with request_id = toolCallId', async 
     assert.ok(events.some((e) => e.type === 'tool-activity' && e.id === 'call_q' && e.kind === 'question'));
     const reply = JSON.parse(state.server.sockets[0]?.received[0] ?? '{}') as { type: string; data: string };
     assert.equal(reply.type, 'reply-question');
-    assert.deepEqual(JSON.parse(Buffer.from(reply.data, 'base64').toString('utf8')), { request_id: 'call_q', answers_json: '{}', cancelled: true });
+    assert.deepEqual(JSON.parse(Buffer.from(reply.data, 'base64').toString('utf8')), {
+      request_id: 'call_q',
+      answers_json: '{}',
+      cancelled: true,
+    });
   } finally {
     await state.server.close();
   }

@@ -15,7 +15,12 @@ async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEv
   return out;
 }
 
-const newTask = { kind: 'new-task' as const, modelId: 'model-1', content: 'Write a haiku', environmentId: 'image-1' };
+const newTask = {
+  kind: 'new-task' as const,
+  modelId: 'model-1',
+  content: 'Write a haiku',
+  environmentId: 'image-1',
+};
 
 test('create errors by code arrive as one terminal error event, with no task id', async () => {
   const cases: Array<[number, UpstreamErrorKind, boolean]> = [
@@ -48,12 +53,17 @@ test('create sends every §4.1 field; poll until processing; a plain 401 on crea
   let polls = 0;
   const server = await startMiniUpstream({
     routes: {
-      'POST /api/v1/users/tasks': (req) => (req.cookie ? ok({ id: TASK, status: 'pending' }) : { status: 401, body: 'Unauthorized' }),
+      'POST /api/v1/users/tasks': (req) =>
+        req.cookie ? ok({ id: TASK, status: 'pending' }) : { status: 401, body: 'Unauthorized' },
       [`GET /api/v1/users/tasks/${TASK}`]: () => ok({ id: TASK, status: ++polls < 3 ? 'pending' : 'error' }),
     },
   });
   try {
-    const adapter = createMonkeyCodeAdapter({ baseUrl: server.url, pollIntervalMs: 5, resource: { life: 3600 } });
+    const adapter = createMonkeyCodeAdapter({
+      baseUrl: server.url,
+      pollIntervalMs: 5,
+      resource: { life: 3600 },
+    });
     const events = await collect(adapter.runTurn(SESSION, { ...newTask, systemPrompt: 'Be brief.' }));
     assert.deepEqual(server.requests[0]?.body, {
       content: 'Write a haiku',
@@ -67,7 +77,10 @@ test('create sends every §4.1 field; poll until processing; a plain 401 on crea
       extra: { skill_ids: [] },
       system_prompt: 'Be brief.',
     });
-    assert.deepEqual(events.map((e) => e.type), ['task-created', 'error']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['task-created', 'error'],
+    );
     const last = events[1];
     assert.ok(last?.type === 'error');
     assert.equal(last.kind, 'task-failed');
@@ -130,8 +143,17 @@ test('stop, delete, task state and list', async () => {
       [`DELETE /api/v1/users/tasks/${TASK}`]: () => ok(),
       'DELETE /api/v1/users/tasks/unknown': () => fail(10002, 'not found'),
       [`GET /api/v1/users/tasks/${TASK}`]: () =>
-        ok({ id: TASK, status: 'processing', virtualmachine: { status: 'hibernated' }, stats: { input_tokens: 10, output_tokens: 5, total_tokens: 15 } }),
-      'GET /api/v1/users/tasks': (req) => ok({ tasks: [{ id: TASK, status: req.query.get('status') === 'processing' ? 'processing' : 'x' }], page_info: { has_next_page: false } }),
+        ok({
+          id: TASK,
+          status: 'processing',
+          virtualmachine: { status: 'hibernated' },
+          stats: { input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+        }),
+      'GET /api/v1/users/tasks': (req) =>
+        ok({
+          tasks: [{ id: TASK, status: req.query.get('status') === 'processing' ? 'processing' : 'x' }],
+          page_info: { has_next_page: false },
+        }),
     },
   });
   try {
@@ -141,7 +163,10 @@ test('stop, delete, task state and list', async () => {
     await adapter.deleteTask(SESSION, TASK);
     await assert.rejects(adapter.deleteTask(SESSION, 'unknown'), isKind('not-found'));
     assert.deepEqual(await adapter.getTaskState(SESSION, TASK), {
-      id: TASK, phase: 'running', asleep: true, usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
+      id: TASK,
+      phase: 'running',
+      asleep: true,
+      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
     });
     const list = await adapter.listTasks(SESSION, { status: 'processing' });
     assert.equal(list.tasks[0]?.status, 'processing');
@@ -151,22 +176,57 @@ test('stop, delete, task state and list', async () => {
 });
 
 test('discover: paginated models without hidden/placeholder rows, devbox image, plan gating, no wallet on self-hosted', async () => {
-  const row = (id: string, model: string, extra: Record<string, unknown> = {}) => ({ id, model, provider: 'BaiZhiCloud', remark: model, weight: 1, owner: { type: 'public' }, ...extra });
+  const row = (id: string, model: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    model,
+    provider: 'BaiZhiCloud',
+    remark: model,
+    weight: 1,
+    owner: { type: 'public' },
+    ...extra,
+  });
   const server = await startMiniUpstream({
     routes: {
       'GET /api/v1/users/models': (req) =>
         req.query.get('cursor') === 'p2'
-          ? ok({ models: [row('m4', 'monkeycode-ultra/claude'), row('m5', 'secret', { is_hidden: true }), { broken: true }], page: { has_next_page: false } })
-          : ok({ models: [row('m1', 'monkeycode-basic'), row('m2', 'monkeycode-basic/qwen', { weight: 3 }), row('m3', 'monkeycode-pro/glm')], page: { cursor: 'p2', has_next_page: true } }),
-      'GET /api/v1/users/images': () => ok({ images: [{ id: 'i1', remark: 'node', owner: { type: 'public' } }, { id: 'i2', remark: 'devbox', owner: { type: 'public' } }], page: { has_next_page: false } }),
+          ? ok({
+              models: [
+                row('m4', 'monkeycode-ultra/claude'),
+                row('m5', 'secret', { is_hidden: true }),
+                { broken: true },
+              ],
+              page: { has_next_page: false },
+            })
+          : ok({
+              models: [
+                row('m1', 'monkeycode-basic'),
+                row('m2', 'monkeycode-basic/qwen', { weight: 3 }),
+                row('m3', 'monkeycode-pro/glm'),
+              ],
+              page: { cursor: 'p2', has_next_page: true },
+            }),
+      'GET /api/v1/users/images': () =>
+        ok({
+          images: [
+            { id: 'i1', remark: 'node', owner: { type: 'public' } },
+            { id: 'i2', remark: 'devbox', owner: { type: 'public' } },
+          ],
+          page: { has_next_page: false },
+        }),
       'GET /api/v1/users/subscription': () => ok({ plan: 'pro', auto_renew: false }),
     },
   });
   try {
     const adapter = createMonkeyCodeAdapter({ baseUrl: server.url });
     const found = await adapter.discover(SESSION);
-    assert.deepEqual(found.models.map((m) => m.id), ['m2', 'm3', 'm4']);
-    assert.deepEqual(found.allowedModels.map((m) => m.id), ['m2', 'm3']);
+    assert.deepEqual(
+      found.models.map((m) => m.id),
+      ['m2', 'm3', 'm4'],
+    );
+    assert.deepEqual(
+      found.allowedModels.map((m) => m.id),
+      ['m2', 'm3'],
+    );
     assert.equal(found.defaultModel?.id, 'm3');
     assert.equal(found.plan, 'pro');
     assert.equal(found.environmentId, 'i2');
@@ -181,7 +241,11 @@ test('discover: paginated models without hidden/placeholder rows, devbox image, 
 test('discover fails as session-expired when models come back as an HTML page', async () => {
   const server = await startMiniUpstream({
     routes: {
-      'GET /api/v1/users/models': () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html></html>' }),
+      'GET /api/v1/users/models': () => ({
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+        body: '<html></html>',
+      }),
       'GET /api/v1/users/images': () => ok({ images: [] }),
       'GET /api/v1/users/subscription': () => ok({ plan: 'basic' }),
     },

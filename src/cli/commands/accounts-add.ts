@@ -15,7 +15,8 @@ interface AddFlags extends CommonFlags {
 
 function checkFlags(flags: AddFlags): 'cookie' | 'password' {
   const hasLogin = flags.email !== undefined || flags.password !== undefined;
-  if (flags.cookie !== undefined && hasLogin) throw new UsageError('give either --cookie or --email/--password, not both');
+  if (flags.cookie !== undefined && hasLogin)
+    throw new UsageError('give either --cookie or --email/--password, not both');
   if (flags.cookie !== undefined) return 'cookie';
   if (flags.email === undefined || flags.password === undefined) {
     throw new UsageError('accounts add needs --cookie VALUE, or --email E together with --password P');
@@ -55,10 +56,17 @@ export function registerAccountsAdd(accounts: Command, io: CliIo): void {
     accounts
       .command('add')
       .description('add an upstream account from a session cookie or an email and password')
-      .option('--cookie <value>', 'session cookie: the bare value, monkeycode_ai_session=VALUE, or a Cookie:/Set-Cookie: line')
+      .option(
+        '--cookie <value>',
+        'session cookie: the bare value, monkeycode_ai_session=VALUE, or a Cookie:/Set-Cookie: line',
+      )
       .option('--email <email>', 'login email of a password account')
       .option('--password <password>', 'password of a password account (stored encrypted)')
       .option('--label <label>', 'a name for the account (default: the email, or account-<id>)')
-      .option('--max-concurrency <n>', 'concurrent requests on this account (default: pool.maxConcurrentPerAccount)', intArg('--max-concurrency', 64)),
+      .option(
+        '--max-concurrency <n>',
+        'concurrent requests on this account (default: pool.maxConcurrentPerAccount)',
+        intArg('--max-concurrency', 64),
+      ),
   ).action((flags: AddFlags) => addAccount(io, flags));
 }

@@ -13,12 +13,14 @@ function readSource(io: CliIo, file: string): string {
   try {
     return readFileSync(resolve(io.cwd, file), 'utf8');
   } catch (err) {
-    const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'unreadable';
+    const code =
+      err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'unreadable';
     throw new UserError(code === 'ENOENT' ? `file not found: ${file}` : `cannot read ${file} (${code})`);
   }
 }
 
-const tally = (s: ImportSummary): string => `added ${s.added}, updated ${s.updated}, failed ${s.failed.length}`;
+const tally = (s: ImportSummary): string =>
+  `added ${s.added}, updated ${s.updated}, failed ${s.failed.length}`;
 
 async function importFile(io: CliIo, file: string, flags: CommonFlags): Promise<void> {
   const lines = parseImportFile(readSource(io, file), file);
@@ -35,7 +37,8 @@ async function importFile(io: CliIo, file: string, flags: CommonFlags): Promise<
   for (const failure of summary.failed) io.stdout(`line ${failure.line}: ${failure.reason}\n`);
   io.stdout(`${tally(summary)}\n`);
   const failed = summary.failed.length;
-  if (failed > 0) throw new UserError(`${failed} row${failed === 1 ? '' : 's'} of ${file} could not be imported`);
+  if (failed > 0)
+    throw new UserError(`${failed} row${failed === 1 ? '' : 's'} of ${file} could not be imported`);
 }
 
 /** `relaypool accounts import <file>`. */
@@ -44,6 +47,9 @@ export function registerAccountsImport(accounts: Command, io: CliIo): void {
     accounts
       .command('import')
       .description('add or update many accounts from a JSONL or CSV file of cookie or email/password rows')
-      .argument('<file>', 'JSONL (one {"cookie"} or {"email","password"} object per line) or CSV with a header row; optional label, max_concurrency'),
+      .argument(
+        '<file>',
+        'JSONL (one {"cookie"} or {"email","password"} object per line) or CSV with a header row; optional label, max_concurrency',
+      ),
   ).action((file: string, flags: CommonFlags) => importFile(io, file, flags));
 }

@@ -15,7 +15,12 @@ async function listAccounts(io: CliIo, flags: ListFlags): Promise<void> {
     const byId = new Map(status.accounts.map((row) => [row.id, row]));
     return store.accounts.list().map((account) => {
       const row = byId.get(account.id);
-      return { ...account, status: row?.status ?? account.status, inFlight: row?.inFlight ?? 0, maxConcurrency: row?.maxConcurrency ?? account.maxConcurrency };
+      return {
+        ...account,
+        status: row?.status ?? account.status,
+        inFlight: row?.inFlight ?? 0,
+        maxConcurrency: row?.maxConcurrency ?? account.maxConcurrency,
+      };
     });
   });
   if (flags.json) {
@@ -44,6 +49,10 @@ async function listAccounts(io: CliIo, flags: ListFlags): Promise<void> {
 
 /** `relaypool accounts list`. */
 export function registerAccountsList(accounts: Command, io: CliIo): void {
-  withCommonFlags(accounts.command('list').description('list upstream accounts (never shows secrets)').option('--json', 'print JSON'))
-    .action((flags: ListFlags) => listAccounts(io, flags));
+  withCommonFlags(
+    accounts
+      .command('list')
+      .description('list upstream accounts (never shows secrets)')
+      .option('--json', 'print JSON'),
+  ).action((flags: ListFlags) => listAccounts(io, flags));
 }

@@ -15,7 +15,10 @@ async function manage(io: CliIo, action: Action, id: number, flags: CommonFlags)
   const config = resolveConfig(io, flags);
   const label = await withServices(config, (services) => {
     try {
-      const account = action === 'remove' ? services.accounts.remove(id) : services.accounts.configure(id, { enabled: action === 'enable' });
+      const account =
+        action === 'remove'
+          ? services.accounts.remove(id)
+          : services.accounts.configure(id, { enabled: action === 'enable' });
       return account.label;
     } catch (err) {
       if (err instanceof NotFoundError) throw new UserError(`no account with id ${id}`);

@@ -10,11 +10,19 @@ interface RefreshFlags extends CommonFlags {
 }
 
 /** Refresh the given accounts one by one; one line each. Resolves to how many failed. */
-export async function refreshAccounts(services: Services, ids: readonly number[], say: (line: string) => void): Promise<number> {
+export async function refreshAccounts(
+  services: Services,
+  ids: readonly number[],
+  say: (line: string) => void,
+): Promise<number> {
   const results = await refreshAccountList(services.accounts, services.store, ids);
   for (const r of results) {
     const how = r.reloggedIn ? 'logged in again' : 'session valid';
-    say(r.ok ? `account ${r.id} (${r.label}): ${how}, plan ${r.plan ?? 'unknown'}, ${r.models} usable models` : `account ${r.id}: failed: ${r.error ?? 'unknown error'}`);
+    say(
+      r.ok
+        ? `account ${r.id} (${r.label}): ${how}, plan ${r.plan ?? 'unknown'}, ${r.models} usable models`
+        : `account ${r.id}: failed: ${r.error ?? 'unknown error'}`,
+    );
   }
   return results.filter((r) => !r.ok).length;
 }

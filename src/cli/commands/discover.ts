@@ -22,7 +22,15 @@ async function discover(io: CliIo, flags: DiscoverFlags): Promise<void> {
   io.stdout(
     formatTable(
       ['ID', 'LABEL', 'PLAN', 'IMAGE ID', 'HOST ID', 'MODELS (allowed/all)', 'ERROR'],
-      rows.map((r) => [String(r.id), r.label, r.plan ?? '-', r.imageId ?? '-', r.hostId ?? '-', `${r.models.filter((m) => m.allowed).length}/${r.models.length}`, r.error ?? '']),
+      rows.map((r) => [
+        String(r.id),
+        r.label,
+        r.plan ?? '-',
+        r.imageId ?? '-',
+        r.hostId ?? '-',
+        `${r.models.filter((m) => m.allowed).length}/${r.models.length}`,
+        r.error ?? '',
+      ]),
     ),
   );
 }
@@ -30,6 +38,9 @@ async function discover(io: CliIo, flags: DiscoverFlags): Promise<void> {
 /** `relaypool discover`. */
 export function registerDiscover(program: Command, io: CliIo): void {
   withCommonFlags(
-    program.command('discover').description('show, per account, the plan, image id, host id and models found upstream').option('--json', 'print JSON'),
+    program
+      .command('discover')
+      .description('show, per account, the plan, image id, host id and models found upstream')
+      .option('--json', 'print JSON'),
   ).action((flags: DiscoverFlags) => discover(io, flags));
 }

@@ -14,7 +14,9 @@ async function listModels(io: CliIo, flags: ModelsFlags): Promise<void> {
   const config = resolveConfig(io, flags);
   const rows = await withServices(config, async (services) => {
     if (flags.refresh) {
-      await refreshAccounts(services, refreshableIds(services.store, { skipInvalid: true }), (line) => io.stderr(`${line}\n`));
+      await refreshAccounts(services, refreshableIds(services.store, { skipInvalid: true }), (line) =>
+        io.stderr(`${line}\n`),
+      );
     }
     const perAccount = services.store.models.listAll();
     return services.catalog.list().map((entry) => ({
@@ -32,7 +34,12 @@ async function listModels(io: CliIo, flags: ModelsFlags): Promise<void> {
     io.stdout('no models known yet: add an account, or run `relaypool models --refresh`\n');
     return;
   }
-  io.stdout(formatTable(['MODEL', 'UPSTREAM MODEL', 'OWNED BY', 'ACCOUNTS'], rows.map((r) => [r.id, r.upstream, r.ownedBy, String(r.accounts)])));
+  io.stdout(
+    formatTable(
+      ['MODEL', 'UPSTREAM MODEL', 'OWNED BY', 'ACCOUNTS'],
+      rows.map((r) => [r.id, r.upstream, r.ownedBy, String(r.accounts)]),
+    ),
+  );
 }
 
 /** `relaypool models`. */

@@ -20,7 +20,10 @@ function untilText(at: number | null, now: number): string {
 export function renderPoolReport(report: PoolReport, now: number): string {
   const { accounts, ...counts } = report;
   const values = Object.values(counts).map((value) => (value === null ? '-' : String(value)));
-  let out = formatTable(Object.keys(counts).map((key) => (key === 'idleTasks' ? 'IDLE' : key.toUpperCase())), [values]);
+  let out = formatTable(
+    Object.keys(counts).map((key) => (key === 'idleTasks' ? 'IDLE' : key.toUpperCase())),
+    [values],
+  );
   if (accounts.length === 0) return out;
   out += '\n';
   out += formatTable(
@@ -43,13 +46,19 @@ export function renderPoolReport(report: PoolReport, now: number): string {
 async function poolStatus(io: CliIo, flags: StatusFlags): Promise<void> {
   const config = resolveConfig(io, flags);
   const now = Date.now();
-  const report = await withStore(config, (store) => readPoolStatus(store, config.pool.maxConcurrentPerAccount, now));
+  const report = await withStore(config, (store) =>
+    readPoolStatus(store, config.pool.maxConcurrentPerAccount, now),
+  );
   io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderPoolReport(report, now));
 }
 
 /** `relaypool pool status`. */
 export function registerPool(program: Command, io: CliIo): void {
   const pool = program.command('pool').description('inspect the account pool');
-  withCommonFlags(pool.command('status').description('account counts by state, and per-account slots, cooldowns and errors').option('--json', 'print JSON'))
-    .action((flags: StatusFlags) => poolStatus(io, flags));
+  withCommonFlags(
+    pool
+      .command('status')
+      .description('account counts by state, and per-account slots, cooldowns and errors')
+      .option('--json', 'print JSON'),
+  ).action((flags: StatusFlags) => poolStatus(io, flags));
 }

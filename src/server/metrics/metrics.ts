@@ -23,15 +23,61 @@ export interface Metrics {
 export function createMetrics(poolReport: () => PoolReport, now: () => number): Metrics {
   const registry = new Registry();
   const registers = [registry];
-  const requests = new Counter({ name: 'relaypool_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers });
-  const ttfb = new Histogram({ name: 'relaypool_http_time_to_first_byte_seconds', help: 'Time until response headers', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
-  const duration = new Histogram({ name: 'relaypool_http_request_duration_seconds', help: 'Time until the response (stream included) ended', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
-  const upstreamErrors = new Counter({ name: 'relaypool_upstream_errors_total', help: 'Upstream failures of turns, by kind and upstream code', labelNames: ['kind', 'code'], registers });
-  const queueWait = new Histogram({ name: 'relaypool_queue_wait_seconds', help: 'Time a request waited for an account', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers });
-  const started = new Counter({ name: 'relaypool_tasks_started_total', help: 'Upstream tasks created', registers });
-  const stopped = new Counter({ name: 'relaypool_tasks_stopped_total', help: 'Upstream tasks stopped by relaypool', labelNames: ['recovered'], registers });
-  const keptTurns = new Counter({ name: 'relaypool_kept_task_turns_total', help: 'Turns run on a kept task (continued, warm) or replayed into a new task when it could not take them', labelNames: ['how'], registers });
-  const recovered = new Counter({ name: 'relaypool_tasks_recovered_total', help: 'Tasks leaked by an earlier process, found and stopped', registers });
+  const requests = new Counter({
+    name: 'relaypool_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const ttfb = new Histogram({
+    name: 'relaypool_http_time_to_first_byte_seconds',
+    help: 'Time until response headers',
+    labelNames: ['method', 'route'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'relaypool_http_request_duration_seconds',
+    help: 'Time until the response (stream included) ended',
+    labelNames: ['method', 'route'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const upstreamErrors = new Counter({
+    name: 'relaypool_upstream_errors_total',
+    help: 'Upstream failures of turns, by kind and upstream code',
+    labelNames: ['kind', 'code'],
+    registers,
+  });
+  const queueWait = new Histogram({
+    name: 'relaypool_queue_wait_seconds',
+    help: 'Time a request waited for an account',
+    labelNames: ['outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const started = new Counter({
+    name: 'relaypool_tasks_started_total',
+    help: 'Upstream tasks created',
+    registers,
+  });
+  const stopped = new Counter({
+    name: 'relaypool_tasks_stopped_total',
+    help: 'Upstream tasks stopped by relaypool',
+    labelNames: ['recovered'],
+    registers,
+  });
+  const keptTurns = new Counter({
+    name: 'relaypool_kept_task_turns_total',
+    help: 'Turns run on a kept task (continued, warm) or replayed into a new task when it could not take them',
+    labelNames: ['how'],
+    registers,
+  });
+  const recovered = new Counter({
+    name: 'relaypool_tasks_recovered_total',
+    help: 'Tasks leaked by an earlier process, found and stopped',
+    registers,
+  });
   new Gauge({
     name: 'relaypool_accounts',
     help: 'Accounts by state',
@@ -39,7 +85,8 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     registers,
     collect() {
       const report = poolReport();
-      for (const state of STATES) this.set({ state }, report.accounts.filter((a) => a.status === state).length);
+      for (const state of STATES)
+        this.set({ state }, report.accounts.filter((a) => a.status === state).length);
     },
   });
   new Gauge({
@@ -70,7 +117,11 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     collect() {
       this.reset();
       const at = now();
-      for (const row of poolReport().accounts) this.set({ account_id: String(row.id) }, row.cooldownUntil === null ? 0 : Math.max(0, (row.cooldownUntil - at) / 1000));
+      for (const row of poolReport().accounts)
+        this.set(
+          { account_id: String(row.id) },
+          row.cooldownUntil === null ? 0 : Math.max(0, (row.cooldownUntil - at) / 1000),
+        );
     },
   });
   new Gauge({
@@ -92,7 +143,8 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
       taskStarted: () => started.inc(),
       taskStopped: (wasRecovered) => stopped.inc({ recovered: String(wasRecovered) }),
       tasksRecovered: (count) => recovered.inc(count),
-      upstreamError: (kind, code) => upstreamErrors.inc({ kind, code: code === null ? 'none' : String(code) }),
+      upstreamError: (kind, code) =>
+        upstreamErrors.inc({ kind, code: code === null ? 'none' : String(code) }),
       queueWait: (ms, granted) => queueWait.observe({ outcome: granted ? 'granted' : 'refused' }, ms / 1000),
       keptTaskTurn: (how) => keptTurns.inc({ how }),
     },

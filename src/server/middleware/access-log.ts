@@ -6,7 +6,10 @@ import { fixedFieldLogger, type Logger } from '../../util/logger.js';
  * Its fields are fixed and never hold a secret, so it writes through `fixedFieldLogger` (no
  * redaction pass: that pass costs ~20 times the line itself, on every request).
  */
-export function accessLog(logger: Logger, now: () => number = performance.now.bind(performance)): MiddlewareHandler {
+export function accessLog(
+  logger: Logger,
+  now: () => number = performance.now.bind(performance),
+): MiddlewareHandler {
   const lines = fixedFieldLogger(logger);
   return async function logRequest(c, next) {
     const started = now();

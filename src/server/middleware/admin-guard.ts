@@ -22,21 +22,30 @@ export function socketAddress(c: Context): string | null {
  * <token>` is required (401 otherwise; with a `throttle`, repeated failures from one address get
  * 429 + Retry-After); without one, only loopback clients get in (403 otherwise).
  */
-export function adminGuard(adminToken: string | null, remoteAddress: RemoteAddress = socketAddress, throttle?: FailureThrottle): MiddlewareHandler {
+export function adminGuard(
+  adminToken: string | null,
+  remoteAddress: RemoteAddress = socketAddress,
+  throttle?: FailureThrottle,
+): MiddlewareHandler {
   return async function guardAdmin(c, next) {
     const address = remoteAddress(c);
     if (adminToken === null) {
       if (address === null || !isLoopbackHost(address)) {
-        throw new PermissionError('admin endpoints are open to loopback clients only while no admin token is configured', {
-          code: 'admin_loopback_only',
-        });
+        throw new PermissionError(
+          'admin endpoints are open to loopback clients only while no admin token is configured',
+          {
+            code: 'admin_loopback_only',
+          },
+        );
       }
     } else {
       throttle?.check(address ?? 'unknown');
       const given = bearerToken(c.req.header('authorization'));
       if (given === null || !sameSecret(given, adminToken)) {
         throttle?.fail(address ?? 'unknown');
-        throw new AuthenticationError('a valid admin token is required: Authorization: Bearer <token>', { code: 'invalid_admin_token' });
+        throw new AuthenticationError('a valid admin token is required: Authorization: Bearer <token>', {
+          code: 'invalid_admin_token',
+        });
       }
       throttle?.succeed(address ?? 'unknown');
     }

@@ -45,9 +45,13 @@ export class FailureThrottle {
     const record = this.#current(address);
     const now = this.options.now();
     if (record === null || record.blockedUntil <= now) return;
-    throw new NoCapacityError('too many failed authentication attempts from this address; try again later', (record.blockedUntil - now) / 1000, {
-      code: 'too_many_auth_failures',
-    });
+    throw new NoCapacityError(
+      'too many failed authentication attempts from this address; try again later',
+      (record.blockedUntil - now) / 1000,
+      {
+        code: 'too_many_auth_failures',
+      },
+    );
   }
 
   /** Count one failure from `address`. */
@@ -57,7 +61,9 @@ export class FailureThrottle {
     record.failures += 1;
     record.lastFailure = now;
     const over = record.failures - this.options.freeFailures;
-    if (over > 0) record.blockedUntil = now + Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(over - 1, 30));
+    if (over > 0)
+      record.blockedUntil =
+        now + Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.min(over - 1, 30));
     this.#records.delete(address); // re-insert: the Map's order is the eviction order
     this.#records.set(address, record);
     while (this.#records.size > this.options.maxAddresses) {

@@ -3,7 +3,14 @@ import type { Account } from '../../pool/account-operations.js';
 import type { AccountCheck, AccountService } from '../../pool/account-service.js';
 import { parseSessionCookie } from '../../upstream/monkeycode/session-cookie.js';
 import { InvalidRequestError, NotFoundError } from '../../util/errors.js';
-import { accountIdParam, accountPatchBody, asAdminResult, newAccountBody, readAdminBody, sessionBody } from './admin-body.js';
+import {
+  accountIdParam,
+  accountPatchBody,
+  asAdminResult,
+  newAccountBody,
+  readAdminBody,
+  sessionBody,
+} from './admin-body.js';
 
 /** What the account admin routes need. */
 export interface AdminAccountDeps {
@@ -28,7 +35,10 @@ export function pastedCookie(input: string): string {
   try {
     return parseSessionCookie(input);
   } catch (err) {
-    throw new InvalidRequestError(`cookie: ${err instanceof Error ? err.message : 'unusable value'}`, { code: 'invalid_cookie', param: 'cookie' });
+    throw new InvalidRequestError(`cookie: ${err instanceof Error ? err.message : 'unusable value'}`, {
+      code: 'invalid_cookie',
+      param: 'cookie',
+    });
   }
 }
 
@@ -41,7 +51,9 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Hono {
   app.post('/admin/session', async (c) => {
     const body = await readAdminBody(c, sessionBody);
     const cookie = pastedCookie(body.cookie);
-    const result = await asAdminResult(() => deps.accounts.upsertCookie(cookie, { label: body.label, maxConcurrency: body.maxConcurrency }));
+    const result = await asAdminResult(() =>
+      deps.accounts.upsertCookie(cookie, { label: body.label, maxConcurrency: body.maxConcurrency }),
+    );
     return c.json(checkView(result, result.action), result.action === 'added' ? 201 : 200);
   });
   app.get('/admin/accounts', (c) => c.json({ object: 'list', data: deps.listAccounts() }));
@@ -55,18 +67,30 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Hono {
     const body = await readAdminBody(c, newAccountBody);
     const options = { label: body.label, maxConcurrency: body.maxConcurrency };
     if (body.cookie !== undefined && (body.email !== undefined || body.password !== undefined)) {
-      throw new InvalidRequestError('give either cookie, or email and password — not both', { code: 'invalid_request', param: 'cookie' });
+      throw new InvalidRequestError('give either cookie, or email and password — not both', {
+        code: 'invalid_request',
+        param: 'cookie',
+      });
     }
     if (body.cookie !== undefined) {
       const cookie = pastedCookie(body.cookie);
-      return c.json(checkView(await asAdminResult(() => deps.accounts.addCookie(cookie, options)), 'added'), 201);
+      return c.json(
+        checkView(await asAdminResult(() => deps.accounts.addCookie(cookie, options)), 'added'),
+        201,
+      );
     }
     if (body.email === undefined || body.password === undefined) {
       const param = body.email === undefined ? 'email' : 'password';
-      throw new InvalidRequestError(`${param}: required (give cookie, or email and password)`, { code: 'invalid_request', param });
+      throw new InvalidRequestError(`${param}: required (give cookie, or email and password)`, {
+        code: 'invalid_request',
+        param,
+      });
     }
     const { email, password } = body;
-    return c.json(checkView(await asAdminResult(() => deps.accounts.addPassword(email, password, options)), 'added'), 201);
+    return c.json(
+      checkView(await asAdminResult(() => deps.accounts.addPassword(email, password, options)), 'added'),
+      201,
+    );
   });
   app.patch('/admin/accounts/:id', async (c) => {
     const id = accountIdParam(c);

@@ -12,17 +12,26 @@ export function adminLoginRoutes(login: OperatorLogin): Hono {
   app.post('/admin/login/send-code', async (c) => {
     const body = await readAdminBody(c, sendCodeBody);
     const sent = await login.sendCode(body.phone, { label: body.label, maxConcurrency: body.maxConcurrency });
-    return c.json({ loginId: sent.loginId, phone: sent.phone, expiresAt: new Date(sent.expiresAt).toISOString(), expiresInS: sent.expiresInS });
+    return c.json({
+      loginId: sent.loginId,
+      phone: sent.phone,
+      expiresAt: new Date(sent.expiresAt).toISOString(),
+      expiresInS: sent.expiresInS,
+    });
   });
   app.post('/admin/login/verify', async (c) => {
     const body = await readAdminBody(c, verifyBody);
     const options = { label: body.label, maxConcurrency: body.maxConcurrency };
-    const check = await asAdminResult(() => login.verify({ loginId: body.loginId, phone: body.phone, code: body.code, options }));
+    const check = await asAdminResult(() =>
+      login.verify({ loginId: body.loginId, phone: body.phone, code: body.code, options }),
+    );
     return c.json(checkView(check, check.action), check.action === 'added' ? 201 : 200);
   });
   app.post('/admin/login/callback', async (c) => {
     const body = await readAdminBody(c, callbackBody);
-    const check = await asAdminResult(() => login.callback(body.url, { label: body.label, maxConcurrency: body.maxConcurrency }));
+    const check = await asAdminResult(() =>
+      login.callback(body.url, { label: body.label, maxConcurrency: body.maxConcurrency }),
+    );
     return c.json(checkView(check, check.action), check.action === 'added' ? 201 : 200);
   });
   return app;

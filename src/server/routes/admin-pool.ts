@@ -15,7 +15,12 @@ export interface AdminPoolDeps {
 }
 
 function summary(results: RefreshResult[]) {
-  return { total: results.length, ok: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
+  return {
+    total: results.length,
+    ok: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok).length,
+    results,
+  };
 }
 
 /**
@@ -26,7 +31,8 @@ export function adminPoolRoutes(deps: AdminPoolDeps): Hono {
   const app = new Hono();
   app.get('/admin/pool/status', (c) => c.json(deps.poolReport()));
   const { discover, refresh, modelIds } = deps;
-  if (discover !== undefined) app.get('/admin/discover', async (c) => c.json({ object: 'list', data: await discover() }));
+  if (discover !== undefined)
+    app.get('/admin/discover', async (c) => c.json({ object: 'list', data: await discover() }));
   if (refresh !== undefined) {
     app.post('/admin/pool/refresh', async (c) => {
       await readAdminBody(c, emptyBody, { optional: true });

@@ -38,7 +38,10 @@ export interface ChatRouteDeps {
  * everything (see `endAtAnswer`: possibly before the billed tokens are looked up) the response
  * ends, and the turn is read to its end for the usage row and the stop.
  */
-async function* chatFrames(events: AsyncIterable<UpstreamEvent>, options: ChatChunkEncoderOptions): AsyncGenerator<SseFrame> {
+async function* chatFrames(
+  events: AsyncIterable<UpstreamEvent>,
+  options: ChatChunkEncoderOptions,
+): AsyncGenerator<SseFrame> {
   const encoder = createChatChunkEncoder(options);
   for await (const event of events) {
     if (encoder.isFinished()) continue; // only bookkeeping is left (usage, finish)
@@ -64,13 +67,27 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
   app.post('/v1/chat/completions', async (c) => {
     const request = parseChatRequest(await readJson(c), { clientTools: deps.clientTools });
     if (request.clientToolsIgnored > 0) {
-      deps.logger.debug({ reqId: c.get('requestId'), tools: request.clientToolsIgnored }, 'client tools ignored (the upstream agent uses its own)');
+      deps.logger.debug(
+        { reqId: c.get('requestId'), tools: request.clientToolsIgnored },
+        'client tools ignored (the upstream agent uses its own)',
+      );
     }
     const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
     const signal = c.req.raw.signal;
-    const base = { route: 'chat.completions', scope: clientScope(c), upstreamModel, systemPrompt: request.systemPrompt, content: request.content };
+    const base = {
+      route: 'chat.completions',
+      scope: clientScope(c),
+      upstreamModel,
+      systemPrompt: request.systemPrompt,
+      content: request.content,
+    };
     // Continuity by the resent messages (design §3 step 3); an explicit `store: false` retains nothing.
-    const turn = resentConversationTurn(base, request.messages, 'durable', request.store === false ? 'none' : 'durable');
+    const turn = resentConversationTurn(
+      base,
+      request.messages,
+      'durable',
+      request.store === false ? 'none' : 'durable',
+    );
     const options: ChatChunkEncoderOptions = {
       id: deps.newCompletionId(),
       model: request.model ?? upstreamModel,
@@ -85,7 +102,13 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
     };
     const events = deps.conversations.run(turn, signal);
     if (!request.stream) return c.json(foldChatCompletion(await collect(events), options).completion);
-    return respondWithSse(chatFrames(events, options), { keepAliveMs: deps.keepAliveMs, terminator: '[DONE]', logger: deps.logger, signal, node: nodeResponse(c) });
+    return respondWithSse(chatFrames(events, options), {
+      keepAliveMs: deps.keepAliveMs,
+      terminator: '[DONE]',
+      logger: deps.logger,
+      signal,
+      node: nodeResponse(c),
+    });
   });
   return app;
 }

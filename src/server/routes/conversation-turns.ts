@@ -1,6 +1,13 @@
 import { continuationKey } from '../../conversations/conversation-key.js';
 import type { BindingScope, ConversationTurn, Retention } from '../../conversations/conversation-service.js';
-import { answerMessage, canonicalMessages, inlineInstructions, renderFollowUp, splitAtLastAnswer, type ChatMessage } from '../../openai/index.js';
+import {
+  answerMessage,
+  canonicalMessages,
+  inlineInstructions,
+  renderFollowUp,
+  splitAtLastAnswer,
+  type ChatMessage,
+} from '../../openai/index.js';
 
 /** What every turn of a route shares. */
 interface TurnBase {
@@ -11,13 +18,20 @@ interface TurnBase {
   content: string;
 }
 
-function base(turn: TurnBase): Pick<ConversationTurn, 'route' | 'scope' | 'upstreamModel' | 'systemPrompt' | 'content' | 'warmText'> {
+function base(
+  turn: TurnBase,
+): Pick<ConversationTurn, 'route' | 'scope' | 'upstreamModel' | 'systemPrompt' | 'content' | 'warmText'> {
   return { ...turn, warmText: () => inlineInstructions(turn.systemPrompt, turn.content) };
 }
 
 /** Keys of points in a conversation identified by its messages (chat; Responses without an id). */
 function messagesKey(turn: TurnBase, messages: readonly ChatMessage[]): string {
-  return continuationKey({ scope: turn.scope, model: turn.upstreamModel, systemPrompt: turn.systemPrompt, point: { kind: 'messages', messages: canonicalMessages(messages) } });
+  return continuationKey({
+    scope: turn.scope,
+    model: turn.upstreamModel,
+    systemPrompt: turn.systemPrompt,
+    point: { kind: 'messages', messages: canonicalMessages(messages) },
+  });
 }
 
 /**
@@ -25,22 +39,49 @@ function messagesKey(turn: TurnBase, messages: readonly ChatMessage[]): string {
  * assistant message, when relaypool answered that prefix (same client, model, system prompt);
  * afterwards the conversation continues at its messages plus this answer.
  */
-export function resentConversationTurn(turn: TurnBase, messages: readonly ChatMessage[], where: BindingScope, retain: Retention): ConversationTurn {
+export function resentConversationTurn(
+  turn: TurnBase,
+  messages: readonly ChatMessage[],
+  where: BindingScope,
+  retain: Retention,
+): ConversationTurn {
   const split = splitAtLastAnswer(messages);
-  const from = split.answered === null ? null : { key: messagesKey(turn, split.answered), text: split.followUpText, bindings: where };
-  return { ...base(turn), from, retain, nextKey: (answer) => messagesKey(turn, [...messages, answerMessage(answer)]) };
+  const from =
+    split.answered === null
+      ? null
+      : { key: messagesKey(turn, split.answered), text: split.followUpText, bindings: where };
+  return {
+    ...base(turn),
+    from,
+    retain,
+    nextKey: (answer) => messagesKey(turn, [...messages, answerMessage(answer)]),
+  };
 }
 
 /** The key of a stored response, as a point a conversation continues from. */
 function responseKey(turn: TurnBase, responseId: string): string {
-  return continuationKey({ scope: turn.scope, model: turn.upstreamModel, systemPrompt: turn.systemPrompt, point: { kind: 'response', responseId } });
+  return continuationKey({
+    scope: turn.scope,
+    model: turn.upstreamModel,
+    systemPrompt: turn.systemPrompt,
+    point: { kind: 'response', responseId },
+  });
 }
 
 /**
  * A Responses request: with `previous_response_id` it continues from that stored response (the new
  * turn is only its own input); afterwards the conversation continues at this response's id.
  */
-export function storedResponseTurn(turn: TurnBase, previousId: string | null, input: readonly ChatMessage[], responseId: string, retain: Retention): ConversationTurn {
-  const from = previousId === null ? null : { key: responseKey(turn, previousId), text: renderFollowUp(input), bindings: 'durable' as const };
+export function storedResponseTurn(
+  turn: TurnBase,
+  previousId: string | null,
+  input: readonly ChatMessage[],
+  responseId: string,
+  retain: Retention,
+): ConversationTurn {
+  const from =
+    previousId === null
+      ? null
+      : { key: responseKey(turn, previousId), text: renderFollowUp(input), bindings: 'durable' as const };
   return { ...base(turn), from, retain, nextKey: () => responseKey(turn, responseId) };
 }

@@ -16,7 +16,11 @@ import {
 import type { ResponseArchive } from '../../conversations/response-archive.js';
 import { clientErrorFor } from '../../pool/client-error.js';
 import type { ModelCatalog } from '../../pool/model-catalog.js';
-import type { ConversationService, ConversationTurn, Retention } from '../../conversations/conversation-service.js';
+import type {
+  ConversationService,
+  ConversationTurn,
+  Retention,
+} from '../../conversations/conversation-service.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import { NotFoundError, toRelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -42,7 +46,11 @@ export interface ResponsesRouteDeps {
 }
 
 /** The conversation this request continues (from `previous_response_id`) followed by its own input. */
-function conversationOf(request: ResponsesRequest, deps: ResponsesRouteDeps, scope: string | null): ChatMessage[] {
+function conversationOf(
+  request: ResponsesRequest,
+  deps: ResponsesRouteDeps,
+  scope: string | null,
+): ChatMessage[] {
   if (request.previousResponseId === null) return request.messages;
   const previous = deps.archive.load(request.previousResponseId, scope);
   if (previous === null) {
@@ -51,7 +59,10 @@ function conversationOf(request: ResponsesRequest, deps: ResponsesRouteDeps, sco
       param: 'previous_response_id',
     });
   }
-  return [...previous.transcript, ...request.messages.filter((m) => m.role !== 'system' && m.role !== 'developer')];
+  return [
+    ...previous.transcript,
+    ...request.messages.filter((m) => m.role !== 'system' && m.role !== 'developer'),
+  ];
 }
 
 /**
@@ -59,10 +70,22 @@ function conversationOf(request: ResponsesRequest, deps: ResponsesRouteDeps, sco
  * `store: false` request retains nothing — unless the operator opted in to continuing those by the
  * resent conversation, bound in memory only.
  */
-function conversationTurn(request: ResponsesRequest, deps: ResponsesRouteDeps, base: Parameters<typeof storedResponseTurn>[0], responseId: string): ConversationTurn {
+function conversationTurn(
+  request: ResponsesRequest,
+  deps: ResponsesRouteDeps,
+  base: Parameters<typeof storedResponseTurn>[0],
+  responseId: string,
+): ConversationTurn {
   const retain: Retention = request.store ? 'durable' : deps.reuseWhenStoreFalse ? 'memory' : 'none';
-  if (retain === 'memory' && request.previousResponseId === null) return resentConversationTurn(base, request.messages, 'memory', 'memory');
-  return storedResponseTurn(base, request.previousResponseId, request.messages, responseId, retain === 'memory' ? 'none' : retain);
+  if (retain === 'memory' && request.previousResponseId === null)
+    return resentConversationTurn(base, request.messages, 'memory', 'memory');
+  return storedResponseTurn(
+    base,
+    request.previousResponseId,
+    request.messages,
+    responseId,
+    retain === 'memory' ? 'none' : retain,
+  );
 }
 
 function assistantMessage(text: string): ChatMessage {
@@ -73,9 +96,14 @@ function assistantMessage(text: string): ChatMessage {
  * Stream events for one turn. Headers go out once the task exists; before that a failure is an
  * HTTP error. After it, a failure is one `response.failed` event — never a silent end.
  */
-async function* responseFrames(events: AsyncIterable<UpstreamEvent>, options: ResponsesEncoderOptions, onDone: (response: ResponseObject) => void): AsyncGenerator<SseFrame> {
+async function* responseFrames(
+  events: AsyncIterable<UpstreamEvent>,
+  options: ResponsesEncoderOptions,
+  onDone: (response: ResponseObject) => void,
+): AsyncGenerator<SseFrame> {
   const encoder = createResponsesStreamEncoder(options);
-  const frames = (list: ReturnType<typeof encoder.push>): SseFrame[] => list.map((event) => ({ kind: 'data', event: event.type, data: event }));
+  const frames = (list: ReturnType<typeof encoder.push>): SseFrame[] =>
+    list.map((event) => ({ kind: 'data', event: event.type, data: event }));
   let started = false;
   try {
     for await (const event of events) {
@@ -119,12 +147,35 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
     };
     const save = (response: ResponseObject): void => {
       if (!request.store) return; // store:false retains nothing
-      const transcript = [...conversation.filter((m) => m.role !== 'system' && m.role !== 'developer'), assistantMessage(response.output_text)];
-      deps.archive.save({ id: response.id, clientKeyHash: scope, model: response.model, response, transcript });
+      const transcript = [
+        ...conversation.filter((m) => m.role !== 'system' && m.role !== 'developer'),
+        assistantMessage(response.output_text),
+      ];
+      deps.archive.save({
+        id: response.id,
+        clientKeyHash: scope,
+        model: response.model,
+        response,
+        transcript,
+      });
     };
-    const events = deps.conversations.run(conversationTurn(request, deps, { route: 'responses', scope, upstreamModel, systemPrompt: request.systemPrompt, content }, options.id), c.req.raw.signal);
+    const events = deps.conversations.run(
+      conversationTurn(
+        request,
+        deps,
+        { route: 'responses', scope, upstreamModel, systemPrompt: request.systemPrompt, content },
+        options.id,
+      ),
+      c.req.raw.signal,
+    );
     if (request.stream) {
-      return respondWithSse(responseFrames(events, options, save), { keepAliveMs: deps.keepAliveMs, terminator: null, logger: deps.logger, signal: c.req.raw.signal, node: nodeResponse(c) });
+      return respondWithSse(responseFrames(events, options, save), {
+        keepAliveMs: deps.keepAliveMs,
+        terminator: null,
+        logger: deps.logger,
+        signal: c.req.raw.signal,
+        node: nodeResponse(c),
+      });
     }
     const collected: UpstreamEvent[] = [];
     for await (const event of events) {
@@ -137,12 +188,16 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   });
   app.get('/v1/responses/:id', (c) => {
     const stored = deps.archive.load(c.req.param('id'), clientScope(c));
-    if (stored === null) throw new NotFoundError(`response '${c.req.param('id')}' was not found`, { code: 'response_not_found' });
+    if (stored === null)
+      throw new NotFoundError(`response '${c.req.param('id')}' was not found`, {
+        code: 'response_not_found',
+      });
     return c.json(stored.response);
   });
   app.delete('/v1/responses/:id', (c) => {
     const id = c.req.param('id');
-    if (!deps.archive.delete(id, clientScope(c))) throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
+    if (!deps.archive.delete(id, clientScope(c)))
+      throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
     return c.json({ id, object: 'response.deleted', deleted: true });
   });
   return app;

@@ -16,7 +16,11 @@ const walletSchema = z.object({
 });
 
 /** `GET /api/v1/users/subscription` (§3.4) → the plan name, or null when none is given. */
-export async function fetchPlan(http: MonkeyCodeHttp, jar: SessionJar, options?: CallOptions): Promise<string | null> {
+export async function fetchPlan(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  options?: CallOptions,
+): Promise<string | null> {
   const data = await http.api(jar, {
     method: 'GET',
     path: '/api/v1/users/subscription',
@@ -28,10 +32,20 @@ export async function fetchPlan(http: MonkeyCodeHttp, jar: SessionJar, options?:
 }
 
 /** `GET /api/v1/users/wallet` (§3.5, hosted only) → null where the endpoint does not exist (404). */
-export async function fetchWallet(http: MonkeyCodeHttp, jar: SessionJar, options?: CallOptions): Promise<UpstreamWallet | null> {
+export async function fetchWallet(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  options?: CallOptions,
+): Promise<UpstreamWallet | null> {
   try {
     const path = '/api/v1/users/wallet';
-    const data = await http.api(jar, { method: 'GET', path, schema: walletSchema, context: 'wallet', options });
+    const data = await http.api(jar, {
+      method: 'GET',
+      path,
+      schema: walletSchema,
+      context: 'wallet',
+      options,
+    });
     return {
       balance: data.balance,
       dailyTokenBalance: data.daily_token_balance ?? null,

@@ -21,7 +21,8 @@ export interface AcpOutcome {
 
 const NOTHING: AcpOutcome = { events: [], questionId: null };
 
-const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Map an ACP session update (§6) to upstream events: `agent_message_chunk` (text blocks) → `text`,
@@ -39,13 +40,19 @@ export function mapAcpNotification(payload: unknown): AcpOutcome {
     case 'agent_thought_chunk': {
       const text = chunkText(update);
       if (text === null) return NOTHING;
-      return { events: [{ type: variant === 'agent_message_chunk' ? 'text' : 'reasoning', text }], questionId: null };
+      return {
+        events: [{ type: variant === 'agent_message_chunk' ? 'text' : 'reasoning', text }],
+        questionId: null,
+      };
     }
     case 'tool_call':
     case 'tool_call_update': {
       const tool = toolSchema.safeParse(update);
       if (!tool.success) return NOTHING;
-      return { events: [{ type: 'tool-activity', ...toToolActivity(tool.data) }], questionId: pendingQuestionId(tool.data) };
+      return {
+        events: [{ type: 'tool-activity', ...toToolActivity(tool.data) }],
+        questionId: pendingQuestionId(tool.data),
+      };
     }
     default:
       return NOTHING;
@@ -74,7 +81,10 @@ export function mapAskUserQuestion(payload: unknown): { activity: ToolActivity; 
   const ask = askSchema.safeParse(payload);
   if (!ask.success) return null;
   const activity = toToolActivity(ask.data.toolCall);
-  return { activity: { ...activity, kind: activity.kind ?? 'question' }, questionId: ask.data.toolCall.toolCallId };
+  return {
+    activity: { ...activity, kind: activity.kind ?? 'question' },
+    questionId: ask.data.toolCall.toolCallId,
+  };
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'error', 'cancelled']);
@@ -99,7 +109,17 @@ function toToolActivity(tool: ToolCall): ToolActivity {
   };
 }
 
-const SUMMARY_KEYS = ['command', 'cmd', 'path', 'file_path', 'filePath', 'pattern', 'query', 'url', 'description'];
+const SUMMARY_KEYS = [
+  'command',
+  'cmd',
+  'path',
+  'file_path',
+  'filePath',
+  'pattern',
+  'query',
+  'url',
+  'description',
+];
 const MAX_SUMMARY = 160;
 
 /** A short single-line description of a tool's `rawInput` (a path, a command), or null. */

@@ -43,7 +43,10 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   }
 
   /** Password login with the captcha proof-of-work (§2.2, §2.6). */
-  async login(credentials: { email: string; password: string }, options?: CallOptions): Promise<UpstreamLogin> {
+  async login(
+    credentials: { email: string; password: string },
+    options?: CallOptions,
+  ): Promise<UpstreamLogin> {
     const result = await passwordLogin(this.#http, this.#deps, credentials, options);
     this.#jars.adopt(result.session, result.jar);
     return { session: result.session, expiresAt: result.expiresAt, user: result.user };
@@ -67,7 +70,9 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
 
   /** Models, image, host, plan and wallet (§3). */
   async discover(session: string, options?: CallOptions): Promise<AccountDiscovery> {
-    const found = await this.#withJar(session, (jar) => discoverAccount(this.#http, jar, this.#deps.logger, options));
+    const found = await this.#withJar(session, (jar) =>
+      discoverAccount(this.#http, jar, this.#deps.logger, options),
+    );
     if (found.environmentId !== null) this.#images.remember(session, found.environmentId);
     return found;
   }
@@ -78,7 +83,11 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   }
 
   /** Run one turn (§5.6); see `UpstreamEvent` for the contract. */
-  runTurn(session: string, request: TurnRequest, options: TurnOptions = {}): AsyncGenerator<UpstreamEvent, void, void> {
+  runTurn(
+    session: string,
+    request: TurnRequest,
+    options: TurnOptions = {},
+  ): AsyncGenerator<UpstreamEvent, void, void> {
     let jar: SessionJar;
     try {
       jar = this.#jars.get(session);
@@ -87,13 +96,20 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     }
     // The turn's own generator, not wrapped in another: every event of a turn passes each layer.
     const ctx = { deps: this.#deps, http: this.#http, jar, image: this.#images.forSession(session) };
-    return request.kind === 'new-task' ? runNewTaskTurn(ctx, request, options) : runFollowUpTurn(ctx, request, options);
+    return request.kind === 'new-task'
+      ? runNewTaskTurn(ctx, request, options)
+      : runFollowUpTurn(ctx, request, options);
   }
 
   /** Coarse task state (§4.2). */
   async getTaskState(session: string, taskId: string, options?: CallOptions): Promise<UpstreamTaskState> {
     const task = await this.getTask(session, taskId, options);
-    return { id: task.id, phase: phaseOf(task.status), asleep: task.vmStatus === 'hibernated', usage: task.stats };
+    return {
+      id: task.id,
+      phase: phaseOf(task.status),
+      asleep: task.vmStatus === 'hibernated',
+      usage: task.stats,
+    };
   }
 
   /** `PUT /tasks/stop` (§4.4). */

@@ -42,7 +42,13 @@ export async function passwordLogin(
   const context = 'password login';
   // §2.2: the password goes as typed (no trim, no hash).
   const body = { email: credentials.email, password: credentials.password, captcha_token: captchaToken };
-  const res = await http.exchange(jar, { method: 'POST', path: '/api/v1/users/password-login', body, context, options });
+  const res = await http.exchange(jar, {
+    method: 'POST',
+    path: '/api/v1/users/password-login',
+    body,
+    context,
+    options,
+  });
   parseEnvelope(res, userSchema, context);
   const captured = captureSessionCookie(res.setCookies, deps.clock.now());
   if (!captured) throw protocolError(context, 'no session cookie in the answer');
@@ -61,7 +67,13 @@ export async function fetchSessionUser(
   options?: CallOptions,
 ): Promise<UpstreamUser> {
   const context = 'session status';
-  const data = await http.api(jar, { method: 'GET', path: '/api/v1/users/status', schema: statusSchema, context, options });
+  const data = await http.api(jar, {
+    method: 'GET',
+    path: '/api/v1/users/status',
+    schema: statusSchema,
+    context,
+    options,
+  });
   const user = data?.user;
   if (!user?.id) {
     throw new UpstreamFailure('session-expired', `${context}: not logged in`, { upstreamCode: 401 });
@@ -77,9 +89,19 @@ export async function fetchSessionUser(
 }
 
 /** `POST /api/v1/users/logout` (§2.5). An already-dead session counts as logged out. */
-export async function logoutSession(http: MonkeyCodeHttp, jar: SessionJar, options?: CallOptions): Promise<void> {
+export async function logoutSession(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  options?: CallOptions,
+): Promise<void> {
   try {
-    await http.api(jar, { method: 'POST', path: '/api/v1/users/logout', schema: z.unknown(), context: 'logout', options });
+    await http.api(jar, {
+      method: 'POST',
+      path: '/api/v1/users/logout',
+      schema: z.unknown(),
+      context: 'logout',
+      options,
+    });
   } catch (err) {
     if (isUpstreamFailure(err) && err.kind === 'session-expired') return;
     throw err;

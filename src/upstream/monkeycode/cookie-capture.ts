@@ -13,7 +13,10 @@ export interface CapturedSession {
  * `Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax`). Returns null when it is absent or is a
  * deletion (`Max-Age=0` / empty value, as logout sends, §2.5).
  */
-export function captureSessionCookie(setCookieHeaders: readonly string[], now: number): CapturedSession | null {
+export function captureSessionCookie(
+  setCookieHeaders: readonly string[],
+  now: number,
+): CapturedSession | null {
   let captured: CapturedSession | null = null;
   for (const header of setCookieHeaders) {
     const cookie = Cookie.parse(header, { loose: false });

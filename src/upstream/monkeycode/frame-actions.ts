@@ -50,7 +50,11 @@ function interpretRunning(frame: WireFrame): FrameAction {
   if (frame.kind === 'acp_ask_user_question') {
     const ask = mapAskUserQuestion(frame.data.value);
     if (!ask) return { type: 'ignore' };
-    return { type: 'events', events: [{ type: 'tool-activity', ...ask.activity }], questionId: ask.questionId };
+    return {
+      type: 'events',
+      events: [{ type: 'tool-activity', ...ask.activity }],
+      questionId: ask.questionId,
+    };
   }
   const outcome = mapAcpNotification(frame.data.value);
   if (outcome.events.length === 0 && outcome.questionId === null) return { type: 'ignore' };

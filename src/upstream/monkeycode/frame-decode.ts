@@ -1,10 +1,7 @@
 import { parseJson } from './envelope.js';
 
 /** A frame's decoded `data`: nothing, a JSON value, or plain text. */
-export type FrameData =
-  | { form: 'none' }
-  | { form: 'json'; value: unknown }
-  | { form: 'text'; text: string };
+export type FrameData = { form: 'none' } | { form: 'json'; value: unknown } | { form: 'text'; text: string };
 
 /** A server frame (§5.2 `TaskStream`) with `data` decoded. */
 export interface WireFrame {
@@ -75,7 +72,8 @@ export function decodeBase64Utf8(text: string): string | null {
   if (text.length % 4 !== 0) return null;
   const bytes = Buffer.from(text, 'base64');
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  if (bytes.length !== (text.length / 4) * 3 - padding || text.includes('-') || text.includes('_')) return null;
+  if (bytes.length !== (text.length / 4) * 3 - padding || text.includes('-') || text.includes('_'))
+    return null;
   try {
     return utf8.decode(bytes);
   } catch {

@@ -32,7 +32,10 @@ export function fitsUserInput(text: string): boolean {
  * §5.3/§6.2 `reply-question`: `request_id` is the question's `toolCall.toolCallId`. With
  * `answers` null the question is declined (`cancelled: true`).
  */
-export function encodeReplyQuestion(requestId: string, answers: Record<string, string | string[]> | null): string {
+export function encodeReplyQuestion(
+  requestId: string,
+  answers: Record<string, string | string[]> | null,
+): string {
   const payload = {
     request_id: requestId,
     answers_json: JSON.stringify(answers ?? {}),

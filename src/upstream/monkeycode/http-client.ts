@@ -62,15 +62,19 @@ export class MonkeyCodeHttp {
     try {
       if (signal?.aborted) throw abortReason(signal);
       const headers = await this.#headers(jar, url, call.body !== undefined);
-      const response = await send(deps.dispatcher ?? getGlobalDispatcher(), {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: call.method,
-        headers,
-        body: call.body === undefined ? null : JSON.stringify(call.body),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      }, signal);
+      const response = await send(
+        deps.dispatcher ?? getGlobalDispatcher(),
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: call.method,
+          headers,
+          body: call.body === undefined ? null : JSON.stringify(call.body),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        signal,
+      );
       if (jar) await jar.store(response.setCookies, url);
       deps.logger.debug({ call: call.context, status: response.status }, 'upstream http');
       return response;
@@ -100,7 +104,11 @@ export class MonkeyCodeHttp {
  * are small JSON, and this skips `request()`'s body stream (about a fifth of a call's CPU).
  * `signal` aborts it (rejecting with the signal's reason).
  */
-function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<ExchangeResult> {
+function send(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal: AbortSignal | undefined,
+): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status = 0;

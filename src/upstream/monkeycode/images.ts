@@ -22,7 +22,11 @@ const imageSchema = z.object({
 const imagesSchema = z.object({ images: z.array(z.unknown()).nullish() }).nullish();
 
 /** `GET /api/v1/users/images?limit=100`; malformed rows are skipped. */
-export async function fetchImages(http: MonkeyCodeHttp, jar: SessionJar, options?: CallOptions): Promise<MonkeyCodeImage[]> {
+export async function fetchImages(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  options?: CallOptions,
+): Promise<MonkeyCodeImage[]> {
   const data = await http.api(jar, {
     method: 'GET',
     path: '/api/v1/users/images',

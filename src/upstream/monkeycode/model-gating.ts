@@ -40,11 +40,19 @@ function tierPrefixOf(plan: string | null): string | null {
  * §3.1 default pick: the plan's tier model with the highest `weight`, else the first allowed public
  * model, else the first allowed model, else null.
  */
-export function pickDefaultModel(plan: string | null, models: readonly UpstreamModel[]): UpstreamModel | null {
+export function pickDefaultModel(
+  plan: string | null,
+  models: readonly UpstreamModel[],
+): UpstreamModel | null {
   const allowed = allowedModels(plan, models);
   const prefix = tierPrefixOf(plan);
   const tier = prefix ? allowed.filter((model) => model.name.toLowerCase().startsWith(prefix)) : [];
-  const best = tier.reduce<UpstreamModel | null>((top, model) => (top && top.weight >= model.weight ? top : model), null);
+  const best = tier.reduce<UpstreamModel | null>(
+    (top, model) => (top && top.weight >= model.weight ? top : model),
+    null,
+  );
   if (best) return best;
-  return allowed.find((model) => model.ownerType === null || model.ownerType === 'public') ?? allowed[0] ?? null;
+  return (
+    allowed.find((model) => model.ownerType === null || model.ownerType === 'public') ?? allowed[0] ?? null
+  );
 }

@@ -12,11 +12,15 @@ export function callbackTarget(pasted: string, upstream: URL): URL {
   } catch {
     throw new CallbackUrlError('expected the absolute URL the browser was sent to after authorizing');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CallbackUrlError('expected an http(s) URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CallbackUrlError('expected an http(s) URL');
   if (url.host.toLowerCase() !== upstream.host.toLowerCase()) {
     throw new CallbackUrlError(`the URL is not on the configured upstream host (${upstream.host})`);
   }
-  if (!url.pathname.startsWith('/api/')) throw new CallbackUrlError('the URL path is not under /api/ (paste the callback URL, not the page it led to)');
+  if (!url.pathname.startsWith('/api/'))
+    throw new CallbackUrlError(
+      'the URL path is not under /api/ (paste the callback URL, not the page it led to)',
+    );
   if (!url.searchParams.has('code')) throw new CallbackUrlError('the URL has no code parameter');
   const target = new URL(upstream.origin);
   target.pathname = url.pathname;

@@ -26,7 +26,14 @@ export interface FollowScope {
  * Nothing is sent outside `scope.allowedOrigins`. No session at the end of the chain:
  * `bad-credentials` (the callback refused the code or state).
  */
-export async function followToSession(deps: HopDeps, jar: CookieJar, start: URL, scope: FollowScope, context: string, options?: CallOptions): Promise<OperatorSession> {
+export async function followToSession(
+  deps: HopDeps,
+  jar: CookieJar,
+  start: URL,
+  scope: FollowScope,
+  context: string,
+  options?: CallOptions,
+): Promise<OperatorSession> {
   let url = start;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     if (!scope.allowedOrigins.includes(url.origin)) {
@@ -36,7 +43,11 @@ export async function followToSession(deps: HopDeps, jar: CookieJar, start: URL,
     const session = captureSessionCookie(res.setCookies, scope.now());
     if (session !== null) return { value: session.value, expiresAt: session.expiresAt };
     if (!isRedirect(res.status) || res.location === null) {
-      throw new UpstreamFailure('bad-credentials', `${context}: no session was set (HTTP ${res.status}${reasonOf(res.body)})`, { upstreamCode: res.status });
+      throw new UpstreamFailure(
+        'bad-credentials',
+        `${context}: no session was set (HTTP ${res.status}${reasonOf(res.body)})`,
+        { upstreamCode: res.status },
+      );
     }
     url = res.location;
   }

@@ -40,9 +40,16 @@ export interface HopResult {
  * kept. Never throws on status; transport failures are typed like `MonkeyCodeHttp`'s.
  */
 export async function sendHop(deps: HopDeps, jar: CookieJar, hop: Hop): Promise<HopResult> {
-  const deadline = createDeadline(deps.timers, hop.options?.timeoutMs ?? deps.requestTimeoutMs, hop.options?.signal);
+  const deadline = createDeadline(
+    deps.timers,
+    hop.options?.timeoutMs ?? deps.requestTimeoutMs,
+    hop.options?.signal,
+  );
   try {
-    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': deps.acceptLanguage };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'accept-language': deps.acceptLanguage,
+    };
     if (hop.body !== undefined) headers['content-type'] = 'application/json';
     const cookie = await jar.getCookieString(hop.url.href);
     if (cookie.length > 0) headers.cookie = cookie;
@@ -58,7 +65,13 @@ export async function sendHop(deps: HopDeps, jar: CookieJar, hop: Hop): Promise<
     for (const line of setCookies) await jar.setCookie(line, hop.url.href, { ignoreError: true });
     const location = locationOf(headerList(response.headers.location)[0], hop.url);
     deps.logger.debug({ call: hop.context, status: response.statusCode }, 'upstream http');
-    return { status: response.statusCode, contentType: headerList(response.headers['content-type'])[0] ?? '', body, location, setCookies };
+    return {
+      status: response.statusCode,
+      contentType: headerList(response.headers['content-type'])[0] ?? '',
+      body,
+      location,
+      setCookies,
+    };
   } catch (err) {
     const parent = hop.options?.signal;
     if (parent?.aborted) throw abortReason(parent);

@@ -31,7 +31,11 @@ export interface OperatorLoginOptions {
 // The pending state: its jar holds MonkeyCode's cookies from step 1 and, after the code is
 // verified, Baizhi's session cookie. Never logged, never leaves this module except as the opaque type.
 class SmsLoginState implements PendingSmsLogin {
-  constructor(readonly phone: string, readonly oauth: OAuthParams, readonly jar: CookieJar) {}
+  constructor(
+    readonly phone: string,
+    readonly oauth: OAuthParams,
+    readonly jar: CookieJar,
+  ) {}
 }
 
 /**
@@ -54,7 +58,13 @@ export class MonkeyCodeOperatorLogin implements OperatorLoginFlows {
     this.#baizhiUrl = baizhi.baseUrl;
     this.#clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
-    this.#hop = { dispatcher: options.dispatcher, timers: options.timers ?? systemTimers, logger, requestTimeoutMs: mc.requestTimeoutMs, acceptLanguage: mc.acceptLanguage };
+    this.#hop = {
+      dispatcher: options.dispatcher,
+      timers: options.timers ?? systemTimers,
+      logger,
+      requestTimeoutMs: mc.requestTimeoutMs,
+      acceptLanguage: mc.acceptLanguage,
+    };
     // Baizhi exposes the same go-cap endpoints as MonkeyCode (`/api/v1/public/captcha/*`).
     this.#baizhiHttp = new MonkeyCodeHttp(baizhi);
     this.#captcha = { timers: baizhi.timers, captchaBudgetMs: baizhi.captchaBudgetMs, logger };
@@ -68,12 +78,26 @@ export class MonkeyCodeOperatorLogin implements OperatorLoginFlows {
     return new SmsLoginState(phone, oauth, jar);
   }
 
-  async verifySmsCode(pending: PendingSmsLogin, code: string, options?: CallOptions): Promise<OperatorSession> {
+  async verifySmsCode(
+    pending: PendingSmsLogin,
+    code: string,
+    options?: CallOptions,
+  ): Promise<OperatorSession> {
     if (!(pending instanceof SmsLoginState)) throw new TypeError('not a pending login of this adapter');
     const captchaToken = await obtainCaptchaToken(this.#baizhiHttp, this.#captcha, options);
     await loginWithPhone(this.#hop, pending.jar, this.#baizhiUrl, pending.phone, code, captchaToken, options);
-    const scope = { allowedOrigins: [this.#baizhiUrl.origin, this.#baseUrl.origin], now: () => this.#clock.now() };
-    return followToSession(this.#hop, pending.jar, authorizeUrl(this.#baizhiUrl, pending.oauth), scope, 'OAuth authorize', options);
+    const scope = {
+      allowedOrigins: [this.#baizhiUrl.origin, this.#baseUrl.origin],
+      now: () => this.#clock.now(),
+    };
+    return followToSession(
+      this.#hop,
+      pending.jar,
+      authorizeUrl(this.#baizhiUrl, pending.oauth),
+      scope,
+      'OAuth authorize',
+      options,
+    );
   }
 
   async finishCallback(callbackUrl: string, options?: CallOptions): Promise<OperatorSession> {

@@ -18,12 +18,21 @@ export interface OAuthParams {
  * `{baizhi}/oauth/authorize?client_id&redirect_uri&scope&state`; the parameters are taken from
  * that `Location` (cookies MonkeyCode sets stay in `jar` for the callback).
  */
-export async function startOAuth(deps: HopDeps, jar: CookieJar, baseUrl: URL, options?: CallOptions): Promise<OAuthParams> {
+export async function startOAuth(
+  deps: HopDeps,
+  jar: CookieJar,
+  baseUrl: URL,
+  options?: CallOptions,
+): Promise<OAuthParams> {
   const context = 'start OAuth login';
   const url = apiUrl({ baseUrl }, '/api/v1/users/login', { redirect: '', inviter_id: '' });
   const res = await sendHop(deps, jar, { method: 'GET', url, context, options });
   if (!isRedirect(res.status) || res.location === null) {
-    throw new UpstreamFailure(res.status >= 500 ? 'unavailable' : 'protocol', `${context}: expected a redirect (HTTP ${res.status}${reasonOf(res.body)})`, { upstreamCode: res.status });
+    throw new UpstreamFailure(
+      res.status >= 500 ? 'unavailable' : 'protocol',
+      `${context}: expected a redirect (HTTP ${res.status}${reasonOf(res.body)})`,
+      { upstreamCode: res.status },
+    );
   }
   const query = res.location.searchParams;
   const clientId = query.get('client_id');

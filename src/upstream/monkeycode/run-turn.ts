@@ -49,7 +49,12 @@ export async function* runNewTaskTurn(
   try {
     // Loaded without the caller's signal (concurrent turns of the session share the answer); the
     // caller still stops waiting as soon as it aborts.
-    const imageId = request.environmentId ?? (await untilAborted(ctx.image.get(() => discoverImageId(ctx)), signal));
+    const imageId =
+      request.environmentId ??
+      (await untilAborted(
+        ctx.image.get(() => discoverImageId(ctx)),
+        signal,
+      ));
     const { content, modelId, systemPrompt } = request;
     const input = { content, modelId, imageId, resource: deps.resource, systemPrompt };
     // Not cut short by the caller's signal: a create call abandoned mid-flight may still create the
@@ -69,7 +74,11 @@ export async function* runNewTaskTurn(
     });
     yield { type: 'task-ready', taskId: id };
     const inputChars = request.content.length + (request.systemPrompt?.length ?? 0);
-    terminal = yield* streamTurn(ctx, { taskId: id, mode: 'attach', userFrame: null, before: null, inputChars }, options);
+    terminal = yield* streamTurn(
+      ctx,
+      { taskId: id, mode: 'attach', userFrame: null, before: null, inputChars },
+      options,
+    );
   } catch (err) {
     if (signal?.aborted) throw abortReason(signal);
     terminal = errorEvent(err, taskId);
@@ -93,7 +102,13 @@ export async function* runFollowUpTurn(
   try {
     const userFrame = encodeUserInput(request.text);
     const task = await prepareTask(ctx, request.taskId, options);
-    const turn = { taskId: request.taskId, mode: 'new' as const, userFrame, before: task.stats, inputChars: request.text.length };
+    const turn = {
+      taskId: request.taskId,
+      mode: 'new' as const,
+      userFrame,
+      before: task.stats,
+      inputChars: request.text.length,
+    };
     terminal = yield* streamTurn(ctx, turn, options);
   } catch (err) {
     if (signal?.aborted) throw abortReason(signal);
@@ -112,14 +127,21 @@ interface Turn {
   inputChars: number;
 }
 
-async function* streamTurn(ctx: TurnContext, turn: Turn, options: TurnOptions): AsyncGenerator<UpstreamEvent, Terminal, void> {
+async function* streamTurn(
+  ctx: TurnContext,
+  turn: Turn,
+  options: TurnOptions,
+): AsyncGenerator<UpstreamEvent, Terminal, void> {
   const { deps } = ctx;
   const turnTimeoutMs = options.turnTimeoutMs ?? deps.turnTimeoutMs;
   const socket = await openStream(ctx, turn, turnTimeoutMs, options.signal);
   let end: TurnEnd;
   try {
     if (turn.userFrame !== null && !socket.send(turn.userFrame)) {
-      return errorEvent(new UpstreamFailure('network', 'task stream: could not send the user input'), turn.taskId);
+      return errorEvent(
+        new UpstreamFailure('network', 'task stream: could not send the user input'),
+        turn.taskId,
+      );
     }
     end = yield* readTurn(socket, {
       taskId: turn.taskId,
@@ -138,8 +160,18 @@ async function* streamTurn(ctx: TurnContext, turn: Turn, options: TurnOptions): 
   return { type: 'finish', taskId: turn.taskId };
 }
 
-async function openStream(ctx: TurnContext, turn: Turn, turnTimeoutMs: number, signal?: AbortSignal): Promise<TaskSocket> {
-  const target = { path: '/api/v1/users/tasks/stream', query: { id: turn.taskId, mode: turn.mode }, signal, turnTimeoutMs };
+async function openStream(
+  ctx: TurnContext,
+  turn: Turn,
+  turnTimeoutMs: number,
+  signal?: AbortSignal,
+): Promise<TaskSocket> {
+  const target = {
+    path: '/api/v1/users/tasks/stream',
+    query: { id: turn.taskId, mode: turn.mode },
+    signal,
+    turnTimeoutMs,
+  };
   try {
     return await TaskSocket.connect(ctx.deps, ctx.jar, target);
   } catch (err) {
@@ -173,7 +205,12 @@ async function prepareTask(ctx: TurnContext, taskId: string, options: TurnOption
   assertAlive(task);
   if (!isProcessing(task)) {
     const poll = { timers: deps.timers, timeoutMs, intervalMs: deps.pollIntervalMs, signal };
-    task = await waitForTask((s) => getTask(http, jar, taskId, { signal: s }), isProcessing, 'task sandbox', poll);
+    task = await waitForTask(
+      (s) => getTask(http, jar, taskId, { signal: s }),
+      isProcessing,
+      'task sandbox',
+      poll,
+    );
   }
   if (task.vmStatus === 'hibernated') task = await wakeTask(deps, http, jar, taskId, { signal, timeoutMs });
   return task;
@@ -195,7 +232,12 @@ async function discoverImageId(ctx: TurnContext): Promise<string> {
   return image.id;
 }
 
-async function measureUsage(ctx: TurnContext, turn: Turn, outputChars: number, signal?: AbortSignal): Promise<TokenUsage> {
+async function measureUsage(
+  ctx: TurnContext,
+  turn: Turn,
+  outputChars: number,
+  signal?: AbortSignal,
+): Promise<TokenUsage> {
   try {
     const after = await getTask(ctx.http, ctx.jar, turn.taskId, { signal });
     const usage = usageFromStats(turn.before, after.stats);

@@ -11,7 +11,10 @@ const VALUE_PATTERN = /^[A-Za-z0-9._~+/=-]{8,512}$/;
 export function parseSessionCookie(input: string): string {
   let text = input.trim().replace(/^(set-)?cookie:\s*/i, '');
   if (text.length === 0) throw new Error('cookie is empty');
-  const pairs = text.split(';').map((part) => part.trim()).filter((part) => part.length > 0);
+  const pairs = text
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
   const named = pairs.find((pair) => pair.startsWith(`${SESSION_COOKIE_NAME}=`));
   if (named !== undefined) {
     text = named.slice(SESSION_COOKIE_NAME.length + 1).trim();

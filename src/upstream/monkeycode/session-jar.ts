@@ -67,7 +67,9 @@ export class SessionJar {
     const value = await this.#jar.getCookieString(target);
     const cookies = await this.#jar.getCookies(target, { allPaths: true });
     if (generation === this.#generation && cookies.every((cookie) => (cookie.path ?? '/') === '/')) {
-      const expiries = cookies.map((cookie) => cookie.expiryTime()).filter((at): at is number => at !== undefined);
+      const expiries = cookies
+        .map((cookie) => cookie.expiryTime())
+        .filter((at): at is number => at !== undefined);
       this.#header = { value, validUntil: Math.min(Date.now() + HEADER_REUSE_MS, ...expiries) };
     }
     return value;

@@ -31,7 +31,14 @@ export interface SocketTarget {
 
 type Deps = Pick<
   MonkeyCodeDeps,
-  'baseUrl' | 'webSocket' | 'clock' | 'timers' | 'logger' | 'connectTimeoutMs' | 'socketIdleTimeoutMs' | 'maxQueuedFrames'
+  | 'baseUrl'
+  | 'webSocket'
+  | 'clock'
+  | 'timers'
+  | 'logger'
+  | 'connectTimeoutMs'
+  | 'socketIdleTimeoutMs'
+  | 'maxQueuedFrames'
 >;
 
 /**
@@ -128,7 +135,10 @@ export class TaskSocket {
 
   async #awaitOpen(): Promise<void> {
     const { timers, connectTimeoutMs } = this.#deps;
-    const cancel: CancelTimer = timers.setTimeout(() => this.#queue.push({ type: 'connect-timeout' }), connectTimeoutMs);
+    const cancel: CancelTimer = timers.setTimeout(
+      () => this.#queue.push({ type: 'connect-timeout' }),
+      connectTimeoutMs,
+    );
     try {
       const signal = await this.next();
       if (signal.type === 'open') return;
@@ -144,9 +154,13 @@ export class TaskSocket {
 
   #watch(turnTimeoutMs: number | null): void {
     const { timers, clock, socketIdleTimeoutMs } = this.#deps;
-    this.#watchdog = new IdleTimer(timers, clock, socketIdleTimeoutMs, () => this.#queue.push({ type: 'watchdog' }));
+    this.#watchdog = new IdleTimer(timers, clock, socketIdleTimeoutMs, () =>
+      this.#queue.push({ type: 'watchdog' }),
+    );
     if (turnTimeoutMs !== null) {
-      this.#turnTimer = new IdleTimer(timers, clock, turnTimeoutMs, () => this.#queue.push({ type: 'turn-timeout' }));
+      this.#turnTimer = new IdleTimer(timers, clock, turnTimeoutMs, () =>
+        this.#queue.push({ type: 'turn-timeout' }),
+      );
     }
   }
 
@@ -188,6 +202,7 @@ function asObject(value: unknown): object {
 function textOf(data: unknown): string | null {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  if (ArrayBuffer.isView(data))
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   return null;
 }

@@ -63,14 +63,24 @@ export async function getTask(
 const anyData = z.unknown();
 
 /** `PUT /api/v1/users/tasks/stop` body `{"id"}` (§4.4): finishes the task, frees its slot. */
-export async function stopTask(http: MonkeyCodeHttp, jar: SessionJar, taskId: string, options?: CallOptions): Promise<void> {
+export async function stopTask(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  taskId: string,
+  options?: CallOptions,
+): Promise<void> {
   const body = { id: taskId };
   const path = '/api/v1/users/tasks/stop';
   await http.api(jar, { method: 'PUT', path, body, schema: anyData, context: 'stop task', options });
 }
 
 /** `DELETE /api/v1/users/tasks/{id}` (§4.5): unknown id → 10002 (`not-found`). */
-export async function deleteTask(http: MonkeyCodeHttp, jar: SessionJar, taskId: string, options?: CallOptions): Promise<void> {
+export async function deleteTask(
+  http: MonkeyCodeHttp,
+  jar: SessionJar,
+  taskId: string,
+  options?: CallOptions,
+): Promise<void> {
   const path = `/api/v1/users/tasks/${encodeURIComponent(taskId)}`;
   await http.api(jar, { method: 'DELETE', path, schema: anyData, context: 'delete task', options });
 }

@@ -10,8 +10,7 @@ import type { SocketSignal, TaskSocket } from './task-socket.js';
 
 /** How a turn's socket ended; `outputChars` counts text + reasoning (for usage estimates). */
 export type TurnEnd =
-  | { ok: true; outputChars: number }
-  | { ok: false; error: AnyUpstreamFailure; outputChars: number };
+  { ok: true; outputChars: number } | { ok: false; error: AnyUpstreamFailure; outputChars: number };
 
 /** Context of one turn's stream. */
 export interface TurnStreamContext {
@@ -29,7 +28,10 @@ export interface TurnStreamContext {
  * since the proxy has no human to ask and the agent would otherwise block. Throws only the abort
  * reason when `signal` aborts.
  */
-export async function* readTurn(socket: TaskSocket, ctx: TurnStreamContext): AsyncGenerator<UpstreamEvent, TurnEnd, void> {
+export async function* readTurn(
+  socket: TaskSocket,
+  ctx: TurnStreamContext,
+): AsyncGenerator<UpstreamEvent, TurnEnd, void> {
   let started = false;
   let outputChars = 0;
   const answered = new Set<string>();
@@ -40,7 +42,9 @@ export async function* readTurn(socket: TaskSocket, ctx: TurnStreamContext): Asy
       signal = await socket.next();
     } catch (err) {
       if (!(err instanceof QueueOverflowError)) throw err;
-      return fail(new UpstreamFailure('protocol', 'task stream: consumer fell too far behind', { cause: err }));
+      return fail(
+        new UpstreamFailure('protocol', 'task stream: consumer fell too far behind', { cause: err }),
+      );
     }
     if (signal.type === 'aborted' && ctx.signal) throw abortReason(ctx.signal);
     if (signal.type !== 'frame') {
@@ -75,7 +79,11 @@ export async function* readTurn(socket: TaskSocket, ctx: TurnStreamContext): Asy
   }
 }
 
-function socketFailure(signal: SocketSignal, started: boolean, ctx: TurnStreamContext): AnyUpstreamFailure | null {
+function socketFailure(
+  signal: SocketSignal,
+  started: boolean,
+  ctx: TurnStreamContext,
+): AnyUpstreamFailure | null {
   const when = started ? 'before the turn ended' : 'before the turn started';
   switch (signal.type) {
     case 'closed':
@@ -83,7 +91,10 @@ function socketFailure(signal: SocketSignal, started: boolean, ctx: TurnStreamCo
     case 'socket-error':
       return new UpstreamFailure('network', `task stream failed ${when}`);
     case 'watchdog':
-      return new UpstreamFailure('network', `task stream silent for ${ctx.socketIdleTimeoutMs} ms (no pings) ${when}`);
+      return new UpstreamFailure(
+        'network',
+        `task stream silent for ${ctx.socketIdleTimeoutMs} ms (no pings) ${when}`,
+      );
     case 'turn-timeout':
       return new UpstreamTimeoutFailure(`agent sent nothing for ${ctx.turnTimeoutMs} ms`);
     default:

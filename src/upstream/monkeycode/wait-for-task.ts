@@ -43,7 +43,8 @@ export async function waitForTask(
     }
   } catch (err) {
     if (options.signal?.aborted) throw abortReason(options.signal);
-    if (deadline.expired) throw new UpstreamTimeoutFailure(`${what}: not ready after ${options.timeoutMs} ms`);
+    if (deadline.expired)
+      throw new UpstreamTimeoutFailure(`${what}: not ready after ${options.timeoutMs} ms`);
     throw err;
   } finally {
     deadline.dispose();

@@ -29,7 +29,12 @@ export async function wakeTask(
       (signal) => getTask(http, jar, taskId, { signal }),
       (task) => isProcessing(task) && task.vmStatus === 'online',
       'wake task',
-      { timers: deps.timers, timeoutMs: options.timeoutMs, intervalMs: deps.pollIntervalMs, signal: options.signal },
+      {
+        timers: deps.timers,
+        timeoutMs: options.timeoutMs,
+        intervalMs: deps.pollIntervalMs,
+        signal: options.signal,
+      },
     );
   } finally {
     control.close();

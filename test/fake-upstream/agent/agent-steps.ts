@@ -10,7 +10,12 @@ export function started(): AgentStep {
 
 /** `task-ended` (kind `acp_event`); `payload` optional (usually null). */
 export function ended(payload?: unknown): AgentStep {
-  return { kind: 'emit', type: 'task-ended', frameKind: 'acp_event', data: payload === undefined ? null : b64json(payload) };
+  return {
+    kind: 'emit',
+    type: 'task-ended',
+    frameKind: 'acp_event',
+    data: payload === undefined ? null : b64json(payload),
+  };
 }
 
 /** A `task-running`/`acp_event` frame carrying `{sessionId, update}`. `sessionId: null` omits it. */
@@ -46,7 +51,12 @@ export function usageUpdate(used: number, size = 200_000): AgentStep {
 
 /** Agent-side `task-error`; carries both `details` (web) and `error` (desktop). */
 export function taskError(details: string): AgentStep {
-  return { kind: 'emit', type: 'task-error', frameKind: 'acp_event', data: b64json({ error: details, details }) };
+  return {
+    kind: 'emit',
+    type: 'task-error',
+    frameKind: 'acp_event',
+    data: b64json({ error: details, details }),
+  };
 }
 
 /** Transient `task-event` (not persisted, never replayed); proxies ignore it. */
@@ -63,8 +73,20 @@ export interface AskQuestion {
 }
 
 /** `acp_ask_user_question` that blocks until `reply-question` with `request_id = toolCallId`. */
-export function ask(toolCallId: string, questions: AskQuestion[], then?: Extract<AgentStep, { kind: 'ask' }>['then']): AgentStep {
-  const payload = { toolCall: { toolCallId, title: 'AskUserQuestion', kind: 'other', status: 'pending', rawInput: { questions } } };
+export function ask(
+  toolCallId: string,
+  questions: AskQuestion[],
+  then?: Extract<AgentStep, { kind: 'ask' }>['then'],
+): AgentStep {
+  const payload = {
+    toolCall: {
+      toolCallId,
+      title: 'AskUserQuestion',
+      kind: 'other',
+      status: 'pending',
+      rawInput: { questions },
+    },
+  };
   const step: AgentStep = { kind: 'ask', toolCallId, data: b64json(payload) };
   return then === undefined ? step : { ...step, then };
 }

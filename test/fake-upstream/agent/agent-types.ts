@@ -20,7 +20,13 @@ export type AgentStep =
   /** Emit a frame. `data` is already wire form (base64 or null). `persist: false` = not logged (task-event). */
   | { kind: 'emit'; type: string; frameKind: string; data: string | null; seq?: number; persist?: boolean }
   /** Emit an `acp_ask_user_question` frame and block until a matching `reply-question`. */
-  | { kind: 'ask'; toolCallId: string; data: string; seq?: number; then?: (reply: QuestionReply) => AgentStep[] }
+  | {
+      kind: 'ask';
+      toolCallId: string;
+      data: string;
+      seq?: number;
+      then?: (reply: QuestionReply) => AgentStep[];
+    }
   | { kind: 'delay'; ms: number }
   /** Add billed usage to the task's `stats` (otherwise estimated from the turn's text). */
   | { kind: 'usage'; inputTokens: number; outputTokens: number; llmRequests: number }

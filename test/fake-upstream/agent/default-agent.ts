@@ -1,6 +1,15 @@
 import type { Agent, AgentStep } from './agent-types.js';
 import {
-  ended, messageChunk, paced, splitText, started, thoughtChunk, toolCall, toolCallUpdate, update, usageUpdate,
+  ended,
+  messageChunk,
+  paced,
+  splitText,
+  started,
+  thoughtChunk,
+  toolCall,
+  toolCallUpdate,
+  update,
+  usageUpdate,
 } from './agent-steps.js';
 
 /** The default agent's reply for a prompt: `echo: <prompt>`. */
@@ -22,7 +31,12 @@ export function createDefaultAgent(options: { stepDelayMs?: number } = {}): Agen
       toolCallUpdate(callId, 'completed', { output: '# project' }),
     ];
     if (ctx.turn === 1) {
-      steps.push(update({ sessionUpdate: 'available_commands_update', availableCommands: [{ name: 'compact', description: 'Compact the context', input: null }] }));
+      steps.push(
+        update({
+          sessionUpdate: 'available_commands_update',
+          availableCommands: [{ name: 'compact', description: 'Compact the context', input: null }],
+        }),
+      );
     }
     for (const part of splitText(defaultReply(ctx.prompt), 3)) steps.push(messageChunk(part));
     steps.push(usageUpdate(1000 * ctx.turn + ctx.prompt.length));

@@ -8,7 +8,13 @@ import type { Agent, AgentStep } from './agent-types.js';
 import { paced } from './agent-steps.js';
 
 /** Directory of the shared recorded-frame fixtures. */
-export const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'monkeycode');
+export const FIXTURE_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'fixtures',
+  'monkeycode',
+);
 
 /** Parses a `*.frames.jsonl` text: one server → client wire frame per line (blank lines skipped). */
 export function parseFrames(text: string): WireFrame[] {
@@ -17,7 +23,8 @@ export function parseFrames(text: string): WireFrame[] {
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
       const parsed = wireFrameSchema.safeParse(tryParseJson(line));
-      if (!parsed.success) throw new Error(`fixture line ${i + 1} is not a wire frame: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new Error(`fixture line ${i + 1} is not a wire frame: ${parsed.error.message}`);
       return parsed.data;
     });
 }
@@ -48,7 +55,13 @@ export function stepsFromFrames(frames: readonly WireFrame[]): AgentStep[] {
         continue;
       }
     }
-    const step: AgentStep = { kind: 'emit', type: f.type, frameKind: f.kind, data: f.data, persist: f.type !== 'task-event' };
+    const step: AgentStep = {
+      kind: 'emit',
+      type: f.type,
+      frameKind: f.kind,
+      data: f.data,
+      persist: f.type !== 'task-event',
+    };
     steps.push(f.seq === undefined ? step : { ...step, seq: f.seq });
   }
   return steps;

@@ -38,7 +38,11 @@ export class CaptchaService {
   /** Issues a challenge: `{challenge:{c,s,d}, token, expires}`. */
   createChallenge(): ChallengeRecord {
     const { c, s, d } = this.config;
-    const record = { token: randomHex(25), params: { c, s, d }, expires: nowSeconds() + this.config.challengeTtlS };
+    const record = {
+      token: randomHex(25),
+      params: { c, s, d },
+      expires: nowSeconds() + this.config.challengeTtlS,
+    };
     this.challenges.set(record.token, record);
     return record;
   }
@@ -54,7 +58,8 @@ export class CaptchaService {
     if (solutions.length < this.config.c) return { ok: false, message: 'invalid solutions' };
     const record = this.challenges.get(token);
     this.challenges.delete(token);
-    if (record === undefined || record.expires < nowSeconds()) return { ok: false, message: 'challenge expired' };
+    if (record === undefined || record.expires < nowSeconds())
+      return { ok: false, message: 'challenge expired' };
     if (!verifySolutions(token, solutions, record.params)) return { ok: false, message: 'invalid solutions' };
     return this.issueToken();
   }

@@ -9,7 +9,11 @@ export interface ChallengeParams {
 }
 
 /** Salt and target of sub-challenge `i` (1-based), per captcha-pow.md §3. */
-export function subChallenge(token: string, i: number, params: ChallengeParams): { salt: string; target: string } {
+export function subChallenge(
+  token: string,
+  i: number,
+  params: ChallengeParams,
+): { salt: string; target: string } {
   return { salt: prng(`${token}${i}`, params.s), target: prng(`${token}${i}d`, params.d) };
 }
 
@@ -19,7 +23,11 @@ export function nonceSolves(salt: string, target: string, nonce: number): boolea
 }
 
 /** Verifies the first `c` solutions (extra entries are ignored, like go-cap). */
-export function verifySolutions(token: string, solutions: readonly number[], params: ChallengeParams): boolean {
+export function verifySolutions(
+  token: string,
+  solutions: readonly number[],
+  params: ChallengeParams,
+): boolean {
   if (solutions.length < params.c) return false;
   for (let i = 1; i <= params.c; i++) {
     const nonce = solutions[i - 1];

@@ -15,9 +15,24 @@ export const IMAGE_IDS = {
 
 /** Listed in this order; `devbox` is deliberately not first. */
 export const CATALOG_IMAGES: readonly CatalogImage[] = [
-  { id: IMAGE_IDS.ubuntu, name: 'registry.monkeycode-ai.com/public/ubuntu:22.04', remark: 'ubuntu', ownerType: 'public' },
-  { id: IMAGE_IDS.devbox, name: 'registry.monkeycode-ai.com/public/devbox:latest', remark: 'devbox', ownerType: 'public' },
-  { id: IMAGE_IDS.privateNode, name: 'registry.example.com/me/node:20', remark: 'my node', ownerType: 'private' },
+  {
+    id: IMAGE_IDS.ubuntu,
+    name: 'registry.monkeycode-ai.com/public/ubuntu:22.04',
+    remark: 'ubuntu',
+    ownerType: 'public',
+  },
+  {
+    id: IMAGE_IDS.devbox,
+    name: 'registry.monkeycode-ai.com/public/devbox:latest',
+    remark: 'devbox',
+    ownerType: 'public',
+  },
+  {
+    id: IMAGE_IDS.privateNode,
+    name: 'registry.example.com/me/node:20',
+    remark: 'my node',
+    ownerType: 'private',
+  },
 ];
 
 /** `/users/images` row. */
@@ -28,6 +43,10 @@ export function imageJson(img: CatalogImage): Record<string, unknown> {
     remark: img.remark,
     is_default: false,
     created_at: 1_751_000_000,
-    owner: { id: 'b2f0c7a4-0000-4000-8000-000000000001', type: img.ownerType, name: img.ownerType === 'public' ? 'MonkeyCode-AI' : 'me' },
+    owner: {
+      id: 'b2f0c7a4-0000-4000-8000-000000000001',
+      type: img.ownerType,
+      name: img.ownerType === 'public' ? 'MonkeyCode-AI' : 'me',
+    },
   };
 }

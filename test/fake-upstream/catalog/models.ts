@@ -56,22 +56,92 @@ export const MODEL_IDS = {
 
 /** The shared public catalog, public models first (protocol §3.1). */
 export const CATALOG_MODELS: readonly CatalogModel[] = [
-  model({ id: MODEL_IDS.basicPlaceholder, model: 'monkeycode-basic', remark: 'MonkeyCode Basic', accessLevel: 'basic', isFree: true, placeholder: true }),
-  model({ id: MODEL_IDS.basicQwen, model: 'monkeycode-basic/qwen3.5-plus', remark: 'MonkeyCode Basic', accessLevel: 'basic', isFree: true, weight: 10 }),
-  model({ id: MODEL_IDS.basicGlm, model: 'monkeycode-basic/glm-4.7', remark: 'GLM 4.7', accessLevel: 'basic', isFree: true, weight: 5 }),
-  model({ id: MODEL_IDS.basicHidden, model: 'monkeycode-basic/qwen3-coder-legacy', remark: 'Legacy', accessLevel: 'basic', isFree: true, isHidden: true }),
-  model({ id: MODEL_IDS.proPlaceholder, model: 'monkeycode-pro', remark: 'MonkeyCode Pro', accessLevel: 'pro', placeholder: true }),
-  model({ id: MODEL_IDS.proKimi, model: 'monkeycode-pro/kimi-k2.5', remark: 'Kimi K2.5', accessLevel: 'pro', weight: 10 }),
-  model({ id: MODEL_IDS.proCodex, model: 'monkeycode-pro/gpt-5.1-codex', remark: 'GPT-5.1 Codex', accessLevel: 'pro', interfaceType: 'openai_responses', weight: 5 }),
-  model({ id: MODEL_IDS.ultraPlaceholder, model: 'monkeycode-ultra', remark: 'MonkeyCode Ultra', accessLevel: 'ultra', placeholder: true }),
-  model({ id: MODEL_IDS.ultraSonnet, model: 'monkeycode-ultra/claude-sonnet-4.5', remark: 'Claude Sonnet 4.5', accessLevel: 'ultra', interfaceType: 'anthropic', weight: 10, supportImage: true }),
-  model({ id: MODEL_IDS.deepseek, model: 'deepseek-v3.2', remark: 'DeepSeek V3.2', provider: 'DeepSeek', thinkingEnabled: false, contextLimit: 128_000, outputLimit: 8_000 }),
+  model({
+    id: MODEL_IDS.basicPlaceholder,
+    model: 'monkeycode-basic',
+    remark: 'MonkeyCode Basic',
+    accessLevel: 'basic',
+    isFree: true,
+    placeholder: true,
+  }),
+  model({
+    id: MODEL_IDS.basicQwen,
+    model: 'monkeycode-basic/qwen3.5-plus',
+    remark: 'MonkeyCode Basic',
+    accessLevel: 'basic',
+    isFree: true,
+    weight: 10,
+  }),
+  model({
+    id: MODEL_IDS.basicGlm,
+    model: 'monkeycode-basic/glm-4.7',
+    remark: 'GLM 4.7',
+    accessLevel: 'basic',
+    isFree: true,
+    weight: 5,
+  }),
+  model({
+    id: MODEL_IDS.basicHidden,
+    model: 'monkeycode-basic/qwen3-coder-legacy',
+    remark: 'Legacy',
+    accessLevel: 'basic',
+    isFree: true,
+    isHidden: true,
+  }),
+  model({
+    id: MODEL_IDS.proPlaceholder,
+    model: 'monkeycode-pro',
+    remark: 'MonkeyCode Pro',
+    accessLevel: 'pro',
+    placeholder: true,
+  }),
+  model({
+    id: MODEL_IDS.proKimi,
+    model: 'monkeycode-pro/kimi-k2.5',
+    remark: 'Kimi K2.5',
+    accessLevel: 'pro',
+    weight: 10,
+  }),
+  model({
+    id: MODEL_IDS.proCodex,
+    model: 'monkeycode-pro/gpt-5.1-codex',
+    remark: 'GPT-5.1 Codex',
+    accessLevel: 'pro',
+    interfaceType: 'openai_responses',
+    weight: 5,
+  }),
+  model({
+    id: MODEL_IDS.ultraPlaceholder,
+    model: 'monkeycode-ultra',
+    remark: 'MonkeyCode Ultra',
+    accessLevel: 'ultra',
+    placeholder: true,
+  }),
+  model({
+    id: MODEL_IDS.ultraSonnet,
+    model: 'monkeycode-ultra/claude-sonnet-4.5',
+    remark: 'Claude Sonnet 4.5',
+    accessLevel: 'ultra',
+    interfaceType: 'anthropic',
+    weight: 10,
+    supportImage: true,
+  }),
+  model({
+    id: MODEL_IDS.deepseek,
+    model: 'deepseek-v3.2',
+    remark: 'DeepSeek V3.2',
+    provider: 'DeepSeek',
+    thinkingEnabled: false,
+    contextLimit: 128_000,
+    outputLimit: 8_000,
+  }),
 ];
 
 /** Plan gating used by official clients and (presumably) hosted (protocol §3.1). */
 export function planAllowsModel(plan: PlanName, modelName: string): boolean {
   if (modelName.startsWith('monkeycode-ultra')) return plan === 'ultra' || plan === 'flagship';
-  if (modelName.startsWith('monkeycode-pro')) return plan === 'pro' || plan === 'ultra' || plan === 'flagship';
+  if (modelName.startsWith('monkeycode-pro'))
+    return plan === 'pro' || plan === 'ultra' || plan === 'flagship';
   return true;
 }
 
@@ -107,5 +177,11 @@ export function modelJson(m: CatalogModel): Record<string, unknown> {
 
 /** The short model object embedded in tasks. */
 export function taskModelJson(m: CatalogModel): Record<string, unknown> {
-  return { id: m.id, model: m.model, remark: m.remark, interface_type: m.interfaceType, owner: { type: m.ownerType } };
+  return {
+    id: m.id,
+    model: m.model,
+    remark: m.remark,
+    interface_type: m.interfaceType,
+    owner: { type: m.ownerType },
+  };
 }

@@ -18,16 +18,35 @@ export function createHttpHandler(deps: AppDeps, routes: readonly Route[], fault
     const ctx = buildContext(req, raw);
     let reply: Reply;
     try {
-      reply = await dispatch(routes, deps.store, ctx, (c, stage) => faults.override(c, stage), (c) => faults.holdFor(c));
+      reply = await dispatch(
+        routes,
+        deps.store,
+        ctx,
+        (c, stage) => faults.override(c, stage),
+        (c) => faults.holdFor(c),
+      );
     } catch (err) {
-      reply = err instanceof Error && err.message === 'body too large' ? jsonReply(413, {}) : bizError(500, ctx.lang);
+      reply =
+        err instanceof Error && err.message === 'body too large'
+          ? jsonReply(413, {})
+          : bizError(500, ctx.lang);
     }
     const entry = deps.recorder.add({
-      kind: 'http', at: Date.now(), method: ctx.method, path: ctx.path, query: queryObject(ctx.query),
-      headers: ctx.headers, cookies: ctx.cookies, body: ctx.body, status: reply.status,
+      kind: 'http',
+      at: Date.now(),
+      method: ctx.method,
+      path: ctx.path,
+      query: queryObject(ctx.query),
+      headers: ctx.headers,
+      cookies: ctx.cookies,
+      body: ctx.body,
+      status: reply.status,
     });
     deps.events.emit('request', entry);
-    res.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+    res.writeHead(reply.status, {
+      ...reply.headers,
+      'content-length': String(Buffer.byteLength(reply.body)),
+    });
     res.end(reply.body);
   };
 }

@@ -11,7 +11,11 @@ export interface Reply {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Any JSON body with any status (used for captcha's envelope-less 201/500). */
-export function jsonReply(status: number, value: unknown, headers: Record<string, string | string[]> = {}): Reply {
+export function jsonReply(
+  status: number,
+  value: unknown,
+  headers: Record<string, string | string[]> = {},
+): Reply {
   return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(value) };
 }
 
@@ -43,7 +47,8 @@ export function unauthorizedText(): Reply {
 
 /** A 200 HTML login page, as a dead hosted session sometimes gets (protocol §1.3). */
 export function htmlLoginPage(): Reply {
-  const body = '<!DOCTYPE html><html><head><title>MonkeyCode</title></head><body><div id="root">登录</div></body></html>';
+  const body =
+    '<!DOCTYPE html><html><head><title>MonkeyCode</title></head><body><div id="root">登录</div></body></html>';
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
 

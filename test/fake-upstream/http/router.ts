@@ -23,7 +23,13 @@ export type OverrideHook = (ctx: RequestContext, stage: 'before-auth' | 'after-a
 export type HoldHook = (ctx: RequestContext) => Promise<unknown> | undefined;
 
 /** Finds the route, applies auth, fault overrides and holds, runs the handler. */
-export async function dispatch(routes: readonly Route[], store: FakeStore, ctx: RequestContext, override: OverrideHook, hold: HoldHook = () => undefined): Promise<Reply> {
+export async function dispatch(
+  routes: readonly Route[],
+  store: FakeStore,
+  ctx: RequestContext,
+  override: OverrideHook,
+  hold: HoldHook = () => undefined,
+): Promise<Reply> {
   const early = override(ctx, 'before-auth');
   if (early !== undefined) return early;
   for (const route of routes) {

@@ -21,7 +21,8 @@ function login(deps: AppDeps, ctx: RequestContext): Reply {
     if (token === '' || !deps.captcha.consumeToken(token)) return frameworkError(403, ctx.lang);
   }
   const user = deps.store.userByEmail(body.data.email);
-  if (user === undefined || user.role === 'enterprise' || user.password !== body.data.password) return bizError(10606, ctx.lang);
+  if (user === undefined || user.role === 'enterprise' || user.password !== body.data.password)
+    return bizError(10606, ctx.lang);
   if (user.blocked) return bizError(10605, ctx.lang);
   const cookie = deps.store.issueSession(user.id);
   const setCookie = `${SESSION_COOKIE}=${cookie}; Path=/; Max-Age=${SESSION_MAX_AGE_S}; HttpOnly; SameSite=Lax`;
@@ -60,7 +61,12 @@ function redeem(deps: AppDeps, ctx: RequestContext): Reply {
 export function authRoutes(deps: AppDeps): Route[] {
   return [
     { method: 'POST', path: '/api/v1/public/captcha/challenge', auth: 'none', handle: () => challenge(deps) },
-    { method: 'POST', path: '/api/v1/public/captcha/redeem', auth: 'none', handle: (ctx) => redeem(deps, ctx) },
+    {
+      method: 'POST',
+      path: '/api/v1/public/captcha/redeem',
+      auth: 'none',
+      handle: (ctx) => redeem(deps, ctx),
+    },
     { method: 'POST', path: '/api/v1/users/password-login', auth: 'none', handle: (ctx) => login(deps, ctx) },
     { method: 'GET', path: '/api/v1/users/status', auth: 'check', handle: (ctx) => status(deps, ctx) },
     { method: 'POST', path: '/api/v1/users/logout', auth: 'required', handle: (ctx) => logout(deps, ctx) },

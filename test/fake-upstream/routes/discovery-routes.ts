@@ -65,10 +65,12 @@ function wallet(user: UserRecord): Reply {
 
 /** Models, images, hosts, subscription and wallet. */
 export function discoveryRoutes(deps: AppDeps): Route[] {
-  const withUser = (fn: (user: UserRecord) => Reply) => (ctx: RequestContext): Reply => {
-    if (ctx.auth === undefined) throw new Error('route requires auth');
-    return fn(ctx.auth.user);
-  };
+  const withUser =
+    (fn: (user: UserRecord) => Reply) =>
+    (ctx: RequestContext): Reply => {
+      if (ctx.auth === undefined) throw new Error('route requires auth');
+      return fn(ctx.auth.user);
+    };
   return [
     { method: 'GET', path: '/api/v1/users/models', auth: 'required', handle: (ctx) => models(deps, ctx) },
     { method: 'GET', path: '/api/v1/users/images', auth: 'required', handle: () => images() },

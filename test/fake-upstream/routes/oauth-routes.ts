@@ -13,7 +13,10 @@ export const BAIZHI_CALLBACK_PATH = '/api/v1/users/baizhi/callback';
 /** An older callback path that redirects to the current one (a redirect hop for clients to follow). */
 export const LEGACY_CALLBACK_PATH = '/api/v1/users/login/callback';
 
-const tokenAnswer = z.object({ success: z.literal(true), data: z.object({ phone: z.string(), name: z.string().optional() }) });
+const tokenAnswer = z.object({
+  success: z.literal(true),
+  data: z.object({ phone: z.string(), name: z.string().optional() }),
+});
 
 function redirect(location: string, headers: Record<string, string> = {}): Reply {
   return { status: 302, headers: { location, ...headers }, body: '' };
@@ -25,7 +28,10 @@ function login(deps: AppDeps, states: Set<string>, ctx: RequestContext): Reply {
   states.add(state);
   const target = new URL('/oauth/authorize', deps.options.baizhiUrl);
   target.searchParams.set('client_id', BAIZHI_CLIENT_ID);
-  target.searchParams.set('redirect_uri', `http://${ctx.headers['host'] ?? '127.0.0.1'}${BAIZHI_CALLBACK_PATH}`);
+  target.searchParams.set(
+    'redirect_uri',
+    `http://${ctx.headers['host'] ?? '127.0.0.1'}${BAIZHI_CALLBACK_PATH}`,
+  );
   target.searchParams.set('scope', 'userinfo');
   target.searchParams.set('state', state);
   return redirect(target.href);
@@ -44,9 +50,13 @@ async function callback(deps: AppDeps, states: Set<string>, ctx: RequestContext)
   const answer = tokenAnswer.safeParse(await res.json().catch(() => null));
   if (!answer.success) return frameworkError(400, ctx.lang);
   const email = `${answer.data.data.phone}@baizhi.invalid`;
-  const user = deps.store.userByEmail(email) ?? deps.store.addUser({ email, password: randomHex(24), name: answer.data.data.name ?? email, plan: 'pro' });
+  const user =
+    deps.store.userByEmail(email) ??
+    deps.store.addUser({ email, password: randomHex(24), name: answer.data.data.name ?? email, plan: 'pro' });
   const cookie = deps.store.issueSession(user.id);
-  return redirect('/', { 'set-cookie': `${SESSION_COOKIE}=${cookie}; Path=/; Max-Age=${SESSION_MAX_AGE_S}; HttpOnly; SameSite=Lax` });
+  return redirect('/', {
+    'set-cookie': `${SESSION_COOKIE}=${cookie}; Path=/; Max-Age=${SESSION_MAX_AGE_S}; HttpOnly; SameSite=Lax`,
+  });
 }
 
 /** The Baizhi OAuth login: `GET /users/login`, the callback, and a legacy callback path that redirects to it. */
@@ -55,6 +65,11 @@ export function oauthRoutes(deps: AppDeps): Route[] {
   return [
     { method: 'GET', path: '/api/v1/users/login', auth: 'none', handle: (ctx) => login(deps, states, ctx) },
     { method: 'GET', path: BAIZHI_CALLBACK_PATH, auth: 'none', handle: (ctx) => callback(deps, states, ctx) },
-    { method: 'GET', path: LEGACY_CALLBACK_PATH, auth: 'none', handle: (ctx) => redirect(`${BAIZHI_CALLBACK_PATH}?${ctx.query.toString()}`) },
+    {
+      method: 'GET',
+      path: LEGACY_CALLBACK_PATH,
+      auth: 'none',
+      handle: (ctx) => redirect(`${BAIZHI_CALLBACK_PATH}?${ctx.query.toString()}`),
+    },
   ];
 }

@@ -8,7 +8,13 @@ import { ownTask } from './own-task.js';
 const NS_MARK = '__ns__';
 
 /** Selects turns for a rounds page. Cursor = a turn number; default direction `backward`. */
-function selectTurns(turns: readonly TurnRecord[], cursor: number | undefined, forward: boolean, inclusive: boolean, limit: number): { picked: TurnRecord[]; hasMore: boolean } {
+function selectTurns(
+  turns: readonly TurnRecord[],
+  cursor: number | undefined,
+  forward: boolean,
+  inclusive: boolean,
+  limit: number,
+): { picked: TurnRecord[]; hasMore: boolean } {
   if (forward) {
     const from = cursor === undefined ? 1 : inclusive ? cursor : cursor + 1;
     const eligible = turns.filter((t) => t.number >= from);
@@ -28,14 +34,23 @@ export function rounds(deps: AppDeps, ctx: RequestContext): Reply {
   const limit = Number(ctx.query.get('limit') ?? '1');
   const cursorRaw = ctx.query.get('cursor');
   const direction = ctx.query.get('direction') ?? '';
-  if (!isUuid(id) || !Number.isInteger(limit) || limit < 1 || limit > 10) return frameworkError(400, ctx.lang);
-  if (cursorRaw !== null && cursorRaw !== '' && !/^\d+$/.test(cursorRaw)) return frameworkError(400, ctx.lang);
-  if (direction !== '' && direction !== 'backward' && direction !== 'forward') return bizError(10813, ctx.lang);
+  if (!isUuid(id) || !Number.isInteger(limit) || limit < 1 || limit > 10)
+    return frameworkError(400, ctx.lang);
+  if (cursorRaw !== null && cursorRaw !== '' && !/^\d+$/.test(cursorRaw))
+    return frameworkError(400, ctx.lang);
+  if (direction !== '' && direction !== 'backward' && direction !== 'forward')
+    return bizError(10813, ctx.lang);
   const task = ownTask(deps, ctx, id);
   if (task === undefined) return bizError(500, ctx.lang);
   const cursor = cursorRaw === null || cursorRaw === '' ? undefined : Number(cursorRaw);
   const forward = direction === 'forward';
-  const { picked, hasMore } = selectTurns(task.turns, cursor, forward, ctx.query.get('inclusive') === 'true', limit);
+  const { picked, hasMore } = selectTurns(
+    task.turns,
+    cursor,
+    forward,
+    ctx.query.get('inclusive') === 'true',
+    limit,
+  );
   const chunks = picked.flatMap((turn) =>
     turn.frames.map((f) => ({
       event: f.frame.type,

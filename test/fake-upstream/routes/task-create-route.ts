@@ -23,10 +23,26 @@ const createBody = z.object({
   task_type: z.string().nullable().optional(),
   sub_type: z.string().nullable().optional(),
   system_prompt: z.string().nullable().optional(),
-  resource: z.object({ core: int.nullable().optional(), memory: int.nonnegative().nullable().optional(), life: int.nullable().optional() }),
-  repo: z.object({ repo_url: z.string(), branch: z.string(), repo_filename: z.string(), zip_url: z.string() }).partial().nullable().optional(),
-  extra: z.object({ skill_ids: z.array(z.string()).nullable().optional() }).loose().nullable().optional(),
-  attachments: z.array(z.object({ url: z.string(), filename: z.string() })).max(10).nullable().optional(),
+  resource: z.object({
+    core: int.nullable().optional(),
+    memory: int.nonnegative().nullable().optional(),
+    life: int.nullable().optional(),
+  }),
+  repo: z
+    .object({ repo_url: z.string(), branch: z.string(), repo_filename: z.string(), zip_url: z.string() })
+    .partial()
+    .nullable()
+    .optional(),
+  extra: z
+    .object({ skill_ids: z.array(z.string()).nullable().optional() })
+    .loose()
+    .nullable()
+    .optional(),
+  attachments: z
+    .array(z.object({ url: z.string(), filename: z.string() }))
+    .max(10)
+    .nullable()
+    .optional(),
   git_identity_id: z.string().refine(isUuid).nullable().optional(),
 });
 

@@ -19,13 +19,19 @@ function info(deps: AppDeps, ctx: RequestContext, id: string): Reply {
 function list(deps: AppDeps, ctx: RequestContext): Reply {
   const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '1', 10) || 1);
   const size = Math.max(1, Number.parseInt(ctx.query.get('size') ?? '20', 10) || 20);
-  const statuses = (ctx.query.get('status') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const statuses = (ctx.query.get('status') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const all = [...deps.store.tasks.values()]
     .filter((t) => t.userId === ctx.auth?.user.id && !t.deleted)
     .filter((t) => statuses.length === 0 || statuses.includes(t.status))
     .reverse();
   const slice = all.slice((page - 1) * size, page * size);
-  return ok({ tasks: slice.map(projectTaskJson), page_info: { has_next_page: page * size < all.length, total_count: all.length } });
+  return ok({
+    tasks: slice.map(projectTaskJson),
+    page_info: { has_next_page: page * size < all.length, total_count: all.length },
+  });
 }
 
 const idBody = z.object({ id: z.string().refine(isUuid) });
@@ -70,9 +76,19 @@ export function taskRoutes(deps: AppDeps): Route[] {
   const first = (p: string[]): string => p[0] ?? '';
   return [
     { method: 'GET', path: '/api/v1/users/tasks', auth: 'required', handle: (ctx) => list(deps, ctx) },
-    { method: 'POST', path: '/api/v1/users/tasks', auth: 'required', handle: (ctx) => delayed(createTask(deps, ctx), deps.options.createReplyDelayMs) },
+    {
+      method: 'POST',
+      path: '/api/v1/users/tasks',
+      auth: 'required',
+      handle: (ctx) => delayed(createTask(deps, ctx), deps.options.createReplyDelayMs),
+    },
     { method: 'PUT', path: '/api/v1/users/tasks/stop', auth: 'required', handle: (ctx) => stop(deps, ctx) },
-    { method: 'GET', path: '/api/v1/users/tasks/rounds', auth: 'required', handle: (ctx) => rounds(deps, ctx) },
+    {
+      method: 'GET',
+      path: '/api/v1/users/tasks/rounds',
+      auth: 'required',
+      handle: (ctx) => rounds(deps, ctx),
+    },
     { method: 'GET', path: byId, auth: 'required', handle: (ctx, p) => info(deps, ctx, first(p)) },
     { method: 'PUT', path: byId, auth: 'required', handle: (ctx, p) => updateTitle(deps, ctx, first(p)) },
     { method: 'DELETE', path: byId, auth: 'required', handle: (ctx, p) => remove(deps, ctx, first(p)) },

@@ -32,11 +32,22 @@ class TurnAborted extends Error {}
 export class TaskRuntime {
   private readonly listeners = new Set<TurnListener>();
   private readonly queue: { prompt: string; input: WireFrame; origin: TurnListener | undefined }[] = [];
-  private current: { turn: TurnRecord; abort: AbortController; output: TurnOutput; explicitUsage: boolean } | null = null;
-  private pendingAsk: { toolCallId: string; resolve: (reply: { reply: QuestionReply; raw: string }) => void } | null = null;
+  private current: {
+    turn: TurnRecord;
+    abort: AbortController;
+    output: TurnOutput;
+    explicitUsage: boolean;
+  } | null = null;
+  private pendingAsk: {
+    toolCallId: string;
+    resolve: (reply: { reply: QuestionReply; raw: string }) => void;
+  } | null = null;
   private seq = 0;
 
-  constructor(private readonly task: TaskRecord, private readonly deps: RuntimeDeps) {}
+  constructor(
+    private readonly task: TaskRecord,
+    private readonly deps: RuntimeDeps,
+  ) {}
 
   /** True while a turn is running (not ended/aborted). */
   get busy(): boolean {
@@ -55,7 +66,11 @@ export class TaskRuntime {
    * Atomically snapshots the latest turn for replay and, when it is still running, subscribes
    * `listener` to the rest (no gap, no duplicate).
    */
-  attach(listener: TurnListener): { replay: WireFrame[]; turn: TurnRecord | undefined; unsubscribe: () => void } {
+  attach(listener: TurnListener): {
+    replay: WireFrame[];
+    turn: TurnRecord | undefined;
+    unsubscribe: () => void;
+  } {
     const turn = this.task.turns.at(-1);
     const replay = turn === undefined ? [] : turn.frames.map((f) => f.frame);
     const live = turn !== undefined && turn.state === 'running';
@@ -101,7 +116,12 @@ export class TaskRuntime {
     if (this.current !== null) return;
     const next = this.queue.shift();
     if (next === undefined) return;
-    const turn: TurnRecord = { number: this.task.turns.length + 1, prompt: next.prompt, frames: [], state: 'running' };
+    const turn: TurnRecord = {
+      number: this.task.turns.length + 1,
+      prompt: next.prompt,
+      frames: [],
+      state: 'running',
+    };
     this.task.turns.push(turn);
     const abort = new AbortController();
     this.current = { turn, abort, output: { chars: 0, toolCalls: 0 }, explicitUsage: false };
@@ -111,7 +131,14 @@ export class TaskRuntime {
   }
 
   private async run(turn: TurnRecord, prompt: string, signal: AbortSignal): Promise<void> {
-    const ctx = { taskId: this.task.id, turn: turn.number, prompt, userId: this.task.userId, modelName: this.deps.modelName, systemPrompt: this.task.systemPrompt };
+    const ctx = {
+      taskId: this.task.id,
+      turn: turn.number,
+      prompt,
+      userId: this.task.userId,
+      modelName: this.deps.modelName,
+      systemPrompt: this.task.systemPrompt,
+    };
     let steps: AgentStep[];
     try {
       steps = await this.deps.pickAgent()(ctx);
@@ -123,7 +150,11 @@ export class TaskRuntime {
     } catch (err) {
       if (err instanceof TurnAborted || signal.aborted || turn.state !== 'running') return;
       // A broken script surfaces as an agent-side error rather than crashing the fake.
-      await this.execute(turn, [taskError(err instanceof Error ? err.message : String(err)), ended()], signal).catch(() => undefined);
+      await this.execute(
+        turn,
+        [taskError(err instanceof Error ? err.message : String(err)), ended()],
+        signal,
+      ).catch(() => undefined);
     }
   }
 
@@ -134,7 +165,12 @@ export class TaskRuntime {
         case 'emit': {
           const seq = step.seq ?? (step.type === 'task-running' ? this.seq + 1 : undefined);
           if (seq !== undefined) this.seq = Math.max(this.seq, seq);
-          const frame = makeFrame({ type: step.type, kind: step.frameKind, data: step.data, ...(seq === undefined ? {} : { seq }) });
+          const frame = makeFrame({
+            type: step.type,
+            kind: step.frameKind,
+            data: step.data,
+            ...(seq === undefined ? {} : { seq }),
+          });
           if (step.type === 'task-ended') {
             this.finishTurn('ended', frame);
             return;
@@ -146,7 +182,11 @@ export class TaskRuntime {
           const answered = this.waitForAnswer(step.toolCallId, signal);
           const seq = step.seq ?? this.seq + 1;
           this.seq = Math.max(this.seq, seq);
-          this.emit(turn, makeFrame({ type: 'task-running', kind: 'acp_ask_user_question', data: step.data, seq }), true);
+          this.emit(
+            turn,
+            makeFrame({ type: 'task-running', kind: 'acp_ask_user_question', data: step.data, seq }),
+            true,
+          );
           this.deps.events.emit('question-asked', { taskId: this.task.id, toolCallId: step.toolCallId });
           const { reply, raw } = await answered;
           this.emit(turn, makeFrame({ type: 'reply-question', data: raw }), true);
@@ -172,7 +212,10 @@ export class TaskRuntime {
     }
   }
 
-  private waitForAnswer(toolCallId: string, signal: AbortSignal): Promise<{ reply: QuestionReply; raw: string }> {
+  private waitForAnswer(
+    toolCallId: string,
+    signal: AbortSignal,
+  ): Promise<{ reply: QuestionReply; raw: string }> {
     return new Promise((resolve, reject) => {
       this.pendingAsk = { toolCallId, resolve };
       signal.addEventListener('abort', () => reject(new TurnAborted()), { once: true });
@@ -202,7 +245,11 @@ export class TaskRuntime {
     if (cur === null) return;
     if (state === 'ended' && endFrame !== undefined) this.emit(cur.turn, endFrame, true);
     if (state === 'ended' && !cur.explicitUsage) {
-      this.addStats(200 + estimateTokens(cur.turn.prompt.length), estimateTokens(cur.output.chars), 1 + cur.output.toolCalls);
+      this.addStats(
+        200 + estimateTokens(cur.turn.prompt.length),
+        estimateTokens(cur.output.chars),
+        1 + cur.output.toolCalls,
+      );
     }
     cur.turn.state = state;
     this.current = null;
@@ -220,5 +267,9 @@ export class TaskRuntime {
 /** Builds the synthetic/echoed `user-input` frame for a prompt text (double base64, §5.3). */
 export function userInputFrame(text: string, timestamp?: number): WireFrame {
   const content = Buffer.from(text, 'utf8').toString('base64');
-  return makeFrame({ type: 'user-input', data: b64json({ content, attachments: [] }), ...(timestamp === undefined ? {} : { timestamp }) });
+  return makeFrame({
+    type: 'user-input',
+    data: b64json({ content, attachments: [] }),
+    ...(timestamp === undefined ? {} : { timestamp }),
+  });
 }

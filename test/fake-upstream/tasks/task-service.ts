@@ -40,11 +40,29 @@ export class TaskService {
   create(input: CreateTaskInput): TaskRecord {
     const now = Math.floor(Date.now() / 1000);
     const task: TaskRecord = {
-      id: newUuid(), userId: input.userId, viewers: new Set(), content: input.content, title: '', type: input.type,
-      subType: input.subType, cliName: input.cliName, modelId: input.modelId, imageId: input.imageId, hostId: input.hostId,
-      systemPrompt: input.systemPrompt, resource: input.resource, status: 'pending', vmStatus: null,
-      vmId: `agent_${newUuid().replace(/-/g, '').slice(0, 12)}`, autoApprove: false, createdAt: now, lastActiveAt: now,
-      completedAt: null, stats: { inputTokens: 0, outputTokens: 0, llmRequests: 0 }, turns: [], deleted: false,
+      id: newUuid(),
+      userId: input.userId,
+      viewers: new Set(),
+      content: input.content,
+      title: '',
+      type: input.type,
+      subType: input.subType,
+      cliName: input.cliName,
+      modelId: input.modelId,
+      imageId: input.imageId,
+      hostId: input.hostId,
+      systemPrompt: input.systemPrompt,
+      resource: input.resource,
+      status: 'pending',
+      vmStatus: null,
+      vmId: `agent_${newUuid().replace(/-/g, '').slice(0, 12)}`,
+      autoApprove: false,
+      createdAt: now,
+      lastActiveAt: now,
+      completedAt: null,
+      stats: { inputTokens: 0, outputTokens: 0, llmRequests: 0 },
+      turns: [],
+      deleted: false,
     };
     this.store.tasks.set(task.id, task);
     const boot = this.nextBoots.shift();
@@ -58,7 +76,11 @@ export class TaskService {
     let rt = this.runtimes.get(task.id);
     if (rt === undefined) {
       const modelName = CATALOG_MODELS.find((m) => m.id === task.modelId)?.model ?? '';
-      rt = new TaskRuntime(task, { events: this.events, modelName, pickAgent: () => this.nextTurnAgents.shift() ?? this.options.agent });
+      rt = new TaskRuntime(task, {
+        events: this.events,
+        modelName,
+        pickAgent: () => this.nextTurnAgents.shift() ?? this.options.agent,
+      });
       this.runtimes.set(task.id, rt);
     }
     return rt;

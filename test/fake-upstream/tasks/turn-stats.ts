@@ -22,7 +22,10 @@ export function accumulateOutput(acc: TurnOutput, frame: WireFrame): void {
   if (!parsed.success) return;
   const { sessionUpdate, content } = parsed.data.update;
   if (sessionUpdate === 'tool_call') acc.toolCalls++;
-  if ((sessionUpdate === 'agent_message_chunk' || sessionUpdate === 'agent_thought_chunk') && content?.text !== undefined) {
+  if (
+    (sessionUpdate === 'agent_message_chunk' || sessionUpdate === 'agent_thought_chunk') &&
+    content?.text !== undefined
+  ) {
     acc.chars += content.text.length;
   }
 }

@@ -5,7 +5,15 @@ import type { TaskRecord } from '../types.js';
 /** Go's zero `time.Time` as Unix seconds: what `completed_at` holds until the task completes. */
 export const GO_ZERO_TIME = -62_135_596_800;
 
-const CONDITIONS = ['Scheduled', 'ImagePulled', 'ProjectCloned', 'ImageBuilt', 'ContainerCreated', 'ContainerStarted', 'Ready'];
+const CONDITIONS = [
+  'Scheduled',
+  'ImagePulled',
+  'ProjectCloned',
+  'ImageBuilt',
+  'ContainerCreated',
+  'ContainerStarted',
+  'Ready',
+];
 
 /** The `virtualmachine` object, or null while the task has none (pending, failed boot). */
 export function vmJson(t: TaskRecord): Record<string, unknown> | null {
@@ -23,7 +31,13 @@ export function vmJson(t: TaskRecord): Record<string, unknown> | null {
     version: 'v1.0.0-fake',
     created_at: t.createdAt,
     environment_id: `env-${t.id.slice(0, 8)}`,
-    conditions: CONDITIONS.map((type) => ({ type, status: 2, reason: '', message: '', last_transition_time: bootMs })),
+    conditions: CONDITIONS.map((type) => ({
+      type,
+      status: 2,
+      reason: '',
+      message: '',
+      last_transition_time: bootMs,
+    })),
     host: { id: 'public-host-1', status: 'online', name: 'public-host-1' },
   };
 }

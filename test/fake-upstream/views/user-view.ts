@@ -20,8 +20,14 @@ export function userJson(u: UserRecord): Record<string, unknown> {
 export function statusJson(u: UserRecord): Record<string, unknown> {
   return {
     user: {
-      id: u.id, name: u.name, email: u.email, role: u.role, status: u.blocked ? 'banded' : 'active',
-      is_blocked: u.blocked, has_password: true, identities: [],
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      role: u.role,
+      status: u.blocked ? 'banded' : 'active',
+      is_blocked: u.blocked,
+      has_password: true,
+      identities: [],
     },
     teams: [],
   };

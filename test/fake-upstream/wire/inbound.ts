@@ -26,10 +26,13 @@ const frameShape = z.object({
  * Parses a client text frame like SRC's `json.Unmarshal(d, &m)`: any type mismatch, or a `data`
  * string that is not standard base64, fails the whole frame (which SRC then silently drops).
  */
-export function parseInboundFrame(raw: string): { ok: true; frame: InboundFrame } | { ok: false; reason: InboundRejection } {
+export function parseInboundFrame(
+  raw: string,
+): { ok: true; frame: InboundFrame } | { ok: false; reason: InboundRejection } {
   const json = tryParseJson(raw);
   if (json === undefined) return { ok: false, reason: 'not-json' };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: 'not-object' };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, reason: 'not-object' };
   const parsed = frameShape.safeParse(json);
   if (!parsed.success) return { ok: false, reason: 'bad-field-type' };
   const { type, kind, data } = parsed.data;
@@ -43,7 +46,10 @@ export function parseInboundFrame(raw: string): { ok: true; frame: InboundFrame 
 
 const userInputPayload = z.object({
   content: z.string(),
-  attachments: z.array(z.object({ url: z.string(), filename: z.string() })).nullable().optional(),
+  attachments: z
+    .array(z.object({ url: z.string(), filename: z.string() }))
+    .nullable()
+    .optional(),
 });
 
 /**

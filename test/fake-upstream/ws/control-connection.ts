@@ -40,7 +40,11 @@ export class ControlConnection {
     if (!this.writable || frame.type !== 'call') return;
     const parsed = callPayload.safeParse(tryParseJson(frame.data?.toString('utf8') ?? ''));
     const requestId = parsed.success ? parsed.data.request_id : '';
-    const data = b64json({ request_id: requestId, success: false, error: `fake-upstream does not implement ${frame.kind}` });
+    const data = b64json({
+      request_id: requestId,
+      success: false,
+      error: `fake-upstream does not implement ${frame.kind}`,
+    });
     this.sock.send(makeFrame({ type: 'call-response', kind: frame.kind, data }));
   }
 }

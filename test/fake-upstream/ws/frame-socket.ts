@@ -33,7 +33,14 @@ export class FrameSocket {
       this.stopPings();
       const by = this.closedBy ?? 'client';
       const finalCode = this.serverCloseCode ?? code;
-      const entry = deps.recorder.add({ kind: 'ws-close', at: Date.now(), socketId: id, taskId, code: finalCode, by });
+      const entry = deps.recorder.add({
+        kind: 'ws-close',
+        at: Date.now(),
+        socketId: id,
+        taskId,
+        code: finalCode,
+        by,
+      });
       deps.events.emit('request', entry);
       deps.events.emit('socket-closed', { socketId: id, taskId, code: finalCode, by });
       onClosed();

@@ -3,7 +3,12 @@ import { b64decodeText, isStdBase64, tryParseJson } from '../wire/base64.js';
 import type { InboundRejection } from '../wire/inbound.js';
 
 /** Builds the recorder entry of one inbound message (raw text plus what its `data` decodes to). */
-export function recordInbound(socketId: number, taskId: string, raw: string, rejection: InboundRejection | null): RecordedFrameIn {
+export function recordInbound(
+  socketId: number,
+  taskId: string,
+  raw: string,
+  rejection: InboundRejection | null,
+): RecordedFrameIn {
   const json = tryParseJson(raw);
   let type: string | null = null;
   let dataValidBase64: boolean | null = null;
@@ -17,5 +22,16 @@ export function recordInbound(socketId: number, taskId: string, raw: string, rej
       decodedData = dataValidBase64 ? b64decodeText(d) : null;
     }
   }
-  return { kind: 'ws-in', at: Date.now(), socketId, taskId, raw, json, type, dataValidBase64, decodedData, dropped: rejection !== null };
+  return {
+    kind: 'ws-in',
+    at: Date.now(),
+    socketId,
+    taskId,
+    raw,
+    json,
+    type,
+    dataValidBase64,
+    decodedData,
+    dropped: rejection !== null,
+  };
 }

@@ -42,7 +42,8 @@ export class StreamConnection implements TurnListener, Silenceable {
     const { events } = this.deps;
     this.cleanups.push(
       events.on('task-status', (e) => {
-        if (e.taskId === this.task.id && (e.status === 'finished' || e.status === 'error')) this.sock.close(1000);
+        if (e.taskId === this.task.id && (e.status === 'finished' || e.status === 'error'))
+          this.sock.close(1000);
       }),
       events.on('vm-status', (e) => {
         if (e.taskId === this.task.id && e.status === 'hibernated') this.sock.close(1000);
@@ -87,7 +88,12 @@ export class StreamConnection implements TurnListener, Silenceable {
     this.phase = 'streaming';
     if (this.task.turns.length > 1) {
       const cursor = String(this.task.turns.length);
-      this.sock.send(makeFrame({ type: 'cursor', data: Buffer.from(JSON.stringify({ cursor, has_more: true })).toString('base64') }));
+      this.sock.send(
+        makeFrame({
+          type: 'cursor',
+          data: Buffer.from(JSON.stringify({ cursor, has_more: true })).toString('base64'),
+        }),
+      );
     }
     const { replay, turn, unsubscribe } = runtime.attach(this);
     this.subscriptions.push(unsubscribe);
@@ -152,4 +158,3 @@ export class StreamConnection implements TurnListener, Silenceable {
     runtime.continueWith(text, echo, first ? this : undefined);
   }
 }
-

@@ -26,13 +26,18 @@ export interface SocketRegistry {
 
 function refuse(socket: Duplex, reply: Reply): void {
   const head = [`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}`];
-  for (const [k, v] of Object.entries(reply.headers)) head.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  for (const [k, v] of Object.entries(reply.headers))
+    head.push(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
   head.push(`content-length: ${Buffer.byteLength(reply.body)}`, 'connection: close');
   socket.end(`${head.join('\r\n')}\r\n\r\n${reply.body}`);
 }
 
 /** Handshake checks in SRC order: auth (401 text) → id (400 JSON) → task lookup (200 JSON code 500). */
-function check(deps: AppDeps, faults: Faults, ctx: RequestContext): { reply: Reply } | { task: TaskRecord; writable: boolean } {
+function check(
+  deps: AppDeps,
+  faults: Faults,
+  ctx: RequestContext,
+): { reply: Reply } | { task: TaskRecord; writable: boolean } {
   const early = faults.override(ctx, 'before-auth');
   if (early !== undefined) return { reply: early };
   const auth = deps.store.sessionFor(ctx.cookies[SESSION_COOKIE]);
@@ -44,18 +49,37 @@ function check(deps: AppDeps, faults: Faults, ctx: RequestContext): { reply: Rep
   if (!isUuid(id)) return { reply: frameworkError(400, ctx.lang) };
   const task = deps.store.tasks.get(id.toLowerCase());
   const uid = auth.user.id;
-  if (task === undefined || task.deleted || (task.userId !== uid && !task.viewers.has(uid))) return { reply: bizError(500, ctx.lang) };
+  if (task === undefined || task.deleted || (task.userId !== uid && !task.viewers.has(uid)))
+    return { reply: bizError(500, ctx.lang) };
   return { task, writable: task.userId === uid };
 }
 
 /** Builds the server's `upgrade` listener. */
-export function createUpgradeHandler(deps: AppDeps, faults: Faults, wss: WebSocketServer, registry: SocketRegistry) {
+export function createUpgradeHandler(
+  deps: AppDeps,
+  faults: Faults,
+  wss: WebSocketServer,
+  registry: SocketRegistry,
+) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const ctx = buildContext(req, '');
-    const base = { kind: 'ws-handshake' as const, at: Date.now(), path: ctx.path, query: queryObject(ctx.query), headers: ctx.headers, cookies: ctx.cookies };
-    const outcome = ctx.path === STREAM_PATH || ctx.path === CONTROL_PATH ? check(deps, faults, ctx) : { reply: { status: 404, headers: {}, body: '' } };
+    const base = {
+      kind: 'ws-handshake' as const,
+      at: Date.now(),
+      path: ctx.path,
+      query: queryObject(ctx.query),
+      headers: ctx.headers,
+      cookies: ctx.cookies,
+    };
+    const outcome =
+      ctx.path === STREAM_PATH || ctx.path === CONTROL_PATH
+        ? check(deps, faults, ctx)
+        : { reply: { status: 404, headers: {}, body: '' } };
     if ('reply' in outcome) {
-      deps.events.emit('request', deps.recorder.add({ ...base, status: outcome.reply.status, socketId: null }));
+      deps.events.emit(
+        'request',
+        deps.recorder.add({ ...base, status: outcome.reply.status, socketId: null }),
+      );
       refuse(socket, outcome.reply);
       return;
     }
@@ -66,7 +90,9 @@ export function createUpgradeHandler(deps: AppDeps, faults: Faults, wss: WebSock
       registry.sockets.add(ws);
       const isStream = ctx.path === STREAM_PATH;
       const mode = (ctx.query.get('mode') ?? 'new') === 'new' ? 'new' : 'attach';
-      const breakIndex = isStream ? faults.streamBreaks.findIndex((b) => b.mode === undefined || b.mode === mode) : -1;
+      const breakIndex = isStream
+        ? faults.streamBreaks.findIndex((b) => b.mode === undefined || b.mode === mode)
+        : -1;
       const breakSpec = breakIndex >= 0 ? faults.streamBreaks.splice(breakIndex, 1)[0] : undefined;
       const sock = new FrameSocket(ws, id, task.id, deps, breakSpec, () => {
         registry.sockets.delete(ws);
@@ -78,9 +104,16 @@ export function createUpgradeHandler(deps: AppDeps, faults: Faults, wss: WebSock
         : new ControlConnection(sock, task, writable, deps);
       if (conn instanceof StreamConnection) registry.streams.add(conn);
       ws.on('message', (data) => {
-        const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+        const raw = Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Array.isArray(data)
+            ? Buffer.concat(data).toString('utf8')
+            : Buffer.from(data).toString('utf8');
         const parsed = parseInboundFrame(raw);
-        deps.events.emit('request', deps.recorder.add(recordInbound(id, task.id, raw, parsed.ok ? null : parsed.reason)));
+        deps.events.emit(
+          'request',
+          deps.recorder.add(recordInbound(id, task.id, raw, parsed.ok ? null : parsed.reason)),
+        );
         task.lastActiveAt = Math.floor(Date.now() / 1000);
         if (parsed.ok) conn.handle(parsed.frame);
       });

@@ -53,7 +53,9 @@ export interface MiniUpstream {
 
 /** `{code:0,message:"success",data}` (§1.1). */
 export function ok(data?: unknown): Reply {
-  return { body: data === undefined ? { code: 0, message: 'success' } : { code: 0, message: 'success', data } };
+  return {
+    body: data === undefined ? { code: 0, message: 'success' } : { code: 0, message: 'success', data },
+  };
 }
 
 /** A business error (§1.2): HTTP 200, code ≠ 0, trace suffix. */
@@ -83,7 +85,13 @@ function parseBody(text: string): unknown {
 
 function seen(req: IncomingMessage, body: string): SeenRequest {
   const url = new URL(req.url ?? '/', 'http://x');
-  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, cookie: req.headers.cookie ?? '', body: parseBody(body) };
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    cookie: req.headers.cookie ?? '',
+    body: parseBody(body),
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -94,7 +102,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, reply: Reply): void {
   const isText = typeof reply.body === 'string';
-  const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const payload =
+    reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   res.writeHead(reply.status ?? 200, {
     'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
     ...reply.headers,
@@ -120,7 +129,9 @@ export async function startMiniUpstream(options: MiniUpstreamOptions = {}): Prom
     requests.push(request);
     const status = options.rejectUpgrade?.(request) ?? null;
     if (status !== null) {
-      socket.end(`HTTP/1.1 ${status} Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nUnauthorized`);
+      socket.end(
+        `HTTP/1.1 ${status} Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nUnauthorized`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

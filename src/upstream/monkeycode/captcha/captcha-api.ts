@@ -20,13 +20,23 @@ const redeemBody = z.object({
 });
 
 /** `POST /api/v1/public/captcha/challenge` → the proof-of-work to solve. */
-export async function fetchCaptchaChallenge(http: MonkeyCodeHttp, options?: CallOptions): Promise<CaptchaChallenge> {
+export async function fetchCaptchaChallenge(
+  http: MonkeyCodeHttp,
+  options?: CallOptions,
+): Promise<CaptchaChallenge> {
   const context = 'captcha challenge';
-  const res = await http.exchange(null, { method: 'POST', path: '/api/v1/public/captcha/challenge', context, options });
+  const res = await http.exchange(null, {
+    method: 'POST',
+    path: '/api/v1/public/captcha/challenge',
+    context,
+    options,
+  });
   const json = parseJson(res.body);
   const parsed = json.ok ? challengeBody.safeParse(unwrapData(json.value)) : null;
   if (res.status < 200 || res.status >= 300 || !parsed?.success) {
-    throw new UpstreamFailure('captcha', `${context} failed (HTTP ${res.status})`, { upstreamCode: res.status });
+    throw new UpstreamFailure('captcha', `${context} failed (HTTP ${res.status})`, {
+      upstreamCode: res.status,
+    });
   }
   const { challenge, token } = parsed.data;
   return { token, count: challenge.c, saltLength: challenge.s, difficulty: challenge.d };
@@ -41,12 +51,21 @@ export async function redeemCaptcha(
 ): Promise<string> {
   const context = 'captcha redeem';
   const body = { token, solutions };
-  const res = await http.exchange(null, { method: 'POST', path: '/api/v1/public/captcha/redeem', body, context, options });
+  const res = await http.exchange(null, {
+    method: 'POST',
+    path: '/api/v1/public/captcha/redeem',
+    body,
+    context,
+    options,
+  });
   const json = parseJson(res.body);
   const parsed = json.ok ? redeemBody.safeParse(unwrapData(json.value)) : null;
   if (parsed?.success && parsed.data.success && parsed.data.token) return parsed.data.token;
-  const reason = parsed?.success && parsed.data.message ? `: ${cleanUpstreamMessage(parsed.data.message)}` : '';
-  throw new UpstreamFailure('captcha', `${context} failed (HTTP ${res.status})${reason}`, { upstreamCode: res.status });
+  const reason =
+    parsed?.success && parsed.data.message ? `: ${cleanUpstreamMessage(parsed.data.message)}` : '';
+  throw new UpstreamFailure('captcha', `${context} failed (HTTP ${res.status})${reason}`, {
+    upstreamCode: res.status,
+  });
 }
 
 /** Challenge → solve (off the event loop, within the budget) → redeem. */
@@ -56,7 +75,12 @@ export async function obtainCaptchaToken(
   options: CallOptions = {},
 ): Promise<string> {
   const challenge = await fetchCaptchaChallenge(http, options);
-  const solveOptions = { timers: deps.timers, budgetMs: deps.captchaBudgetMs, signal: options.signal, logger: deps.logger };
+  const solveOptions = {
+    timers: deps.timers,
+    budgetMs: deps.captchaBudgetMs,
+    signal: options.signal,
+    logger: deps.logger,
+  };
   const solutions = await solveCaptcha(challenge, solveOptions);
   deps.logger.debug({ count: solutions.length }, 'captcha solved');
   return redeemCaptcha(http, challenge.token, solutions, options);

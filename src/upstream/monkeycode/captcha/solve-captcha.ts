@@ -93,7 +93,9 @@ function solveInWorker(challenge: CaptchaChallenge, signal: AbortSignal): Promis
       if (solutions) finish(() => resolve(solutions));
       else finish(() => reject(new UpstreamFailure('captcha', 'captcha worker rejected the challenge')));
     });
-    worker.once('error', (err) => finish(() => reject(new WorkerStartError('captcha worker failed', { cause: err }))));
+    worker.once('error', (err) =>
+      finish(() => reject(new WorkerStartError('captcha worker failed', { cause: err }))),
+    );
     worker.once('exit', () => {
       if (!replied) finish(() => reject(new WorkerStartError('captcha worker exited early')));
     });
