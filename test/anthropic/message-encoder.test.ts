@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Message as SdkMessage, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { Message as SdkMessage } from '@anthropic-ai/sdk/resources/messages';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { createMessageStreamEncoder, foldMessage, thinkingSignature, type MessageEncoderOptions, type MessageStreamEvent } from '../../src/anthropic/index.js';
 import { ev } from '../openai/support.js';
@@ -34,8 +34,6 @@ test('thinking, then text: blocks open at their first delta, a thinking block cl
   assert.ok(signature?.type === 'content_block_delta' && signature.delta.type === 'signature_delta' && signature.delta.signature === thinkingSignature('hmm'));
   const end = events.find((e) => e.type === 'message_delta');
   assert.deepEqual(end?.type === 'message_delta' && end.usage, { input_tokens: 7, output_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
-  const sdk: RawMessageStreamEvent[] = events.filter((e) => e.type !== 'ping');
-  assert.ok(sdk.length > 0);
 });
 
 test('hidden thinking and a turn without text still end with one empty text block; usage is estimated', () => {
