@@ -26,7 +26,7 @@ const post = (body: unknown, headers: Record<string, string> = { 'x-api-key': 'k
     body: JSON.stringify(body),
   });
 
-function isApiError(type: string, cls: abstract new (...args: never[]) => Anthropic.APIError = Anthropic.APIError) {
+function isApiError(type: string, cls: abstract new (...args: never[]) => InstanceType<typeof Anthropic.APIError> = Anthropic.APIError) {
   return (err: unknown): boolean => err instanceof cls && err.type === type;
 }
 

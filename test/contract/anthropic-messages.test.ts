@@ -30,16 +30,16 @@ function lastTask(): TaskRecord {
 
 describe('/v1/messages through the Anthropic SDK', () => {
   test('non-stream: a thinking block with a signature, then the text; end_turn and usage; claude-* runs on the default model', async () => {
-    const message = await client.messages.create({
+    const params: Anthropic.MessageCreateParamsNonStreaming = {
       model: 'claude-sonnet-4-5',
       max_tokens: 1024,
       system: [{ type: 'text', text: 'be brief' }],
       messages: [{ role: 'user', content: 'hello there' }],
-      temperature: 0.2,
-      top_k: 5,
       stop_sequences: ['END'],
       metadata: { user_id: 'u-1' },
-    });
+    };
+    // Sampling parameters older clients (and Claude Code) still send: accepted and ignored.
+    const message = await client.messages.create(Object.assign(params, { temperature: 0.2, top_p: 0.9, top_k: 5 }));
     assert.equal(message.type, 'message');
     assert.equal(message.role, 'assistant');
     assert.equal(message.model, 'claude-sonnet-4-5');
