@@ -12,7 +12,9 @@ export const countTokensBodySchema = z.looseObject({
   model: z.string().min(1, { error: 'expected a non-empty model name' }),
   messages: z.array(z.unknown()).min(1, { error: 'expected a non-empty array of messages' }),
   // A string or text blocks (checked with the blocks).
-  system: z.union([z.string(), z.array(z.unknown())], { error: 'expected a string or an array of text blocks' }).nullish(),
+  system: z
+    .union([z.string(), z.array(z.unknown())], { error: 'expected a string or an array of text blocks' })
+    .nullish(),
   // Accepted; reasoning is shown unless disabled here or hidden by configuration.
   thinking: z.looseObject({ type: z.string() }).nullish(),
   // Client tools: ignored or refused (`openai.clientTools`); a forced choice is refused.

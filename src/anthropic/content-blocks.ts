@@ -1,16 +1,27 @@
 import { z } from 'zod';
-import { invalidParam, parseAt, unsupportedParam, type ChatMessage, type ChatToolCall, type ParamPath } from '../openai/index.js';
+import {
+  invalidParam,
+  parseAt,
+  unsupportedParam,
+  type ChatMessage,
+  type ChatToolCall,
+  type ParamPath,
+} from '../openai/index.js';
 
 const messageSchema = z.looseObject({
   role: z.enum(['user', 'assistant', 'system'], { error: 'expected "user" or "assistant"' }),
-  content: z.union([z.string(), z.array(z.unknown())], { error: 'expected a string or an array of content blocks' }),
+  content: z.union([z.string(), z.array(z.unknown())], {
+    error: 'expected a string or an array of content blocks',
+  }),
 });
 const blockSchema = z.looseObject({ type: z.string() });
 const textBlock = z.looseObject({ text: z.string() });
 const toolUseBlock = z.looseObject({ id: z.string(), name: z.string(), input: z.unknown() });
 const toolResultBlock = z.looseObject({
   tool_use_id: z.string(),
-  content: z.union([z.string(), z.array(z.unknown())], { error: 'expected a string or an array of content blocks' }).nullish(),
+  content: z
+    .union([z.string(), z.array(z.unknown())], { error: 'expected a string or an array of content blocks' })
+    .nullish(),
 });
 const thinkingBlock = z.looseObject({ thinking: z.string() });
 const redactedThinkingBlock = z.looseObject({ data: z.string() });
@@ -19,12 +30,20 @@ const redactedThinkingBlock = z.looseObject({ data: z.string() });
 const NON_TEXT_BLOCKS: ReadonlySet<string> = new Set(['image', 'document']);
 
 function refuseNonText(type: string, path: ParamPath): never {
-  if (NON_TEXT_BLOCKS.has(type)) throw unsupportedParam(path, `${type} content blocks are not supported; the upstream agent accepts text only.`);
+  if (NON_TEXT_BLOCKS.has(type))
+    throw unsupportedParam(
+      path,
+      `${type} content blocks are not supported; the upstream agent accepts text only.`,
+    );
   throw invalidParam([...path, 'type'], `unexpected content block type "${type}".`);
 }
 
 /** The text of a string or an array of text blocks (`system`, a `tool_result`'s content). */
-export function blocksText(content: string | readonly unknown[] | null | undefined, path: ParamPath, joiner = '\n'): string {
+export function blocksText(
+  content: string | readonly unknown[] | null | undefined,
+  path: ParamPath,
+  joiner = '\n',
+): string {
   if (content == null) return '';
   if (typeof content === 'string') return content;
   return content
@@ -51,7 +70,9 @@ export function normalizeMessage(raw: unknown, index: number): ChatMessage[] {
   const contentPath = [...path, 'content'];
   if (message.role === 'system') return [chatMessage('system', blocksText(message.content, contentPath))];
   if (typeof message.content === 'string') return [chatMessage(message.role, message.content)];
-  return message.role === 'user' ? userMessages(message.content, contentPath) : [assistantMessage(message.content, contentPath)];
+  return message.role === 'user'
+    ? userMessages(message.content, contentPath)
+    : [assistantMessage(message.content, contentPath)];
 }
 
 function chatMessage(role: ChatMessage['role'], text: string, toolCallId: string | null = null): ChatMessage {

@@ -32,7 +32,10 @@ export function anthropicErrorType(status: number): AnthropicErrorType {
  * (the error family decides it); only the shape is Anthropic's.
  */
 export function anthropicErrorBody(error: RelayError, requestId?: string | null): AnthropicErrorBody {
-  const body: AnthropicErrorBody = { type: 'error', error: { type: anthropicErrorType(error.status), message: error.message } };
+  const body: AnthropicErrorBody = {
+    type: 'error',
+    error: { type: anthropicErrorType(error.status), message: error.message },
+  };
   if (requestId) body.request_id = requestId;
   return body;
 }

@@ -23,7 +23,8 @@ export function foldMessage(events: Iterable<UpstreamEvent>, options: MessageEnc
     streamed.push(...encoder.push(event));
     if (encoder.isFinished()) break;
   }
-  if (!encoder.isFinished()) throw new UpstreamError('the upstream turn ended without finishing', { code: 'upstream_protocol' });
+  if (!encoder.isFinished())
+    throw new UpstreamError('the upstream turn ended without finishing', { code: 'upstream_protocol' });
   return { message: foldMessageEvents(streamed), usage: encoder.usage() };
 }
 
@@ -54,9 +55,15 @@ export function foldMessageEvents(events: readonly MessageStreamEvent[]): Messag
   return message;
 }
 
-function applyDelta(block: ContentBlock, delta: Extract<MessageStreamEvent, { type: 'content_block_delta' }>['delta']): ContentBlock {
-  if (block.type === 'text' && delta.type === 'text_delta') return { ...block, text: block.text + delta.text };
-  if (block.type === 'thinking' && delta.type === 'thinking_delta') return { ...block, thinking: block.thinking + delta.thinking };
-  if (block.type === 'thinking' && delta.type === 'signature_delta') return { ...block, signature: delta.signature };
+function applyDelta(
+  block: ContentBlock,
+  delta: Extract<MessageStreamEvent, { type: 'content_block_delta' }>['delta'],
+): ContentBlock {
+  if (block.type === 'text' && delta.type === 'text_delta')
+    return { ...block, text: block.text + delta.text };
+  if (block.type === 'thinking' && delta.type === 'thinking_delta')
+    return { ...block, thinking: block.thinking + delta.thinking };
+  if (block.type === 'thinking' && delta.type === 'signature_delta')
+    return { ...block, signature: delta.signature };
   return block;
 }

@@ -1,6 +1,4 @@
-import {
-  InvalidRequestError,
-} from '../util/errors.js';
+import { InvalidRequestError } from '../util/errors.js';
 import {
   invalidParam,
   parseAt,
@@ -59,12 +57,16 @@ function promptOf(parsed: CountTokensBody, options: ParseMessagesOptions): Messa
   const clientToolsIgnored = checkClientTools(parsed, options.clientTools ?? 'ignore');
   const system = blocksText(parsed.system, ['system'], '\n\n');
   const messages = [
-    ...(system === '' ? [] : [{ role: 'system' as const, text: system, name: null, toolCallId: null, toolCalls: [] }]),
+    ...(system === ''
+      ? []
+      : [{ role: 'system' as const, text: system, name: null, toolCallId: null, toolCalls: [] }]),
     ...parsed.messages.flatMap((message, index) => normalizeMessage(message, index)),
   ];
   const content = renderConversation(messages);
   if (content.trim() === '') {
-    throw new InvalidRequestError('The messages contain no user, assistant or tool text to send.', { param: 'messages' });
+    throw new InvalidRequestError('The messages contain no user, assistant or tool text to send.', {
+      param: 'messages',
+    });
   }
   return {
     model: parsed.model,
@@ -83,10 +85,14 @@ function promptOf(parsed: CountTokensBody, options: ParseMessagesOptions): Messa
  */
 function checkClientTools(body: CountTokensBody, mode: ClientToolsMode): number {
   const tools = body.tools?.length ?? 0;
-  if (mode === 'reject' && tools > 0) throw unsupportedParam(['tools'], 'client-defined tools are not supported.');
+  if (mode === 'reject' && tools > 0)
+    throw unsupportedParam(['tools'], 'client-defined tools are not supported.');
   const choice = body.tool_choice?.type;
   if (choice === 'any' || choice === 'tool') {
-    throw unsupportedParam(['tool_choice'], 'forcing a tool call is not supported; the upstream agent uses its own tools. Use "auto" or "none".');
+    throw unsupportedParam(
+      ['tool_choice'],
+      'forcing a tool call is not supported; the upstream agent uses its own tools. Use "auto" or "none".',
+    );
   }
   if (choice !== undefined && choice !== 'auto' && choice !== 'none') {
     throw invalidParam(['tool_choice', 'type'], 'expected "auto", "any", "tool" or "none".');

@@ -67,7 +67,10 @@ export class AnthropicModels {
   #target(requested: string, target: string | null): { upstream: string | null; why: string } {
     const name = target ?? this.options.defaultModel;
     if (name === null) {
-      return { upstream: null, why: `model: ${requested} maps to the default model, but none is set (openai.defaultModel)` };
+      return {
+        upstream: null,
+        why: `model: ${requested} maps to the default model, but none is set (openai.defaultModel)`,
+      };
     }
     const upstream = this.catalog.tryResolve(name);
     return { upstream, why: `model: ${requested} maps to ${name}, which no upstream account can use` };

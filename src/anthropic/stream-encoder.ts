@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ToolActivity, UpstreamEvent } from '../upstream/types.js';
 import { InternalError } from '../util/errors.js';
-import { createUsageMeter, renderToolNote, type ChatUsage, type ToolActivityMode, type UsageMeter, type UsagePrompt } from '../openai/index.js';
+import {
+  createUsageMeter,
+  renderToolNote,
+  type ChatUsage,
+  type ToolActivityMode,
+  type UsageMeter,
+  type UsagePrompt,
+} from '../openai/index.js';
 import type { ContentBlock, ContentBlockDelta, MessageStreamEvent, MessageUsage } from './wire.js';
 
 /** Options of `createMessageStreamEncoder`. */
@@ -88,7 +95,12 @@ export function createMessageStreamEncoder(options: MessageEncoderOptions): Mess
 }
 
 function wireUsage(usage: ChatUsage, outputTokens = usage.completionTokens): MessageUsage {
-  return { input_tokens: usage.promptTokens, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  return {
+    input_tokens: usage.promptTokens,
+    output_tokens: outputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
 }
 
 function start(state: EncoderState): MessageStreamEvent[] {
@@ -96,7 +108,21 @@ function start(state: EncoderState): MessageStreamEvent[] {
   state.started = true;
   const { id, model } = state.options;
   const usage = wireUsage(state.meter.current(), 0);
-  return [{ type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage } }];
+  return [
+    {
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage,
+      },
+    },
+  ];
 }
 
 function encodeEvent(state: EncoderState, event: UpstreamEvent): MessageStreamEvent[] {
@@ -112,7 +138,9 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): MessageStreamEv
     case 'reasoning':
       if (event.text === '') return [];
       state.meter.addOutput(event.text);
-      return state.options.thinking ? delta(state, 'thinking', { type: 'thinking_delta', thinking: event.text }) : [];
+      return state.options.thinking
+        ? delta(state, 'thinking', { type: 'thinking_delta', thinking: event.text })
+        : [];
     case 'tool-activity':
       return toolNote(state, event);
     case 'usage':
@@ -142,7 +170,11 @@ function toolNote(state: EncoderState, activity: ToolActivity): MessageStreamEve
 }
 
 /** A delta into a block of `type`, opening it (and closing the other kind) first when needed. */
-function delta(state: EncoderState, type: ContentBlock['type'], body: ContentBlockDelta): MessageStreamEvent[] {
+function delta(
+  state: EncoderState,
+  type: ContentBlock['type'],
+  body: ContentBlockDelta,
+): MessageStreamEvent[] {
   const events = start(state);
   if (state.open?.type !== type) events.push(...closeBlock(state), ...openBlock(state, type));
   const open = state.open;
@@ -159,7 +191,10 @@ function openBlock(state: EncoderState, type: ContentBlock['type']): MessageStre
     state.atLineStart = true;
   }
   state.open = { index, type, thinking: '' };
-  const block: ContentBlock = type === 'text' ? { type: 'text', text: '', citations: null } : { type: 'thinking', thinking: '', signature: '' };
+  const block: ContentBlock =
+    type === 'text'
+      ? { type: 'text', text: '', citations: null }
+      : { type: 'thinking', thinking: '', signature: '' };
   const events: MessageStreamEvent[] = [{ type: 'content_block_start', index, content_block: block }];
   if (index === 0) events.push({ type: 'ping' });
   return events;
@@ -171,7 +206,11 @@ function closeBlock(state: EncoderState): MessageStreamEvent[] {
   state.open = null;
   const events: MessageStreamEvent[] = [];
   if (open.type === 'thinking') {
-    events.push({ type: 'content_block_delta', index: open.index, delta: { type: 'signature_delta', signature: thinkingSignature(open.thinking) } });
+    events.push({
+      type: 'content_block_delta',
+      index: open.index,
+      delta: { type: 'signature_delta', signature: thinkingSignature(open.thinking) },
+    });
   }
   events.push({ type: 'content_block_stop', index: open.index });
   return events;
@@ -183,7 +222,11 @@ function finish(state: EncoderState): MessageStreamEvent[] {
   if (state.textBlocks === 0) events.push(...closeBlock(state), ...openBlock(state, 'text'));
   events.push(...closeBlock(state));
   state.finished = true;
-  events.push({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: wireUsage(state.meter.current()) });
+  events.push({
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: wireUsage(state.meter.current()),
+  });
   events.push({ type: 'message_stop' });
   return events;
 }

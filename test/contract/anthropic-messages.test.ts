@@ -20,7 +20,9 @@ before(async () => {
 });
 after(() => h.close());
 
-const creates = (): number => h.fake.requests.filter((r) => r.kind === 'http' && r.method === 'POST' && r.path === '/api/v1/users/tasks').length;
+const creates = (): number =>
+  h.fake.requests.filter((r) => r.kind === 'http' && r.method === 'POST' && r.path === '/api/v1/users/tasks')
+    .length;
 
 function lastTask(): TaskRecord {
   const task = [...h.fake.state.tasks.values()].at(-1);
@@ -39,7 +41,9 @@ describe('/v1/messages through the Anthropic SDK', () => {
       metadata: { user_id: 'u-1' },
     };
     // Sampling parameters older clients (and Claude Code) still send: accepted and ignored.
-    const message = await client.messages.create(Object.assign(params, { temperature: 0.2, top_p: 0.9, top_k: 5 }));
+    const message = await client.messages.create(
+      Object.assign(params, { temperature: 0.2, top_p: 0.9, top_k: 5 }),
+    );
     assert.equal(message.type, 'message');
     assert.equal(message.role, 'assistant');
     assert.equal(message.model, 'claude-sonnet-4-5');
@@ -49,7 +53,11 @@ describe('/v1/messages through the Anthropic SDK', () => {
       ['thinking', 'text'],
     );
     const [thinking, text] = message.content;
-    assert.ok(thinking?.type === 'thinking' && thinking.thinking.includes('hello there') && thinking.signature.length > 0);
+    assert.ok(
+      thinking?.type === 'thinking' &&
+        thinking.thinking.includes('hello there') &&
+        thinking.signature.length > 0,
+    );
     assert.ok(text?.type === 'text' && text.text === 'echo: hello there');
     assert.equal(message.stop_reason, 'end_turn');
     assert.equal(message.stop_sequence, null);
@@ -75,7 +83,8 @@ describe('/v1/messages through the Anthropic SDK', () => {
     for await (const event of stream) {
       types.push(event.type === 'content_block_delta' ? event.delta.type : event.type);
       if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
-      if (event.type === 'content_block_delta' && event.delta.type === 'thinking_delta') thinking += event.delta.thinking;
+      if (event.type === 'content_block_delta' && event.delta.type === 'thinking_delta')
+        thinking += event.delta.thinking;
       if (event.type === 'message_delta') {
         assert.equal(event.delta.stop_reason, 'end_turn');
         usage = event.usage;
@@ -101,7 +110,11 @@ describe('/v1/messages through the Anthropic SDK', () => {
   });
 
   test('messages.stream(): text and thinking helpers, finalMessage() and finalText()', async () => {
-    const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'final please' }] });
+    const stream = client.messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'final please' }],
+    });
     let streamed = '';
     let thought = '';
     let signatures = 0;
@@ -120,11 +133,19 @@ describe('/v1/messages through the Anthropic SDK', () => {
   });
 
   test('the usage table and the metrics record the route', async () => {
-    await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'count me' }] });
+    await client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'count me' }],
+    });
     await h.allTasksStopped();
     const db = new Database(h.server.services.config.store.db, { readonly: true });
     try {
-      const row: unknown = db.prepare("SELECT route, outcome, prompt_tokens FROM usage WHERE route = 'messages' ORDER BY id DESC LIMIT 1").get();
+      const row: unknown = db
+        .prepare(
+          "SELECT route, outcome, prompt_tokens FROM usage WHERE route = 'messages' ORDER BY id DESC LIMIT 1",
+        )
+        .get();
       assert.ok(typeof row === 'object' && row !== null);
       assert.equal(Reflect.get(row, 'outcome'), 'ok');
       assert.ok(Number(Reflect.get(row, 'prompt_tokens')) > 0);
@@ -132,12 +153,20 @@ describe('/v1/messages through the Anthropic SDK', () => {
       db.close();
     }
     const metrics = await (await fetch(`${h.server.url}/metrics`)).text();
-    assert.match(metrics, /relaypool_http_requests_total\{method="POST",route="\/v1\/messages",status="200"\} \d+/);
+    assert.match(
+      metrics,
+      /relaypool_http_requests_total\{method="POST",route="\/v1\/messages",status="200"\} \d+/,
+    );
   });
 
   test('a resent conversation continues on the task that answered it: no new task, only the new text', async () => {
     const first: MessageParam = { role: 'user', content: [{ type: 'text', text: 'my name is Ada' }] };
-    const answer = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, system: 'be brief', messages: [first] });
+    const answer = await client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 64,
+      system: 'be brief',
+      messages: [first],
+    });
     const task = lastTask();
     const before = creates();
     // Claude Code resends the answer as it got it: thinking block (with its signature) and text.
@@ -146,7 +175,11 @@ describe('/v1/messages through the Anthropic SDK', () => {
         model: 'claude-sonnet-4-5',
         max_tokens: 64,
         system: 'be brief',
-        messages: [first, { role: 'assistant', content: answer.content }, { role: 'user', content: 'what is my name?' }],
+        messages: [
+          first,
+          { role: 'assistant', content: answer.content },
+          { role: 'user', content: 'what is my name?' },
+        ],
       })
       .finalMessage();
     assert.equal(creates(), before, 'no new task');
@@ -164,12 +197,27 @@ describe('/v1/messages through the Anthropic SDK', () => {
     await client.messages.create({
       model: 'claude-sonnet-4-5',
       max_tokens: 64,
-      tools: [{ name: 'Read', description: 'read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'Read',
+          description: 'read a file',
+          input_schema: { type: 'object', properties: { path: { type: 'string' } } },
+        },
+      ],
       tool_choice: { type: 'auto' },
       messages: [
         { role: 'user', content: 'read main.go' },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'main.go' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'package main' }, { type: 'text', text: 'what does it do?' }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: 'main.go' } }],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: 'package main' },
+            { type: 'text', text: 'what does it do?' },
+          ],
+        },
       ],
     });
     const { content } = lastTask();
@@ -194,7 +242,12 @@ describe('/v1/messages through the Anthropic SDK', () => {
   });
 
   test('beta messages (?beta=true, anthropic-beta) and a Bearer token work too', async () => {
-    const bearer = new Anthropic({ baseURL: h.server.url, apiKey: null, authToken: 'key-one', maxRetries: 0 });
+    const bearer = new Anthropic({
+      baseURL: h.server.url,
+      apiKey: null,
+      authToken: 'key-one',
+      maxRetries: 0,
+    });
     const message = await bearer.beta.messages.create({
       model: 'claude-sonnet-4-5',
       max_tokens: 64,
@@ -207,15 +260,26 @@ describe('/v1/messages through the Anthropic SDK', () => {
   });
 
   test('an exact alias picks its own model', async () => {
-    await client.messages.create({ model: 'claude-opus-4-1', max_tokens: 16, messages: [{ role: 'user', content: 'on kimi' }] });
+    await client.messages.create({
+      model: 'claude-opus-4-1',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'on kimi' }],
+    });
     assert.equal(lastTask().modelId, MODEL_IDS.proKimi);
     await h.allTasksStopped();
   });
 
   test('count_tokens: the usage estimate of the prompt, and no task', async () => {
     const before = creates();
-    const small = await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'abcd'.repeat(10) }] });
-    const large = await client.messages.countTokens({ model: 'claude-sonnet-4-5', system: 'sys', messages: [{ role: 'user', content: 'abcd'.repeat(100) }] });
+    const small = await client.messages.countTokens({
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'abcd'.repeat(10) }],
+    });
+    const large = await client.messages.countTokens({
+      model: 'claude-sonnet-4-5',
+      system: 'sys',
+      messages: [{ role: 'user', content: 'abcd'.repeat(100) }],
+    });
     assert.equal(small.input_tokens, 10);
     assert.equal(large.input_tokens, 101);
     assert.equal(creates(), before);
@@ -226,11 +290,20 @@ describe('/v1/messages through the Anthropic SDK', () => {
     const ids = page.data.map((model) => model.id);
     assert.ok(ids.includes(h.model));
     assert.ok(ids.includes('claude-opus-4-1'));
-    assert.ok(page.data.every((model) => model.type === 'model' && model.display_name === model.id && !Number.isNaN(Date.parse(model.created_at))));
+    assert.ok(
+      page.data.every(
+        (model) =>
+          model.type === 'model' &&
+          model.display_name === model.id &&
+          !Number.isNaN(Date.parse(model.created_at)),
+      ),
+    );
     const one = await client.models.retrieve('claude-sonnet-4-5');
     assert.equal(one.id, 'claude-sonnet-4-5');
     await assert.rejects(client.models.retrieve('gpt-nope'), Anthropic.NotFoundError);
-    const openai = (await (await fetch(`${h.server.url}/v1/models`, { headers: { 'x-api-key': 'key-one' } })).json()) as { object: string };
+    const openai = (await (
+      await fetch(`${h.server.url}/v1/models`, { headers: { 'x-api-key': 'key-one' } })
+    ).json()) as { object: string };
     assert.equal(openai.object, 'list');
   });
 });

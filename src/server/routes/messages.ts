@@ -48,7 +48,10 @@ const PING: SseFrame & { kind: 'data' } = { kind: 'data', event: 'ping', data: {
  * step 4); before that a failure is an HTTP error. After it, a failure is one `error` event (the
  * SSE writer's `errorFrame`) — never a silent end.
  */
-async function* messageFrames(events: AsyncIterable<UpstreamEvent>, options: MessageEncoderOptions): AsyncGenerator<SseFrame> {
+async function* messageFrames(
+  events: AsyncIterable<UpstreamEvent>,
+  options: MessageEncoderOptions,
+): AsyncGenerator<SseFrame> {
   const encoder = createMessageStreamEncoder(options);
   for await (const event of events) {
     if (encoder.isFinished()) continue; // only bookkeeping is left
@@ -63,11 +66,20 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
   app.post('/v1/messages', async (c) => {
     const request = parseMessagesRequest(await readJson(c), { clientTools: deps.clientTools });
     if (request.clientToolsIgnored > 0) {
-      deps.logger.debug({ reqId: c.get('requestId'), tools: request.clientToolsIgnored }, 'client tools ignored (the upstream agent uses its own)');
+      deps.logger.debug(
+        { reqId: c.get('requestId'), tools: request.clientToolsIgnored },
+        'client tools ignored (the upstream agent uses its own)',
+      );
     }
     const upstreamModel = deps.models.resolve(request.model);
     const signal = c.req.raw.signal;
-    const base = { route: 'messages', scope: clientScope(c), upstreamModel, systemPrompt: request.systemPrompt, content: request.content };
+    const base = {
+      route: 'messages',
+      scope: clientScope(c),
+      upstreamModel,
+      systemPrompt: request.systemPrompt,
+      content: request.content,
+    };
     // Continuity by the resent messages, as for chat (design §3 step 3): Claude Code resends everything.
     const turn = resentConversationTurn(base, request.messages, 'durable', 'durable');
     const options: MessageEncoderOptions = {
@@ -84,7 +96,11 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
       keepAliveMs: deps.keepAliveMs,
       keepAlive: PING,
       terminator: null,
-      errorFrame: (error: RelayError) => ({ kind: 'data', event: 'error', data: anthropicErrorBody(error, requestId) }),
+      errorFrame: (error: RelayError) => ({
+        kind: 'data',
+        event: 'error',
+        data: anthropicErrorBody(error, requestId),
+      }),
       logger: deps.logger,
       signal,
       node: nodeResponse(c),
