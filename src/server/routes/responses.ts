@@ -43,6 +43,8 @@ export interface ResponsesRouteDeps {
   logger: Logger;
   newIds: () => ResponseIds;
   now: () => number;
+  /** Aborted when the server's shutdown grace period is over: the turn fails with its reason. */
+  shutdown: AbortSignal;
 }
 
 /** The conversation this request continues (from `previous_response_id`) followed by its own input. */
@@ -166,7 +168,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
         { route: 'responses', scope, upstreamModel, systemPrompt: request.systemPrompt, content },
         options.id,
       ),
-      c.req.raw.signal,
+      AbortSignal.any([c.req.raw.signal, deps.shutdown]),
     );
     if (request.stream) {
       return respondWithSse(responseFrames(events, options, save), {
