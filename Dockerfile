@@ -13,10 +13,10 @@ RUN if ! command -v g++ >/dev/null || ! command -v make >/dev/null || ! command 
       && rm -rf /var/lib/apt/lists/*; \
     fi
 WORKDIR /app
-# node-gyp uses the headers that come with the base image instead of downloading them.
-ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# node-gyp uses the headers that come with the base image, when it has them, instead of downloading.
+RUN if [ -f /usr/local/include/node/node.h ]; then export npm_config_nodedir=/usr/local; fi \
+    && npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # Compile, drop dev dependencies, then better-sqlite3's sources and build intermediates (only
