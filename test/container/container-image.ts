@@ -5,9 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import OpenAI, { APIError } from 'openai';
 import { defaultReply, startFakeUpstream, steps, type FakeUpstream } from '../fake-upstream/index.js';
-import { freePort } from '../support/free-port.js';
 import { LIMITS, baseImages, buildImage, podman, podmanOk } from './podman.js';
 
 const IMAGE = 'localhost/relaypool:container-test';
@@ -20,6 +20,20 @@ let fake: FakeUpstream;
 let port: number;
 let cookie: string;
 const containers: string[] = [];
+
+/**
+ * A port free on the host a moment ago. The container's port is fixed up front (port 0 is no
+ * option: the image's HEALTHCHECK asks RELAYPOOL_PORT), and with --network host it is the host's.
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
 
 function report(line: string): void {
   process.stdout.write(`# container: ${line}\n`);
