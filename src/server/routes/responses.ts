@@ -165,7 +165,14 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       conversationTurn(
         request,
         deps,
-        { route: 'responses', scope, upstreamModel, systemPrompt: request.systemPrompt, content },
+        {
+          route: 'responses',
+          scope,
+          upstreamModel,
+          systemPrompt: request.systemPrompt,
+          content,
+          trace: c.get('trace'),
+        },
         options.id,
       ),
       AbortSignal.any([c.req.raw.signal, deps.shutdown]),
