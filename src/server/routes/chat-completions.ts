@@ -30,6 +30,8 @@ export interface ChatRouteDeps {
   logger: Logger;
   newCompletionId: () => string;
   now: () => number;
+  /** Aborted when the server's shutdown grace period is over: the turn fails with its reason. */
+  shutdown: AbortSignal;
 }
 
 /**
@@ -93,7 +95,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
       endAtAnswer: !deps.conversations.keepsTask(turn),
       prompt: request,
     };
-    const events = deps.conversations.run(turn, signal);
+    const events = deps.conversations.run(turn, AbortSignal.any([signal, deps.shutdown]));
     if (!request.stream) return c.json(foldChatCompletion(await collectTurn(events), options).completion);
     return respondWithSse(chatFrames(events, options), {
       keepAliveMs: deps.keepAliveMs,

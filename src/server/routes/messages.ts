@@ -33,6 +33,8 @@ export interface MessagesRouteDeps {
   keepAliveMs: number;
   logger: Logger;
   newMessageId: () => string;
+  /** Aborted when the server's shutdown grace period is over: the turn fails with its reason. */
+  shutdown: AbortSignal;
 }
 
 /** Errors on the Anthropic routes (auth, body limit and unknown sub-routes too) use Anthropic's shape. */
@@ -79,6 +81,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
       upstreamModel,
       systemPrompt: request.systemPrompt,
       content: request.content,
+      trace: c.get('trace'),
     };
     // Continuity by the resent messages, as for chat (design §3 step 3): Claude Code resends everything.
     const turn = resentConversationTurn(base, request.messages, 'durable', 'durable');
@@ -89,7 +92,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
       toolActivity: deps.toolActivity,
       prompt: request,
     };
-    const events = deps.conversations.run(turn, signal);
+    const events = deps.conversations.run(turn, AbortSignal.any([signal, deps.shutdown]));
     if (!request.stream) return c.json(foldMessage(await collectTurn(events), options).message);
     const requestId = c.get('requestId');
     return respondWithSse(messageFrames(events, options), {

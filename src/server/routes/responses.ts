@@ -44,6 +44,8 @@ export interface ResponsesRouteDeps {
   logger: Logger;
   newIds: () => ResponseIds;
   now: () => number;
+  /** Aborted when the server's shutdown grace period is over: the turn fails with its reason. */
+  shutdown: AbortSignal;
 }
 
 /** The conversation this request continues (from `previous_response_id`) followed by its own input. */
@@ -174,7 +176,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
         },
         options.id,
       ),
-      c.req.raw.signal,
+      AbortSignal.any([c.req.raw.signal, deps.shutdown]),
     );
     if (request.stream) {
       return respondWithSse(responseFrames(events, options, save), {
