@@ -61,6 +61,16 @@ export class UpstreamSet implements UpstreamAdapter {
     return this.#named(upstream).adapter.login(credentials, options);
   }
 
+  /** True when an upstream called `name` is configured. */
+  has(name: string): boolean {
+    return this.#byName.has(name);
+  }
+
+  /** A session for a pasted access token on `upstream`, or null when its platform takes none. */
+  adoptToken(upstream: string, token: string): { session: string; expiresAt: Date | null } | null {
+    return this.#named(upstream).adoptToken?.(token) ?? null;
+  }
+
   /** The upstream a stored session belongs to. */
   upstreamOf(session: string): string {
     return sessionUpstream(session) ?? DEFAULT_UPSTREAM;
