@@ -63,8 +63,8 @@ const upstreamEntrySchema = z.preprocess(
         .string({ error: 'expected a name' })
         .regex(UPSTREAM_NAME, 'expected a lower-case name: letters, digits, dashes (max 32)')
         .refine(
-          (name) => name !== 'monkeycode',
-          'monkeycode is the name of the default upstream (upstream.url)',
+          (name) => !name.startsWith('monkeycode'),
+          'names starting with monkeycode are reserved (the default upstream and its model names)',
         ),
       platform: z.enum(['runtime-api', 'cococat', 'aeio', 'tiangong'], {
         error: 'expected one of runtime-api, cococat, aeio, tiangong',

@@ -107,6 +107,11 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
   const catalog = new ModelCatalog(() => pool?.modelNames() ?? new Set<string>(), {
     defaultModel: config.openai.defaultModel,
     aliases: config.openai.modelAliases,
+    // Bearer upstreams name their models `<upstream>/<model>` (collision-free: see config schema).
+    ownerOf: (name) => {
+      const head = name.slice(0, name.indexOf('/'));
+      return head !== '' && upstreams.has(head) ? head : 'monkeycode';
+    },
   });
   const reaper = new TaskReaper({
     store,
