@@ -31,6 +31,8 @@ export interface PlatformSpec {
   answer(n: number, text: string): RegExp;
   /** True when the platform reports its own usage (else relaypool estimates). */
   reportsUsage: boolean;
+  /** True when the adapter reconnects a dropped stream and still answers (Aeio). */
+  recoversDrop?: boolean;
 }
 
 /**
@@ -130,6 +132,11 @@ export function describePlatform(
       );
       await h.server.services.accounts.refresh(1);
       fake.faults.drop = 1;
+      if (spec.recoversDrop === true) {
+        const r = await chat([{ role: 'user', content: 'dropped' }]);
+        assert.match(r.choices[0]?.message.content ?? '', spec.answer(1, 'dropped'));
+        return;
+      }
       const stream = await h.client.chat.completions
         .create({ model: spec.model, stream: true, messages: [{ role: 'user', content: 'dropped' }] })
         .catch((err: unknown) => err);
