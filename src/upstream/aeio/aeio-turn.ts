@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isUpstreamFailure, upstreamFailure } from '../errors.js';
 import { failureFromStatus } from '../bearer/http-failure.js';
-import { unexpectedBody } from '../bearer/login-failure.js';
+import { unexpectedBody } from '../bearer/login.js';
 import type { PlatformTurn, PlatformTurnContext } from '../bearer/platform.js';
 import { readSseEvents } from '../bearer/sse-events.js';
 import { delay } from '../timing.js';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { loginCall, unexpectedBody } from '../bearer/login-failure.js';
+import { jwtLogin, unexpectedBody } from '../bearer/login.js';
 import type { BearerPlatform } from '../bearer/platform.js';
-import { jwtClaimsOf } from '../bearer/token-session.js';
 import { runAeioTurn } from './aeio-turn.js';
 
 /*
@@ -14,7 +13,6 @@ import { runAeioTurn } from './aeio-turn.js';
 /** §4.1: the server cuts user input at 1000 characters (default `max_user_input_length`). */
 const MAX_INPUT = 1000;
 
-const tokenAnswer = z.looseObject({ access_token: z.string().min(1), token_type: z.string().optional() });
 const meAnswer = z.looseObject({
   id: z.union([z.number(), z.string()]),
   username: z.string(),
@@ -27,23 +25,19 @@ export const aeioPlatform: BearerPlatform = {
   refresh: null,
 
   // §2.1: JSON body; `username` is matched against the username only (the account's login name).
-  async login(http, { email, password }, options) {
-    const answer = await loginCall(http, {
-      method: 'POST',
-      path: '/api/auth/login',
-      body: { username: email, password },
-      context: 'aeio login',
-      options,
-    });
-    const parsed = tokenAnswer.safeParse(answer.json);
-    if (!parsed.success) throw unexpectedBody('aeio login', parsed.error);
-    const token = parsed.data.access_token;
-    const claims = jwtClaimsOf(token);
-    return {
-      tokens: { access: token, refresh: null, expiresAt: claims.expiresAt },
-      user: { id: claims.subject ?? email, name: email, email, role: null, status: null, blocked: false },
-    };
-  },
+  login: (http, { email, password }, options) =>
+    jwtLogin(
+      http,
+      {
+        method: 'POST',
+        path: '/api/auth/login',
+        body: { username: email, password },
+        context: 'aeio login',
+        options,
+      },
+      email,
+      email,
+    ),
 
   // §2.2: logout only clears a cookie; the JWT stays valid until `exp`.
   logout: () => Promise.resolve(),

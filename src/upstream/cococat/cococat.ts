@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { upstreamFailure } from '../errors.js';
 import type { BearerPlatform, PlatformModel } from '../bearer/platform.js';
 import { joinId, splitId } from '../bearer/platform.js';
-import { loginCall, unexpectedBody } from '../bearer/login-failure.js';
-import { jwtClaimsOf } from '../bearer/token-session.js';
+import { jwtLogin, unexpectedBody } from '../bearer/login.js';
 import type { UpstreamUser } from '../types.js';
 import { replyFailure } from './sentinels.js';
 
@@ -13,7 +12,6 @@ import { replyFailure } from './sentinels.js';
  * history file; the chat call answers with the whole reply (no streaming).
  */
 
-const tokenAnswer = z.looseObject({ access_token: z.string().min(1), token_type: z.string().optional() });
 const verifyAnswer = z.looseObject({ valid: z.boolean(), sub: z.union([z.string(), z.number()]).optional() });
 const scene = z.looseObject({ id: z.string().min(1) });
 const scenesAnswer = z.union([z.looseObject({ scenes: z.array(scene) }), z.array(scene)]);
@@ -29,23 +27,19 @@ export const cococatPlatform: BearerPlatform = {
   refresh: null,
 
   // §2.1: v1 takes only the password; `username` is sent for v2 builds and ignored by v1.
-  async login(http, { email, password }, options) {
-    const answer = await loginCall(http, {
-      method: 'POST',
-      path: '/api/auth/login',
-      body: { username: email, password },
-      context: 'cococat login',
-      options,
-    });
-    const parsed = tokenAnswer.safeParse(answer.json);
-    if (!parsed.success) throw unexpectedBody('cococat login', parsed.error);
-    const token = parsed.data.access_token;
-    const claims = jwtClaimsOf(token);
-    return {
-      tokens: { access: token, refresh: null, expiresAt: claims.expiresAt },
-      user: userOf(claims.subject ?? 'admin', email),
-    };
-  },
+  login: (http, { email, password }, options) =>
+    jwtLogin(
+      http,
+      {
+        method: 'POST',
+        path: '/api/auth/login',
+        body: { username: email, password },
+        context: 'cococat login',
+        options,
+      },
+      email,
+      'admin',
+    ),
 
   // §2.1: no logout call; a JWT stays valid until `exp`.
   logout: () => Promise.resolve(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { failureFromStatus } from '../bearer/http-failure.js';
 import type { BearerHttp } from '../bearer/http.js';
-import { loginCall, unexpectedBody } from '../bearer/login-failure.js';
+import { loginCall, unexpectedBody } from '../bearer/login.js';
 import type { BearerPlatform } from '../bearer/platform.js';
 import type { TokenState } from '../bearer/token-session.js';
 import type { Clock } from '../timing.js';

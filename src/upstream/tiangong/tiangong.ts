@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { isUpstreamFailure, upstreamFailure } from '../errors.js';
 import { failureFromStatus } from '../bearer/http-failure.js';
 import { readSseEvents } from '../bearer/sse-events.js';
-import { loginCall, unexpectedBody } from '../bearer/login-failure.js';
+import { jwtLogin, unexpectedBody } from '../bearer/login.js';
 import { joinId, splitId, type BearerPlatform, type PlatformModel } from '../bearer/platform.js';
-import { jwtClaimsOf } from '../bearer/token-session.js';
 import { streamEventsToUpstream } from './stream-events.js';
 
 /*
@@ -17,7 +16,6 @@ const PREFIX = '/api/v1';
 /** The default chat that needs no agent (§4.1). */
 export const BARE = 'bare';
 
-const tokenAnswer = z.looseObject({ access_token: z.string().min(1), token_type: z.string().optional() });
 const meAnswer = z.looseObject({
   id: z.union([z.string(), z.number()]).optional(),
   email: z.string().optional(),
@@ -60,23 +58,19 @@ export const tiangongPlatform: BearerPlatform = {
   refresh: null,
 
   // §2.1: OAuth2PasswordRequestForm; `username` carries the login (the e-mail, registration has no username).
-  async login(http, { email, password }, options) {
-    const answer = await loginCall(http, {
-      method: 'POST',
-      path: `${PREFIX}/auth/login`,
-      form: { username: email, password },
-      context: 'tiangong login',
-      options,
-    });
-    const parsed = tokenAnswer.safeParse(answer.json);
-    if (!parsed.success) throw unexpectedBody('tiangong login', parsed.error);
-    const token = parsed.data.access_token;
-    const claims = jwtClaimsOf(token);
-    return {
-      tokens: { access: token, refresh: null, expiresAt: claims.expiresAt },
-      user: { id: claims.subject ?? email, name: email, email, role: null, status: null, blocked: false },
-    };
-  },
+  login: (http, { email, password }, options) =>
+    jwtLogin(
+      http,
+      {
+        method: 'POST',
+        path: `${PREFIX}/auth/login`,
+        form: { username: email, password },
+        context: 'tiangong login',
+        options,
+      },
+      email,
+      email,
+    ),
 
   // No logout call in the reference.
   logout: () => Promise.resolve(),

@@ -42,8 +42,8 @@ describePlatform(
       let reasoning = '';
       let content = '';
       for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta as
-          { content?: string | null; reasoning_content?: string } | undefined;
+        const delta: { content?: string | null; reasoning_content?: string } | undefined =
+          chunk.choices[0]?.delta;
         reasoning += delta?.reasoning_content ?? '';
         content += delta?.content ?? '';
       }
