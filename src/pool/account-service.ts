@@ -88,6 +88,11 @@ export class AccountService {
     };
   }
 
+  /** The session value in what an operator pasted (the platform knows its cookie's format). */
+  parseSessionInput(input: string): string {
+    return this.deps.adapter.parseSessionInput(input);
+  }
+
   /** Validate a pasted session cookie upstream, then store it with its models. */
   async addCookie(cookie: string, options: AccountOptions = {}): Promise<AccountCheck> {
     if ((options.upstream ?? DEFAULT_UPSTREAM) !== DEFAULT_UPSTREAM) {

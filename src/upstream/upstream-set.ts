@@ -76,6 +76,11 @@ export class UpstreamSet implements UpstreamAdapter {
     return sessionUpstream(session) ?? DEFAULT_UPSTREAM;
   }
 
+  /** What an operator pastes for the default upstream (bearer tokens go through `adoptToken`). */
+  parseSessionInput(input: string): string {
+    return this.#named(DEFAULT_UPSTREAM).adapter.parseSessionInput(input);
+  }
+
   login(credentials: { email: string; password: string }, options?: CallOptions): Promise<UpstreamLogin> {
     return this.loginTo(DEFAULT_UPSTREAM, credentials, options);
   }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
-import { freePort } from './free-port.js';
 import { captureLogger } from './log-capture.js';
 
 /** One `upstreams:` entry pointing at a fake platform. */
@@ -42,7 +41,7 @@ export async function startPlatformHarness(
       RELAYPOOL_SERVER_SHUTDOWN_GRACE_MS: '2000',
       ...options.env,
     },
-    flags: { 'server.port': await freePort() },
+    flags: { 'server.port': 0 },
   });
   const log = captureLogger('debug');
   const server = await startServer({ config, logger: log.logger });

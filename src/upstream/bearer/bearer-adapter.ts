@@ -104,12 +104,25 @@ export class BearerAdapter implements UpstreamAdapter {
   }
 
   /** A session for a pasted access token (no refresh; a JWT's `exp` is its end). */
-  adoptToken(token: string): { session: string; expiresAt: Date | null } {
+  adoptToken(input: string): { session: string; expiresAt: Date | null } {
+    const token = this.parseSessionInput(input);
     const { expiresAt } = jwtClaimsOf(token);
     return {
       session: encodeSession(this.upstream, { access: token, refresh: null, expiresAt }),
       expiresAt: expiresAt === null ? null : new Date(expiresAt),
     };
+  }
+
+  /** A pasted access token: the bare token or an `Authorization: Bearer …` value. */
+  parseSessionInput(input: string): string {
+    const token = input
+      .trim()
+      .replace(/^authorization:\s*/i, '')
+      .replace(/^bearer\s+/i, '')
+      .trim();
+    if (token === '' || /\s/.test(token))
+      throw new Error('expected an access token (one word, optionally after "Bearer ")');
+    return token;
   }
 
   validateSession(session: string, options?: CallOptions): Promise<UpstreamUser> {
