@@ -250,10 +250,13 @@ export class AccountService {
    */
   async addToken(token: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const upstream = this.#checkUpstream(options.upstream);
-    const adopted =
-      upstream === DEFAULT_UPSTREAM
-        ? null
-        : (this.deps.upstreams?.adoptToken(upstream, token.trim()) ?? null);
+    let adopted: { session: string; expiresAt: Date | null } | null;
+    try {
+      adopted =
+        upstream === DEFAULT_UPSTREAM ? null : (this.deps.upstreams?.adoptToken(upstream, token) ?? null);
+    } catch (err) {
+      throw new UserError(`--token: ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (adopted === null)
       throw new UserError(`upstream ${upstream} takes no pasted token (use --cookie or a password)`);
     if (this.deps.store.accounts.findByCookie(adopted.session) !== null)
