@@ -46,6 +46,40 @@ const upstreamSchema = z.strictObject({
   resource: resourceSchema.prefault({}),
 });
 
+const UPSTREAM_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** `name=platform@url`, the one-line form of an `upstreams:` entry (for RELAYPOOL_UPSTREAMS). */
+function upstreamFromLine(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const match = /^([^=\s]+)=([^@\s]+)@(\S+)$/.exec(value.trim());
+  return match === null ? value : { name: match[1], platform: match[2], url: match[3] };
+}
+
+const upstreamEntrySchema = z.preprocess(
+  upstreamFromLine,
+  z.strictObject(
+    {
+      name: z
+        .string({ error: 'expected a name' })
+        .regex(UPSTREAM_NAME, 'expected a lower-case name: letters, digits, dashes (max 32)')
+        .refine(
+          (name) => !name.startsWith('monkeycode'),
+          'names starting with monkeycode are reserved (the default upstream and its model names)',
+        ),
+      platform: z.enum(['runtime-api', 'cococat', 'aeio', 'tiangong'], {
+        error: 'expected one of runtime-api, cococat, aeio, tiangong',
+      }),
+      url: httpUrl,
+    },
+    { error: 'expected {name, platform, url} or "name=platform@url"' },
+  ),
+);
+
+const upstreamsSchema = z
+  .array(upstreamEntrySchema, { error: 'expected a list of upstreams' })
+  .refine((list) => new Set(list.map((u) => u.name)).size === list.length, 'upstream names must be unique')
+  .default([]);
+
 const poolSchema = z
   .strictObject({
     strategy: z
@@ -145,6 +179,7 @@ export const configSchema = z
   .strictObject({
     server: serverSchema.prefault({}),
     upstream: upstreamSchema.prefault({}),
+    upstreams: upstreamsSchema,
     pool: poolSchema.prefault({}),
     stream: streamSchema.prefault({}),
     openai: openaiSchema.prefault({}),

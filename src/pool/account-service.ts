@@ -2,6 +2,7 @@ import type { Account, Store } from '../store/index.js';
 import { isUpstreamFailure, upstreamFailure } from '../upstream/errors.js';
 import { systemTimers, type Timers } from '../upstream/timing.js';
 import type { AccountDiscovery, UpstreamAdapter, UpstreamUser } from '../upstream/types.js';
+import { DEFAULT_UPSTREAM, type UpstreamSet } from '../upstream/upstream-set.js';
 import { NotFoundError, UserError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { saveAccountCheck } from './save-check.js';
@@ -17,7 +18,12 @@ export interface AccountServiceDeps {
   onChange?: (accountId: number) => void;
   /** How long a login may hold an account's login lock (default 2 min). */
   loginLockTtlMs?: number;
+  /** The named upstreams of a multi-upstream pool (absent: every account is on `adapter`). */
+  upstreams?: UpstreamDirectory;
 }
+
+/** What the service needs to know about the configured upstreams. */
+export type UpstreamDirectory = Pick<UpstreamSet, 'has' | 'loginTo' | 'adoptToken'>;
 
 /** What checking an account against the upstream found. */
 export interface AccountCheck {
@@ -31,6 +37,8 @@ export interface AccountCheck {
 /** Per-account options an operator sets. */
 export interface AccountOptions {
   label?: string | undefined;
+  /** The upstream of a new account (default `monkeycode`). */
+  upstream?: string | undefined;
   maxConcurrency?: number | undefined;
 }
 
@@ -64,7 +72,14 @@ export class AccountService {
 
   constructor(private readonly deps: AccountServiceDeps) {
     const timers = deps.timers ?? systemTimers;
+    const upstreams = deps.upstreams;
     this.#login = {
+      ...(upstreams
+        ? {
+            loginTo: (name: string, credentials: { email: string; password: string }) =>
+              upstreams.loginTo(name, credentials),
+          }
+        : {}),
       ...deps,
       timers,
       owner: deps.store.instanceId,
@@ -80,6 +95,11 @@ export class AccountService {
 
   /** Validate a pasted session cookie upstream, then store it with its models. */
   async addCookie(cookie: string, options: AccountOptions = {}): Promise<AccountCheck> {
+    if ((options.upstream ?? DEFAULT_UPSTREAM) !== DEFAULT_UPSTREAM) {
+      throw new UserError(
+        `a cookie is a MonkeyCode session; for upstream ${options.upstream} use a token or a password`,
+      );
+    }
     const known = this.deps.store.accounts.findByCookie(cookie);
     if (known !== null)
       throw new UserError(`this cookie is already stored as account ${known.id} (${known.label})`);
@@ -110,10 +130,11 @@ export class AccountService {
 
   /** Log in with email and password (solving the captcha proof-of-work), then store the account. */
   async addPassword(email: string, password: string, options: AccountOptions = {}): Promise<AccountCheck> {
+    const upstream = this.#checkUpstream(options.upstream);
     const known = this.deps.store.accounts.findByEmail(email);
     if (known !== null)
       throw new UserError(`${email} is already stored as account ${known.id} (${known.label})`);
-    const { login, discovery } = await this.#loginProbe(email, password);
+    const { login, discovery } = await this.#loginProbe(email, password, upstream);
     const account = this.deps.store.accounts.add({
       kind: 'password',
       email,
@@ -223,9 +244,49 @@ export class AccountService {
     }
   }
 
-  async #loginProbe(email: string, password: string) {
+  /**
+   * Store an account of a bearer-token upstream from a pasted access token (validated upstream
+   * first). Such an account cannot log in again: when the token ends it is `expired`.
+   */
+  async addToken(token: string, options: AccountOptions = {}): Promise<AccountCheck> {
+    const upstream = this.#checkUpstream(options.upstream);
+    let adopted: { session: string; expiresAt: Date | null } | null;
     try {
-      const login = await this.deps.adapter.login({ email, password });
+      adopted =
+        upstream === DEFAULT_UPSTREAM ? null : (this.deps.upstreams?.adoptToken(upstream, token) ?? null);
+    } catch (err) {
+      throw new UserError(`--token: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (adopted === null)
+      throw new UserError(`upstream ${upstream} takes no pasted token (use --cookie or a password)`);
+    if (this.deps.store.accounts.findByCookie(adopted.session) !== null)
+      throw new UserError('this token is already stored');
+    const { user, discovery } = await this.#probe(adopted.session, 'the upstream rejected this token');
+    const account = this.deps.store.accounts.add({
+      kind: 'cookie',
+      cookie: adopted.session,
+      cookieExpiresAt: adopted.expiresAt?.getTime() ?? null,
+      ...options,
+      upstream,
+      state: 'active',
+    });
+    return { ...this.#save(account.id, user, discovery), reloggedIn: false };
+  }
+
+  #checkUpstream(name: string | undefined): string {
+    const upstream = name ?? DEFAULT_UPSTREAM;
+    if (upstream !== DEFAULT_UPSTREAM && this.deps.upstreams?.has(upstream) !== true) {
+      throw new UserError(`no upstream called ${upstream} is configured (see upstreams: in the config)`);
+    }
+    return upstream;
+  }
+
+  async #loginProbe(email: string, password: string, upstream: string = DEFAULT_UPSTREAM) {
+    try {
+      const credentials = { email, password };
+      const login = await (this.deps.upstreams
+        ? this.deps.upstreams.loginTo(upstream, credentials)
+        : this.deps.adapter.login(credentials));
       return { login, discovery: await this.deps.adapter.discover(login.session) };
     } catch (err) {
       throw new UserError(`the upstream refused the login: ${describeFailure(err)}`);

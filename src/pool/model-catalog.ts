@@ -5,6 +5,8 @@ export interface CatalogOptions {
   defaultModel: string | null;
   /** Client-facing name → upstream model name. */
   aliases: Readonly<Record<string, string>>;
+  /** Who offers an upstream model (its upstream's name); default `monkeycode`. */
+  ownerOf?: (name: string) => string;
 }
 
 export interface CatalogEntry {
@@ -71,7 +73,7 @@ export class ModelCatalog {
     const entries: CatalogEntry[] = upstream.map((name) => ({
       id: name,
       upstreamName: name,
-      ownedBy: 'monkeycode',
+      ownedBy: this.options.ownerOf?.(name) ?? 'monkeycode',
     }));
     for (const [alias, target] of Object.entries(this.options.aliases)) {
       if (names.has(target) && !names.has(alias))

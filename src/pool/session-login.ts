@@ -1,6 +1,6 @@
 import type { Account, Store } from '../store/index.js';
 import { delay, type Timers } from '../upstream/timing.js';
-import type { UpstreamAdapter, UpstreamUser } from '../upstream/types.js';
+import type { UpstreamAdapter, UpstreamLogin, UpstreamUser } from '../upstream/types.js';
 import { UserError } from '../util/errors.js';
 
 /** What a locked login needs. */
@@ -15,6 +15,8 @@ export interface SessionLoginDeps {
   lockTtlMs: number;
   /** How often to look whether another process released the lock. */
   pollMs: number;
+  /** Log in on the account's upstream (default: `adapter.login`, a single-upstream pool). */
+  loginTo?: (upstream: string, credentials: { email: string; password: string }) => Promise<UpstreamLogin>;
 }
 
 /** A usable session after a (possibly skipped) login. `fresh` is true when this call logged in. */
@@ -50,7 +52,10 @@ export async function loginExclusively(
       const user = await adapter.validateSession(current).catch(() => null);
       if (user !== null) return { session: current, user, fresh: false };
     }
-    const login = await adapter.login({ email: account.email, password });
+    const credentials = { email: account.email, password };
+    const login = await (deps.loginTo
+      ? deps.loginTo(account.upstream, credentials)
+      : adapter.login(credentials));
     store.accounts.setCookie(account.id, login.session, {
       obtainedAt: deps.now(),
       expiresAt: login.expiresAt?.getTime() ?? null,

@@ -9,6 +9,8 @@ export interface AccountSnapshot {
   cooldownUntil: number | null;
   lastError: string | null;
   lastCheckedAt: number | null;
+  /** The account's upstream (absent: the default `monkeycode`). */
+  upstream?: string;
 }
 
 /** Status shown to operators: the health state, or `locked` / `disabled` on top of it. */
@@ -27,7 +29,23 @@ export interface AccountStatusRow {
   cooldownUntil: number | null;
   lastError: string | null;
   lastCheckedAt: number | null;
+  upstream: string;
 }
+
+/** The counts of one upstream's accounts (they partition its `total`). */
+export type UpstreamCounts = Pick<
+  PoolStatus,
+  | 'total'
+  | 'active'
+  | 'expired'
+  | 'invalid'
+  | 'locked'
+  | 'cooling'
+  | 'disabled'
+  | 'unverified'
+  | 'inFlight'
+  | 'idleTasks'
+>;
 
 /** Counts partition `total`: every account is in exactly one status. */
 export interface PoolStatus {
@@ -42,6 +60,8 @@ export interface PoolStatus {
   unverified: number;
   inFlight: number;
   idleTasks: number;
+  /** The same counts per upstream (`monkeycode` is the default upstream). */
+  upstreams: Record<string, UpstreamCounts>;
   accounts: AccountStatusRow[];
 }
 
@@ -78,11 +98,19 @@ export function summarizePool(
       cooldownUntil: account.cooldownUntil,
       lastError: account.lastError,
       lastCheckedAt: account.lastCheckedAt,
+      upstream: account.upstream ?? 'monkeycode',
     };
   });
+  const upstreams: Record<string, UpstreamCounts> = {};
+  for (const name of new Set(rows.map((row) => row.upstream))) {
+    upstreams[name] = countRows(rows.filter((row) => row.upstream === name));
+  }
+  return { mode: rows.length === 1 ? 'single' : 'pool', ...countRows(rows), upstreams, accounts: rows };
+}
+
+function countRows(rows: readonly AccountStatusRow[]): UpstreamCounts {
   const count = (status: AccountStatus): number => rows.filter((row) => row.status === status).length;
   return {
-    mode: rows.length === 1 ? 'single' : 'pool',
     total: rows.length,
     active: count('active'),
     expired: count('expired'),
@@ -93,6 +121,5 @@ export function summarizePool(
     unverified: count('unverified'),
     inFlight: rows.reduce((sum, row) => sum + row.inFlight, 0),
     idleTasks: rows.reduce((sum, row) => sum + row.idleTasks, 0),
-    accounts: rows,
   };
 }

@@ -16,6 +16,8 @@ import { createOperatorLogin } from '../upstream/monkeycode/oauth-login.js';
 import type { OperatorLoginFlows } from '../upstream/operator-login.js';
 import { systemTimers, type Timers } from '../upstream/timing.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
+import type { UpstreamSet } from '../upstream/upstream-set.js';
+import { buildUpstreams } from './build-upstreams.js';
 import type { Logger } from '../util/logger.js';
 import type { PoolObserver } from '../pool/pool-observer.js';
 
@@ -24,7 +26,9 @@ export interface Services {
   config: Config;
   logger: Logger;
   store: Store;
+  /** Every upstream (MonkeyCode + `upstreams:`) behind one adapter that routes by session. */
   adapter: UpstreamAdapter;
+  upstreams: UpstreamSet;
   catalog: ModelCatalog;
   pool: AccountPool;
   reaper: TaskReaper;
@@ -98,10 +102,16 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     secretKey: config.store.secretKey ?? undefined,
     keyFile: config.store.keyFile ?? undefined,
   });
-  const adapter = overrides.adapter ?? buildAdapter(config, logger);
+  const upstreams = buildUpstreams(config, logger, overrides.adapter ?? buildAdapter(config, logger));
+  const adapter: UpstreamAdapter = upstreams;
   const catalog = new ModelCatalog(() => pool?.modelNames() ?? new Set<string>(), {
     defaultModel: config.openai.defaultModel,
     aliases: config.openai.modelAliases,
+    // Bearer upstreams name their models `<upstream>/<model>` (collision-free: see config schema).
+    ownerOf: (name) => {
+      const head = name.slice(0, name.indexOf('/'));
+      return head !== '' && upstreams.has(head) ? head : 'monkeycode';
+    },
   });
   const reaper = new TaskReaper({
     store,
@@ -118,6 +128,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     now,
     timers,
     onChange: () => pool?.invalidate(),
+    upstreams,
   });
   pool = new AccountPool({
     store,
@@ -193,6 +204,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger,
     store,
     adapter,
+    upstreams,
     catalog,
     pool,
     reaper,

@@ -84,6 +84,7 @@ const EMPTY_REPORT: PoolReport = {
   inFlight: 0,
   idleTasks: 0,
   queued: 0,
+  upstreams: {},
   accounts: [],
 };
 

@@ -38,6 +38,25 @@ export function checkEmail(email: string): string {
   return value;
 }
 
+/** A login name of a bearer platform (an e-mail or a username): 1-254 characters, no spaces. */
+export function checkLoginName(login: string): string {
+  const value = login.trim();
+  if (value === '' || value.length > MAX_EMAIL || /\s/.test(value) || hasControlChars(value)) {
+    throw new InvalidRequestError('email must be a login name without spaces (at most 254 characters)', {
+      param: 'email',
+    });
+  }
+  return value;
+}
+
+/** An upstream name as the config defines them (`monkeycode` or an `upstreams:` entry's name). */
+export function checkUpstream(name: string): string {
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) {
+    throw new InvalidRequestError('upstream must be a configured upstream name', { param: 'upstream' });
+  }
+  return name;
+}
+
 /** A non-empty secret; `name` is the field for the error message. The value is never echoed. */
 export function checkSecret(value: string, name: 'password' | 'cookie'): string {
   const trimmed = name === 'cookie' ? value.trim() : value;

@@ -34,9 +34,9 @@ export function createAccountMutations(
   const conflicts = createAccountConflicts(db);
   const insert = db.prepare(`
     INSERT INTO accounts (label, kind, email, state, password_enc, cookie_enc, cookie_fingerprint,
-      cookie_obtained_at, cookie_expires_at, max_concurrency, created_at, updated_at)
+      cookie_obtained_at, cookie_expires_at, max_concurrency, created_at, updated_at, upstream)
     VALUES (@label, @kind, @email, @state, @passwordEnc, @cookieEnc, @fingerprint,
-      @cookieObtainedAt, @cookieExpiresAt, @maxConcurrency, @now, @now)`);
+      @cookieObtainedAt, @cookieExpiresAt, @maxConcurrency, @now, @now, @upstream)`);
   const setLabel = db.prepare('UPDATE accounts SET label = ? WHERE id = ?');
   const setCookie = db.prepare(`
     UPDATE accounts SET cookie_enc = ?, cookie_fingerprint = ?, cookie_obtained_at = ?,

@@ -18,13 +18,21 @@ export interface NewAccountRow {
   cookieExpiresAt: number | null;
   maxConcurrency: number | null;
   now: number;
+  upstream: string;
 }
 
 /** Validate `account` and seal its secrets. InvalidRequestError names the first bad field. */
 export function toNewAccountRow(account: NewAccount, box: SecretBox, now: number): NewAccountRow {
   const kind = z.enum(ACCOUNT_KINDS).safeParse(account.kind);
   if (!kind.success) throw new InvalidRequestError('kind must be cookie or password', { param: 'kind' });
-  const email = account.email === undefined ? null : input.checkEmail(account.email);
+  const upstream = input.checkUpstream(account.upstream ?? 'monkeycode');
+  // Bearer platforms log in with a name that need not be an e-mail (Aeio: a username).
+  const email =
+    account.email === undefined
+      ? null
+      : upstream === 'monkeycode'
+        ? input.checkEmail(account.email)
+        : input.checkLoginName(account.email);
   const password = account.password === undefined ? null : input.checkSecret(account.password, 'password');
   const cookie = account.cookie === undefined ? null : input.checkSecret(account.cookie, 'cookie');
   if (kind.data === 'password' && (email === null || password === null)) {
@@ -49,6 +57,7 @@ export function toNewAccountRow(account: NewAccount, box: SecretBox, now: number
       cookie === null ? null : input.checkTime(account.cookieExpiresAt ?? null, 'cookieExpiresAt'),
     maxConcurrency: input.checkMaxConcurrency(account.maxConcurrency ?? null),
     now,
+    upstream,
   };
 }
 

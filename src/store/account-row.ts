@@ -11,7 +11,7 @@ export const ACCOUNT_COLUMNS = `
   id, label, kind, email, enabled, state,
   password_enc IS NOT NULL AS has_password, cookie_enc IS NOT NULL AS has_cookie,
   cookie_obtained_at, cookie_expires_at, max_concurrency, cooldown_until, last_error,
-  last_checked_at, upstream_user_id, upstream_user_name, plan, created_at, updated_at`;
+  last_checked_at, upstream_user_id, upstream_user_name, plan, created_at, updated_at, upstream`;
 
 /** Parses one row selected with ACCOUNT_COLUMNS. */
 export const accountRow = z
@@ -35,6 +35,7 @@ export const accountRow = z
     plan: sqlTextOrNull,
     created_at: sqlInt,
     updated_at: sqlInt,
+    upstream: z.string(),
   })
   .transform((row): Account => ({
     id: row.id,
@@ -57,6 +58,7 @@ export const accountRow = z
     plan: row.plan,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    upstream: row.upstream,
   }));
 
 /** The sealed secret columns, read only by `getSecrets`. */

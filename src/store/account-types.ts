@@ -44,6 +44,8 @@ export interface Account {
   plan: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The upstream (platform + base URL) the account belongs to; `monkeycode` is the default one. */
+  upstream: string;
 }
 
 /** Input of `accounts.add`. A cookie account needs `cookie`; a password account `email` + `password`. */
@@ -58,6 +60,8 @@ export interface NewAccount {
   cookieExpiresAt?: number | null | undefined;
   maxConcurrency?: number | null | undefined;
   state?: AccountState | undefined;
+  /** Default `monkeycode`. */
+  upstream?: string | undefined;
 }
 
 /** Fields `accounts.update` may change; absent keys are left alone, `null` clears. */

@@ -217,7 +217,8 @@ describe('relaypool accounts', () => {
   test('the database holds no cookie or password in plaintext and the key file is 0600', async () => {
     using box = sandbox({ RELAYPOOL_SECRET_KEY: '' });
     const cookie = session();
-    assert.equal((await box.run('accounts', 'add', '--cookie', cookie)).code, 0);
+    const added = await box.run('accounts', 'add', '--cookie', cookie);
+    assert.equal(added.code, 0, added.stderr);
     assert.equal(
       (await box.run('accounts', 'add', '--email', 'dev@example.com', '--password', 'right password')).code,
       0,

@@ -51,6 +51,7 @@ describe('GET /admin/pool/status', () => {
         'modelCooldowns',
         'plan',
         'status',
+        'upstream',
       ]);
       for (const account of h.server.services.store.accounts.list()) {
         const cookie = h.server.services.store.accounts.getSecrets(account.id)?.cookie ?? 'none';

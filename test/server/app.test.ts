@@ -74,6 +74,20 @@ describe('http app', () => {
       unverified: 0,
       inFlight: 0,
       idleTasks: 0,
+      upstreams: {
+        monkeycode: {
+          total: 2,
+          active: 1,
+          expired: 1,
+          invalid: 0,
+          locked: 0,
+          cooling: 0,
+          disabled: 0,
+          unverified: 0,
+          inFlight: 0,
+          idleTasks: 0,
+        },
+      },
     });
   });
 

@@ -32,6 +32,7 @@ test('add returns the public view with defaults', (t) => {
     plan: null,
     createdAt: clock.now(),
     updatedAt: clock.now(),
+    upstream: 'monkeycode',
   } satisfies Account);
   const pw = store.accounts.add({
     kind: 'password',

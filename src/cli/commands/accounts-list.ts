@@ -33,10 +33,11 @@ async function listAccounts(io: CliIo, flags: ListFlags): Promise<void> {
   }
   io.stdout(
     formatTable(
-      ['ID', 'LABEL', 'KIND', 'STATUS', 'SLOTS', 'LAST CHECKED', 'LAST ERROR'],
+      ['ID', 'LABEL', 'UPSTREAM', 'KIND', 'STATUS', 'SLOTS', 'LAST CHECKED', 'LAST ERROR'],
       rows.map((row) => [
         String(row.id),
         row.label,
+        row.upstream,
         row.kind,
         row.status,
         `${row.inFlight}/${row.maxConcurrency ?? '-'}`,

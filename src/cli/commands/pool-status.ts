@@ -18,12 +18,24 @@ function untilText(at: number | null, now: number): string {
 
 /** The report as two tables: the counts, then one row per account (the same fields as `/admin/pool/status`). */
 export function renderPoolReport(report: PoolReport, now: number): string {
-  const { accounts, ...counts } = report;
+  const { accounts, upstreams, ...counts } = report;
   const values = Object.values(counts).map((value) => (value === null ? '-' : String(value)));
   let out = formatTable(
     Object.keys(counts).map((key) => (key === 'idleTasks' ? 'IDLE' : key.toUpperCase())),
     [values],
   );
+  const groups = Object.entries(upstreams);
+  if (groups.length > 1) {
+    out += '\n';
+    out += formatTable(
+      ['UPSTREAM', 'TOTAL', 'ACTIVE', 'EXPIRED', 'INVALID', 'LOCKED', 'COOLING', 'DISABLED', 'IN FLIGHT'],
+      groups.map(([name, c]) =>
+        [name, c.total, c.active, c.expired, c.invalid, c.locked, c.cooling, c.disabled, c.inFlight].map(
+          String,
+        ),
+      ),
+    );
+  }
   if (accounts.length === 0) return out;
   out += '\n';
   out += formatTable(

@@ -7,9 +7,10 @@ import type { Migration } from '../migrate.js';
 import { initialSchema } from './001-initial-schema.js';
 import { poolState } from './002-pool-state.js';
 import { responsesTable } from './003-responses.js';
+import { accountUpstream } from './004-account-upstream.js';
 
 /** The ordered migration list; its length is the schema version this code writes. */
-export const migrations: readonly Migration[] = [initialSchema, poolState, responsesTable];
+export const migrations: readonly Migration[] = [initialSchema, poolState, responsesTable, accountUpstream];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = migrations.length;
