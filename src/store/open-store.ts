@@ -1,8 +1,11 @@
 /** The store: one SQLite connection, its repositories, and this process's instance id. */
-import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { UserError } from '../util/errors.js';
 import { createAccountsRepo, type AccountsRepo } from './accounts-repo.js';
+import { createClientKeyHasher } from './client-key-scope.js';
 import { createConversationsRepo, type ConversationsRepo } from './conversations-repo.js';
+import { describePostgresUrl, isPostgresUrl } from './db-target.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { createModelsRepo, type ModelsRepo } from './models-repo.js';
@@ -51,6 +54,12 @@ export interface Store {
 
 /** Open and migrate the database, resolve the master key, and build the repositories. */
 export function openStore(options: StoreOptions): Store {
+  if (isPostgresUrl(options.file)) {
+    // Callers of this synchronous store (serve, the CLI) are not yet moved to AsyncStore.
+    throw new UserError(
+      `--db ${describePostgresUrl(options.file)} is PostgreSQL, which serve and the CLI do not run on yet; use a SQLite file`,
+    );
+  }
   const now = options.now ?? Date.now;
   const instanceId = options.instanceId ?? randomUUID();
   const db = openDatabase(options.file);
@@ -63,9 +72,6 @@ export function openStore(options: StoreOptions): Store {
     throw err;
   }
   const box = createSecretBox(masterKey.key);
-  const scopeKey = Buffer.from(
-    hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'relaypool/v1/client-key-scope', 32),
-  );
   // Prepared once: `db.pragma()` compiles its statement on every call, and the pool asks for the
   // data version on every lease and release (AccountPool.checkForChanges).
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -78,7 +84,7 @@ export function openStore(options: StoreOptions): Store {
     usage: createUsageRepo(db, now),
     responses: createResponsesRepo(db, now),
     instanceId,
-    hashClientKey: (apiKey) => createHmac('sha256', scopeKey).update(apiKey, 'utf8').digest('hex'),
+    hashClientKey: createClientKeyHasher(masterKey.key),
     dataVersion: () => sqlInt.parse(dataVersion.get()),
     close() {
       if (closed) return;
