@@ -9,6 +9,7 @@ import type { ConversationsRepo } from './conversations-repo.js';
 import type { ModelsRepo } from './models-repo.js';
 import type { Store } from './open-store.js';
 import type { ResponsesRepo } from './responses-repo.js';
+import type { SlotLeasesRepo } from './slot-leases-repo.js';
 import type { TasksRepo } from './tasks-repo.js';
 import type { UsageRepo } from './usage-repo.js';
 
@@ -33,6 +34,7 @@ export interface AsyncStore {
   readonly conversations: Async<ConversationsRepo>;
   readonly usage: Async<UsageRepo>;
   readonly responses: Async<ResponsesRepo>;
+  readonly slots: Async<SlotLeasesRepo>;
   /** Random per process; see `Store.instanceId`. */
   readonly instanceId: string;
   /** See `Store.hashClientKey`. */
@@ -56,6 +58,7 @@ export function asyncSqliteStore(store: Store): AsyncStore {
     conversations: promisify(store.conversations),
     usage: promisify(store.usage),
     responses: promisify(store.responses),
+    slots: promisify(store.slots),
     instanceId: store.instanceId,
     hashClientKey: (apiKey) => store.hashClientKey(apiKey),
     dataVersion: () => Promise.resolve(store.dataVersion()),

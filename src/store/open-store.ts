@@ -11,6 +11,7 @@ import { migrations } from './migrations/index.js';
 import { createModelsRepo, type ModelsRepo } from './models-repo.js';
 import { openDatabase } from './open-database.js';
 import { createSecretBox } from './secret-box.js';
+import { createSlotLeasesRepo, type SlotLeasesRepo } from './slot-leases-repo.js';
 import { sqlInt } from './sql-types.js';
 import { createResponsesRepo, type ResponsesRepo } from './responses-repo.js';
 import { resolveMasterKey, type MasterKey } from './secret-key.js';
@@ -39,6 +40,8 @@ export interface Store {
   readonly conversations: ConversationsRepo;
   readonly usage: UsageRepo;
   readonly responses: ResponsesRepo;
+  /** Process heartbeats and the slot leases every process on the database shares. */
+  readonly slots: SlotLeasesRepo;
   /** Random per process; tasks owned by another id belong to a process that is gone. */
   readonly instanceId: string;
   /**
@@ -83,6 +86,7 @@ export function openStore(options: StoreOptions): Store {
     conversations: createConversationsRepo(db, now),
     usage: createUsageRepo(db, now),
     responses: createResponsesRepo(db, now),
+    slots: createSlotLeasesRepo(db, instanceId, now),
     instanceId,
     hashClientKey: createClientKeyHasher(masterKey.key),
     dataVersion: () => sqlInt.parse(dataVersion.get()),

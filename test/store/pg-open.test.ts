@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
-import { openStore, SchemaVersionError, SecretKeyError } from '../../src/store/index.js';
+import { openStore, SCHEMA_VERSION, SchemaVersionError, SecretKeyError } from '../../src/store/index.js';
 import { openAsyncStore } from '../../src/store/open-async-store.js';
 import { UserError } from '../../src/util/errors.js';
 import { freePort } from '../support/free-port.js';
@@ -64,7 +64,7 @@ test('processes opening a fresh PostgreSQL database at once migrate it exactly o
       url,
       async (c) => (await c.query<{ version: number }>('SELECT version FROM relaypool_schema')).rows,
     );
-    assert.deepEqual(versions, [{ version: 3 }]);
+    assert.deepEqual(versions, [{ version: SCHEMA_VERSION }]);
   } finally {
     await Promise.all(stores.map((s) => s.close()));
   }

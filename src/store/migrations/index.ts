@@ -7,9 +7,10 @@ import type { Migration } from '../migrate.js';
 import { initialSchema } from './001-initial-schema.js';
 import { poolState } from './002-pool-state.js';
 import { responsesTable } from './003-responses.js';
+import { sharedSlots } from './004-shared-slots.js';
 
 /** The ordered migration list; its length is the schema version this code writes. */
-export const migrations: readonly Migration[] = [initialSchema, poolState, responsesTable];
+export const migrations: readonly Migration[] = [initialSchema, poolState, responsesTable, sharedSlots];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = migrations.length;

@@ -20,6 +20,7 @@ import { migratePg } from './pg-migrate.js';
 import { createPgModelsRepo } from './pg-models-repo.js';
 import { pgMigrations } from './pg-schema.js';
 import { createPgTasksRepo } from './pg-tasks-repo.js';
+import { createPgSlotLeasesRepo } from './pg-slot-leases-repo.js';
 import { createPgUsageRepo } from './pg-usage-repo.js';
 
 /** How to open a PostgreSQL store. */
@@ -67,6 +68,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<AsyncStore> 
     conversations: createPgConversationsRepo(db, now),
     usage: createPgUsageRepo(db, now),
     responses: createPgResponsesRepo(db, now),
+    slots: createPgSlotLeasesRepo(db, instanceId, now),
     instanceId,
     hashClientKey: createClientKeyHasher(masterKey),
     dataVersion: async () => z.object({ last_value: sqlInt }).parse(await db.get(dataVersion)).last_value,
