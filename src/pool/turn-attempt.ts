@@ -1,7 +1,6 @@
 import type { Store, TaskRecord } from '../store/index.js';
-import type { AnyUpstreamFailure, UpstreamErrorKind } from '../upstream/errors.js';
+import { policyFor, type AnyUpstreamFailure, type UpstreamErrorKind } from '../upstream/errors.js';
 import type { TurnRequest, UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
-import { policyFor } from './failure-policy.js';
 import type { AccountSelector, Lease, LeaseOutcome } from './lease.js';
 import type { PoolObserver } from './pool-observer.js';
 import type { TaskReaper } from './task-reaper.js';

@@ -41,6 +41,10 @@ export function registerServe(program: Command, io: CliIo): void {
       .command('serve')
       .description('run the OpenAI-compatible proxy server')
       .option('--host <host>', 'listen address (default 127.0.0.1, or $RELAYPOOL_HOST)')
-      .option('--port <n>', 'listen port (default 9090, or $RELAYPOOL_PORT)', intArg('--port', 65535)),
+      .option(
+        '--port <n>',
+        'listen port (default 9090, or $RELAYPOOL_PORT; 0 = any free port)',
+        intArg('--port', 65535, 0),
+      ),
   ).action((flags: ServeFlags) => serve(io, flags));
 }
