@@ -22,6 +22,9 @@ export type Async<T> = {
 export type AsyncAccountsRepo = Omit<Async<AccountsRepo>, 'cookieFingerprint'> &
   Pick<AccountsRepo, 'cookieFingerprint'>;
 
+/** Called when a slot of `accountId` freed in some process (null: some slot may have freed). */
+export type SlotFreedListener = (accountId: number | null) => void;
+
 /** Which database holds the store. */
 export type StoreBackend = 'sqlite' | 'postgres';
 
@@ -41,9 +44,17 @@ export interface AsyncStore {
   hashClientKey(apiKey: string): string;
   /** Moves whenever accounts or their models change (by any process, or the CLI). */
   dataVersion(): Promise<number>;
+  /**
+   * Wake `listener` when a slot frees in another process: PostgreSQL LISTEN/NOTIFY (with the
+   * account), SQLite a poll of the data version (no account). Resolves to the unsubscribe function.
+   */
+  onSlotFreed(listener: SlotFreedListener): Promise<() => Promise<void>>;
   /** Close the database. Idempotent. */
   close(): Promise<void>;
 }
+
+/** How often a SQLite store looks for commits by other processes. */
+const SQLITE_POLL_MS = 200;
 
 /** The SQLite store behind the asynchronous interface. */
 export function asyncSqliteStore(store: Store): AsyncStore {
@@ -62,6 +73,17 @@ export function asyncSqliteStore(store: Store): AsyncStore {
     instanceId: store.instanceId,
     hashClientKey: (apiKey) => store.hashClientKey(apiKey),
     dataVersion: () => Promise.resolve(store.dataVersion()),
+    onSlotFreed(listener) {
+      let seen = store.dataVersion();
+      const timer = setInterval(() => {
+        const version = store.dataVersion();
+        if (version === seen) return;
+        seen = version;
+        listener(null);
+      }, SQLITE_POLL_MS);
+      timer.unref();
+      return Promise.resolve(() => Promise.resolve(clearInterval(timer)));
+    },
     close: () => Promise.resolve(store.close()),
   };
 }

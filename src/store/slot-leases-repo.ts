@@ -32,7 +32,10 @@ export interface SlotCounts {
 export interface SlotLeasesRepo {
   /** Register or renew this process: alive until now + `ttlMs`. Leases count only while alive. */
   heartbeat(ttlMs: number): void;
-  /** Take a slot of `accountId` if fewer than `limit` live leases exist; atomic across processes. */
+  /**
+   * Take a slot of `accountId` if fewer than `limit` live leases exist; atomic across processes.
+   * Null too when this process's heartbeat has run out (its lease would not count for others).
+   */
   take(accountId: number, limit: number, kind: SlotKind, taskId?: number | null): SlotLease | null;
   /** Change what one of this process's leases holds the slot for; null when it is gone. */
   mark(leaseId: number, kind: SlotKind, taskId?: number | null): SlotLease | null;
@@ -82,6 +85,7 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
   const live = db.prepare(`
     SELECT COUNT(*) FROM slot_leases l JOIN processes p ON p.id = l.holder
     WHERE l.account_id = ? AND p.expires_at > ?`);
+  const self = db.prepare('SELECT 1 FROM processes WHERE id = ? AND expires_at > ?');
   const insert = db.prepare(`
     INSERT INTO slot_leases (account_id, holder, kind, task_id, acquired_at) VALUES (?, ?, ?, ?, ?) RETURNING *`);
   const mark = db.prepare(
@@ -100,6 +104,7 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
 
   const takeTx = db.transaction((accountId: number, limit: number, kind: SlotKind, taskId: number | null) => {
     const at = now();
+    if (self.get(instanceId, at) === undefined) return null;
     if (sqlInt.parse(live.pluck().get(accountId, at)) >= limit) return null;
     return slotLeaseRow.parse(insert.get(accountId, instanceId, kind, taskId, at));
   });

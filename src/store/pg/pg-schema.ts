@@ -164,10 +164,20 @@ BEGIN
   PERFORM pg_advisory_xact_lock(1936486260, p_account);
   RETURN QUERY INSERT INTO slot_leases (account_id, holder, kind, task_id, acquired_at)
     SELECT p_account, p_holder, p_kind, p_task, p_now
-    WHERE (SELECT COUNT(*) FROM slot_leases l JOIN processes p ON p.id = l.holder
+    WHERE EXISTS (SELECT 1 FROM processes WHERE id = p_holder AND expires_at > p_now)
+      AND (SELECT COUNT(*) FROM slot_leases l JOIN processes p ON p.id = l.holder
            WHERE l.account_id = p_account AND p.expires_at > p_now) < p_limit
     RETURNING *;
 END $$;
+
+-- Waiters in every process wake when a slot frees (or is kept by an idle task, which they may evict).
+CREATE FUNCTION relaypool_slot_freed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('relaypool_slots', OLD.account_id::text);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER slot_leases_freed AFTER DELETE OR UPDATE OF kind ON slot_leases
+  FOR EACH ROW EXECUTE FUNCTION relaypool_slot_freed();
 `;
 
 /** Every schema step, oldest first; same length and meaning as SQLite's `migrations`. */

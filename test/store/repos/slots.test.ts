@@ -81,3 +81,24 @@ backendTest(
     assert.deepEqual([...(await b.slots.countByAccount())], [], 'a removed account takes its leases along');
   },
 );
+
+backendTest('a waiter in another process wakes when a slot frees', async (t, { open, backend }) => {
+  const waiter = await open({ instanceId: 'waiter' });
+  const holder = await open({ instanceId: 'holder' });
+  await holder.slots.heartbeat(TTL);
+  const account = await holder.accounts.add({ kind: 'cookie', cookie: 'c' });
+  const lease = await holder.slots.take(account.id, 1, 'serving');
+  let wake: (accountId: number | null) => void = () => {};
+  const woken = new Promise<number | null>((resolve) => (wake = resolve));
+  const stop = await waiter.onSlotFreed((accountId) => wake(accountId));
+  t.after(stop);
+  await holder.slots.release(lease?.id ?? 0);
+  assert.equal(await woken, backend === 'postgres' ? account.id : null);
+  assert.equal(
+    await waiter.slots.take(account.id, 1, 'serving'),
+    null,
+    'not registered: its lease would not count',
+  );
+  await waiter.slots.heartbeat(TTL);
+  assert.ok(await waiter.slots.take(account.id, 1, 'serving'));
+});
