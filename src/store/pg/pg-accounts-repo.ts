@@ -3,10 +3,10 @@
  * never select secrets; `getSecrets` is the only way they leave the database).
  */
 import { z } from 'zod';
-import { ACCOUNT_COLUMNS, accountRow, secretRow } from '../account-row.js';
+import { openSecrets } from '../accounts-repo.js';
+import { ACCOUNT_COLUMNS, accountRow } from '../account-row.js';
 import type { AsyncAccountsRepo } from '../async-store.js';
-import { SecretKeyError } from '../errors.js';
-import { SecretBoxError, type SecretBox, type SecretField } from '../secret-box.js';
+import type { SecretBox } from '../secret-box.js';
 import { parseRowOrNull, parseRows, sqlIntOrNull, sqlTextOrNull } from '../sql-types.js';
 import { createPgAccountMutations } from './pg-account-mutations.js';
 import { sql, type PgDb } from './pg-db.js';
@@ -43,20 +43,6 @@ export function createPgAccountsRepo({ db, box, now, keySource }: PgAccountsRepo
   const findByCookieFingerprint = async (value: string) =>
     parseRowOrNull(accountRow, await db.get(byFingerprint, [value]));
 
-  const open = (account: { id: number; label: string }, sealed: string | null, field: SecretField) => {
-    if (sealed === null) return null;
-    try {
-      return box.open(sealed, field);
-    } catch (err) {
-      if (!(err instanceof SecretBoxError)) throw err;
-      throw new SecretKeyError(
-        `cannot decrypt the stored ${field} of account ${account.id} (${account.label}) with ` +
-          `${keySource}: the database was written with a different secret key, or the value is damaged`,
-        account.id,
-      );
-    }
-  };
-
   return {
     ...createPgAccountMutations(db, box, now),
     list: async () => parseRows(accountRow, await db.all(all)),
@@ -66,15 +52,7 @@ export function createPgAccountsRepo({ db, box, now, keySource }: PgAccountsRepo
     findByCookieFingerprint,
     cookieFingerprint: fingerprint,
     remove: async (id) => (await db.run(deleteById, [id])) > 0,
-    async getSecrets(id) {
-      const row = parseRowOrNull(secretRow, await db.get(sealedById, [id]));
-      if (!row) return null;
-      const account = { id, label: row.label };
-      return {
-        password: open(account, row.password_enc, 'password'),
-        cookie: open(account, row.cookie_enc, 'cookie'),
-      };
-    },
+    getSecrets: async (id) => openSecrets(box, keySource, id, await db.get(sealedById, [id])),
     async tryLockLogin(id, owner, ttlMs) {
       const at = now();
       return (await db.run(takeLock, [id, owner, at + ttlMs, at])) > 0;
