@@ -127,6 +127,7 @@ const logSchema = z.strictObject({
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  format: z.enum(['auto', 'json', 'pretty'], { error: 'expected one of auto, json, pretty' }).default('auto'),
 });
 
 /** The whole configuration; every key has a default (see config.example.yaml). */

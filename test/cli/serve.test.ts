@@ -53,6 +53,22 @@ describe('relaypool serve', () => {
     }
   });
 
+  test('RELAYPOOL_LOG_FORMAT=pretty prints readable lines instead of JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relaypool-serve-'));
+    try {
+      const proc = startCli(['serve', '--port', '0', '--db', join(dir, 'relaypool.db')], {
+        RELAYPOOL_LOG_FORMAT: 'pretty',
+      });
+      await proc.waitFor(/relaypool listening on http:\/\/127\.0\.0\.1:\d+/);
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+      assert.match(proc.out(), /INFO.*: .*relaypool listening/);
+      assert.doesNotMatch(proc.out(), /"msg":/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('refuses to bind beyond loopback without API keys and an admin token', async () => {
     const proc = startCli(['serve', '--host', '0.0.0.0', '--port', '1'], {
       RELAYPOOL_DB: join(tmpdir(), 'never-created.db'),
