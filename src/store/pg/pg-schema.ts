@@ -106,7 +106,7 @@ CREATE TABLE usage (
 CREATE INDEX usage_at ON usage (at);
 CREATE INDEX usage_account ON usage (account_id, at);
 
--- PRAGMA data_version's counterpart: any committed write to what the pool snapshots moves it.
+-- PRAGMA data_version's counterpart: every committed write to what the pool snapshots moves it.
 CREATE SEQUENCE relaypool_data_version;
 CREATE FUNCTION relaypool_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
