@@ -55,20 +55,6 @@ export function createAccountsRepo({ db, box, now, keySource }: AccountsRepoDeps
   const findByCookieFingerprint = (value: string): Account | null =>
     parseRowOrNull(accountRow, byFingerprint.get(value));
 
-  const open = (account: { id: number; label: string }, sealed: string | null, field: SecretField) => {
-    if (sealed === null) return null;
-    try {
-      return box.open(sealed, field);
-    } catch (err) {
-      if (!(err instanceof SecretBoxError)) throw err;
-      throw new SecretKeyError(
-        `cannot decrypt the stored ${field} of account ${account.id} (${account.label}) with ` +
-          `${keySource}: the database was written with a different secret key, or the value is damaged`,
-        account.id,
-      );
-    }
-  };
-
   return {
     ...createAccountMutations(db, box, now, get),
     ...createAccountLoginLock(db, now),
@@ -79,14 +65,34 @@ export function createAccountsRepo({ db, box, now, keySource }: AccountsRepoDeps
     findByCookieFingerprint,
     cookieFingerprint: fingerprint,
     remove: (id) => deleteById.run(id).changes > 0,
-    getSecrets(id) {
-      const row = parseRowOrNull(secretRow, sealedById.get(id));
-      if (!row) return null;
-      const account = { id, label: row.label };
-      return {
-        password: open(account, row.password_enc, 'password'),
-        cookie: open(account, row.cookie_enc, 'cookie'),
-      };
-    },
+    getSecrets: (id) => openSecrets(box, keySource, id, sealedById.get(id)),
   };
+}
+
+/**
+ * Decrypt a `secretRow` of account `id` (undefined: no such account). SecretKeyError names the
+ * account and where the key came from when a value does not open.
+ */
+export function openSecrets(
+  box: SecretBox,
+  keySource: string,
+  id: number,
+  row: unknown,
+): AccountSecrets | null {
+  const sealed = parseRowOrNull(secretRow, row);
+  if (!sealed) return null;
+  const open = (value: string | null, field: SecretField) => {
+    if (value === null) return null;
+    try {
+      return box.open(value, field);
+    } catch (err) {
+      if (!(err instanceof SecretBoxError)) throw err;
+      throw new SecretKeyError(
+        `cannot decrypt the stored ${field} of account ${id} (${sealed.label}) with ` +
+          `${keySource}: the database was written with a different secret key, or the value is damaged`,
+        id,
+      );
+    }
+  };
+  return { password: open(sealed.password_enc, 'password'), cookie: open(sealed.cookie_enc, 'cookie') };
 }

@@ -64,7 +64,7 @@ export interface ConversationsRepo {
   pruneUnbound(before: number): number;
 }
 
-const conversationRow = z
+export const conversationRow = z
   .object({
     id: z.string(),
     client_key_hash: sqlTextOrNull,

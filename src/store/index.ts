@@ -33,5 +33,9 @@ export type {
 } from './conversations-repo.js';
 export type { UsageEntry, UsageRange, UsageRepo, UsageSummary, UsageTotals } from './usage-repo.js';
 export type { ResponsesRepo, StoredResponse } from './responses-repo.js';
+export type { SlotCounts, SlotKind, SlotLease, SlotLeasesRepo } from './slot-leases-repo.js';
+export type { Async, AsyncAccountsRepo, AsyncStore, StoreBackend } from './async-store.js';
+export { openAsyncStore, type AsyncStoreOptions } from './open-async-store.js';
+export { isPostgresUrl, describePostgresUrl } from './db-target.js';
 export { keyFromSecret } from './secret-key.js';
 export { SCHEMA_VERSION } from './migrations/index.js';

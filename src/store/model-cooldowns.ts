@@ -19,7 +19,7 @@ export interface ModelCooldowns {
   listModelCooldowns(now: number): ModelCooldown[];
 }
 
-const cooldownRow = z
+export const cooldownRow = z
   .object({ account_id: sqlInt, name: z.string(), until: sqlInt })
   .transform((row): ModelCooldown => ({ accountId: row.account_id, name: row.name, until: row.until }));
 

@@ -40,7 +40,7 @@ export interface ModelsRepo extends ModelCooldowns {
   listAll(): UpstreamModel[];
 }
 
-const modelRow = z
+export const modelRow = z
   .object({
     account_id: sqlInt,
     upstream_id: z.string(),
@@ -73,7 +73,7 @@ const modelRow = z
   }));
 
 /** Validates adapter input inside the transaction, so a bad entry leaves the old list intact. */
-const modelInput = z.object({
+export const modelInput = z.object({
   upstreamId: z.string().min(1),
   name: z.string().min(1),
   remark: z.string().default(''),

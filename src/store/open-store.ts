@@ -1,13 +1,17 @@
 /** The store: one SQLite connection, its repositories, and this process's instance id. */
-import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { UserError } from '../util/errors.js';
 import { createAccountsRepo, type AccountsRepo } from './accounts-repo.js';
+import { createClientKeyHasher } from './client-key-scope.js';
 import { createConversationsRepo, type ConversationsRepo } from './conversations-repo.js';
+import { describePostgresUrl, isPostgresUrl } from './db-target.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { createModelsRepo, type ModelsRepo } from './models-repo.js';
 import { openDatabase } from './open-database.js';
 import { createSecretBox } from './secret-box.js';
+import { createSlotLeasesRepo, type SlotLeasesRepo } from './slot-leases-repo.js';
 import { sqlInt } from './sql-types.js';
 import { createResponsesRepo, type ResponsesRepo } from './responses-repo.js';
 import { resolveMasterKey, type MasterKey } from './secret-key.js';
@@ -36,6 +40,8 @@ export interface Store {
   readonly conversations: ConversationsRepo;
   readonly usage: UsageRepo;
   readonly responses: ResponsesRepo;
+  /** Process heartbeats and the slot leases every process on the database shares. */
+  readonly slots: SlotLeasesRepo;
   /** Random per process; tasks owned by another id belong to a process that is gone. */
   readonly instanceId: string;
   /**
@@ -51,6 +57,12 @@ export interface Store {
 
 /** Open and migrate the database, resolve the master key, and build the repositories. */
 export function openStore(options: StoreOptions): Store {
+  if (isPostgresUrl(options.file)) {
+    // Callers of this synchronous store (serve, the CLI) are not yet moved to AsyncStore.
+    throw new UserError(
+      `--db ${describePostgresUrl(options.file)} is PostgreSQL, which serve and the CLI do not run on yet; use a SQLite file`,
+    );
+  }
   const now = options.now ?? Date.now;
   const instanceId = options.instanceId ?? randomUUID();
   const db = openDatabase(options.file);
@@ -63,9 +75,6 @@ export function openStore(options: StoreOptions): Store {
     throw err;
   }
   const box = createSecretBox(masterKey.key);
-  const scopeKey = Buffer.from(
-    hkdfSync('sha256', masterKey.key, Buffer.alloc(0), 'relaypool/v1/client-key-scope', 32),
-  );
   // Prepared once: `db.pragma()` compiles its statement on every call, and the pool asks for the
   // data version on every lease and release (AccountPool.checkForChanges).
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -77,8 +86,9 @@ export function openStore(options: StoreOptions): Store {
     conversations: createConversationsRepo(db, now),
     usage: createUsageRepo(db, now),
     responses: createResponsesRepo(db, now),
+    slots: createSlotLeasesRepo(db, instanceId, now),
     instanceId,
-    hashClientKey: (apiKey) => createHmac('sha256', scopeKey).update(apiKey, 'utf8').digest('hex'),
+    hashClientKey: createClientKeyHasher(masterKey.key),
     dataVersion: () => sqlInt.parse(dataVersion.get()),
     close() {
       if (closed) return;

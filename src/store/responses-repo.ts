@@ -41,7 +41,7 @@ const json = z
   .transform((text): unknown => JSON.parse(text))
   .pipe(z.json());
 
-const responseRow = z
+export const responseRow = z
   .object({
     id: z.string(),
     client_key_hash: sqlTextOrNull,

@@ -10,11 +10,14 @@ export const sqlIntOrNull = z.number().int().nullable();
 /** A nullable TEXT column. */
 export const sqlTextOrNull = z.string().nullable();
 
-/** A 0/1 INTEGER column as a boolean. */
-export const sqlBool = z
-  .number()
-  .int()
-  .transform((value) => value !== 0);
+/** A 0/1 INTEGER column (or a PostgreSQL boolean expression) as a boolean. */
+export const sqlBool = z.union([
+  z.boolean(),
+  z
+    .number()
+    .int()
+    .transform((value) => value !== 0),
+]);
 
 /** Parse one row (or `undefined` from `.get()`) into a domain value; null when there is no row. */
 export function parseRowOrNull<S extends z.ZodType>(schema: S, row: unknown): z.output<S> | null {

@@ -56,7 +56,7 @@ export interface UsageRepo {
   aggregate(range?: UsageRange): UsageSummary;
 }
 
-const totalsRow = z
+export const totalsRow = z
   .object({
     account_id: sqlIntOrNull,
     requests: sqlInt,
@@ -126,7 +126,7 @@ export function createUsageRepo(db: Database, now: () => number): UsageRepo {
   };
 }
 
-function sumTotals(rows: readonly UsageTotals[]): UsageTotals {
+export function sumTotals(rows: readonly UsageTotals[]): UsageTotals {
   const sum: UsageTotals = {
     requests: 0,
     succeeded: 0,

@@ -7,7 +7,16 @@ import { migrate, schemaVersion, type Migration } from '../../src/store/migrate.
 import { SCHEMA_VERSION, SchemaVersionError, openStore } from '../../src/store/index.js';
 import { openTempStore, tempDir } from './temp-store.js';
 
-const TABLES = ['accounts', 'conversations', 'responses', 'tasks', 'upstream_models', 'usage'];
+const TABLES = [
+  'accounts',
+  'conversations',
+  'processes',
+  'responses',
+  'slot_leases',
+  'tasks',
+  'upstream_models',
+  'usage',
+];
 
 function tableNames(file: string): string[] {
   const db = new Sqlite(file, { readonly: true });

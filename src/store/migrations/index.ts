@@ -8,9 +8,16 @@ import { initialSchema } from './001-initial-schema.js';
 import { poolState } from './002-pool-state.js';
 import { responsesTable } from './003-responses.js';
 import { accountUpstream } from './004-account-upstream.js';
+import { sharedSlots } from './005-shared-slots.js';
 
 /** The ordered migration list; its length is the schema version this code writes. */
-export const migrations: readonly Migration[] = [initialSchema, poolState, responsesTable, accountUpstream];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  poolState,
+  responsesTable,
+  accountUpstream,
+  sharedSlots,
+];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = migrations.length;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { backendTest } from '../backends.js';
 import { ZodError } from 'zod';
-import type { UpstreamModelInput } from '../../src/store/index.js';
-import { manualClock, openTempStore } from './temp-store.js';
+import type { UpstreamModelInput } from '../../../src/store/index.js';
+import { manualClock } from '../temp-store.js';
 
 const basic: UpstreamModelInput = {
   upstreamId: '0b5e2f7a-3c1d-4e8b-9a2f-6d4c1b7e9f00',
@@ -24,12 +24,12 @@ const pro: UpstreamModelInput = {
   weight: 20,
 };
 
-test('replaceForAccount stores the full list and replaces it wholesale', (t) => {
+backendTest('replaceForAccount stores the full list and replaces it wholesale', async (t, { open }) => {
   const clock = manualClock();
-  const { store } = openTempStore(t, { now: clock.now });
-  const a = store.accounts.add({ kind: 'cookie', cookie: 'a' });
-  const b = store.accounts.add({ kind: 'cookie', cookie: 'b' });
-  const stored = store.models.replaceForAccount(a.id, [basic, pro]);
+  const store = await open({ now: clock.now });
+  const a = await store.accounts.add({ kind: 'cookie', cookie: 'a' });
+  const b = await store.accounts.add({ kind: 'cookie', cookie: 'b' });
+  const stored = await store.models.replaceForAccount(a.id, [basic, pro]);
   assert.deepEqual(stored, [
     {
       accountId: a.id,
@@ -48,29 +48,29 @@ test('replaceForAccount stores the full list and replaces it wholesale', (t) => 
     },
     { ...basic, accountId: a.id, fetchedAt: clock.now() },
   ]);
-  store.models.replaceForAccount(b.id, [basic]);
+  await store.models.replaceForAccount(b.id, [basic]);
   clock.advance(100);
-  const replaced = store.models.replaceForAccount(a.id, [{ ...basic, weight: 1 }]);
+  const replaced = await store.models.replaceForAccount(a.id, [{ ...basic, weight: 1 }]);
   assert.deepEqual(
     replaced.map((m) => [m.name, m.weight, m.fetchedAt]),
     [[basic.name, 1, clock.now()]],
   );
   assert.deepEqual(
-    store.models.listAll().map((m) => m.accountId),
+    (await store.models.listAll()).map((m) => m.accountId),
     [a.id, b.id],
   );
-  assert.deepEqual(store.models.replaceForAccount(a.id, []), []);
-  assert.deepEqual(store.models.listForAccount(b.id).length, 1);
+  assert.deepEqual(await store.models.replaceForAccount(a.id, []), []);
+  assert.deepEqual((await store.models.listForAccount(b.id)).length, 1);
 });
 
-test('a failed replacement keeps the previous list (one transaction)', (t) => {
-  const { store } = openTempStore(t);
-  const a = store.accounts.add({ kind: 'cookie', cookie: 'a' });
-  store.models.replaceForAccount(a.id, [basic]);
+backendTest('a failed replacement keeps the previous list (one transaction)', async (t, { open }) => {
+  const store = await open();
+  const a = await store.accounts.add({ kind: 'cookie', cookie: 'a' });
+  await store.models.replaceForAccount(a.id, [basic]);
   const broken = { ...pro, upstreamId: 'p-2', weight: 1.5 };
-  assert.throws(() => store.models.replaceForAccount(a.id, [pro, broken]), ZodError);
+  await assert.rejects(() => store.models.replaceForAccount(a.id, [pro, broken]), ZodError);
   assert.deepEqual(
-    store.models.listForAccount(a.id).map((m) => m.name),
+    (await store.models.listForAccount(a.id)).map((m) => m.name),
     [basic.name],
   );
 });

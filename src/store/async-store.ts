@@ -1,0 +1,109 @@
+/**
+ * The store behind one asynchronous interface, whichever database holds it: SQLite (the embedded
+ * default, one process) or PostgreSQL (a pool shared by many processes). Every repository method
+ * that touches the database returns a Promise; SQLite's synchronous repositories are adapted
+ * as they are, so both backends keep one set of semantics.
+ */
+import type { AccountsRepo } from './accounts-repo.js';
+import type { ConversationsRepo } from './conversations-repo.js';
+import type { ModelsRepo } from './models-repo.js';
+import type { Store } from './open-store.js';
+import type { ResponsesRepo } from './responses-repo.js';
+import type { SlotLeasesRepo } from './slot-leases-repo.js';
+import type { TasksRepo } from './tasks-repo.js';
+import type { UsageRepo } from './usage-repo.js';
+
+/** `T` with every method returning a Promise of what it returned. */
+export type Async<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K];
+};
+
+/** The accounts repository; the cookie fingerprint is pure computation and stays synchronous. */
+export type AsyncAccountsRepo = Omit<Async<AccountsRepo>, 'cookieFingerprint'> &
+  Pick<AccountsRepo, 'cookieFingerprint'>;
+
+/** Called when a slot of `accountId` freed in some process (null: some slot may have freed). */
+export type SlotFreedListener = (accountId: number | null) => void;
+
+/** Which database holds the store. */
+export type StoreBackend = 'sqlite' | 'postgres';
+
+/** An open store of either backend. */
+export interface AsyncStore {
+  readonly backend: StoreBackend;
+  readonly accounts: AsyncAccountsRepo;
+  readonly models: Async<ModelsRepo>;
+  readonly tasks: Async<TasksRepo>;
+  readonly conversations: Async<ConversationsRepo>;
+  readonly usage: Async<UsageRepo>;
+  readonly responses: Async<ResponsesRepo>;
+  readonly slots: Async<SlotLeasesRepo>;
+  /** Random per process; see `Store.instanceId`. */
+  readonly instanceId: string;
+  /** See `Store.hashClientKey`. */
+  hashClientKey(apiKey: string): string;
+  /** Moves whenever accounts or their models change (by any process, or the CLI). */
+  dataVersion(): Promise<number>;
+  /**
+   * Wake `listener` when a slot frees in another process: PostgreSQL LISTEN/NOTIFY (with the
+   * account), SQLite a poll of the data version (no account). Resolves to the unsubscribe function.
+   */
+  onSlotFreed(listener: SlotFreedListener): Promise<() => Promise<void>>;
+  /** Close the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How often a SQLite store looks for commits by other processes. */
+const SQLITE_POLL_MS = 200;
+
+/** The SQLite store behind the asynchronous interface. */
+export function asyncSqliteStore(store: Store): AsyncStore {
+  return {
+    backend: 'sqlite',
+    accounts: {
+      ...promisify(store.accounts),
+      cookieFingerprint: (cookie) => store.accounts.cookieFingerprint(cookie),
+    },
+    models: promisify(store.models),
+    tasks: promisify(store.tasks),
+    conversations: promisify(store.conversations),
+    usage: promisify(store.usage),
+    responses: promisify(store.responses),
+    slots: promisify(store.slots),
+    instanceId: store.instanceId,
+    hashClientKey: (apiKey) => store.hashClientKey(apiKey),
+    dataVersion: () => Promise.resolve(store.dataVersion()),
+    onSlotFreed(listener) {
+      let seen = store.dataVersion();
+      const timer = setInterval(() => {
+        const version = store.dataVersion();
+        if (version === seen) return;
+        seen = version;
+        listener(null);
+      }, SQLITE_POLL_MS);
+      timer.unref();
+      return Promise.resolve(() => Promise.resolve(clearInterval(timer)));
+    },
+    close: () => Promise.resolve(store.close()),
+  };
+}
+
+/** Wrap every method of a repository (a plain object of functions) so it returns a Promise. */
+function promisify<T extends object>(repo: T): Async<T> {
+  const wrapped: Record<string, unknown> = {};
+  const entries: Array<[string, unknown]> = Object.entries(repo);
+  for (const [key, value] of entries) {
+    wrapped[key] =
+      typeof value === 'function'
+        ? (...args: unknown[]): Promise<unknown> => {
+            try {
+              return Promise.resolve<unknown>(Reflect.apply(value, repo, args));
+            } catch (err) {
+              return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+            }
+          }
+        : value;
+  }
+  // Built key by key from `repo` above: each function now returns a Promise of its result.
+  return wrapped as Async<T>;
+}

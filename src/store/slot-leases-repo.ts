@@ -1,0 +1,139 @@
+/**
+ * Shared slots: the process registry (heartbeats) and the slot leases of accounts. An account's
+ * concurrency limit holds across every process on the database because a slot is a row, taken
+ * only while fewer than `limit` live leases exist; a lease is live while its holder's heartbeat
+ * has not run out, so the slots of a killed process free themselves after the heartbeat TTL.
+ */
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import { parseRowOrNull, parseRows, sqlInt, sqlIntOrNull } from './sql-types.js';
+
+/** Why a slot is held: serving a request, or kept by an idle conversation task. */
+export type SlotKind = 'serving' | 'idle';
+
+/** One occupied slot. */
+export interface SlotLease {
+  id: number;
+  accountId: number;
+  /** Instance id of the holding process. */
+  holder: string;
+  kind: SlotKind;
+  taskId: number | null;
+  acquiredAt: number;
+}
+
+/** Live leases of one account. */
+export interface SlotCounts {
+  serving: number;
+  idle: number;
+}
+
+/** Process heartbeats and slot leases, for the process identified by the store's instance id. */
+export interface SlotLeasesRepo {
+  /** Register or renew this process: alive until now + `ttlMs`. Leases count only while alive. */
+  heartbeat(ttlMs: number): void;
+  /**
+   * Take a slot of `accountId` if fewer than `limit` live leases exist; atomic across processes.
+   * Null too when this process's heartbeat has run out (its lease would not count for others).
+   */
+  take(accountId: number, limit: number, kind: SlotKind, taskId?: number | null): SlotLease | null;
+  /** Change what one of this process's leases holds the slot for; null when it is gone. */
+  mark(leaseId: number, kind: SlotKind, taskId?: number | null): SlotLease | null;
+  /** Free a slot; false when it was already gone. */
+  release(leaseId: number): boolean;
+  /** Live leases per account, over every process. */
+  countByAccount(): Map<number, SlotCounts>;
+  /** Delete the leases and rows of processes whose heartbeat ran out; returns their ids. */
+  expireDead(): string[];
+  /** Ids of the processes alive now, oldest first. */
+  liveProcesses(): string[];
+  /** Leave cleanly: free every slot of this process and delete its row. */
+  leave(): void;
+}
+
+/** Parses one `slot_leases` row. */
+export const slotLeaseRow = z
+  .object({
+    id: sqlInt,
+    account_id: sqlInt,
+    holder: z.string(),
+    kind: z.enum(['serving', 'idle']),
+    task_id: sqlIntOrNull,
+    acquired_at: sqlInt,
+  })
+  .transform((row): SlotLease => ({
+    id: row.id,
+    accountId: row.account_id,
+    holder: row.holder,
+    kind: row.kind,
+    taskId: row.task_id,
+    acquiredAt: row.acquired_at,
+  }));
+
+/** Parses a per-account count row into map entries. */
+export const slotCountRow = z
+  .object({ account_id: sqlInt, serving: sqlInt, idle: sqlInt })
+  .transform((row) => [row.account_id, { serving: row.serving, idle: row.idle }] as const);
+
+const idRow = z.object({ id: z.string() }).transform((row) => row.id);
+
+/** Build the SQLite repository; `instanceId` is the holder of every lease it takes. */
+export function createSlotLeasesRepo(db: Database, instanceId: string, now: () => number): SlotLeasesRepo {
+  const beat = db.prepare(`
+    INSERT INTO processes (id, started_at, heartbeat_at, expires_at) VALUES (@id, @now, @now, @until)
+    ON CONFLICT (id) DO UPDATE SET heartbeat_at = @now, expires_at = @until`);
+  const live = db.prepare(`
+    SELECT COUNT(*) FROM slot_leases l JOIN processes p ON p.id = l.holder
+    WHERE l.account_id = ? AND p.expires_at > ?`);
+  const self = db.prepare('SELECT 1 FROM processes WHERE id = ? AND expires_at > ?');
+  const insert = db.prepare(`
+    INSERT INTO slot_leases (account_id, holder, kind, task_id, acquired_at) VALUES (?, ?, ?, ?, ?) RETURNING *`);
+  const mark = db.prepare(
+    'UPDATE slot_leases SET kind = ?, task_id = ? WHERE id = ? AND holder = ? RETURNING *',
+  );
+  const release = db.prepare('DELETE FROM slot_leases WHERE id = ?');
+  const counts = db.prepare(`
+    SELECT l.account_id, SUM(l.kind = 'serving') AS serving, SUM(l.kind = 'idle') AS idle
+    FROM slot_leases l JOIN processes p ON p.id = l.holder WHERE p.expires_at > ?
+    GROUP BY l.account_id ORDER BY l.account_id`);
+  const dead = db.prepare('SELECT id FROM processes WHERE expires_at <= ? ORDER BY id');
+  const dropLeases = db.prepare('DELETE FROM slot_leases WHERE holder = ?');
+  const dropProcess = db.prepare('DELETE FROM processes WHERE id = ?');
+  const orphanLeases = db.prepare('DELETE FROM slot_leases WHERE holder NOT IN (SELECT id FROM processes)');
+  const alive = db.prepare('SELECT id FROM processes WHERE expires_at > ? ORDER BY started_at, id');
+
+  const takeTx = db.transaction((accountId: number, limit: number, kind: SlotKind, taskId: number | null) => {
+    const at = now();
+    if (self.get(instanceId, at) === undefined) return null;
+    if (sqlInt.parse(live.pluck().get(accountId, at)) >= limit) return null;
+    return slotLeaseRow.parse(insert.get(accountId, instanceId, kind, taskId, at));
+  });
+  const expireTx = db.transaction(() => {
+    const ids = parseRows(idRow, dead.all(now()));
+    for (const id of ids) {
+      dropLeases.run(id);
+      dropProcess.run(id);
+    }
+    orphanLeases.run();
+    return ids;
+  });
+  const leaveTx = db.transaction(() => {
+    dropLeases.run(instanceId);
+    dropProcess.run(instanceId);
+  });
+
+  return {
+    heartbeat(ttlMs) {
+      const at = now();
+      beat.run({ id: instanceId, now: at, until: at + ttlMs });
+    },
+    take: (accountId, limit, kind, taskId = null) => takeTx.immediate(accountId, limit, kind, taskId),
+    mark: (leaseId, kind, taskId = null) =>
+      parseRowOrNull(slotLeaseRow, mark.get(kind, taskId, leaseId, instanceId)),
+    release: (leaseId) => release.run(leaseId).changes > 0,
+    countByAccount: () => new Map(parseRows(slotCountRow, counts.all(now()))),
+    expireDead: () => expireTx.immediate(),
+    liveProcesses: () => parseRows(idRow, alive.all(now())),
+    leave: () => leaveTx.immediate(),
+  };
+}

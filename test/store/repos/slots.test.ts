@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { backendTest } from '../backends.js';
+import { manualClock } from '../temp-store.js';
+
+const TTL = 15_000;
+
+backendTest(
+  'an account limit holds across processes; a released slot is free again',
+  async (_t, { open }) => {
+    const clock = manualClock();
+    const a = await open({ now: clock.now, instanceId: 'proc-a' });
+    const b = await open({ now: clock.now, instanceId: 'proc-b' });
+    await a.slots.heartbeat(TTL);
+    await b.slots.heartbeat(TTL);
+    const account = await a.accounts.add({ kind: 'cookie', cookie: 'c' });
+    const first = await a.slots.take(account.id, 2, 'serving');
+    assert.equal(first?.holder, 'proc-a');
+    const second = await b.slots.take(account.id, 2, 'serving');
+    assert.equal(second?.holder, 'proc-b');
+    assert.equal(await a.slots.take(account.id, 2, 'serving'), null);
+    assert.equal(await b.slots.take(account.id, 2, 'idle'), null);
+    assert.deepEqual([...(await b.slots.countByAccount())], [[account.id, { serving: 2, idle: 0 }]]);
+    assert.equal(await b.slots.release(first?.id ?? 0), true, 'any process may free a slot it knows');
+    assert.equal(await b.slots.release(first?.id ?? 0), false);
+    assert.equal((await b.slots.take(account.id, 2, 'serving'))?.holder, 'proc-b');
+  },
+);
+
+backendTest('parallel takers on every process get exactly the limit', async (_t, { open }) => {
+  const stores = await Promise.all(['p1', 'p2', 'p3'].map((instanceId) => open({ instanceId })));
+  await Promise.all(stores.map((s) => s.slots.heartbeat(TTL)));
+  const account = await stores[0]?.accounts.add({ kind: 'cookie', cookie: 'c' });
+  const id = account?.id ?? 0;
+  const attempts = stores.flatMap((s) => Array.from({ length: 8 }, () => s.slots.take(id, 1, 'serving')));
+  const taken = (await Promise.all(attempts)).filter((lease) => lease !== null);
+  assert.equal(taken.length, 1);
+  assert.deepEqual([...((await stores[1]?.slots.countByAccount()) ?? [])], [[id, { serving: 1, idle: 0 }]]);
+});
+
+backendTest('a dead process loses its slots when its heartbeat runs out', async (_t, { open }) => {
+  const clock = manualClock();
+  const dying = await open({ now: clock.now, instanceId: 'dying' });
+  const survivor = await open({ now: clock.now, instanceId: 'survivor' });
+  await dying.slots.heartbeat(TTL);
+  await survivor.slots.heartbeat(TTL);
+  const account = await dying.accounts.add({ kind: 'cookie', cookie: 'c' });
+  assert.ok(await dying.slots.take(account.id, 1, 'serving'));
+  assert.equal(await survivor.slots.take(account.id, 1, 'serving'), null);
+  clock.advance(TTL - 1);
+  await survivor.slots.heartbeat(TTL);
+  assert.equal(await survivor.slots.take(account.id, 1, 'serving'), null, 'still alive');
+  assert.deepEqual(await survivor.slots.liveProcesses(), ['dying', 'survivor']);
+  clock.advance(1); // `dying` stopped beating TTL ms ago
+  assert.deepEqual(await survivor.slots.liveProcesses(), ['survivor']);
+  assert.equal((await survivor.slots.take(account.id, 1, 'serving'))?.holder, 'survivor');
+  assert.deepEqual(await survivor.slots.expireDead(), ['dying']);
+  assert.deepEqual(await survivor.slots.expireDead(), []);
+  assert.deepEqual([...(await survivor.slots.countByAccount())], [[account.id, { serving: 1, idle: 0 }]]);
+});
+
+backendTest(
+  'an idle task keeps its slot; only its holder re-marks it; leaving frees everything',
+  async (_t, { open }) => {
+    const a = await open({ instanceId: 'a' });
+    const b = await open({ instanceId: 'b' });
+    await a.slots.heartbeat(TTL);
+    await b.slots.heartbeat(TTL);
+    const account = await a.accounts.add({ kind: 'cookie', cookie: 'c' });
+    const task = await a.tasks.begin({ accountId: account.id, purpose: 'conversation' });
+    const lease = await a.slots.take(account.id, 3, 'serving', task.id);
+    assert.equal(lease?.taskId, task.id);
+    const idle = await a.slots.mark(lease?.id ?? 0, 'idle', task.id);
+    assert.equal(idle?.kind, 'idle');
+    assert.equal(await b.slots.mark(lease?.id ?? 0, 'serving'), null);
+    await b.slots.take(account.id, 3, 'serving');
+    assert.deepEqual([...(await b.slots.countByAccount())], [[account.id, { serving: 1, idle: 1 }]]);
+    await a.slots.leave();
+    assert.deepEqual([...(await b.slots.countByAccount())], [[account.id, { serving: 1, idle: 0 }]]);
+    assert.deepEqual(await b.slots.liveProcesses(), ['b']);
+    await b.accounts.remove(account.id);
+    assert.deepEqual([...(await b.slots.countByAccount())], [], 'a removed account takes its leases along');
+  },
+);
+
+backendTest('a waiter in another process wakes when a slot frees', async (t, { open, backend }) => {
+  const waiter = await open({ instanceId: 'waiter' });
+  const holder = await open({ instanceId: 'holder' });
+  await holder.slots.heartbeat(TTL);
+  const account = await holder.accounts.add({ kind: 'cookie', cookie: 'c' });
+  const lease = await holder.slots.take(account.id, 1, 'serving');
+  let wake: (accountId: number | null) => void = () => {};
+  const woken = new Promise<number | null>((resolve) => (wake = resolve));
+  const stop = await waiter.onSlotFreed((accountId) => wake(accountId));
+  t.after(stop);
+  await holder.slots.release(lease?.id ?? 0);
+  assert.equal(await woken, backend === 'postgres' ? account.id : null);
+  assert.equal(
+    await waiter.slots.take(account.id, 1, 'serving'),
+    null,
+    'not registered: its lease would not count',
+  );
+  await waiter.slots.heartbeat(TTL);
+  assert.ok(await waiter.slots.take(account.id, 1, 'serving'));
+});
