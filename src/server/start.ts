@@ -96,6 +96,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now(), pool.idleCounts());
   report = poolReport;
   const responseIds = createResponseIds();
+  const refresh = ({ skipInvalid }: { skipInvalid: boolean }) =>
+    refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid }));
+  const listAccounts = () => store.accounts.list();
   const app = createApp({
     logger,
     version: readVersion(),
@@ -109,13 +112,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       adminToken: config.auth.adminToken,
       poolReport,
       discover: () => discoverAccounts(store, services.adapter),
-      refresh: ({ skipInvalid }) =>
-        refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid })),
+      refresh,
       modelIds: () => services.catalog.list().map((entry) => entry.id),
       accounts: services.accounts,
       login: services.operatorLogin,
-      listAccounts: () => store.accounts.list(),
+      listAccounts,
       getAccount: (id) => store.accounts.get(id),
+    },
+    dashboard: {
+      poolReport,
+      listAccounts,
+      usageSince: (since) => store.usage.aggregate({ since }),
+      usageByModel: (since, bucketMs) => store.usage.bucketsByModel(since, bucketMs),
+      usageByClientKey: (since, bucketMs) => store.usage.bucketsByClientKey(since, bucketMs),
+      catalog: () => services.catalog.list(),
+      accountModels: () => store.models.listAll(),
+      accounts: services.accounts,
+      refresh,
     },
     v1: {
       catalog: services.catalog,
