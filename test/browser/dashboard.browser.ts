@@ -120,6 +120,7 @@ test(
     const h = await startHarness({
       accounts: 3,
       env: { RELAYPOOL_ADMIN_TOKEN: ADMIN_TOKEN, RELAYPOOL_API_KEYS: KEYS.join(',') },
+      yaml: 'openai:\n  modelAliases:\n    gpt-4o: monkeycode-basic/qwen3.5-plus\n',
     });
     const profile = mkdtempSync(join(tmpdir(), 'relaypool-chromium-'));
     const shots = process.env.SCREENSHOTS_DIR ?? profile;
@@ -213,6 +214,10 @@ test(
       assert.match(await page.locator('#chart-tokens-key').innerText(), /key [0-9a-f]{8}/);
       assert.match(await page.locator('#failures-live').innerText(), /model_not_found/);
       assert.match(await page.locator('#failures-live').innerText(), /invalid_api_key|401/);
+      assert.match(
+        await page.locator('[data-model="gpt-4o"]').innerText(),
+        /alias[\s\S]*monkeycode-basic\/qwen3\.5-plus/,
+      );
       assert.match(
         await page.locator('#models').innerText(),
         new RegExp(h.model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
