@@ -44,7 +44,7 @@ export class SessionStore {
 
   /** Start a session. */
   create(): DashboardSession {
-    this.#prune();
+    this.#prune(1);
     const token = (): string => this.#random(32).toString('base64url');
     const session: DashboardSession = {
       id: token(),
@@ -75,16 +75,17 @@ export class SessionStore {
 
   /** Sessions alive now. */
   get size(): number {
-    this.#prune();
+    this.#prune(0);
     return this.#sessions.size;
   }
 
-  #prune(): void {
+  /** Drop expired sessions, then the oldest until `room` more fit. */
+  #prune(room: number): void {
     const now = this.options.now();
     for (const [id, session] of this.#sessions) if (session.expiresAt <= now) this.#sessions.delete(id);
     // Map iteration is in insertion order: the first entries are the oldest.
     for (const id of this.#sessions.keys()) {
-      if (this.#sessions.size < this.options.maxSessions) break;
+      if (this.#sessions.size + room <= this.options.maxSessions) break;
       this.#sessions.delete(id);
     }
   }
