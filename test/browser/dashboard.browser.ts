@@ -113,150 +113,150 @@ async function inkedPixels(page: Page, figure: string): Promise<number> {
   return typeof inked === 'number' ? inked : 0;
 }
 
-test(
-  'the dashboard in Chromium: login, pool, disable, live update, add, remove, charts, screenshots',
-  { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` },
-  async () => {
-    const h = await startHarness({
-      accounts: 3,
-      env: { RELAYPOOL_ADMIN_TOKEN: ADMIN_TOKEN, RELAYPOOL_API_KEYS: KEYS.join(',') },
-      yaml: 'openai:\n  modelAliases:\n    gpt-4o: monkeycode-basic/qwen3.5-plus\n',
+test('the dashboard in Chromium: login, pool, disable, live update, add, remove, charts, screenshots', async () => {
+  assert.ok(
+    existsSync(CHROMIUM),
+    `no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`,
+  );
+  const h = await startHarness({
+    accounts: 3,
+    env: { RELAYPOOL_ADMIN_TOKEN: ADMIN_TOKEN, RELAYPOOL_API_KEYS: KEYS.join(',') },
+    yaml: 'openai:\n  modelAliases:\n    gpt-4o: monkeycode-basic/qwen3.5-plus\n',
+  });
+  const profile = mkdtempSync(join(tmpdir(), 'relaypool-chromium-'));
+  const shots = process.env.SCREENSHOTS_DIR ?? profile;
+  const { context, watch } = await openBrowser(profile, h.server.url);
+  try {
+    const store = h.server.services.store;
+    store.accounts.update(3, {
+      state: 'cooling',
+      cooldownUntil: Date.now() + 10 * 60_000,
+      lastError: 'rate limited by the upstream (10811)',
     });
-    const profile = mkdtempSync(join(tmpdir(), 'relaypool-chromium-'));
-    const shots = process.env.SCREENSHOTS_DIR ?? profile;
-    const { context, watch } = await openBrowser(profile, h.server.url);
-    try {
-      const store = h.server.services.store;
-      store.accounts.update(3, {
-        state: 'cooling',
-        cooldownUntil: Date.now() + 10 * 60_000,
-        lastError: 'rate limited by the upstream (10811)',
-      });
-      h.server.services.pool.invalidate();
-      await makeTraffic(h);
-      const page = context.pages()[0] ?? (await context.newPage());
+    h.server.services.pool.invalidate();
+    await makeTraffic(h);
+    const page = context.pages()[0] ?? (await context.newPage());
 
-      // Login: a wrong token is refused, the right one opens the dashboard.
-      await page.goto(`${h.server.url}/dashboard`);
-      assert.equal(new URL(page.url()).pathname, '/dashboard/login');
-      await page.fill('#token', 'not-the-token');
-      const [refusal] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/dashboard/login')),
-        page.click('button[type=submit]'),
-      ]);
-      assert.equal(refusal.status(), 401, await refusal.text());
-      await page.waitForLoadState();
-      assert.match(await page.locator('[role=alert]').innerText(), /not the admin token/);
-      // The refused attempt answered 401; Chromium logs that as a failed resource load.
-      watch.consoleErrors.splice(0);
-      await page.fill('#token', ADMIN_TOKEN);
-      await clickAndLoad(page, 'button[type=submit]');
-      assert.equal(new URL(page.url()).pathname, '/dashboard');
-      const cookies = await context.cookies();
-      const session = cookies.find((c) => c.name === 'relaypool_dashboard');
-      assert.ok(session, 'session cookie set');
-      assert.equal(session.httpOnly, true);
-      assert.equal(session.sameSite, 'Strict');
-      assert.ok(session.expires > Date.now() / 1000, 'the session cookie expires');
+    // Login: a wrong token is refused, the right one opens the dashboard.
+    await page.goto(`${h.server.url}/dashboard`);
+    assert.equal(new URL(page.url()).pathname, '/dashboard/login');
+    await page.fill('#token', 'not-the-token');
+    const [refusal] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/dashboard/login')),
+      page.click('button[type=submit]'),
+    ]);
+    assert.equal(refusal.status(), 401, await refusal.text());
+    await page.waitForLoadState();
+    assert.match(await page.locator('[role=alert]').innerText(), /not the admin token/);
+    // The refused attempt answered 401; Chromium logs that as a failed resource load.
+    watch.consoleErrors.splice(0);
+    await page.fill('#token', ADMIN_TOKEN);
+    await clickAndLoad(page, 'button[type=submit]');
+    assert.equal(new URL(page.url()).pathname, '/dashboard');
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'relaypool_dashboard');
+    assert.ok(session, 'session cookie set');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.ok(session.expires > Date.now() / 1000, 'the session cookie expires');
 
-      // Every account with its state.
-      assert.deepEqual(
-        [await rowState(page, 1), await rowState(page, 2), await rowState(page, 3)],
-        ['active', 'active', 'cooling'],
-      );
-      assert.match(await page.locator('#account-3').innerText(), /rate limited by the upstream/);
-      const html = await page.content();
-      assert.ok(!html.includes(ADMIN_TOKEN), 'the admin token never reaches the page');
-      for (const account of store.accounts.list()) {
-        const cookie = store.accounts.getSecrets(account.id)?.cookie ?? 'none';
-        assert.ok(!html.includes(cookie), 'no account cookie in the page');
-      }
-
-      // Disable from the UI: the page and /admin/pool/status agree.
-      await clickAndLoad(page, '#toggle-2');
-      assert.match(await page.locator('#flash').innerText(), /Disabled account acc1 \(#2\)/);
-      assert.equal(await rowState(page, 2), 'disabled');
-      assert.equal((await adminStatus(h)).accounts.find((a) => a.id === 2)?.status, 'disabled');
-
-      // A change made elsewhere shows up without a reload.
-      await page.evaluate(`document.body.setAttribute('data-same-page', 'yes')`);
-      const patched = await fetch(`${h.server.url}/admin/accounts/2`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ enabled: true }),
-      });
-      assert.equal(patched.status, 200);
-      await page.waitForSelector('#account-2[data-status=active]');
-      assert.equal(await page.getAttribute('body', 'data-same-page'), 'yes', 'updated in place');
-
-      // Add an account from a pasted cookie line.
-      const user = h.fake.addUser({ email: 'browser@example.com', password: 'pw', plan: 'pro' });
-      const pasted = h.fake.issueSession(user.id);
-      await page.fill('#cookie', `monkeycode_ai_session=${pasted}`);
-      await page.fill('#label', 'added-in-browser');
-      await clickAndLoad(page, '#actions button:has-text("Add account")');
-      assert.match(await page.locator('#flash').innerText(), /Added account added-in-browser \(#4\)/);
-      assert.equal(await rowState(page, 4), 'active');
-      assert.ok(!(await page.content()).includes(pasted), 'the pasted cookie is not shown back');
-
-      // Charts render with data.
-      for (const figure of [
-        'chart-requests',
-        'chart-error-rate',
-        'chart-ttfb',
-        'chart-tokens-model',
-        'chart-tokens-key',
-      ]) {
-        await page.waitForSelector(`#${figure}[data-state=drawn]`);
-        assert.ok(Number(await page.getAttribute(`#${figure}`, 'data-points')) > 0, `${figure} has data`);
-        assert.ok((await inkedPixels(page, figure)) > 0, `${figure} is drawn`);
-      }
-      assert.match(await page.locator('#chart-tokens-key').innerText(), /key [0-9a-f]{8}/);
-      assert.match(await page.locator('#failures-live').innerText(), /model_not_found/);
-      assert.match(await page.locator('#failures-live').innerText(), /invalid_api_key|401/);
-      assert.match(
-        await page.locator('[data-model="gpt-4o"]').innerText(),
-        /alias[\s\S]*monkeycode-basic\/qwen3\.5-plus/,
-      );
-      assert.match(
-        await page.locator('#models').innerText(),
-        new RegExp(h.model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
-      );
-
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
-      await page.setViewportSize({ width: 390, height: 844 });
-      await page.emulateMedia({ colorScheme: 'dark' });
-      // The charts follow the narrower width (ResizeObserver) before the phone screenshot.
-      await page.waitForFunction(chartFitsPhone);
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: join(shots, 'dashboard-phone.png') });
-      if (process.env.REVIEW_SHOTS) {
-        for (const section of ['traffic', 'models', 'actions']) {
-          await page.evaluate(`document.getElementById('${section}').scrollIntoView()`);
-          await page.screenshot({ path: join(shots, `review-phone-${section}.png`) });
-        }
-      }
-      await page.setViewportSize({ width: 1280, height: 900 });
-
-      // Remove, after a confirmation page.
-      await clickAndLoad(page, '#remove-4');
-      await clickAndLoad(page, 'button:has-text("Remove added-in-browser")');
-      assert.match(await page.locator('#flash').innerText(), /Removed account added-in-browser/);
-      assert.equal(await page.locator('#account-4').count(), 0);
-      assert.equal(store.accounts.get(4), null);
-
-      // Log out: the dashboard asks for the token again.
-      await clickAndLoad(page, 'button:has-text("Log out")');
-      await page.goto(`${h.server.url}/dashboard`);
-      assert.equal(new URL(page.url()).pathname, '/dashboard/login');
-
-      assert.deepEqual(watch.consoleErrors, []);
-      assert.deepEqual(watch.foreignRequests, []);
-    } finally {
-      await context.close();
-      await h.close();
-      rmSync(profile, { recursive: true, force: true });
+    // Every account with its state.
+    assert.deepEqual(
+      [await rowState(page, 1), await rowState(page, 2), await rowState(page, 3)],
+      ['active', 'active', 'cooling'],
+    );
+    assert.match(await page.locator('#account-3').innerText(), /rate limited by the upstream/);
+    const html = await page.content();
+    assert.ok(!html.includes(ADMIN_TOKEN), 'the admin token never reaches the page');
+    for (const account of store.accounts.list()) {
+      const cookie = store.accounts.getSecrets(account.id)?.cookie ?? 'none';
+      assert.ok(!html.includes(cookie), 'no account cookie in the page');
     }
-  },
-);
+
+    // Disable from the UI: the page and /admin/pool/status agree.
+    await clickAndLoad(page, '#toggle-2');
+    assert.match(await page.locator('#flash').innerText(), /Disabled account acc1 \(#2\)/);
+    assert.equal(await rowState(page, 2), 'disabled');
+    assert.equal((await adminStatus(h)).accounts.find((a) => a.id === 2)?.status, 'disabled');
+
+    // A change made elsewhere shows up without a reload.
+    await page.evaluate(`document.body.setAttribute('data-same-page', 'yes')`);
+    const patched = await fetch(`${h.server.url}/admin/accounts/2`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    assert.equal(patched.status, 200);
+    await page.waitForSelector('#account-2[data-status=active]');
+    assert.equal(await page.getAttribute('body', 'data-same-page'), 'yes', 'updated in place');
+
+    // Add an account from a pasted cookie line.
+    const user = h.fake.addUser({ email: 'browser@example.com', password: 'pw', plan: 'pro' });
+    const pasted = h.fake.issueSession(user.id);
+    await page.fill('#cookie', `monkeycode_ai_session=${pasted}`);
+    await page.fill('#label', 'added-in-browser');
+    await clickAndLoad(page, '#actions button:has-text("Add account")');
+    assert.match(await page.locator('#flash').innerText(), /Added account added-in-browser \(#4\)/);
+    assert.equal(await rowState(page, 4), 'active');
+    assert.ok(!(await page.content()).includes(pasted), 'the pasted cookie is not shown back');
+
+    // Charts render with data.
+    for (const figure of [
+      'chart-requests',
+      'chart-error-rate',
+      'chart-ttfb',
+      'chart-tokens-model',
+      'chart-tokens-key',
+    ]) {
+      await page.waitForSelector(`#${figure}[data-state=drawn]`);
+      assert.ok(Number(await page.getAttribute(`#${figure}`, 'data-points')) > 0, `${figure} has data`);
+      assert.ok((await inkedPixels(page, figure)) > 0, `${figure} is drawn`);
+    }
+    assert.match(await page.locator('#chart-tokens-key').innerText(), /key [0-9a-f]{8}/);
+    assert.match(await page.locator('#failures-live').innerText(), /model_not_found/);
+    assert.match(await page.locator('#failures-live').innerText(), /invalid_api_key|401/);
+    assert.match(
+      await page.locator('[data-model="gpt-4o"]').innerText(),
+      /alias[\s\S]*monkeycode-basic\/qwen3\.5-plus/,
+    );
+    assert.match(
+      await page.locator('#models').innerText(),
+      new RegExp(h.model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
+    );
+
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    // The charts follow the narrower width (ResizeObserver) before the phone screenshot.
+    await page.waitForFunction(chartFitsPhone);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(shots, 'dashboard-phone.png') });
+    if (process.env.REVIEW_SHOTS) {
+      for (const section of ['traffic', 'models', 'actions']) {
+        await page.evaluate(`document.getElementById('${section}').scrollIntoView()`);
+        await page.screenshot({ path: join(shots, `review-phone-${section}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Remove, after a confirmation page.
+    await clickAndLoad(page, '#remove-4');
+    await clickAndLoad(page, 'button:has-text("Remove added-in-browser")');
+    assert.match(await page.locator('#flash').innerText(), /Removed account added-in-browser/);
+    assert.equal(await page.locator('#account-4').count(), 0);
+    assert.equal(store.accounts.get(4), null);
+
+    // Log out: the dashboard asks for the token again.
+    await clickAndLoad(page, 'button:has-text("Log out")');
+    await page.goto(`${h.server.url}/dashboard`);
+    assert.equal(new URL(page.url()).pathname, '/dashboard/login');
+
+    assert.deepEqual(watch.consoleErrors, []);
+    assert.deepEqual(watch.foreignRequests, []);
+  } finally {
+    await context.close();
+    await h.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
