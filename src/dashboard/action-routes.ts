@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { RefreshResult } from '../pool/account-operations.js';
 import type { AccountService } from '../pool/account-service.js';
-import { parseSessionCookie } from '../upstream/monkeycode/session-cookie.js';
 import { RelayError, UserError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { DashboardEnv } from './access.js';
@@ -70,7 +69,7 @@ export function actionRoutes(deps: ActionDeps): Hono<DashboardEnv> {
     const flash = await attempt(c, logger, async () => {
       let cookie: string;
       try {
-        cookie = parseSessionCookie(pasted);
+        cookie = accounts.parseSessionInput(pasted);
       } catch (err) {
         throw new UserError(
           `The cookie is not usable: ${err instanceof Error ? err.message : 'unknown format'}.`,
