@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
+import { AnthropicModels, createMessageIds } from '../anthropic/index.js';
 import { adoptKeptTasks } from '../conversations/adopt-kept.js';
 import { ResponseArchive } from '../conversations/response-archive.js';
 import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
@@ -152,6 +153,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         logger,
         newIds: () => responseIds,
         now,
+      },
+      messages: {
+        models: new AnthropicModels(services.catalog, {
+          aliases: config.anthropic.modelAliases,
+          defaultModel: config.openai.defaultModel,
+        }),
+        conversations: services.conversations,
+        clientTools: config.openai.clientTools,
+        reasoning: config.openai.reasoning === 'hide' ? 'hide' : 'show',
+        toolActivity: config.openai.toolActivity,
+        keepAliveMs: config.stream.keepAliveMs,
+        logger,
+        newMessageId: createMessageIds(),
       },
     },
   });

@@ -25,6 +25,7 @@ import type { UpstreamEvent } from '../../upstream/types.js';
 import { NotFoundError, toRelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { clientScope } from '../client-scope.js';
+import { collectTurn } from './collect-turn.js';
 import { resentConversationTurn, storedResponseTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
 import { nodeResponse, respondWithSse, type SseFrame } from '../sse.js';
@@ -184,12 +185,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
         node: nodeResponse(c),
       });
     }
-    const collected: UpstreamEvent[] = [];
-    for await (const event of events) {
-      if (event.type === 'error') throw clientErrorFor(event.error);
-      collected.push(event);
-    }
-    const { response } = foldResponse(collected, options);
+    const { response } = foldResponse(await collectTurn(events), options);
     save(response);
     return c.json(response);
   });
