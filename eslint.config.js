@@ -44,4 +44,16 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },
   },
+  {
+    // The dashboard's client script runs in the browser.
+    files: ['src/dashboard/client/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'setInterval', 'getComputedStyle', 'ResizeObserver'].map((name) => [
+          name,
+          'readonly',
+        ]),
+      ),
+    },
+  },
 );

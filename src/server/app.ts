@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { dashboardRoutes, type DashboardDeps } from '../dashboard/dashboard-routes.js';
+import { TrafficLog } from '../dashboard/traffic-log.js';
+import { trafficRecorder } from '../dashboard/traffic-recorder.js';
 import { NotFoundError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { OperatorLogin } from '../pool/operator-login.js';
@@ -46,6 +49,8 @@ export interface AppDeps {
       remoteAddress?: RemoteAddress;
       login?: OperatorLogin;
     };
+  /** The operator dashboard at `/dashboard` (its own auth follows `admin.adminToken`); needs `admin`. */
+  dashboard?: Omit<DashboardDeps, 'adminToken' | 'remoteAddress' | 'throttle' | 'traffic' | 'now' | 'logger'>;
   /** Prometheus metrics; `/metrics` sits behind the admin guard. */
   metrics?: Metrics;
 }
@@ -62,6 +67,8 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.v1?.messages) app.use('/v1/messages/*', anthropicErrors);
   app.use('*', accessLog(deps.logger));
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
+  const traffic = deps.dashboard && deps.admin ? new TrafficLog() : null;
+  if (traffic) app.use('/v1/*', trafficRecorder(traffic, now));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.route('/', healthRoutes({ version: deps.version, startedAt: now(), now, poolStatus: deps.poolStatus }));
   if (deps.admin) {
@@ -76,6 +83,21 @@ export function createApp(deps: AppDeps): Hono {
     if (accounts && listAccounts && getAccount)
       app.route('/', adminAccountRoutes({ accounts, listAccounts, getAccount }));
     if (deps.admin.login) app.route('/', adminLoginRoutes(deps.admin.login));
+    if (deps.dashboard && traffic) {
+      const { adminToken } = deps.admin;
+      app.route(
+        '/',
+        dashboardRoutes({
+          ...deps.dashboard,
+          adminToken,
+          remoteAddress,
+          throttle,
+          traffic,
+          now,
+          logger: deps.logger,
+        }),
+      );
+    }
   }
   if (deps.v1) {
     app.use(

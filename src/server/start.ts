@@ -105,6 +105,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Aborted once the shutdown grace period is over: in-flight turns fail with this reason, so a
   // stream ends with its error frame (and its task is stopped) instead of a cut connection.
   const shutdown = new AbortController();
+  const refresh = ({ skipInvalid }: { skipInvalid: boolean }) =>
+    refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid }));
+  const listAccounts = () => store.accounts.list();
   const app = createApp({
     logger,
     version: readVersion(),
@@ -118,13 +121,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       adminToken: config.auth.adminToken,
       poolReport,
       discover: () => discoverAccounts(store, services.adapter),
-      refresh: ({ skipInvalid }) =>
-        refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid })),
+      refresh,
       modelIds: () => services.catalog.list().map((entry) => entry.id),
       accounts: services.accounts,
       login: services.operatorLogin,
-      listAccounts: () => store.accounts.list(),
+      listAccounts,
       getAccount: (id) => store.accounts.get(id),
+    },
+    dashboard: {
+      poolReport,
+      listAccounts,
+      usageSince: (since) => store.usage.aggregate({ since }),
+      usageByModel: (since, bucketMs) => store.usage.bucketsByModel(since, bucketMs),
+      usageByClientKey: (since, bucketMs) => store.usage.bucketsByClientKey(since, bucketMs),
+      catalog: () => services.catalog.list(),
+      accountModels: () => store.models.listAll(),
+      accounts: services.accounts,
+      refresh,
     },
     v1: {
       catalog: services.catalog,

@@ -31,7 +31,14 @@ export type {
   JsonValue,
   NewConversation,
 } from './conversations-repo.js';
-export type { UsageEntry, UsageRange, UsageRepo, UsageSummary, UsageTotals } from './usage-repo.js';
+export type {
+  UsageBucket,
+  UsageEntry,
+  UsageRange,
+  UsageRepo,
+  UsageSummary,
+  UsageTotals,
+} from './usage-repo.js';
 export type { ResponsesRepo, StoredResponse } from './responses-repo.js';
 export type { SlotCounts, SlotKind, SlotLease, SlotLeasesRepo } from './slot-leases-repo.js';
 export type { Async, AsyncAccountsRepo, AsyncStore, StoreBackend } from './async-store.js';

@@ -1,7 +1,7 @@
 /** One row per proxied request, and the totals operators look at. */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
-import { parseRows, rowId, sqlInt, sqlIntOrNull, toSqlBool } from './sql-types.js';
+import { parseRows, rowId, sqlInt, sqlIntOrNull, sqlTextOrNull, toSqlBool } from './sql-types.js';
 
 /** A finished request. `outcome` is `ok` on success, else a short error code. */
 export interface UsageEntry {
@@ -54,7 +54,39 @@ export interface UsageRepo {
   record(entry: UsageEntry): number;
   /** Totals per account and overall within `range`. */
   aggregate(range?: UsageRange): UsageSummary;
+  /** Requests and tokens per `bucketMs`-long time bucket and model, from `since` on (dashboard charts). */
+  bucketsByModel(since: number, bucketMs: number): UsageBucket[];
+  /** Requests and tokens per `bucketMs`-long time bucket and client key hash, from `since` on. */
+  bucketsByClientKey(since: number, bucketMs: number): UsageBucket[];
 }
+
+/** Usage of one time bucket and one key (a model, or a client key hash; null when the row had none). */
+export interface UsageBucket {
+  /** Start of the bucket, ms since the epoch (a multiple of the bucket length). */
+  at: number;
+  key: string | null;
+  requests: number;
+  totalTokens: number;
+}
+
+export const bucketRow = z
+  .object({ at: sqlInt, key: sqlTextOrNull, requests: sqlInt, total_tokens: sqlInt })
+  .transform((row): UsageBucket => ({
+    at: row.at,
+    key: row.key,
+    requests: row.requests,
+    totalTokens: row.total_tokens,
+  }));
+
+/**
+ * Integer division buckets the rows (the CAST: better-sqlite3 binds a JS number as REAL); `column`
+ * is one of two fixed names, never input.
+ */
+const bucketsSql = (column: 'model' | 'client_key_hash'): string => `
+  SELECT (at / CAST(@bucketMs AS INTEGER)) * CAST(@bucketMs AS INTEGER) AS at, ${column} AS key, COUNT(*) AS requests,
+    COALESCE(SUM(total_tokens), 0) AS total_tokens
+  FROM usage WHERE at >= @since
+  GROUP BY 1, 2 ORDER BY 1, 2`;
 
 export const totalsRow = z
   .object({
@@ -94,6 +126,8 @@ export function createUsageRepo(db: Database, now: () => number): UsageRepo {
       COALESCE(SUM(estimated), 0) AS estimated_requests
     FROM usage WHERE at >= @since AND at < @until
     GROUP BY account_id ORDER BY account_id`);
+  const byModel = db.prepare(bucketsSql('model'));
+  const byClientKey = db.prepare(bucketsSql('client_key_hash'));
 
   return {
     record(entry) {
@@ -123,6 +157,8 @@ export function createUsageRepo(db: Database, now: () => number): UsageRepo {
       const byAccount = parseRows(totalsRow, totals.all({ since, until }));
       return { overall: sumTotals(byAccount), byAccount };
     },
+    bucketsByModel: (since, bucketMs) => parseRows(bucketRow, byModel.all({ since, bucketMs })),
+    bucketsByClientKey: (since, bucketMs) => parseRows(bucketRow, byClientKey.all({ since, bucketMs })),
   };
 }
 

@@ -18,7 +18,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
   });
 }
 
@@ -122,6 +122,19 @@ test('nothing below cli imports cli; nothing below server imports server', () =>
       inArea('openai', 'anthropic', 'pool', 'conversations', 'upstream', 'store', 'config', 'util'),
       targets('server'),
     ),
+    [],
+  );
+});
+
+test('dashboard/ reads through what the server hands it: store types only, no undici or sqlite; only server/app imports it', () => {
+  assert.deepEqual(
+    violations(inArea('dashboard'), (imp) => area(imp.target) === 'store' && !imp.typeOnly),
+    [],
+  );
+  assert.deepEqual(violations(inArea('dashboard'), targets('cli', 'conversations', 'openai')), []);
+  assert.deepEqual(violations(inArea('dashboard'), packages('undici', 'better-sqlite3')), []);
+  assert.deepEqual(
+    violations((file) => area(file) !== 'dashboard' && file !== 'server/app.ts', targets('dashboard')),
     [],
   );
 });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Async } from '../async-store.js';
 import { parseRows, sqlInt, toSqlBool } from '../sql-types.js';
-import { sumTotals, totalsRow, type UsageRepo } from '../usage-repo.js';
+import { bucketRow, sumTotals, totalsRow, type UsageRepo } from '../usage-repo.js';
 import { sql, type PgDb } from './pg-db.js';
 
 // The sub-select records a concurrently deleted account as NULL instead of losing the row.
@@ -20,6 +20,16 @@ const totals = sql(`
     COALESCE(SUM(estimated), 0) AS estimated_requests
   FROM usage WHERE at >= $1 AND at < $2
   GROUP BY account_id ORDER BY account_id NULLS FIRST`);
+
+// `column` is one of two fixed names, never input.
+const buckets = (column: 'model' | 'client_key_hash') =>
+  sql(`
+  SELECT (at / $2::bigint) * $2::bigint AS at, ${column} AS key, COUNT(*) AS requests,
+    COALESCE(SUM(total_tokens), 0) AS total_tokens
+  FROM usage WHERE at >= $1
+  GROUP BY 1, 2 ORDER BY 1, 2`);
+const byModel = buckets('model');
+const byClientKey = buckets('client_key_hash');
 
 /** Build the usage repository on PostgreSQL. */
 export function createPgUsageRepo(db: PgDb, now: () => number): Async<UsageRepo> {
@@ -51,6 +61,12 @@ export function createPgUsageRepo(db: PgDb, now: () => number): Async<UsageRepo>
         await db.all(totals, [range.since ?? 0, range.until ?? Number.MAX_SAFE_INTEGER]),
       );
       return { overall: sumTotals(byAccount), byAccount };
+    },
+    async bucketsByModel(since, bucketMs) {
+      return parseRows(bucketRow, await db.all(byModel, [since, bucketMs]));
+    },
+    async bucketsByClientKey(since, bucketMs) {
+      return parseRows(bucketRow, await db.all(byClientKey, [since, bucketMs]));
     },
   };
 }
