@@ -34,13 +34,24 @@ const resourceSchema = z.strictObject({
   life: positiveInt(10_800).default(10_800),
 });
 
+const readinessSchema = z.strictObject({
+  denseIntervalMs: ms(1).default(100),
+  history: z
+    .number({ error: 'expected an integer 0-1000' })
+    .int('expected an integer 0-1000')
+    .min(0, 'expected an integer 0-1000')
+    .max(1000, 'expected an integer 0-1000')
+    .default(20),
+});
+
 const upstreamSchema = z.strictObject({
   url: httpUrl.default('https://monkeycode-ai.com'),
   baizhiUrl: httpUrl.default('https://baizhi.cloud'),
   requestTimeoutMs: ms(100).default(30_000),
   turnTimeoutMs: ms(1000).default(600_000),
   vmReadyTimeoutMs: ms(1000).default(300_000),
-  pollIntervalMs: ms(10).default(2_000),
+  pollIntervalMs: ms(10).default(1_000),
+  readiness: readinessSchema.prefault({}),
   socketIdleTimeoutMs: ms(100).default(25_000),
   deleteTasks: z.boolean({ error: 'expected true or false' }).default(false),
   resource: resourceSchema.prefault({}),
