@@ -106,3 +106,25 @@ test('a backoff plan reads at once, backs off and teaches the schedule nothing',
   assert.deepEqual(boot(schedule.backoff(50), 50, 650), [0, 100, 300, 700]);
   assert.equal(schedule.estimate(), null);
 });
+
+test('boots that jitter by ±200 ms around 1.5 s: median ≤ 5 reads and ≤ 150 ms late', () => {
+  const schedule = new BootSchedule(OPTIONS);
+  let seed = 7;
+  const jitter = (): number => {
+    seed = (seed * 16807) % 2147483647;
+    return (seed % 401) - 200;
+  };
+  const reads: number[] = [];
+  const lags: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const bootMs = 1500 + jitter();
+    const r = boot(schedule.begin(i * 100_000), i * 100_000, bootMs);
+    if (i < 20) continue;
+    reads.push(r.length);
+    lags.push(lagOf(r, bootMs));
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+  assert.ok(median(reads) <= 5, `median reads ${median(reads)}`);
+  assert.ok(median(lags) <= 150, `median lag ${median(lags)}`);
+  assert.ok(Math.max(...reads) <= 10, `max reads ${Math.max(...reads)}`);
+});

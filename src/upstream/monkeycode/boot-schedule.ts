@@ -39,6 +39,8 @@ export interface BootEstimate {
 export class BootSchedule {
   readonly #boots: number[] = [];
   #next = 0;
+  /** Tasks in a row that were ready at their first read. */
+  #earlyStreak = 0;
   readonly #dense: number;
   readonly #max: number;
   readonly #denseSpan: number;
@@ -65,6 +67,24 @@ export class BootSchedule {
     this.#next = (this.#next + 1) % this.options.history;
   }
 
+  /**
+   * The boot ended between the last read that saw it pending and the one that saw it ready: the
+   * middle when the reads were dense, one dense step before the ready read when they were far apart
+   * (back-off). Ready at the first read says only "earlier than planned": one dense step earlier,
+   * doubling with every task in a row that says so — one odd early boot moves the fast end a little,
+   * boots that really got faster pull it down within a few tasks.
+   */
+  #observe(readyAt: number, lastNotReady: number | null): void {
+    if (lastNotReady === null) {
+      this.record(Math.max(0, readyAt - this.#dense * 2 ** this.#earlyStreak));
+      this.#earlyStreak = Math.min(this.#earlyStreak + 1, 20);
+      return;
+    }
+    this.#earlyStreak = 0;
+    const close = readyAt - lastNotReady <= 2 * this.#dense;
+    this.record(close ? (lastNotReady + readyAt) / 2 : Math.max(lastNotReady, readyAt - this.#dense));
+  }
+
   /** The plan for a task whose create call answered at `createdAt`; its boot is learned when ready. */
   begin(createdAt: number): PollPlan {
     const estimate = this.estimate();
@@ -73,7 +93,9 @@ export class BootSchedule {
       estimate === null
         ? 0
         : Math.min(Math.max(start, estimate.typicalMs) + this.#dense, start + this.#denseSpan);
-    return new Plan(createdAt, start, denseUntil, this.#dense, this.#max, (ms) => this.record(ms));
+    const learn = (readyAt: number, lastNotReady: number | null): void =>
+      this.#observe(readyAt, lastNotReady);
+    return new Plan(createdAt, start, denseUntil, this.#dense, this.#max, learn);
   }
 
   /** A plan that learns nothing: first read at once, then back off (a wake-up, a follow-up on a pending task). */
@@ -96,7 +118,8 @@ class Plan implements PollPlan {
     private readonly denseUntil: number,
     private readonly dense: number,
     private readonly max: number,
-    private readonly learn: (bootMs: number) => void,
+    /** Told the start of the read that saw the task ready and of the last one that did not. */
+    private readonly learn: (readyAt: number, lastNotReady: number | null) => void,
   ) {
     this.#gap = dense;
   }
@@ -119,14 +142,6 @@ class Plan implements PollPlan {
 
   ready(startedAt: number): void {
     const elapsed = Math.max(0, startedAt - this.origin);
-    // The boot ended between the last read that saw it pending and this one: the middle when the
-    // reads were dense, one dense step before this read when they were far apart (back-off). Ready
-    // at the first read says only "earlier than planned": a quarter earlier (at least one dense
-    // step), so one odd boot moves the fast end a little and boots that really got faster pull it
-    // down within a dozen tasks.
-    const last = this.#lastNotReady;
-    if (last === null) this.learn(Math.max(0, elapsed - Math.max(this.dense, elapsed / 4)));
-    else if (elapsed - last <= 2 * this.dense) this.learn((last + elapsed) / 2);
-    else this.learn(Math.max(last, elapsed - this.dense));
+    this.learn(elapsed, this.#lastNotReady);
   }
 }
