@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
 import { adoptKeptTasks } from '../conversations/adopt-kept.js';
@@ -13,6 +14,7 @@ import { systemTimers } from '../upstream/timing.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
 import { startHousekeeping } from './housekeeping.js';
+import { fullCollection, startQuietGc } from './quiet-gc.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { routeLabel } from './metrics/route-label.js';
 import { buildServices, type ServiceOverrides, type Services } from './services.js';
@@ -167,6 +169,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Warm tasks boot only once the orphans' slots are free again.
   void orphansStopped.then(() => services.warm.nudge());
   const inFlight = trackInFlight(server, metrics);
+  const stopQuietGc = startQuietGc({
+    timers: options.overrides?.timers ?? systemTimers,
+    inFlight: () => inFlight.count(),
+    heapUsed: () => getHeapStatistics().used_heap_size,
+    collect: fullCollection,
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   logger.info({ host: config.server.host, port, db: config.store.db }, 'relaypool listening');
@@ -177,6 +185,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger.info({ reason, inFlight: inFlight.count() }, 'shutting down');
       stopWatching();
       stopHousekeeping();
+      stopQuietGc();
       services.warm.close();
       pool.close();
       const monitorStopped = services.monitor.stop();
