@@ -7,13 +7,13 @@ export interface QuietGcDeps {
   timers: Timers;
   /** Requests whose responses are still open. */
   inFlight: () => number;
-  /** V8 heap in use (live and not yet collected). */
-  heapUsed: () => number;
+  /** The process's resident memory. */
+  rss: () => number;
   /** A full collection. */
   collect: () => void;
   /** Check this often (default 1 s). */
   intervalMs?: number;
-  /** Collect only when the heap grew at least this much since the last collection (default 8 MiB). */
+  /** Collect only when resident memory grew at least this much since the last collection (default 8 MiB). */
   growthBytes?: number;
 }
 
@@ -21,14 +21,14 @@ export interface QuietGcDeps {
  * After a burst of streams, give the memory back. V8 collects its old generation when allocation
  * asks for it, so a sidecar that goes quiet after a burst keeps the burst's garbage (measured: 256
  * streams left private memory at ~1.4× idle for as long as the process stayed quiet). When the open
- * requests have fallen to a quarter of their peak for two checks in a row and the heap grew by
+ * requests have fallen to a quarter of their peak for two checks in a row and resident memory grew by
  * `growthBytes` since the last collection, run one full collection. Under steady load the count
  * stays near its peak and nothing extra runs. Returns a function that stops the watcher.
  */
 export function startQuietGc(deps: QuietGcDeps): () => void {
   const intervalMs = deps.intervalMs ?? 1000;
   const growthBytes = deps.growthBytes ?? 8 * 2 ** 20;
-  let baseline = deps.heapUsed();
+  let baseline = deps.rss();
   let peak = deps.inFlight();
   let quietChecks = 0;
   let cancel: CancelTimer | null = null;
@@ -37,9 +37,9 @@ export function startQuietGc(deps: QuietGcDeps): () => void {
     const open = deps.inFlight();
     peak = Math.max(peak, open);
     quietChecks = open <= peak / 4 ? quietChecks + 1 : 0;
-    if (quietChecks >= 2 && deps.heapUsed() - baseline >= growthBytes) {
+    if (quietChecks >= 2 && deps.rss() - baseline >= growthBytes) {
       deps.collect();
-      baseline = deps.heapUsed();
+      baseline = deps.rss();
       peak = open;
       quietChecks = 0;
     }

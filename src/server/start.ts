@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getHeapStatistics } from 'node:v8';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
 import { adoptKeptTasks } from '../conversations/adopt-kept.js';
@@ -172,7 +171,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const stopQuietGc = startQuietGc({
     timers: options.overrides?.timers ?? systemTimers,
     inFlight: () => inFlight.count(),
-    heapUsed: () => getHeapStatistics().used_heap_size,
+    rss: () => process.memoryUsage.rss(),
     collect: fullCollection,
   });
   const { port } = server.address() as AddressInfo;

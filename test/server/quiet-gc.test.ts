@@ -31,7 +31,7 @@ function watcher() {
   const stop = startQuietGc({
     timers: time.timers,
     inFlight: () => state.open,
-    heapUsed: () => state.heap,
+    rss: () => state.heap,
     collect: () => {
       state.collections += 1;
       state.heap = 21 * MB;
