@@ -7,6 +7,7 @@ import { closedLoop } from '../load/closed-loop.js';
 import { relayRequest } from '../load/relay-request.js';
 import { buildProxy } from '../proxy/build-proxy.js';
 import { median, percentile, round } from '../report/stats.js';
+import { PROXY_NODE_FLAGS } from '../rig.js';
 
 const FAKE_MAIN = fileURLToPath(new URL('../fake/readiness-fake-main.ts', import.meta.url));
 
@@ -45,6 +46,7 @@ export async function runReadiness(
   const fake = await BenchChild.start({ script: FAKE_MAIN });
   const proxy = await BenchChild.start({
     script: buildProxy(),
+    nodeFlags: PROXY_NODE_FLAGS,
     // pollIntervalMs: the default back-off ceiling (config.example.yaml).
     env: {
       BENCH_PROXY_CONFIG: JSON.stringify({
