@@ -10,12 +10,13 @@ const ms = (min: number) =>
     .number({ error: `expected a duration in ms (integer >= ${min})` })
     .int(`expected a duration in ms (integer >= ${min})`)
     .min(min, `expected a duration in ms (integer >= ${min})`);
-const positiveInt = (max: number) =>
+const intFrom = (min: number, max: number) =>
   z
-    .number({ error: `expected an integer 1-${max}` })
-    .int(`expected an integer 1-${max}`)
-    .min(1, `expected an integer 1-${max}`)
-    .max(max, `expected an integer 1-${max}`);
+    .number({ error: `expected an integer ${min}-${max}` })
+    .int(`expected an integer ${min}-${max}`)
+    .min(min, `expected an integer ${min}-${max}`)
+    .max(max, `expected an integer ${min}-${max}`);
+const positiveInt = (max: number) => intFrom(1, max);
 const nonEmpty = z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string');
 const httpUrl = z
   .string({ error: 'expected an http(s) URL' })
@@ -36,12 +37,7 @@ const resourceSchema = z.strictObject({
 
 const readinessSchema = z.strictObject({
   denseIntervalMs: ms(1).default(100),
-  history: z
-    .number({ error: 'expected an integer 0-1000' })
-    .int('expected an integer 0-1000')
-    .min(0, 'expected an integer 0-1000')
-    .max(1000, 'expected an integer 0-1000')
-    .default(20),
+  history: intFrom(0, 1000).default(20),
 });
 
 const upstreamSchema = z.strictObject({
@@ -66,12 +62,7 @@ const poolSchema = z
       .default('least-busy'),
     maxConcurrentPerAccount: positiveInt(64).default(1),
     queueTimeoutMs: ms(0).default(30_000),
-    failoverRounds: z
-      .number({ error: 'expected an integer 0-20' })
-      .int('expected an integer 0-20')
-      .min(0, 'expected an integer 0-20')
-      .max(20, 'expected an integer 0-20')
-      .default(3),
+    failoverRounds: intFrom(0, 20).default(3),
     backoffBaseMs: ms(10).default(1_000),
     backoffMaxMs: ms(10).default(300_000),
     concurrencyCooldownMs: ms(0).default(5_000),
