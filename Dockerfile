@@ -43,7 +43,10 @@ COPY config.example.yaml ./
 RUN ln -s /app/bin/relaypool.js /usr/local/bin/relaypool
 # The database and, unless RELAYPOOL_SECRET_KEY is set, the key file (/data/secret.key) live on
 # the volume. The bind address stays loopback: a sidecar shares its pod's network namespace.
+# --max-semi-space-size=2: V8's young generation kept small (README "Memory": idle private memory
+# ~50 MB instead of ~75-80 MB, for ~0.1 ms CPU per request).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     RELAYPOOL_DB=/data/relaypool.db \
     RELAYPOOL_HOST=127.0.0.1 \
     RELAYPOOL_PORT=9090

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { WsImpl } from './direct/direct-socket.js';
 
 /** Scenarios `npm run bench` can run (all by default). */
-export const SCENARIOS = ['latency', 'memory', 'growth', 'pool'] as const;
+export const SCENARIOS = ['latency', 'readiness', 'memory', 'growth', 'pool'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Everything a bench run is configured with (see bench/README.md). */
@@ -22,6 +22,9 @@ export interface BenchOptions {
   growthRequests: number;
   growthConcurrency: number;
   openStreams: number;
+  /** Readiness scenario: VM boot delays (ms), tasks per delay after as many warm-up tasks, 8 at a time. */
+  bootsMs: number[];
+  readinessTasks: number;
   /** Pool bottleneck scenario: slots (accounts × 1), clients, requests per client. */
   poolSlots: number;
   poolClients: number;
@@ -63,6 +66,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'reply-chunks': { type: 'string' },
       'growth-requests': { type: 'string' },
       'open-streams': { type: 'string' },
+      boots: { type: 'string' },
       'direct-ws': { type: 'string' },
       profile: { type: 'boolean' },
       'heap-snapshot': { type: 'boolean' },
@@ -96,7 +100,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     replyChunks: int(values['reply-chunks'], 'reply-chunks', 32),
     growthRequests: int(values['growth-requests'], 'growth-requests', quick ? 1000 : 10_000),
     growthConcurrency: 16,
-    openStreams: int(values['open-streams'], 'open-streams', 500),
+    openStreams: int(values['open-streams'], 'open-streams', 256),
+    bootsMs:
+      values.boots === undefined
+        ? [0, 1500, 8000]
+        : values.boots.split(',').map((b) => int(b.trim(), 'boots', 0)),
+    readinessTasks: quick ? 16 : 24,
     poolSlots: 4,
     poolClients: 16,
     poolRequestsPerClient: quick ? 8 : 20,

@@ -18,6 +18,9 @@ const FAKE_MAIN = fileURLToPath(new URL('./fake/fake-main.ts', import.meta.url))
 /** The relaypool poll interval the bench uses, and the direct client copies. */
 export const POLL_INTERVAL_MS = 10;
 
+/** The V8 flags `npm start` runs relaypool with (package.json; README "Memory"). */
+export const PROXY_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 /** What a rig is started with. */
 export interface RigOptions {
   /** Fake users, each added to relaypool as one account. */
@@ -67,6 +70,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const proxy = await BenchChild.start({
     script: buildProxy(),
     nodeFlags: [
+      ...PROXY_NODE_FLAGS,
       '--expose-gc',
       ...(options.profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`]),
     ],

@@ -14,6 +14,7 @@ import { runGrowth, type GrowthResult } from './scenarios/growth.js';
 import { runLatency, type PhaseRecord } from './scenarios/latency.js';
 import { runOpenStreams } from './scenarios/open-streams.js';
 import { runPoolBottleneck } from './scenarios/pool-bottleneck.js';
+import { runReadiness } from './scenarios/readiness.js';
 import { startRig } from './rig.js';
 
 const log = (line: string): void => {
@@ -24,13 +25,15 @@ interface MainRun {
   records: PhaseRecord[];
   growth: GrowthResult | null;
   profile: ProfileSummary | null;
+  /** relaypool's start-up: process start to `/health` answering (ms). */
+  startup: number | null;
 }
 
 /** The latency phases and the long run share one rig (fake + relaypool with many accounts). */
 async function runMain(options: BenchOptions, profileDir: string | null): Promise<MainRun> {
   const wantLatency = options.scenarios.includes('latency');
   const wantGrowth = options.scenarios.includes('growth');
-  if (!wantLatency && !wantGrowth) return { records: [], growth: null, profile: null };
+  if (!wantLatency && !wantGrowth) return { records: [], growth: null, profile: null, startup: null };
   const accounts = wantLatency ? options.accounts : options.growthConcurrency + 8;
   log(`starting fake + relaypool with ${accounts} accounts`);
   const rig = await startRig({
@@ -42,6 +45,7 @@ async function runMain(options: BenchOptions, profileDir: string | null): Promis
     paceMs: options.paceMs,
     profileDir,
   });
+  const startup = (await rig.proxyStats(false)).startupMs;
   try {
     let records: PhaseRecord[] = [];
     let profileWindow: { fromUs: number; toUs: number } | null = null;
@@ -65,7 +69,7 @@ async function runMain(options: BenchOptions, profileDir: string | null): Promis
       profileDir !== null && found !== undefined
         ? summarizeProfile(join(profileDir, found), profileWindow)
         : null;
-    return { records, growth, profile };
+    return { records, growth, profile, startup };
   } finally {
     await rig.close();
   }
@@ -82,6 +86,17 @@ async function main(): Promise<void> {
     `relaypool bench${options.quick ? ' (quick)' : ''}: ${machine.nproc} CPU (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAvgAtStart}`,
   );
   const main = await runMain(options, profileDir);
+  let readiness = null;
+  if (options.scenarios.includes('readiness')) {
+    log(`readiness (VM boot ${options.bootsMs.join(', ')} ms; 8 tasks at a time):`);
+    const shape = {
+      bootsMs: options.bootsMs,
+      concurrency: 8,
+      warmupTasks: options.readinessTasks,
+      tasks: options.readinessTasks,
+    };
+    readiness = await runReadiness(shape, log);
+  }
   let openStreams = null;
   if (options.scenarios.includes('memory')) {
     log(`memory (${options.openStreams} open streams):`);
@@ -98,10 +113,20 @@ async function main(): Promise<void> {
     machine,
     modes,
     added,
+    readiness,
+    startup: main.startup,
     openStreams,
     growth: main.growth,
     pool,
-    targets: checkTargets({ added, modes, openStreams, growth: main.growth, pool }),
+    targets: checkTargets({
+      added,
+      modes,
+      readiness,
+      startup: main.startup,
+      openStreams,
+      growth: main.growth,
+      pool,
+    }),
   };
   const markdown = renderMarkdown(report, main.profile);
   log(`\n${markdown}`);

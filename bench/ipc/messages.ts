@@ -20,6 +20,8 @@ export const processStatsSchema = z.object({
   cpuUserUs: z.number(),
   cpuSystemUs: z.number(),
   rssBytes: z.number(),
+  /** Private memory (0 when unknown: off Linux, or an older checkout in an A/B run). */
+  rssAnonBytes: z.number().default(0),
   heapUsedBytes: z.number(),
   externalBytes: z.number(),
 });
@@ -30,6 +32,8 @@ export const proxyStatsSchema = processStatsSchema.extend({
   eldP50Ms: z.number(),
   eldP99Ms: z.number(),
   eldMaxMs: z.number(),
+  /** From process start to the first `/health` answer (ms; 0 from an older checkout). */
+  startupMs: z.number().default(0),
   /** The process's monotonic clock in µs (the clock of V8 CPU profiles), to window a profile. */
   monoUs: z.number(),
 });

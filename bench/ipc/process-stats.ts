@@ -1,4 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { ProcessStats } from './messages.js';
+
+/** Private memory (`RssAnon` in /proc/self/status: RSS without the shared file pages of the binary and libraries); 0 off Linux. */
+function rssAnonBytes(): number {
+  try {
+    const kb = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
+}
 
 /** This process's cumulative CPU time and current memory. */
 export function processStats(): ProcessStats {
@@ -9,6 +20,7 @@ export function processStats(): ProcessStats {
     cpuUserUs: cpu.user,
     cpuSystemUs: cpu.system,
     rssBytes: memory.rss,
+    rssAnonBytes: rssAnonBytes(),
     heapUsedBytes: memory.heapUsed,
     externalBytes: memory.external,
   };

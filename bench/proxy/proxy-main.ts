@@ -4,6 +4,7 @@
  * `BENCH_PROXY_CONFIG`; logs go to stdout like `relaypool serve` (the bench discards them).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -58,6 +59,12 @@ async function main(): Promise<void> {
     flags: { 'server.port': 0 },
   });
   const server = await startServer({ config, logger: createLogger({ level: config.log.level }) });
+  // Start-up as a sidecar sees it: from process start (performance's time origin) to /health answering.
+  // node:http, not fetch: touching the global fetch would change which undici relaypool dispatches through.
+  await new Promise<void>((resolve, reject) => {
+    get(`${server.url}/health`, (res) => res.resume().on('end', resolve)).on('error', reject);
+  });
+  const startupMs = performance.now();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let added = 0;
   loop.enable();
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
         eldP50Ms: nsToMs(loop.percentile(50)),
         eldP99Ms: nsToMs(loop.percentile(99)),
         eldMaxMs: nsToMs(loop.max),
+        startupMs,
         monoUs: Number(process.hrtime.bigint() / 1000n),
       };
       if (reset) loop.reset();

@@ -3,6 +3,7 @@ import type { ProfileSummary } from '../profile/summarize-profile.js';
 import type { GrowthResult } from '../scenarios/growth.js';
 import type { OpenStreamsResult } from '../scenarios/open-streams.js';
 import type { PoolBottleneckResult } from '../scenarios/pool-bottleneck.js';
+import type { ReadinessResult } from '../scenarios/readiness.js';
 import type { AddedSummary, ModeSummary } from './aggregate.js';
 import type { TargetCheck } from './targets.js';
 
@@ -11,6 +12,9 @@ export interface BenchReport {
   machine: MachineInfo;
   modes: ModeSummary[];
   added: AddedSummary[];
+  readiness: ReadinessResult[] | null;
+  /** Process start to `/health` answering (ms). */
+  startup: number | null;
   openStreams: OpenStreamsResult | null;
   growth: GrowthResult | null;
   pool: PoolBottleneckResult | null;
@@ -80,11 +84,30 @@ export function renderMarkdown(report: BenchReport, profile: ProfileSummary | nu
       ]),
     ),
   ];
-  const { openStreams: o, growth: g, pool: p } = report;
+  const { openStreams: o, growth: g, pool: p, readiness: r } = report;
+  if (r) {
+    parts.push(
+      '',
+      "Readiness of a new task (8 at a time, after as many warm-up tasks; lag = task `processing` → its stream opened, on the fake's clock):",
+      '',
+      table(
+        ['VM boot', 'lag p50', 'lag p99', 'status reads per task (median / max)', 'tasks'],
+        r.map((x) => [
+          `${x.bootMs} ms`,
+          `${x.lagP50Ms} ms`,
+          `${x.lagP99Ms} ms`,
+          `${x.readsMedian} / ${x.readsMax}`,
+          x.tasks,
+        ]),
+      ),
+    );
+  }
+  if (report.startup !== null)
+    parts.push('', `Start-up: process start to \`/health\` answering ${report.startup} ms.`);
   if (o) {
     parts.push(
       '',
-      `Memory: RSS idle ${o.rssIdleMb} MB (a process that only loads the dependencies: ${o.rssDependenciesMb} MB); ${o.opened}/${o.streams} open streams ${o.rssOpenMb} MB (${o.kbPerStream} KB RSS and ${o.heapKbPerStream} KB heap after GC per stream; ELD p99 ${o.eldP99OpenMs} ms while opening); after closing them ${o.rssAfterMb} MB.`,
+      `Memory: private (RssAnon) idle ${o.anonIdleMb} MB, ${o.opened}/${o.streams} open streams ${o.anonOpenMb} MB (${o.anonKbPerStream} KB per stream), 10 s after closing them ${o.anonAfter10sMb} MB. RSS idle ${o.rssIdleMb} MB (a process that only loads the dependencies: ${o.rssDependenciesMb} MB), open ${o.rssOpenMb} MB (${o.kbPerStream} KB RSS and ${o.heapKbPerStream} KB heap after GC per stream; ELD p99 ${o.eldP99OpenMs} ms while opening), after closing and a GC ${o.rssAfterMb} MB.`,
     );
   }
   if (g) {

@@ -24,6 +24,12 @@ export interface OpenStreamsResult {
   rssOpenMb: number;
   heapOpenMb: number;
   rssAfterMb: number;
+  /** Private memory (`RssAnon`): idle, with the streams open, and 10 s after they were closed (no forced GC). */
+  anonIdleMb: number;
+  anonOpenMb: number;
+  anonAfter10sMb: number;
+  /** Private memory per open stream, over idle. */
+  anonKbPerStream: number;
   /** RSS per open stream, over idle. */
   kbPerStream: number;
   /** Heap after a forced GC per open stream, over idle (what the streams really hold). */
@@ -95,7 +101,7 @@ export async function runOpenStreams(
     for (let i = 0; i < 5; i++) {
       await sleep(200);
       const sample = await rig.proxyStats(false);
-      if (sample.rssBytes > open.rssBytes) open = sample;
+      if (sample.rssAnonBytes > open.rssAnonBytes) open = sample;
     }
     const openHeap = await rig.proxyAfterGc();
     await snapshot('open');
@@ -103,7 +109,13 @@ export async function runOpenStreams(
       `  ${opened}/${n} streams open after ${openSeconds} s: proxy RSS ${mb(open.rssBytes)} MB (idle ${mb(idle.rssBytes)} MB)`,
     );
     abort.abort();
+    const closedAt = performance.now();
     await Promise.all(streams);
+    await sleep(Math.max(0, 10_000 - (performance.now() - closedAt)));
+    const after10s = await rig.proxyStats(false);
+    log(
+      `  private memory (RssAnon): idle ${mb(idle.rssAnonBytes)} MB, open ${mb(open.rssAnonBytes)} MB, 10 s after closing ${mb(after10s.rssAnonBytes)} MB`,
+    );
     await rig.settle(60_000);
     const after = await rig.proxyAfterGc();
     return {
@@ -117,6 +129,10 @@ export async function runOpenStreams(
       rssOpenMb: mb(open.rssBytes),
       heapOpenMb: mb(open.heapUsedBytes),
       rssAfterMb: mb(after.rssBytes),
+      anonIdleMb: mb(idle.rssAnonBytes),
+      anonOpenMb: mb(open.rssAnonBytes),
+      anonAfter10sMb: mb(after10s.rssAnonBytes),
+      anonKbPerStream: round((open.rssAnonBytes - idle.rssAnonBytes) / 1024 / Math.max(1, opened), 1),
       kbPerStream: round((open.rssBytes - idle.rssBytes) / 1024 / Math.max(1, opened), 1),
       heapKbPerStream: round(
         (openHeap.heapUsedBytes - idleHeap.heapUsedBytes) / 1024 / Math.max(1, opened),

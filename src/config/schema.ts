@@ -10,12 +10,13 @@ const ms = (min: number) =>
     .number({ error: `expected a duration in ms (integer >= ${min})` })
     .int(`expected a duration in ms (integer >= ${min})`)
     .min(min, `expected a duration in ms (integer >= ${min})`);
-const positiveInt = (max: number) =>
+const intFrom = (min: number, max: number) =>
   z
-    .number({ error: `expected an integer 1-${max}` })
-    .int(`expected an integer 1-${max}`)
-    .min(1, `expected an integer 1-${max}`)
-    .max(max, `expected an integer 1-${max}`);
+    .number({ error: `expected an integer ${min}-${max}` })
+    .int(`expected an integer ${min}-${max}`)
+    .min(min, `expected an integer ${min}-${max}`)
+    .max(max, `expected an integer ${min}-${max}`);
+const positiveInt = (max: number) => intFrom(1, max);
 const nonEmpty = z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string');
 const httpUrl = z
   .string({ error: 'expected an http(s) URL' })
@@ -34,13 +35,19 @@ const resourceSchema = z.strictObject({
   life: positiveInt(10_800).default(10_800),
 });
 
+const readinessSchema = z.strictObject({
+  denseIntervalMs: ms(1).default(100),
+  history: intFrom(0, 1000).default(20),
+});
+
 const upstreamSchema = z.strictObject({
   url: httpUrl.default('https://monkeycode-ai.com'),
   baizhiUrl: httpUrl.default('https://baizhi.cloud'),
   requestTimeoutMs: ms(100).default(30_000),
   turnTimeoutMs: ms(1000).default(600_000),
   vmReadyTimeoutMs: ms(1000).default(300_000),
-  pollIntervalMs: ms(10).default(2_000),
+  pollIntervalMs: ms(10).default(1_000),
+  readiness: readinessSchema.prefault({}),
   socketIdleTimeoutMs: ms(100).default(25_000),
   deleteTasks: z.boolean({ error: 'expected true or false' }).default(false),
   resource: resourceSchema.prefault({}),
@@ -89,12 +96,7 @@ const poolSchema = z
       .default('least-busy'),
     maxConcurrentPerAccount: positiveInt(64).default(1),
     queueTimeoutMs: ms(0).default(30_000),
-    failoverRounds: z
-      .number({ error: 'expected an integer 0-20' })
-      .int('expected an integer 0-20')
-      .min(0, 'expected an integer 0-20')
-      .max(20, 'expected an integer 0-20')
-      .default(3),
+    failoverRounds: intFrom(0, 20).default(3),
     backoffBaseMs: ms(10).default(1_000),
     backoffMaxMs: ms(10).default(300_000),
     concurrencyCooldownMs: ms(0).default(5_000),

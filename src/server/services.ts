@@ -85,6 +85,7 @@ function buildAdapter(config: Config, logger: Logger): UpstreamAdapter {
     logger: logger.child({ component: 'upstream' }),
     requestTimeoutMs: config.upstream.requestTimeoutMs,
     pollIntervalMs: config.upstream.pollIntervalMs,
+    readiness: config.upstream.readiness,
     vmReadyTimeoutMs: config.upstream.vmReadyTimeoutMs,
     turnTimeoutMs: config.upstream.turnTimeoutMs,
     socketIdleTimeoutMs: config.upstream.socketIdleTimeoutMs,

@@ -15,6 +15,7 @@ import { ServiceUnavailableError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
 import { startHousekeeping } from './housekeeping.js';
+import { fullCollection, startQuietGc } from './quiet-gc.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { routeLabel } from './metrics/route-label.js';
 import { buildServices, type ServiceOverrides, type Services } from './services.js';
@@ -205,6 +206,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Warm tasks boot only once the orphans' slots are free again.
   void orphansStopped.then(() => services.warm.nudge());
   const inFlight = trackInFlight(server, metrics);
+  const stopQuietGc = startQuietGc({
+    timers: options.overrides?.timers ?? systemTimers,
+    inFlight: () => inFlight.count(),
+    rss: () => process.memoryUsage.rss(),
+    collect: () => {
+      const before = process.memoryUsage.rss();
+      fullCollection();
+      const freedMb = Math.round((before - process.memoryUsage.rss()) / 2 ** 20);
+      logger.debug({ freedMb }, 'quiet after a burst: full GC');
+    },
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   logger.info({ host: config.server.host, port, db: config.store.db }, 'relaypool listening');
@@ -215,6 +227,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger.info({ reason, inFlight: inFlight.count() }, 'shutting down');
       stopWatching();
       stopHousekeeping();
+      stopQuietGc();
       services.warm.close();
       pool.close();
       const monitorStopped = services.monitor.stop();

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { silentLogger, type UpstreamLogger } from '../logger.js';
 import { systemClock, systemTimers, type Clock, type Timers } from '../timing.js';
+import { BootSchedule } from './boot-schedule.js';
 import { undiciWebSocketFactory, type WebSocketFactory } from './web-socket.js';
 
 /** `resource` of a task (§4.1). */
@@ -28,8 +29,10 @@ export interface MonkeyCodeOptions {
   requestTimeoutMs?: number;
   /** WebSocket handshake (default 15 s). */
   connectTimeoutMs?: number;
-  /** Task status poll interval while pending (default 2 s, like the official clients). */
+  /** The longest gap between two status reads of a booting task (default 1 s; boot-schedule.ts). */
   pollIntervalMs?: number;
+  /** How status reads of a booting task are scheduled around the expected boot (boot-schedule.ts). */
+  readiness?: { denseIntervalMs?: number; history?: number };
   /** How long a new task may stay `pending` (default 5 min; the server gives up at 10 min, §7). */
   vmReadyTimeoutMs?: number;
   /** Nothing but pings for this long ends the turn with a timeout (default 10 min). */
@@ -56,7 +59,8 @@ export interface MonkeyCodeDeps {
   logger: UpstreamLogger;
   requestTimeoutMs: number;
   connectTimeoutMs: number;
-  pollIntervalMs: number;
+  /** When to read booting tasks; learns from this client's boots (one per process). */
+  bootSchedule: BootSchedule;
   vmReadyTimeoutMs: number;
   turnTimeoutMs: number;
   socketIdleTimeoutMs: number;
@@ -81,7 +85,11 @@ export function resolveOptions(options: MonkeyCodeOptions): MonkeyCodeDeps {
     logger: options.logger ?? silentLogger,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
-    pollIntervalMs: options.pollIntervalMs ?? 2_000,
+    bootSchedule: new BootSchedule({
+      maxIntervalMs: options.pollIntervalMs ?? 1_000,
+      denseIntervalMs: options.readiness?.denseIntervalMs ?? 100,
+      history: options.readiness?.history ?? 20,
+    }),
     vmReadyTimeoutMs: options.vmReadyTimeoutMs ?? 300_000,
     turnTimeoutMs: options.turnTimeoutMs ?? 600_000,
     socketIdleTimeoutMs: options.socketIdleTimeoutMs ?? 25_000,

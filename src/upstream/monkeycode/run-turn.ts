@@ -65,11 +65,14 @@ export async function* runNewTaskTurn(
       throw err;
     });
     taskId = id;
+    // The boot is timed from the create call's answer (boot-schedule.ts learns from it).
+    const plan = deps.bootSchedule.begin(deps.clock.now());
     yield { type: 'task-created', taskId: id };
     await waitForTask((s) => getTask(http, jar, id, { signal: s }), isProcessing, 'task sandbox', {
       timers: deps.timers,
+      clock: deps.clock,
       timeoutMs: options.vmReadyTimeoutMs ?? deps.vmReadyTimeoutMs,
-      intervalMs: deps.pollIntervalMs,
+      plan,
       signal,
     });
     yield { type: 'task-ready', taskId: id };
@@ -201,10 +204,14 @@ async function prepareTask(ctx: TurnContext, taskId: string, options: TurnOption
   const { deps, http, jar } = ctx;
   const signal = options.signal;
   const timeoutMs = options.vmReadyTimeoutMs ?? deps.vmReadyTimeoutMs;
+  const readAt = deps.clock.now();
   let task = await getTask(http, jar, taskId, { signal });
   assertAlive(task);
   if (!isProcessing(task)) {
-    const poll = { timers: deps.timers, timeoutMs, intervalMs: deps.pollIntervalMs, signal };
+    // Still booting (a follow-up right after a new task): back off from this read, learn nothing.
+    const plan = deps.bootSchedule.backoff(readAt);
+    plan.notReady(readAt);
+    const poll = { timers: deps.timers, clock: deps.clock, timeoutMs, plan, signal };
     task = await waitForTask(
       (s) => getTask(http, jar, taskId, { signal: s }),
       isProcessing,

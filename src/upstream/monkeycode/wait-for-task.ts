@@ -1,13 +1,16 @@
 import { isUpstreamFailure, UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
-import { abortReason, createDeadline, delay, type Timers } from '../timing.js';
+import { abortReason, createDeadline, delay, type Clock, type Timers } from '../timing.js';
+import type { PollPlan } from './boot-schedule.js';
 import type { MonkeyCodeTask } from './task-schema.js';
 
 /** How to poll. */
 export interface WaitOptions {
   timers: Timers;
+  clock: Clock;
   /** Give up (kind `timeout`) after this long. */
   timeoutMs: number;
-  intervalMs: number;
+  /** When to read (boot-schedule.ts); told what every read saw. */
+  plan: PollPlan;
   signal?: AbortSignal;
   /** Consecutive transient read failures tolerated before giving up (default 3). */
   maxTransientFailures?: number;
@@ -16,8 +19,9 @@ export interface WaitOptions {
 const TRANSIENT = new Set(['network', 'timeout', 'unavailable']);
 
 /**
- * Poll a task until it satisfies `isReady` (§5.6: official clients poll every 2 s while
- * `pending`). `error` and `finished` status, or a failed VM, end the wait with `task-failed`.
+ * Poll a task until it satisfies `isReady`, reading when `options.plan` says (§5.6: the official
+ * clients poll every 2 s while `pending`; nothing else announces readiness). `error` and
+ * `finished` status, or a failed VM, end the wait with `task-failed`.
  */
 export async function waitForTask(
   readTask: (signal: AbortSignal) => Promise<MonkeyCodeTask>,
@@ -27,19 +31,27 @@ export async function waitForTask(
 ): Promise<MonkeyCodeTask> {
   const deadline = createDeadline(options.timers, options.timeoutMs, options.signal);
   const maxTransient = options.maxTransientFailures ?? 3;
+  const { clock, plan } = options;
   let transientFailures = 0;
   try {
     for (;;) {
+      const wait = plan.delayMs(clock.now());
+      // No timer for a read due now: a task ready at once costs no event-loop turn.
+      if (wait > 0) await delay(options.timers, wait, deadline.signal);
+      const startedAt = clock.now();
       try {
         const task = await readTask(deadline.signal);
         transientFailures = 0;
-        if (isReady(task)) return task;
+        if (isReady(task)) {
+          plan.ready(startedAt);
+          return task;
+        }
         assertAlive(task);
       } catch (err) {
         if (deadline.signal.aborted || !isUpstreamFailure(err) || !TRANSIENT.has(err.kind)) throw err;
         if (++transientFailures > maxTransient) throw err;
       }
-      await delay(options.timers, options.intervalMs, deadline.signal);
+      plan.notReady(startedAt);
     }
   } catch (err) {
     if (options.signal?.aborted) throw abortReason(options.signal);

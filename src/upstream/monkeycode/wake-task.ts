@@ -32,7 +32,8 @@ export async function wakeTask(
       {
         timers: deps.timers,
         timeoutMs: options.timeoutMs,
-        intervalMs: deps.pollIntervalMs,
+        clock: deps.clock,
+        plan: deps.bootSchedule.backoff(deps.clock.now()),
         signal: options.signal,
       },
     );
