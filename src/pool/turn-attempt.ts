@@ -125,6 +125,10 @@ export async function* runAttempt(
         deps.store.tasks.setUpstreamId(record.id, event.taskId);
         deps.observer?.taskStarted?.();
       }
+      if (event.type === 'stream-reattached') {
+        deps.observer?.streamResumed?.();
+        continue;
+      }
       if (event.type === 'task-created' || event.type === 'task-resumed') {
         if (progress.opened) continue; // a retried attempt's task: headers are out already
         progress.opened = true;

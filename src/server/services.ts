@@ -84,6 +84,7 @@ function buildAdapter(config: Config, logger: Logger): UpstreamAdapter {
     vmReadyTimeoutMs: config.upstream.vmReadyTimeoutMs,
     turnTimeoutMs: config.upstream.turnTimeoutMs,
     socketIdleTimeoutMs: config.upstream.socketIdleTimeoutMs,
+    maxReattaches: config.upstream.maxReattaches,
     resource: config.upstream.resource,
   });
 }
