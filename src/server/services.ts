@@ -110,6 +110,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger: logger.child({ component: 'reaper' }),
     deleteTasks: config.upstream.deleteTasks,
     ...(overrides.observer ? { observer: overrides.observer } : {}),
+    relogin: (id) => pool?.health.relogin(id, 'expired') ?? Promise.resolve(),
   });
   let pool: AccountPool | null = null;
   const accounts = new AccountService({
@@ -118,7 +119,10 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger,
     now,
     timers,
-    onChange: () => pool?.invalidate(),
+    onChange: () => {
+      pool?.invalidate();
+      reaper.retryPendingStops(); // a stop parked for a session may go now
+    },
   });
   pool = new AccountPool({
     store,
