@@ -9,19 +9,47 @@ interface AddFlags extends CommonFlags {
   cookie?: string;
   email?: string;
   password?: string;
+  passwordStdin?: boolean;
   label?: string;
   maxConcurrency?: number;
 }
 
 function checkFlags(flags: AddFlags): 'cookie' | 'password' {
-  const hasLogin = flags.email !== undefined || flags.password !== undefined;
+  const hasLogin = flags.email !== undefined || flags.password !== undefined || flags.passwordStdin === true;
   if (flags.cookie !== undefined && hasLogin)
-    throw new UsageError('give either --cookie or --email/--password, not both');
+    throw new UsageError('give either --cookie or --email with a password, not both');
   if (flags.cookie !== undefined) return 'cookie';
-  if (flags.email === undefined || flags.password === undefined) {
-    throw new UsageError('accounts add needs --cookie VALUE, or --email E together with --password P');
+  if (flags.password !== undefined && flags.passwordStdin === true)
+    throw new UsageError('give either --password or --password-stdin, not both');
+  if (flags.email === undefined) {
+    throw new UsageError(
+      'accounts add needs --cookie VALUE, or --email E with --password-stdin (or a prompt on a terminal)',
+    );
   }
   return 'password';
+}
+
+/** The password: from stdin, from a hidden prompt on a terminal, or (with a warning) from argv. */
+async function readPassword(io: CliIo, flags: AddFlags): Promise<string> {
+  let password: string;
+  if (flags.passwordStdin === true) {
+    if (io.readStdin === undefined) throw new UsageError('--password-stdin: stdin cannot be read here');
+    // One trailing newline (and a CR before it) is not part of it, as with `docker login --password-stdin`.
+    password = (await io.readStdin()).replace(/\r?\n$/, '');
+  } else if (flags.password !== undefined) {
+    io.stderr(
+      'warning: --password leaves the password in shell history and process lists; use --password-stdin or the prompt\n',
+    );
+    password = flags.password;
+  } else if (io.promptSecret !== undefined) {
+    password = await io.promptSecret(`Password for ${flags.email ?? ''}: `);
+  } else {
+    throw new UsageError(
+      'accounts add --email needs the password: pipe it with --password-stdin (no terminal to prompt on)',
+    );
+  }
+  if (password === '') throw new UserError('the password is empty; nothing was stored');
+  return password;
 }
 
 function describeCheck(check: AccountCheck): string {
@@ -34,6 +62,7 @@ async function addAccount(io: CliIo, flags: AddFlags): Promise<void> {
   const kind = checkFlags(flags);
   const options = { label: flags.label, maxConcurrency: flags.maxConcurrency };
   let cookie = '';
+  const password = kind === 'password' ? await readPassword(io, flags) : '';
   if (kind === 'cookie') {
     try {
       cookie = parseSessionCookie(flags.cookie ?? '');
@@ -45,7 +74,7 @@ async function addAccount(io: CliIo, flags: AddFlags): Promise<void> {
   const check = await withServices(config, (services) =>
     kind === 'cookie'
       ? services.accounts.addCookie(cookie, options)
-      : services.accounts.addPassword(flags.email ?? '', flags.password ?? '', options),
+      : services.accounts.addPassword(flags.email ?? '', password, options),
   );
   io.stdout(describeCheck(check));
 }
@@ -61,7 +90,14 @@ export function registerAccountsAdd(accounts: Command, io: CliIo): void {
         'session cookie: the bare value, monkeycode_ai_session=VALUE, or a Cookie:/Set-Cookie: line',
       )
       .option('--email <email>', 'login email of a password account')
-      .option('--password <password>', 'password of a password account (stored encrypted)')
+      .option(
+        '--password <password>',
+        'password (stored encrypted); visible in shell history and ps: prefer --password-stdin',
+      )
+      .option(
+        '--password-stdin',
+        'read the password from stdin (without --password on a terminal: a hidden prompt)',
+      )
       .option('--label <label>', 'a name for the account (default: the email, or account-<id>)')
       .option(
         '--max-concurrency <n>',
