@@ -27,6 +27,11 @@ interface StopOptions {
   waitForSession?: boolean;
 }
 
+/** Upstream creation times are whole seconds and clocks differ: look this far before a lost create. */
+const LOST_CREATE_SLACK_MS = 5_000;
+/** A create call may take up to the REST timeout (30 s by default) to be answered. */
+const LOST_CREATE_WINDOW_MS = 40_000;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -191,8 +196,14 @@ export class TaskReaper {
     const { store, adapter, logger } = this.deps;
     const upstreamTaskId = task.upstreamTaskId;
     if (upstreamTaskId === null) {
-      // The create call never returned an id: nothing upstream we can name, so nothing to stop.
-      store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
+      // The create call never returned an id. Left by a dead process, it may still have created the
+      // task upstream (killed while the answer was on its way): look for it.
+      const found = options.recovered === true ? await this.#stopLostCreate(task) : 0;
+      store.tasks.setState(
+        task.id,
+        'failed',
+        `no upstream task id was recorded${found > 0 ? `; stopped ${found} unrecorded task(s) created then` : ''}`,
+      );
       return;
     }
     // A serving task's row stays `running` until the stop is done: unfinished is all a restart needs
@@ -241,6 +252,40 @@ export class TaskReaper {
         }
         await sleep(delay);
       }
+    }
+  }
+
+  /**
+   * A create interrupted by a crash: stop the account's active tasks (§4.3 list) that no row of ours
+   * names and that were created while that create call could have run (its row's creation time, up
+   * to the REST timeout after it). Returns how many were stopped; never throws.
+   */
+  async #stopLostCreate(task: TaskRecord): Promise<number> {
+    const { store, adapter, logger } = this.deps;
+    const session = store.accounts.getSecrets(task.accountId)?.cookie ?? null;
+    if (session === null || adapter.listActiveTasks === undefined) return 0;
+    try {
+      const active = await adapter.listActiveTasks(session);
+      const lost = active.filter(
+        (t) =>
+          t.createdAt !== null &&
+          t.createdAt >= task.createdAt - LOST_CREATE_SLACK_MS &&
+          t.createdAt <= task.createdAt + LOST_CREATE_WINDOW_MS &&
+          store.tasks.findByUpstreamId(t.id) === null,
+      );
+      for (const t of lost) await adapter.stopTask(session, t.id);
+      if (lost.length > 0)
+        logger.warn(
+          { taskRow: task.id, count: lost.length },
+          'stopped tasks created by a create call interrupted by a crash',
+        );
+      return lost.length;
+    } catch (err) {
+      logger.warn(
+        { taskRow: task.id, kind: isUpstreamFailure(err) ? err.kind : 'unknown' },
+        'could not look for the task of an interrupted create',
+      );
+      return 0;
     }
   }
 

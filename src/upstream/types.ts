@@ -213,6 +213,14 @@ export interface UpstreamAdapter {
   runTurn(session: string, request: TurnRequest, options?: TurnOptions): AsyncIterable<UpstreamEvent>;
   /** Coarse state of a task. */
   getTaskState(session: string, taskId: string, options?: CallOptions): Promise<UpstreamTaskState>;
+  /**
+   * The account's tasks that may still run (pending or processing), with their creation time (ms)
+   * when known. Optional: used to find a task whose id was lost when a process died mid-create.
+   */
+  listActiveTasks?(
+    session: string,
+    options?: CallOptions,
+  ): Promise<Array<{ id: string; createdAt: number | null }>>;
   /** Stop a task (frees the platform's concurrency slot). Idempotent. */
   stopTask(session: string, taskId: string, options?: CallOptions): Promise<void>;
   /** Delete a stopped task. */
