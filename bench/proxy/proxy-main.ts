@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/server/start.js';
 import { createLogger } from '../../src/util/logger.js';
-import { freePort } from '../../test/support/free-port.js';
 import { processStats } from '../ipc/process-stats.js';
 import { serveCommands } from '../ipc/serve-commands.js';
 
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
       // conversation. Continuity is measured by test/contract/boot-skip.test.ts.
       RELAYPOOL_CONVERSATIONS_IDLE_TTL_MS: '0',
     },
-    flags: { 'server.port': await freePort() },
+    flags: { 'server.port': 0 },
   });
   const server = await startServer({ config, logger: createLogger({ level: config.log.level }) });
   const loop = monitorEventLoopDelay({ resolution: 10 });

@@ -47,10 +47,10 @@ export async function withStore<T>(config: Config, work: (store: Store) => T | P
 }
 
 /** commander argument parser for a positive integer within `max` (usage error otherwise). */
-export function intArg(name: string, max: number): (value: string) => number {
+export function intArg(name: string, max: number, min = 1): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
     }
     return Number(value);
   };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
 const port = z
-  .number({ error: 'expected an integer 1-65535' })
-  .int('expected an integer 1-65535')
-  .min(1, 'expected an integer 1-65535')
-  .max(65535, 'expected an integer 1-65535');
+  .number({ error: 'expected an integer 0-65535' })
+  .int('expected an integer 0-65535')
+  .min(0, 'expected an integer 0-65535')
+  .max(65535, 'expected an integer 0-65535');
 const ms = (min: number) =>
   z
     .number({ error: `expected a duration in ms (integer >= ${min})` })
@@ -133,6 +133,7 @@ const logSchema = z.strictObject({
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  format: z.enum(['auto', 'json', 'pretty'], { error: 'expected one of auto, json, pretty' }).default('auto'),
 });
 
 /** The whole configuration; every key has a default (see config.example.yaml). */

@@ -1,3 +1,4 @@
+import type { RequestTrace } from '../util/request-trace.js';
 import type { KeptTask, ResumePlan, TurnPlan } from '../pool/run-turn.js';
 import type { UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
@@ -25,6 +26,8 @@ export interface ConversationTurn {
   nextKey: (answer: string) => string;
   /** The first turn for a warm task (system prompt inlined); only called when warm tasks are on. */
   warmText: () => string;
+  /** The request's trace for its access log line. */
+  trace?: RequestTrace | null;
 }
 
 /** What the service is built from. */
@@ -59,6 +62,7 @@ export class ConversationService {
       content: turn.content,
       systemPrompt: turn.systemPrompt,
       clientKeyHash: turn.scope,
+      trace: turn.trace ?? null,
       resume: this.#resumePlan(turn, found?.taskRowId ?? null),
       keep: this.#keep(
         turn,

@@ -1,6 +1,5 @@
 import type { AccountKind, AccountPatch, AccountState } from '../store/index.js';
-import type { UpstreamErrorKind } from '../upstream/errors.js';
-import { policyFor } from './failure-policy.js';
+import { policyFor, type UpstreamErrorKind } from '../upstream/errors.js';
 
 /** What the health state machine needs to know about an account. */
 export interface HealthView {

@@ -73,6 +73,11 @@ export class AccountService {
     };
   }
 
+  /** The session value in what an operator pasted (the platform knows its cookie's format). */
+  parseSessionInput(input: string): string {
+    return this.deps.adapter.parseSessionInput(input);
+  }
+
   /** Validate a pasted session cookie upstream, then store it with its models. */
   async addCookie(cookie: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const known = this.deps.store.accounts.findByCookie(cookie);

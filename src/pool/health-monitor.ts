@@ -1,10 +1,9 @@
 import type { Account, Store } from '../store/index.js';
-import { isUpstreamFailure } from '../upstream/errors.js';
+import { isUpstreamFailure, policyFor } from '../upstream/errors.js';
 import type { CancelTimer, Clock, Timers } from '../upstream/timing.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountPool } from './account-pool.js';
-import { policyFor } from './failure-policy.js';
 
 /** What the periodic health check needs. */
 export interface HealthMonitorDeps {

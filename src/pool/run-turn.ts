@@ -1,3 +1,4 @@
+import type { RequestTrace } from '../util/request-trace.js';
 import type { Store, TaskRecord } from '../store/index.js';
 import type { AnyUpstreamFailure } from '../upstream/errors.js';
 import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
@@ -47,6 +48,8 @@ export interface TurnPlan {
   keep?: KeepTask | null;
   /** Background work (warm-up): take a slot only when one is free now; no failover. */
   background?: boolean;
+  /** Where the account label and task id go for the request's access log line. */
+  trace?: RequestTrace | null;
 }
 
 /** Which kept task to continue on, and the text of the new turn. */
@@ -79,6 +82,7 @@ export async function* runTurn(
     accountId: null,
     taskId: null,
     answer: '',
+    trace: plan.trace ?? null,
   };
   try {
     if (plan.resume && (yield* resumeKept(deps, plan, plan.resume, signal, progress))) return;

@@ -1,7 +1,7 @@
+import type { RequestTrace } from '../util/request-trace.js';
 import type { Store, TaskRecord } from '../store/index.js';
-import type { AnyUpstreamFailure, UpstreamErrorKind } from '../upstream/errors.js';
+import { policyFor, type AnyUpstreamFailure, type UpstreamErrorKind } from '../upstream/errors.js';
 import type { TurnRequest, UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
-import { policyFor } from './failure-policy.js';
 import type { AccountSelector, Lease, LeaseOutcome } from './lease.js';
 import type { PoolObserver } from './pool-observer.js';
 import type { TaskReaper } from './task-reaper.js';
@@ -59,6 +59,8 @@ export interface RequestProgress {
   taskId: string | null;
   /** The assistant text so far (only collected when the task may be kept). */
   answer: string;
+  /** The request's trace for its access log line (account label, task id). */
+  trace: RequestTrace | null;
 }
 
 /** How an attempt ended: `done` (its terminal event went out, or the consumer stopped), or `retry`. */
@@ -106,6 +108,10 @@ export async function* runAttempt(
     outcome: 'aborted',
     answer: '',
   });
+  if (progress.trace) {
+    progress.trace.account = lease.account.label;
+    progress.trace.taskId = progress.taskId;
+  }
   let outcome: LeaseOutcome = { result: 'abandoned' };
   let taskId: string | null = work.kind === 'resume' ? work.upstreamTaskId : null;
   try {
@@ -133,6 +139,7 @@ export async function* runAttempt(
         }
         if (event.type === 'task-created') {
           taskId = progress.taskId = event.taskId;
+          if (progress.trace) progress.trace.taskId = event.taskId;
           deps.store.tasks.setUpstreamId(record.id, event.taskId);
           deps.observer?.taskStarted?.();
         }

@@ -2,32 +2,35 @@ import { UpstreamError, UpstreamTimeoutError } from '../util/errors.js';
 
 /**
  * Machine-readable reason an upstream call failed. Platform-neutral: every adapter maps its own
- * codes onto these so the pool can decide what to do with the account (see `scopeOf`).
+ * codes onto these; `FAILURE_KINDS` says what each one means for the client, the account and the
+ * request.
  */
-export type UpstreamErrorKind =
-  | 'session-expired'
-  | 'bad-credentials'
-  | 'banned'
-  | 'forbidden'
-  | 'captcha'
-  | 'concurrency'
-  | 'no-capacity'
-  | 'host-limit'
-  | 'rate-limited'
-  | 'model-denied'
-  | 'credits'
-  | 'not-found'
-  | 'bad-request'
-  | 'input-too-large'
-  | 'task-failed'
-  | 'unavailable'
-  | 'network'
-  | 'timeout'
-  | 'protocol'
-  | 'unknown';
+export const UPSTREAM_ERROR_KINDS = [
+  'session-expired',
+  'bad-credentials',
+  'banned',
+  'forbidden',
+  'captcha',
+  'concurrency',
+  'no-capacity',
+  'host-limit',
+  'rate-limited',
+  'model-denied',
+  'credits',
+  'not-found',
+  'bad-request',
+  'input-too-large',
+  'task-failed',
+  'unavailable',
+  'network',
+  'timeout',
+  'protocol',
+  'unknown',
+] as const;
+export type UpstreamErrorKind = (typeof UPSTREAM_ERROR_KINDS)[number];
 
 /**
- * What a failure says about the account that made the call:
+ * What a failure says about the account that made the call, in broad strokes:
  * - `request`: the request itself cannot be served; leave the account alone.
  * - `account-cooling`: the account is busy/out of quota; cool it with backoff, try another.
  * - `account-invalid`: credentials are wrong or the account is banned.
@@ -37,42 +40,77 @@ export type UpstreamErrorKind =
 export type UpstreamErrorScope =
   'request' | 'account-cooling' | 'account-invalid' | 'session-expired' | 'transient';
 
-interface KindInfo {
+/**
+ * What a failure does to the account's health in the pool:
+ * - `none`: nothing (request-scoped, or says nothing about the account);
+ * - `backoff`: cool it on the backoff ladder (the platform said it has no capacity for it);
+ * - `transient`: the same ladder from the second failure in a row (HTTP 5xx, network: one such
+ *   failure is noise, two in a row are a pattern);
+ * - `concurrency`: cool it briefly and stop strays (the platform says a task is still active);
+ * - `credits`: cool it for long (out of credits);
+ * - `model`: rest only this model on this account (plan does not allow it);
+ * - `invalid`: take it out for good (bad credentials, banned);
+ * - `expired`: session dead; a password account logs in again.
+ */
+export type HealthAction =
+  'none' | 'backoff' | 'transient' | 'concurrency' | 'credits' | 'model' | 'invalid' | 'expired';
+
+/** Everything the code needs to know about one failure kind. */
+export interface FailureKind {
+  /** Default `retryable` flag towards the client: may the same request succeed later? */
   readonly retryable: boolean;
   readonly scope: UpstreamErrorScope;
+  /** What the pool does to the account's health. */
+  readonly action: HealthAction;
+  /** Before the first output byte, may the pool retry the request on another account? */
+  readonly failover: boolean;
 }
 
-const KINDS: Readonly<Record<UpstreamErrorKind, KindInfo>> = {
-  'session-expired': { retryable: true, scope: 'session-expired' },
-  'bad-credentials': { retryable: false, scope: 'account-invalid' },
-  banned: { retryable: false, scope: 'account-invalid' },
-  forbidden: { retryable: false, scope: 'transient' },
-  captcha: { retryable: true, scope: 'transient' },
-  concurrency: { retryable: true, scope: 'account-cooling' },
-  'no-capacity': { retryable: true, scope: 'account-cooling' },
-  'host-limit': { retryable: true, scope: 'account-cooling' },
-  'rate-limited': { retryable: true, scope: 'account-cooling' },
-  'model-denied': { retryable: false, scope: 'request' },
-  credits: { retryable: true, scope: 'account-cooling' },
-  'not-found': { retryable: false, scope: 'request' },
-  'bad-request': { retryable: false, scope: 'request' },
-  'input-too-large': { retryable: false, scope: 'request' },
-  'task-failed': { retryable: true, scope: 'transient' },
-  unavailable: { retryable: true, scope: 'transient' },
-  network: { retryable: true, scope: 'transient' },
-  timeout: { retryable: true, scope: 'transient' },
-  protocol: { retryable: true, scope: 'transient' },
-  unknown: { retryable: false, scope: 'transient' },
+/** The one table over the failure kinds (a test fails when a kind has no row). */
+export const FAILURE_KINDS: Readonly<Record<UpstreamErrorKind, FailureKind>> = {
+  'session-expired': { retryable: true, scope: 'session-expired', action: 'expired', failover: true },
+  'bad-credentials': { retryable: false, scope: 'account-invalid', action: 'invalid', failover: true },
+  banned: { retryable: false, scope: 'account-invalid', action: 'invalid', failover: true },
+  // The platform refused this account, not the request: another account may be allowed, but the
+  // same request on the same pool gains nothing from a blind client retry.
+  forbidden: { retryable: false, scope: 'transient', action: 'transient', failover: true },
+  // Only login flows meet a captcha (per account, operator-driven): a fresh challenge usually
+  // passes, and there is no other account to move the login to.
+  captcha: { retryable: true, scope: 'transient', action: 'none', failover: false },
+  concurrency: { retryable: true, scope: 'account-cooling', action: 'concurrency', failover: true },
+  'no-capacity': { retryable: true, scope: 'account-cooling', action: 'backoff', failover: true },
+  'host-limit': { retryable: true, scope: 'account-cooling', action: 'backoff', failover: true },
+  'rate-limited': { retryable: true, scope: 'account-cooling', action: 'backoff', failover: true },
+  // The plan of this account does not allow the model; another account's plan may.
+  'model-denied': { retryable: false, scope: 'request', action: 'model', failover: true },
+  credits: { retryable: true, scope: 'account-cooling', action: 'credits', failover: true },
+  'not-found': { retryable: false, scope: 'request', action: 'none', failover: false },
+  'bad-request': { retryable: false, scope: 'request', action: 'none', failover: false },
+  'input-too-large': { retryable: false, scope: 'request', action: 'none', failover: false },
+  // A VM that failed to boot or a task-error: the platform's hiccup, not the account's fault.
+  'task-failed': { retryable: true, scope: 'transient', action: 'none', failover: true },
+  unavailable: { retryable: true, scope: 'transient', action: 'transient', failover: true },
+  network: { retryable: true, scope: 'transient', action: 'transient', failover: true },
+  // A turn that timed out has already cost its full timeout; retrying would double it.
+  timeout: { retryable: true, scope: 'transient', action: 'none', failover: false },
+  protocol: { retryable: true, scope: 'transient', action: 'transient', failover: true },
+  unknown: { retryable: false, scope: 'transient', action: 'none', failover: false },
 };
 
 /** Default `retryable` flag of a kind: may the same request succeed later or on another account? */
 export function isRetryableKind(kind: UpstreamErrorKind): boolean {
-  return KINDS[kind].retryable;
+  return FAILURE_KINDS[kind].retryable;
 }
 
-/** What a failure of this kind means for the account (drives the pool's health state machine). */
+/** What a failure of this kind means for the account, in broad strokes. */
 export function scopeOf(kind: UpstreamErrorKind): UpstreamErrorScope {
-  return KINDS[kind].scope;
+  return FAILURE_KINDS[kind].scope;
+}
+
+/** The pool's reading of a failure kind: its health action and whether to fail over. */
+export function policyFor(kind: UpstreamErrorKind): { action: HealthAction; failover: boolean } {
+  const { action, failover } = FAILURE_KINDS[kind];
+  return { action, failover };
 }
 
 /** Options shared by both upstream failure classes. */

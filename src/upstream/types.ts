@@ -194,6 +194,11 @@ export interface UpstreamTaskState {
 export interface UpstreamAdapter {
   /** Short platform name, e.g. `monkeycode`. */
   readonly platform: string;
+  /**
+   * The session value in what an operator pastes (a bare value, a `Cookie:` line, …); throws a
+   * plain `Error` with a one-line reason when there is none.
+   */
+  parseSessionInput(input: string): string;
   /** Log in with a password; solves whatever proof-of-work the platform demands. */
   login(credentials: { email: string; password: string }, options?: CallOptions): Promise<UpstreamLogin>;
   /** The session's user, or an `UpstreamFailure` of kind `session-expired`. */

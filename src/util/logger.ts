@@ -59,3 +59,17 @@ export function createLogger(options: LoggerOptions): Logger {
 export function fixedFieldLogger(logger: Logger): Logger {
   return logger.child({}, { redact: [] });
 }
+
+/**
+ * Human-readable lines for a terminal (pino-pretty, loaded only when asked for): time, level,
+ * message, then the fields. Redaction still happens first, in the logger itself.
+ */
+export async function prettyDestination(): Promise<DestinationStream> {
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name',
+    sync: true,
+  });
+}

@@ -131,6 +131,41 @@ test('util/ and config/ stand alone', () => {
   );
 });
 
+test('pool/ sits below conversations, openai, server and cli', () => {
+  assert.deepEqual(violations(inArea('pool'), targets('conversations', 'openai', 'server', 'cli')), []);
+  assert.deepEqual(
+    violations(inArea('pool'), packages('hono', '@hono/node-server', 'undici', 'better-sqlite3')),
+    [],
+  );
+});
+
+test('conversations/ uses the pool and the store, never openai, server or cli', () => {
+  assert.deepEqual(violations(inArea('conversations'), targets('openai', 'server', 'cli')), []);
+  assert.deepEqual(
+    violations(inArea('conversations'), packages('hono', '@hono/node-server', 'undici', 'better-sqlite3')),
+    [],
+  );
+});
+
+/** `upstream/<platform>/…` for platform-specific code; null for the platform-neutral part of upstream/. */
+const platformOf = (path: string): string | null => {
+  const [top, platform, rest] = path.split('/');
+  return top === 'upstream' && platform !== undefined && rest !== undefined ? platform : null;
+};
+
+test('platform-specific code is reached only through its adapter from the composition root', () => {
+  const compositionRoot = ['server/services.ts'];
+  const offenders = all.filter((imp) => {
+    const platform = platformOf(imp.target);
+    if (platform === null) return false;
+    return platformOf(imp.file) !== platform && !compositionRoot.includes(imp.file);
+  });
+  assert.deepEqual(
+    offenders.map((imp) => `${imp.file} → ${imp.target}`),
+    [],
+  );
+});
+
 test('only config/ and cli/ read process.env', () => {
   const offenders = sourceFiles(src)
     .filter((file) => !['config', 'cli'].includes(area(relative(src, file))))

@@ -5,7 +5,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../support/free-port.js';
 
 const CLI = new URL('../../src/cli/index.ts', import.meta.url).pathname;
 
@@ -36,10 +35,10 @@ describe('relaypool serve', () => {
   test('serves /health with an embedded SQLite file and shuts down cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'relaypool-serve-'));
     try {
-      const port = await freePort();
       const db = join(dir, 'data', 'relaypool.db');
-      const proc = startCli(['serve', '--port', String(port), '--db', db], {});
+      const proc = startCli(['serve', '--port', '0', '--db', db], {});
       await proc.waitFor(/relaypool listening on http:\/\/127\.0\.0\.1:\d+/);
+      const port = /relaypool listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(proc.out())?.[1];
       const res = await fetch(`http://127.0.0.1:${port}/health`);
       assert.equal(res.status, 200);
       const body = (await res.json()) as { status: string; pool: { total: number } };
@@ -49,6 +48,22 @@ describe('relaypool serve', () => {
       proc.child.kill('SIGTERM');
       assert.equal(await proc.exited, 0);
       assert.match(proc.out(), /"msg":"stopped"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('RELAYPOOL_LOG_FORMAT=pretty prints readable lines instead of JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relaypool-serve-'));
+    try {
+      const proc = startCli(['serve', '--port', '0', '--db', join(dir, 'relaypool.db')], {
+        RELAYPOOL_LOG_FORMAT: 'pretty',
+      });
+      await proc.waitFor(/relaypool listening on http:\/\/127\.0\.0\.1:\d+/);
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+      assert.match(proc.out(), /INFO.*: .*relaypool listening/);
+      assert.doesNotMatch(proc.out(), /"msg":/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -68,7 +83,7 @@ describe('relaypool serve', () => {
   test('an invalid configuration stops start-up with every bad key named', async () => {
     const proc = startCli(['serve'], { RELAYPOOL_PORT: 'abc', RELAYPOOL_POOL_STRATEGY: 'random' });
     assert.equal(await proc.exited, 1);
-    assert.match(proc.err(), /server\.port: expected an integer 1-65535 \(from RELAYPOOL_PORT\)/);
+    assert.match(proc.err(), /server\.port: expected an integer 0-65535 \(from RELAYPOOL_PORT\)/);
     assert.match(proc.err(), /pool\.strategy: expected one of/);
   });
 });

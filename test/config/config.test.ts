@@ -149,7 +149,7 @@ describe('loadConfig', () => {
     );
     assert.deepEqual(lines.sort(), [
       'pool.strategy: expected one of least-busy, round-robin, fill-first',
-      'server.port: expected an integer 1-65535 (from RELAYPOOL_PORT)',
+      'server.port: expected an integer 0-65535 (from RELAYPOOL_PORT)',
       'server.prot: unknown key',
       'upstream.turnTimeoutMs: expected a duration in ms (integer >= 1000) (from RELAYPOOL_UPSTREAM_TURN_TIMEOUT_MS)',
       'upstream.url: expected an http(s) URL',
@@ -174,7 +174,7 @@ describe('loadConfig', () => {
     const lines = configErrorLines(() =>
       loadConfig({ cwd: tmp.dir, env: {}, flags: { 'server.port': 70000 } }),
     );
-    assert.deepEqual(lines, ['server.port: expected an integer 1-65535 (from --port)']);
+    assert.deepEqual(lines, ['server.port: expected an integer 0-65535 (from --port)']);
   });
 
   test('a missing explicit file, bad YAML and a non-mapping are one-line errors', () => {

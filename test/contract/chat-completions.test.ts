@@ -33,6 +33,26 @@ describe('/v1/chat/completions through the openai SDK', () => {
     await h.allTasksStopped();
   });
 
+  test('the access log line names the account label and the upstream task, never the cookie', async () => {
+    const completion = await h.client.chat.completions.create({
+      model: h.model,
+      messages: [{ role: 'user', content: 'trace me' }],
+    });
+    const task = [...h.fake.state.tasks.values()].at(-1)!;
+    const line = h
+      .logs()
+      .split('\n')
+      .filter(Boolean)
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .filter((entry) => entry.msg === 'request' && entry.path === '/v1/chat/completions')
+      .at(-1);
+    assert.ok(completion.id);
+    assert.equal(line?.account, 'acc0');
+    assert.equal(line?.task, task.id);
+    assert.doesNotMatch(h.logs(), /monkeycode_ai_session=/);
+    await h.allTasksStopped();
+  });
+
   test('streaming: role first, text deltas, reasoning only in reasoning_content, stop, usage chunk', async () => {
     const stream = await h.client.chat.completions.create({
       model: h.model,

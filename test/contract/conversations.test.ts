@@ -5,7 +5,6 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { startServer } from '../../src/server/start.js';
 import type { TaskRecord } from '../fake-upstream/types.js';
 import { steps } from '../fake-upstream/index.js';
-import { freePort } from '../support/free-port.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startHarness, type Harness } from '../support/proxy-harness.js';
 
@@ -358,7 +357,7 @@ describe('continuity across a restart', () => {
       // A second process on the same database, as after a crash (the first one is not shut down).
       const { config } = h.server.services;
       const restarted = await startServer({
-        config: { ...config, server: { ...config.server, port: await freePort() } },
+        config: { ...config, server: { ...config.server, port: 0 } },
         logger: captureLogger('silent').logger,
       });
       try {

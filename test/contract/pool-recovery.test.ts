@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startServer } from '../../src/server/start.js';
 import { openStore } from '../../src/store/index.js';
-import { freePort } from '../support/free-port.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startHarness } from '../support/proxy-harness.js';
 
@@ -50,7 +49,7 @@ test('after a crash: states and cooldowns survive, and a task the dead process l
     dead.close();
 
     const restarted = await startServer({
-      config: { ...config, server: { ...config.server, port: await freePort() } },
+      config: { ...config, server: { ...config.server, port: 0 } },
       logger: captureLogger('silent').logger,
     });
     try {

@@ -144,16 +144,14 @@ describe('task lifecycle (§4.2–§4.7)', () => {
     assert.equal((await oc.task(a)).code, 500);
     assert.equal((await client.call('GET', '/api/v1/users/tasks/not-a-uuid')).status, 400);
     const list = (q: string) =>
-      client
-        .call('GET', `/api/v1/users/tasks${q}`)
-        .then((r) =>
-          z
-            .object({
-              tasks: z.array(z.object({ id: z.string() }).loose()),
-              page_info: z.object({ total_count: z.number(), has_next_page: z.boolean() }),
-            })
-            .parse(envelope(r).data),
-        );
+      client.call('GET', `/api/v1/users/tasks${q}`).then((r) =>
+        z
+          .object({
+            tasks: z.array(z.object({ id: z.string() }).loose()),
+            page_info: z.object({ total_count: z.number(), has_next_page: z.boolean() }),
+          })
+          .parse(envelope(r).data),
+      );
     assert.deepEqual(
       (await list('?page=1&size=20')).tasks.map((x) => x.id),
       [b, a],

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { policyFor } from '../../src/pool/failure-policy.js';
-import { scopeOf, type UpstreamErrorKind } from '../../src/upstream/errors.js';
+import {
+  FAILURE_KINDS,
+  UPSTREAM_ERROR_KINDS,
+  policyFor,
+  scopeOf,
+  type UpstreamErrorKind,
+} from '../../src/upstream/errors.js';
 
 const KINDS: UpstreamErrorKind[] = [
   'session-expired',
@@ -68,4 +73,13 @@ test('the table of actions', () => {
     protocol: 'transient',
     unknown: 'none',
   });
+});
+
+test('the failure table has one complete row per kind, and no row for a kind that does not exist', () => {
+  assert.deepEqual([...UPSTREAM_ERROR_KINDS].sort(), [...KINDS].sort());
+  assert.deepEqual(Object.keys(FAILURE_KINDS).sort(), [...UPSTREAM_ERROR_KINDS].sort());
+  for (const kind of UPSTREAM_ERROR_KINDS) {
+    const row = FAILURE_KINDS[kind];
+    assert.deepEqual(Object.keys(row).sort(), ['action', 'failover', 'retryable', 'scope'], kind);
+  }
 });

@@ -271,4 +271,9 @@ export class ScriptedAdapter implements UpstreamAdapter {
   fitsFollowUp(text: string): boolean {
     return text.length <= this.followUpLimit;
   }
+  parseSessionInput(input: string): string {
+    const value = input.trim();
+    if (value.length === 0) throw new Error('cookie is empty');
+    return value;
+  }
 }

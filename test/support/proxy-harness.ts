@@ -5,7 +5,6 @@ import OpenAI from 'openai';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../fake-upstream/index.js';
-import { freePort } from './free-port.js';
 import { captureLogger } from './log-capture.js';
 
 export interface Harness {
@@ -56,7 +55,7 @@ export async function startHarness(
       RELAYPOOL_SERVER_SHUTDOWN_GRACE_MS: '2000',
       ...options.env,
     },
-    flags: { 'server.port': await freePort() },
+    flags: { 'server.port': 0 },
   });
   const log = captureLogger('debug');
   const server = await startServer({ config, logger: log.logger });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { parseSessionCookie } from '../../upstream/monkeycode/session-cookie.js';
 import { UserError } from '../../util/errors.js';
-import type { AccountCheck } from '../../pool/account-service.js';
+import type { AccountCheck, AccountService } from '../../pool/account-service.js';
 import { intArg, resolveConfig, withCommonFlags, withServices, type CommonFlags } from '../context.js';
 import { UsageError, type CliIo } from '../io.js';
 
@@ -58,22 +57,23 @@ function describeCheck(check: AccountCheck): string {
   return `added account ${account.id} (${account.label}): active, plan ${plan}, ${discovery.allowedModels.length} usable models\n`;
 }
 
+/** The session value in `--cookie` (a one-line user error when there is none). */
+function pastedCookie(accounts: Pick<AccountService, 'parseSessionInput'>, input: string): string {
+  try {
+    return accounts.parseSessionInput(input);
+  } catch (err) {
+    throw new UserError(`--cookie: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function addAccount(io: CliIo, flags: AddFlags): Promise<void> {
   const kind = checkFlags(flags);
   const options = { label: flags.label, maxConcurrency: flags.maxConcurrency };
-  let cookie = '';
   const password = kind === 'password' ? await readPassword(io, flags) : '';
-  if (kind === 'cookie') {
-    try {
-      cookie = parseSessionCookie(flags.cookie ?? '');
-    } catch (err) {
-      throw new UserError(`--cookie: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
   const config = resolveConfig(io, flags);
   const check = await withServices(config, (services) =>
     kind === 'cookie'
-      ? services.accounts.addCookie(cookie, options)
+      ? services.accounts.addCookie(pastedCookie(services.accounts, flags.cookie ?? ''), options)
       : services.accounts.addPassword(flags.email ?? '', password, options),
   );
   io.stdout(describeCheck(check));

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { importAccounts, type ImportSummary } from '../../pool/account-import.js';
 import { parseImportFile } from '../../pool/import-rows.js';
-import { parseSessionCookie } from '../../upstream/monkeycode/session-cookie.js';
 import { UserError } from '../../util/errors.js';
 import { resolveConfig, withCommonFlags, withServices, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -29,7 +28,7 @@ async function importFile(io: CliIo, file: string, flags: CommonFlags): Promise<
   const bar = io.stderrIsTty === true ? createProgressBar(io.stderr) : null;
   const summary = await withServices(config, (services) =>
     importAccounts(services.accounts, lines, {
-      normalizeCookie: parseSessionCookie,
+      normalizeCookie: (raw) => services.accounts.parseSessionInput(raw),
       onProgress: (done, total, sofar) => bar?.update(done, total, tally(sofar)),
     }),
   );

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { Account } from '../../pool/account-operations.js';
 import type { AccountCheck, AccountService } from '../../pool/account-service.js';
-import { parseSessionCookie } from '../../upstream/monkeycode/session-cookie.js';
 import { InvalidRequestError, NotFoundError } from '../../util/errors.js';
 import {
   accountIdParam,
@@ -31,9 +30,9 @@ export function checkView(check: AccountCheck, action: 'added' | 'updated') {
 }
 
 /** The session value from what the operator pasted (400 naming `cookie` when there is none). */
-export function pastedCookie(input: string): string {
+export function pastedCookie(accounts: Pick<AccountService, 'parseSessionInput'>, input: string): string {
   try {
-    return parseSessionCookie(input);
+    return accounts.parseSessionInput(input);
   } catch (err) {
     throw new InvalidRequestError(`cookie: ${err instanceof Error ? err.message : 'unusable value'}`, {
       code: 'invalid_cookie',
@@ -50,7 +49,7 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Hono {
   const app = new Hono();
   app.post('/admin/session', async (c) => {
     const body = await readAdminBody(c, sessionBody);
-    const cookie = pastedCookie(body.cookie);
+    const cookie = pastedCookie(deps.accounts, body.cookie);
     // A fresh cookie of a stored upstream user renews that account (and a stop parked for its
     // session goes ahead) instead of adding the user twice.
     const options = { label: body.label, maxConcurrency: body.maxConcurrency };
@@ -74,7 +73,7 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Hono {
       });
     }
     if (body.cookie !== undefined) {
-      const cookie = pastedCookie(body.cookie);
+      const cookie = pastedCookie(deps.accounts, body.cookie);
       return c.json(
         checkView(await asAdminResult(() => deps.accounts.addCookie(cookie, options)), 'added'),
         201,

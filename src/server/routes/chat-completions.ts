@@ -80,6 +80,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
       upstreamModel,
       systemPrompt: request.systemPrompt,
       content: request.content,
+      trace: c.get('trace'),
     };
     // Continuity by the resent messages (design §3 step 3); an explicit `store: false` retains nothing.
     const turn = resentConversationTurn(

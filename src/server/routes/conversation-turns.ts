@@ -1,3 +1,4 @@
+import type { RequestTrace } from '../../util/request-trace.js';
 import { continuationKey } from '../../conversations/conversation-key.js';
 import type { BindingScope, ConversationTurn, Retention } from '../../conversations/conversation-service.js';
 import {
@@ -16,11 +17,15 @@ interface TurnBase {
   upstreamModel: string;
   systemPrompt: string | null;
   content: string;
+  trace?: RequestTrace | null;
 }
 
 function base(
   turn: TurnBase,
-): Pick<ConversationTurn, 'route' | 'scope' | 'upstreamModel' | 'systemPrompt' | 'content' | 'warmText'> {
+): Pick<
+  ConversationTurn,
+  'route' | 'scope' | 'upstreamModel' | 'systemPrompt' | 'content' | 'warmText' | 'trace'
+> {
   return { ...turn, warmText: () => inlineInstructions(turn.systemPrompt, turn.content) };
 }
 

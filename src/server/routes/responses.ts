@@ -163,7 +163,14 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       conversationTurn(
         request,
         deps,
-        { route: 'responses', scope, upstreamModel, systemPrompt: request.systemPrompt, content },
+        {
+          route: 'responses',
+          scope,
+          upstreamModel,
+          systemPrompt: request.systemPrompt,
+          content,
+          trace: c.get('trace'),
+        },
         options.id,
       ),
       c.req.raw.signal,

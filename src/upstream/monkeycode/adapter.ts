@@ -23,6 +23,7 @@ import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './run-turn.js';
 import { SessionJars, type SessionJar } from './session-jar.js';
 import type { MonkeyCodeTask } from './task-schema.js';
 import { deleteTask, getTask, listTasks, stopTask } from './tasks.js';
+import { parseSessionCookie } from './session-cookie.js';
 
 /**
  * The MonkeyCode adapter: `UpstreamAdapter` plus a few MonkeyCode-specific reads. Sessions are
@@ -75,6 +76,11 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     );
     if (found.environmentId !== null) this.#images.remember(session, found.environmentId);
     return found;
+  }
+
+  /** §2.1: the `monkeycode_ai_session` value, bare or inside a cookie line. */
+  parseSessionInput(input: string): string {
+    return parseSessionCookie(input);
   }
 
   /** §5.1: a follow-up's `user-input` frame must stay within the server's 32 KiB read limit. */
