@@ -185,6 +185,7 @@ for (const r of results)
   );
 const violations = results.flatMap((r) => r.violations.map((v) => `${r.name}: ${v}`));
 for (const v of violations.slice(0, 30)) console.log(`  ! ${v}`);
+writeFileSync(join(dir, 'violations.txt'), violations.join('\n'));
 console.log(`\nviolations: ${violations.length} (seed ${seed}; log ${join(dir, 'relaypool.log')})`);
 await fake.close();
 let fuzzOk = true;
