@@ -99,6 +99,16 @@ const openaiSchema = z.strictObject({
     .default({}),
 });
 
+const anthropicSchema = z.strictObject({
+  // Model names Anthropic clients send → a model or alias of the pool (null: openai.defaultModel);
+  // a key ending in * matches by prefix.
+  modelAliases: z
+    .record(z.string().min(1, 'alias names must be non-empty'), nonEmpty.nullable(), {
+      error: 'expected a mapping of model name (or prefix*) → pool model, or null for openai.defaultModel',
+    })
+    .default({ 'claude-*': null }),
+});
+
 const conversationsSchema = z.strictObject({
   idleTtlMs: ms(0).default(600_000),
   reuseWhenStoreFalse: z.boolean({ error: 'expected true or false' }).default(false),
@@ -144,6 +154,7 @@ export const configSchema = z
     pool: poolSchema.prefault({}),
     stream: streamSchema.prefault({}),
     openai: openaiSchema.prefault({}),
+    anthropic: anthropicSchema.prefault({}),
     conversations: conversationsSchema.prefault({}),
     warm: warmSchema.prefault({}),
     auth: authSchema.prefault({}),

@@ -50,3 +50,13 @@ export {
   answerMessage,
   type ConversationSplit,
 } from './continuation.js';
+export {
+  parseAt,
+  invalidParam,
+  unsupportedParam,
+  missingParam,
+  formatParam,
+  type ParamPath,
+} from './request-param.js';
+export { createUsageMeter, type UsageMeter, type UsagePrompt } from './usage-meter.js';
+export { renderToolNote } from './tool-note.js';

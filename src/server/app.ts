@@ -18,6 +18,7 @@ import { adminLoginRoutes } from './routes/admin-login.js';
 import { adminPoolRoutes, type AdminPoolDeps } from './routes/admin-pool.js';
 import { chatCompletionsRoutes, type ChatRouteDeps } from './routes/chat-completions.js';
 import { healthRoutes } from './routes/health.js';
+import { anthropicErrors, messagesRoutes, type MessagesRouteDeps } from './routes/messages.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelsRoutes } from './routes/models.js';
 import { responsesRoutes, type ResponsesRouteDeps } from './routes/responses.js';
@@ -36,8 +37,8 @@ export interface AppDeps {
   auth?: { apiKeys: readonly string[]; hashKey: (apiKey: string) => string };
   /** Brute-force guard settings (default `DEFAULT_THROTTLE`, clock `now`). */
   throttle?: Partial<ThrottleOptions>;
-  /** The OpenAI routes; absent in tests that exercise only the HTTP shell. */
-  v1?: ChatRouteDeps & { responses: ResponsesRouteDeps };
+  /** The OpenAI routes (and the Anthropic Messages routes, when given); absent in tests that exercise only the HTTP shell. */
+  v1?: ChatRouteDeps & { responses: ResponsesRouteDeps; messages?: MessagesRouteDeps };
   /** The admin routes, behind the admin guard; absent in tests that exercise only the HTTP shell. */
   admin?: AdminPoolDeps &
     Partial<AdminAccountDeps> & {
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Hono {
   const throttle = new FailureThrottle({ ...DEFAULT_THROTTLE, now, ...deps.throttle });
   const app = new Hono();
   app.use('*', requestId({ generator: deps.newId ?? (() => crypto.randomUUID()) }));
+  if (deps.v1?.messages) app.use('/v1/messages/*', anthropicErrors);
   app.use('*', accessLog(deps.logger));
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
   app.use('*', limitBody(deps.bodyLimitBytes));
@@ -85,9 +87,10 @@ export function createApp(deps: AppDeps): Hono {
         remoteAddress,
       }),
     );
-    app.route('/', modelsRoutes(deps.v1.catalog));
+    app.route('/', modelsRoutes(deps.v1.catalog, deps.v1.messages?.models));
     app.route('/', chatCompletionsRoutes(deps.v1));
     app.route('/', responsesRoutes(deps.v1.responses));
+    if (deps.v1.messages) app.route('/', messagesRoutes(deps.v1.messages));
   }
   app.notFound((c) =>
     renderError(

@@ -104,15 +104,20 @@ export function close(out: SseOutput): void {
 }
 
 // One timer per stream, re-armed only when it fires (not one per frame).
-export function armKeepAlive(out: SseOutput, keepAliveMs: number, delayMs: number): void {
+export function armKeepAlive(
+  out: SseOutput,
+  keepAliveMs: number,
+  delayMs: number,
+  text: string = KEEP_ALIVE,
+): void {
   out.keepAlive = setTimeout(() => {
     if (out.finished) return;
     const idle = Date.now() - out.lastOutputAt;
     if (idle >= keepAliveMs) {
-      write(out, KEEP_ALIVE);
-      armKeepAlive(out, keepAliveMs, keepAliveMs);
+      write(out, text);
+      armKeepAlive(out, keepAliveMs, keepAliveMs, text);
     } else {
-      armKeepAlive(out, keepAliveMs, keepAliveMs - idle);
+      armKeepAlive(out, keepAliveMs, keepAliveMs - idle, text);
     }
   }, delayMs);
 }

@@ -24,6 +24,8 @@ export type SseFrame = { kind: 'open' } | { kind: 'data'; data: unknown; event?:
 export interface SseOptions {
   /** Comment sent after this much silence, so idle timeouts don't cut a booting stream. */
   keepAliveMs: number;
+  /** An event to send as the keep-alive instead of a comment (Anthropic's `ping`). */
+  keepAlive?: SseFrame & { kind: 'data' };
   /** Written after the last frame (`[DONE]` for chat completions); null for none. */
   terminator: string | null;
   /** Builds the error event written when the stream fails after headers went out. */
@@ -163,7 +165,12 @@ export async function respondWithSse(
       return o;
     }
     if (first.value.kind === 'data') write(o, frameText(first.value));
-    armKeepAlive(o, options.keepAliveMs, options.keepAliveMs);
+    armKeepAlive(
+      o,
+      options.keepAliveMs,
+      options.keepAliveMs,
+      options.keepAlive && frameText(options.keepAlive),
+    );
     void pump(o);
     return o;
   };

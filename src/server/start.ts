@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
+import { AnthropicModels, createMessageIds } from '../anthropic/index.js';
 import { adoptKeptTasks } from '../conversations/adopt-kept.js';
 import { ResponseArchive } from '../conversations/response-archive.js';
 import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
@@ -10,6 +11,7 @@ import { buildPoolReport, type PoolReport } from '../pool/pool-report.js';
 import { summarizePool } from '../pool/status.js';
 import { watchStore } from '../pool/store-watch.js';
 import { systemTimers } from '../upstream/timing.js';
+import { ServiceUnavailableError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -66,6 +68,9 @@ function trackInFlight(server: Server, metrics: Metrics): { count(): number; dra
   };
 }
 
+/** How long cancelled requests get to write their last frame before their connections are cut. */
+const CANCEL_WAIT_MS = 1000;
+
 const EMPTY_REPORT: PoolReport = {
   mode: 'pool',
   total: 0,
@@ -96,6 +101,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now(), pool.idleCounts());
   report = poolReport;
   const responseIds = createResponseIds();
+  // Aborted once the shutdown grace period is over: in-flight turns fail with this reason, so a
+  // stream ends with its error frame (and its task is stopped) instead of a cut connection.
+  const shutdown = new AbortController();
   const app = createApp({
     logger,
     version: readVersion(),
@@ -127,6 +135,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger,
       newCompletionId: createChatCompletionIds(),
       now,
+      shutdown: shutdown.signal,
       responses: {
         catalog: services.catalog,
         archive: new ResponseArchive(store),
@@ -139,6 +148,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         logger,
         newIds: () => responseIds,
         now,
+        shutdown: shutdown.signal,
+      },
+      messages: {
+        models: new AnthropicModels(services.catalog, {
+          aliases: config.anthropic.modelAliases,
+          defaultModel: config.openai.defaultModel,
+        }),
+        conversations: services.conversations,
+        clientTools: config.openai.clientTools,
+        reasoning: config.openai.reasoning === 'hide' ? 'hide' : 'show',
+        toolActivity: config.openai.toolActivity,
+        keepAliveMs: config.stream.keepAliveMs,
+        logger,
+        newMessageId: createMessageIds(),
+        shutdown: shutdown.signal,
       },
     },
   });
@@ -190,6 +214,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       );
       if ((await Promise.race([inFlight.drained(), grace])) === 'timeout') {
         logger.warn({ inFlight: inFlight.count() }, 'grace period over; cancelling in-flight requests');
+        shutdown.abort(new ServiceUnavailableError('relaypool is shutting down; retry the request'));
+        // The cancelled turns write their error frames and end their responses within a tick or
+        // two; connections still open after this short wait are cut.
+        const cut = new Promise<void>((resolve) => setTimeout(resolve, CANCEL_WAIT_MS).unref());
+        await Promise.race([inFlight.drained(), cut]);
       }
       server.closeAllConnections();
       await stopped;

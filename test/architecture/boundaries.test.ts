@@ -88,7 +88,7 @@ test('openai/ imports upstream types only, and never store, server, pool or undi
     [],
   );
   assert.deepEqual(
-    violations(inArea('openai'), targets('store', 'server', 'pool', 'conversations', 'cli')),
+    violations(inArea('openai'), targets('store', 'server', 'pool', 'conversations', 'cli', 'anthropic')),
     [],
   );
   assert.deepEqual(violations(inArea('openai'), packages('undici', 'better-sqlite3')), []);
@@ -100,6 +100,18 @@ test('routes never touch the store or undici directly', () => {
   assert.deepEqual(violations(isRoute, packages('undici', 'better-sqlite3')), []);
 });
 
+test('anthropic/ is a protocol layer beside openai/: upstream types, openai/ and util only', () => {
+  assert.deepEqual(
+    violations(inArea('anthropic'), (imp) => area(imp.target) === 'upstream' && !imp.typeOnly),
+    [],
+  );
+  assert.deepEqual(
+    violations(inArea('anthropic'), targets('store', 'server', 'pool', 'conversations', 'cli', 'config')),
+    [],
+  );
+  assert.deepEqual(violations(inArea('anthropic'), packages('hono', 'undici', 'better-sqlite3')), []);
+});
+
 test('nothing below cli imports cli; nothing below server imports server', () => {
   assert.deepEqual(
     violations((file) => area(file) !== 'cli', targets('cli')),
@@ -107,7 +119,7 @@ test('nothing below cli imports cli; nothing below server imports server', () =>
   );
   assert.deepEqual(
     violations(
-      inArea('openai', 'pool', 'conversations', 'upstream', 'store', 'config', 'util'),
+      inArea('openai', 'anthropic', 'pool', 'conversations', 'upstream', 'store', 'config', 'util'),
       targets('server'),
     ),
     [],

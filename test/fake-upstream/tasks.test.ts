@@ -112,7 +112,8 @@ describe('task create validation (§4.1, §7)', () => {
 
 describe('task lifecycle (§4.2–§4.7)', () => {
   test('pending → processing after the boot delay; stats after the first turn; finished after stop', async (t) => {
-    const { fake, client } = await setup(t, { bootDelayMs: 30 });
+    // A boot long enough that the stats check below runs while the task is still pending.
+    const { fake, client } = await setup(t, { bootDelayMs: 1_000 });
     const created = await client.createTask(basicTask('hello'));
     const p = taskInfo.parse(created.data);
     assert.equal(p.status, 'pending');

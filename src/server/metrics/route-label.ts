@@ -4,6 +4,8 @@ const KNOWN = new Set([
   '/v1/models',
   '/v1/chat/completions',
   '/v1/responses',
+  '/v1/messages',
+  '/v1/messages/count_tokens',
   '/admin/session',
   '/admin/discover',
   '/admin/refresh-models',

@@ -39,7 +39,9 @@ export function clientAuth(options: ClientAuthOptions): MiddlewareHandler {
     if (key === null) {
       options.throttle.fail(address);
       throw new AuthenticationError(
-        given === '' ? 'missing API key: send Authorization: Bearer <key>' : 'incorrect API key provided',
+        given === ''
+          ? 'missing API key: send Authorization: Bearer <key> or x-api-key: <key>'
+          : 'incorrect API key provided',
         { code: 'invalid_api_key' },
       );
     }

@@ -14,6 +14,7 @@ import type { ConversationService } from '../../conversations/conversation-servi
 import type { UpstreamEvent } from '../../upstream/types.js';
 import type { Logger } from '../../util/logger.js';
 import { clientScope } from '../client-scope.js';
+import { collectTurn } from './collect-turn.js';
 import { resentConversationTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
 import { nodeResponse, respondWithSse, type SseFrame } from '../sse.js';
@@ -29,6 +30,8 @@ export interface ChatRouteDeps {
   logger: Logger;
   newCompletionId: () => string;
   now: () => number;
+  /** Aborted when the server's shutdown grace period is over: the turn fails with its reason. */
+  shutdown: AbortSignal;
 }
 
 /**
@@ -50,15 +53,6 @@ async function* chatFrames(
     for (const chunk of encoder.push(event)) yield { kind: 'data', data: chunk };
     if (encoder.isFinished()) yield { kind: 'end' };
   }
-}
-
-async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEvent[]> {
-  const all: UpstreamEvent[] = [];
-  for await (const event of events) {
-    if (event.type === 'error') throw clientErrorFor(event.error);
-    all.push(event);
-  }
-  return all;
 }
 
 /** `POST /v1/chat/completions`, stream and non-stream. */
@@ -101,8 +95,8 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
       endAtAnswer: !deps.conversations.keepsTask(turn),
       prompt: request,
     };
-    const events = deps.conversations.run(turn, signal);
-    if (!request.stream) return c.json(foldChatCompletion(await collect(events), options).completion);
+    const events = deps.conversations.run(turn, AbortSignal.any([signal, deps.shutdown]));
+    if (!request.stream) return c.json(foldChatCompletion(await collectTurn(events), options).completion);
     return respondWithSse(chatFrames(events, options), {
       keepAliveMs: deps.keepAliveMs,
       terminator: '[DONE]',

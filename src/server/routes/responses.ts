@@ -25,6 +25,7 @@ import type { UpstreamEvent } from '../../upstream/types.js';
 import { NotFoundError, toRelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { clientScope } from '../client-scope.js';
+import { collectTurn } from './collect-turn.js';
 import { resentConversationTurn, storedResponseTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
 import { nodeResponse, respondWithSse, type SseFrame } from '../sse.js';
@@ -43,6 +44,8 @@ export interface ResponsesRouteDeps {
   logger: Logger;
   newIds: () => ResponseIds;
   now: () => number;
+  /** Aborted when the server's shutdown grace period is over: the turn fails with its reason. */
+  shutdown: AbortSignal;
 }
 
 /** The conversation this request continues (from `previous_response_id`) followed by its own input. */
@@ -173,7 +176,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
         },
         options.id,
       ),
-      c.req.raw.signal,
+      AbortSignal.any([c.req.raw.signal, deps.shutdown]),
     );
     if (request.stream) {
       return respondWithSse(responseFrames(events, options, save), {
@@ -184,12 +187,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
         node: nodeResponse(c),
       });
     }
-    const collected: UpstreamEvent[] = [];
-    for await (const event of events) {
-      if (event.type === 'error') throw clientErrorFor(event.error);
-      collected.push(event);
-    }
-    const { response } = foldResponse(collected, options);
+    const { response } = foldResponse(await collectTurn(events), options);
     save(response);
     return c.json(response);
   });
