@@ -149,6 +149,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): MessageStreamEv
     case 'finish':
       return finish(state);
     case 'task-ready':
+    case 'stream-reattached':
     case 'turn-started':
     case 'answer-complete':
     case 'error':

@@ -49,6 +49,12 @@ const upstreamSchema = z.strictObject({
   pollIntervalMs: ms(10).default(1_000),
   readiness: readinessSchema.prefault({}),
   socketIdleTimeoutMs: ms(100).default(25_000),
+  maxReattaches: z
+    .number({ error: 'expected an integer 0-100' })
+    .int('expected an integer 0-100')
+    .min(0, 'expected an integer 0-100')
+    .max(100, 'expected an integer 0-100')
+    .default(5),
   deleteTasks: z.boolean({ error: 'expected true or false' }).default(false),
   resource: resourceSchema.prefault({}),
 });

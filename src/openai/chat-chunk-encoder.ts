@@ -116,6 +116,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): ChatCompletionC
     case 'task-created':
     case 'task-resumed':
     case 'task-ready':
+    case 'stream-reattached':
     case 'turn-started':
     case 'error':
       return [];

@@ -127,6 +127,7 @@ function encodeEvent(state: EncoderState, event: UpstreamEvent): void {
     case 'task-created':
     case 'task-resumed':
     case 'task-ready':
+    case 'stream-reattached':
     case 'turn-started':
     case 'answer-complete': // response.completed carries the usage: it waits for it
     case 'error':

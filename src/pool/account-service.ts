@@ -148,6 +148,15 @@ export class AccountService {
     return { ...this.#save(account.id, login.user, discovery), reloggedIn: true };
   }
 
+  /**
+   * `POST /admin/session`: like `upsertCookie`, but a fresh cookie of an upstream user already stored
+   * renews that account instead of adding the user twice (`addOrRenewSession`).
+   */
+  upsertSession(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
+    if (this.deps.store.accounts.findByCookie(cookie) !== null) return this.upsertCookie(cookie, options);
+    return this.addOrRenewSession(cookie, options);
+  }
+
   /** Add a cookie account, or — when the cookie is stored already — re-check it and apply `options`. */
   async upsertCookie(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
     const known = this.deps.store.accounts.findByCookie(cookie);

@@ -3,6 +3,7 @@ import type { UpstreamAdapter } from '../upstream/types.js';
 import { isUpstreamFailure } from '../upstream/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { PoolObserver } from './pool-observer.js';
+import { SessionWaits } from './session-waits.js';
 
 export interface ReaperDeps {
   store: Store;
@@ -14,7 +15,22 @@ export interface ReaperDeps {
   retryDelaysMs?: readonly number[];
   /** Told about stopped and recovered tasks (metrics). */
   observer?: PoolObserver;
+  /** Log a password account in again (single-flight); settles when done. */
+  relogin?: (accountId: number) => Promise<unknown>;
 }
+
+/** What one stop job was asked to do. */
+interface StopOptions {
+  recovered?: boolean;
+  session?: string;
+  /** Park a stop refused for an expired session until the account has a new one (default true). */
+  waitForSession?: boolean;
+}
+
+/** Upstream creation times are whole seconds and clocks differ: look this far before a lost create. */
+const LOST_CREATE_SLACK_MS = 5_000;
+/** A create call may take up to the REST timeout (30 s by default) to be answered. */
+const LOST_CREATE_WINDOW_MS = 40_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -28,6 +44,9 @@ export class TaskReaper {
   readonly #pending = new Set<Promise<void>>();
   /** Rows whose stop is under way (kept in memory: a row stays `running`/`idle` until stopped). */
   readonly #stopping = new Set<number>();
+  /** Stop jobs under way per account (a 10811 caused by our own stopping task waits for them). */
+  readonly #byAccount = new Map<number, Set<Promise<void>>>();
+  readonly #sessionWaits = new SessionWaits();
   readonly #delays: readonly number[];
 
   constructor(private readonly deps: ReaperDeps) {
@@ -44,16 +63,58 @@ export class TaskReaper {
    * `session` is the account's session when the caller holds it (a lease): the first attempt uses
    * it instead of reading and decrypting it again; retries read the stored one (it may be renewed).
    */
-  stopAndWait(task: TaskRecord, options: { recovered?: boolean; session?: string } = {}): Promise<void> {
+  stopAndWait(task: TaskRecord, options: StopOptions = {}): Promise<void> {
     this.#stopping.add(task.id);
+    const jobs = this.#byAccount.get(task.accountId) ?? new Set<Promise<void>>();
+    this.#byAccount.set(task.accountId, jobs);
     const job = this.#stopWithRetries(task, this.#delays, options)
       .catch((err: unknown) => this.deps.logger.error({ err, taskRow: task.id }, 'stopping a task failed'))
       .finally(() => {
         this.#pending.delete(job);
         this.#stopping.delete(task.id);
+        jobs.delete(job);
+        if (jobs.size === 0 && this.#byAccount.get(task.accountId) === jobs)
+          this.#byAccount.delete(task.accountId);
       });
     this.#pending.add(job);
+    jobs.add(job);
     return job;
+  }
+
+  /**
+   * Wait (at most `timeoutMs`) for the stops of our tasks on an account; true when there were some
+   * and they all ended. Task creation refused with 10811 (§7) while one of ours is being stopped
+   * there is our own doing: after the stop (§4.4 frees the slot) the same account may create again.
+   */
+  async waitForStops(accountId: number, timeoutMs: number): Promise<boolean> {
+    const jobs = [...(this.#byAccount.get(accountId) ?? [])];
+    if (jobs.length === 0) return false;
+    this.deps.logger.info(
+      { accountId, stops: jobs.length },
+      'task creation refused while our task is being stopped there: waiting for the stop',
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+    try {
+      return await Promise.race([Promise.all(jobs).then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Stops parked for a session (refused as session-expired on an account that could not log in
+   * again) are retried for accounts whose stored session changed; call after accounts change.
+   */
+  retryPendingStops(): void {
+    if (this.#sessionWaits.accounts().length === 0) return;
+    this.#sessionWaits.check((accountId) => {
+      try {
+        return this.deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+      } catch {
+        return null;
+      }
+    });
   }
 
   /**
@@ -119,59 +180,123 @@ export class TaskReaper {
 
   /** Wait (bounded) for background stops; then stop whatever this process still owns. */
   async drain(timeoutMs: number): Promise<void> {
+    this.#sessionWaits.abandonAll();
     const deadline = sleep(timeoutMs);
     const own = this.deps.store.tasks.listNeedingStop('own');
     await Promise.race([
-      Promise.all([...this.#pending, ...own.map((task) => this.#stopWithRetries(task, []))]),
+      Promise.all([
+        ...this.#pending,
+        ...own.map((task) => this.#stopWithRetries(task, [], { waitForSession: false })),
+      ]),
       deadline,
     ]);
   }
 
-  async #stopWithRetries(
-    task: TaskRecord,
-    delays = this.#delays,
-    options: { recovered?: boolean; session?: string } = {},
-  ): Promise<void> {
+  async #stopWithRetries(task: TaskRecord, delays = this.#delays, options: StopOptions = {}): Promise<void> {
     const { store, adapter, logger } = this.deps;
-    if (task.upstreamTaskId === null) {
-      // The create call never returned an id: nothing upstream we can name, so nothing to stop.
-      store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
+    const upstreamTaskId = task.upstreamTaskId;
+    if (upstreamTaskId === null) {
+      // The create call never returned an id. Left by a dead process, it may still have created the
+      // task upstream (killed while the answer was on its way): look for it.
+      const found = options.recovered === true ? await this.#stopLostCreate(task) : 0;
+      store.tasks.setState(
+        task.id,
+        'failed',
+        `no upstream task id was recorded${found > 0 ? `; stopped ${found} unrecorded task(s) created then` : ''}`,
+      );
       return;
     }
     // A serving task's row stays `running` until the stop is done: unfinished is all a restart needs
     // to stop it again (one SQLite commit less per request). An idle task is marked, so that a
     // restart does not take it over for its conversation while it is being stopped.
     if (task.state === 'idle') store.tasks.setState(task.id, 'stopping');
+    let given = options.session;
+    let reloggedIn = false;
     for (let attempt = 0; ; attempt++) {
-      const session =
-        (attempt === 0 ? options.session : undefined) ??
-        store.accounts.getSecrets(task.accountId)?.cookie ??
-        null;
+      const session = given ?? store.accounts.getSecrets(task.accountId)?.cookie ?? null;
+      given = undefined;
       if (session === null) {
         store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
         return;
       }
       try {
-        await adapter.stopTask(session, task.upstreamTaskId);
-        if (this.deps.deleteTasks)
-          await adapter.deleteTask(session, task.upstreamTaskId).catch(() => undefined);
+        await adapter.stopTask(session, upstreamTaskId);
+        if (this.deps.deleteTasks) await adapter.deleteTask(session, upstreamTaskId).catch(() => undefined);
         store.tasks.markStopped(task.id);
         this.deps.observer?.taskStopped?.(options.recovered ?? false);
         return;
       } catch (err) {
         const kind = isUpstreamFailure(err) ? err.kind : 'unknown';
-        const delay = delays[attempt];
         if (kind === 'not-found') {
           store.tasks.markStopped(task.id, 'the platform no longer knows the task');
           return;
         }
-        if (kind === 'session-expired' || delay === undefined) {
-          logger.warn({ taskRow: task.id, kind }, 'could not stop upstream task');
-          store.tasks.setState(task.id, 'failed', `stop failed (${kind})`);
+        if (kind === 'session-expired') {
+          // A password account logs in again (single-flight with every other caller) and the stop
+          // is retried at once with the new session.
+          if (!reloggedIn && this.deps.relogin && store.accounts.get(task.accountId)?.kind === 'password') {
+            reloggedIn = true;
+            await this.deps.relogin(task.accountId);
+            if (store.accounts.getSecrets(task.accountId)?.cookie !== session) continue;
+          }
+          if (!(await this.#awaitSession(task, session, options))) return;
+          reloggedIn = false;
+          continue;
+        }
+        const delay = delays[attempt];
+        if (delay === undefined) {
+          // Never `failed` while it may still run upstream: unfinished, the next start stops it.
+          logger.warn({ taskRow: task.id, kind }, 'could not stop upstream task; the next start tries again');
+          store.tasks.setState(task.id, 'stopping', `stop failed (${kind}); retried at the next start`);
           return;
         }
         await sleep(delay);
       }
     }
+  }
+
+  /**
+   * A create interrupted by a crash: stop the account's active tasks (§4.3 list) that no row of ours
+   * names and that were created while that create call could have run (its row's creation time, up
+   * to the REST timeout after it). Returns how many were stopped; never throws.
+   */
+  async #stopLostCreate(task: TaskRecord): Promise<number> {
+    const { store, adapter, logger } = this.deps;
+    const session = store.accounts.getSecrets(task.accountId)?.cookie ?? null;
+    if (session === null || adapter.listActiveTasks === undefined) return 0;
+    try {
+      const active = await adapter.listActiveTasks(session);
+      const lost = active.filter(
+        (t) =>
+          t.createdAt !== null &&
+          t.createdAt >= task.createdAt - LOST_CREATE_SLACK_MS &&
+          t.createdAt <= task.createdAt + LOST_CREATE_WINDOW_MS &&
+          store.tasks.findByUpstreamId(t.id) === null,
+      );
+      for (const t of lost) await adapter.stopTask(session, t.id);
+      if (lost.length > 0)
+        logger.warn(
+          { taskRow: task.id, count: lost.length },
+          'stopped tasks created by a create call interrupted by a crash',
+        );
+      return lost.length;
+    } catch (err) {
+      logger.warn(
+        { taskRow: task.id, kind: isUpstreamFailure(err) ? err.kind : 'unknown' },
+        'could not look for the task of an interrupted create',
+      );
+      return 0;
+    }
+  }
+
+  /** Park a stop refused for an expired session; true when a new session is there to retry with. */
+  async #awaitSession(task: TaskRecord, refused: string, options: StopOptions): Promise<boolean> {
+    const pending = 'stop pending: the session expired; retried once the account has a session again';
+    this.deps.store.tasks.setState(task.id, 'stopping', pending);
+    if (options.waitForSession === false) return false;
+    this.deps.logger.warn({ taskRow: task.id, accountId: task.accountId }, pending);
+    const wake = this.#sessionWaits.wait(task.accountId, refused);
+    this.retryPendingStops(); // a session may have been stored meanwhile
+    return (await wake) === 'retry';
   }
 }

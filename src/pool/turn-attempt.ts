@@ -66,6 +66,9 @@ export interface RequestProgress {
 /** How an attempt ended: `done` (its terminal event went out, or the consumer stopped), or `retry`. */
 export type AttemptEnd = { kind: 'done' } | { kind: 'retry'; failure: AnyUpstreamFailure };
 
+/** How long a create refused with 10811 waits for our own stop on the same account. */
+const OWN_STOP_WAIT_MS = 15_000;
+
 const OUTPUT = new Set<UpstreamEvent['type']>(['text', 'reasoning', 'tool-activity']);
 
 /** Which failures before the first output byte an attempt may withhold so the request can try again. */
@@ -112,38 +115,51 @@ export async function* runAttempt(
   let outcome: LeaseOutcome = { result: 'abandoned' };
   let taskId: string | null = work.kind === 'resume' ? work.upstreamTaskId : null;
   try {
-    const events = deps.adapter.runTurn(lease.session, turnRequest(lease, work), {
-      signal,
-      turnTimeoutMs: deps.turnTimeoutMs,
-      vmReadyTimeoutMs: deps.vmReadyTimeoutMs,
-    });
-    for await (const event of events) {
-      if (event.type === 'error') {
-        outcome = { result: 'failure', failure: event.error, afterOutput: progress.output };
-        deps.observer?.upstreamError?.(event.kind, event.error.upstreamCode ?? null);
-        progress.outcome = event.kind;
-        if (!progress.output && retry(event.kind)) return { kind: 'retry', failure: event.error };
+    for (let round = 0; ; round++) {
+      const events = deps.adapter.runTurn(lease.session, turnRequest(lease, work), {
+        signal,
+        turnTimeoutMs: deps.turnTimeoutMs,
+        vmReadyTimeoutMs: deps.vmReadyTimeoutMs,
+      });
+      let createAgain = false;
+      for await (const event of events) {
+        if (event.type === 'error') {
+          // §7: 10811 while our own task on this account is being stopped is our doing: once that
+          // stop is through (§4.4 frees the slot), create again here instead of cooling the account.
+          if (round === 0 && taskId === null && event.kind === 'concurrency' && !signal.aborted) {
+            createAgain = await deps.reaper.waitForStops(lease.account.id, OWN_STOP_WAIT_MS);
+            if (createAgain) break;
+          }
+          outcome = { result: 'failure', failure: event.error, afterOutput: progress.output };
+          deps.observer?.upstreamError?.(event.kind, event.error.upstreamCode ?? null);
+          progress.outcome = event.kind;
+          if (!progress.output && retry(event.kind)) return { kind: 'retry', failure: event.error };
+          yield event;
+          return { kind: 'done' };
+        }
+        if (event.type === 'task-created') {
+          taskId = progress.taskId = event.taskId;
+          if (progress.trace) progress.trace.taskId = event.taskId;
+          deps.store.tasks.setUpstreamId(record.id, event.taskId);
+          deps.observer?.taskStarted?.();
+        }
+        if (event.type === 'stream-reattached') {
+          deps.observer?.streamResumed?.();
+          continue;
+        }
+        if (event.type === 'task-created' || event.type === 'task-resumed') {
+          if (progress.opened) continue; // a retried attempt's task: headers are out already
+          progress.opened = true;
+        }
+        if (event.type === 'finish') {
+          outcome = { result: 'success' };
+          progress.outcome = 'ok';
+        }
+        track(progress, event, deps.now(), keep !== null);
         yield event;
-        return { kind: 'done' };
       }
-      if (event.type === 'task-created') {
-        taskId = progress.taskId = event.taskId;
-        if (progress.trace) progress.trace.taskId = event.taskId;
-        deps.store.tasks.setUpstreamId(record.id, event.taskId);
-        deps.observer?.taskStarted?.();
-      }
-      if (event.type === 'task-created' || event.type === 'task-resumed') {
-        if (progress.opened) continue; // a retried attempt's task: headers are out already
-        progress.opened = true;
-      }
-      if (event.type === 'finish') {
-        outcome = { result: 'success' };
-        progress.outcome = 'ok';
-      }
-      track(progress, event, deps.now(), keep !== null);
-      yield event;
+      if (!createAgain) return { kind: 'done' };
     }
-    return { kind: 'done' };
   } finally {
     settleAttempt(
       deps,

@@ -89,6 +89,7 @@ function buildAdapter(config: Config, logger: Logger): UpstreamAdapter {
     vmReadyTimeoutMs: config.upstream.vmReadyTimeoutMs,
     turnTimeoutMs: config.upstream.turnTimeoutMs,
     socketIdleTimeoutMs: config.upstream.socketIdleTimeoutMs,
+    maxReattaches: config.upstream.maxReattaches,
     resource: config.upstream.resource,
   });
 }
@@ -120,6 +121,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger: logger.child({ component: 'reaper' }),
     deleteTasks: config.upstream.deleteTasks,
     ...(overrides.observer ? { observer: overrides.observer } : {}),
+    relogin: (id) => pool?.health.relogin(id, 'expired') ?? Promise.resolve(),
   });
   let pool: AccountPool | null = null;
   const accounts = new AccountService({
@@ -128,7 +130,10 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger,
     now,
     timers,
-    onChange: () => pool?.invalidate(),
+    onChange: () => {
+      pool?.invalidate();
+      reaper.retryPendingStops(); // a stop parked for a session may go now
+    },
     upstreams,
   });
   pool = new AccountPool({

@@ -197,7 +197,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const orphansStopped = Promise.all(orphans.map((orphan) => orphan.stopped));
   const stopHousekeeping = startHousekeeping(store, options.overrides?.timers ?? systemTimers, now, logger);
   const stopWatching = watchStore(
-    () => pool.checkForChanges(),
+    () => {
+      pool.checkForChanges();
+      services.reaper.retryPendingStops(); // sessions the CLI stored
+    },
     options.overrides?.timers ?? systemTimers,
     config.pool.watchIntervalMs,
     logger,

@@ -57,6 +57,11 @@ export type UpstreamEvent =
   | { type: 'reasoning'; text: string }
   /** The agent's own tool use (start or update). */
   | ({ type: 'tool-activity' } & ToolActivity)
+  /**
+   * The turn's stream was lost and reattached (attempt 1, 2, …); what follows continues the turn
+   * without gap or repetition. For metrics and logs only.
+   */
+  | { type: 'stream-reattached'; taskId: string; attempt: number }
   /** The agent's output for this turn is complete and the turn succeeded; `usage` and `finish` follow. */
   | { type: 'answer-complete' }
   /** Token usage of this turn. */
@@ -171,6 +176,8 @@ export interface TurnOptions {
   turnTimeoutMs?: number;
   /** How long a new task may take to become ready. */
   vmReadyTimeoutMs?: number;
+  /** Reattaches allowed when the turn's stream is lost while the task lives (0: never). */
+  maxReattaches?: number;
 }
 
 /** Coarse state of a task, for callers that keep tasks between turns. */
@@ -211,6 +218,14 @@ export interface UpstreamAdapter {
   runTurn(session: string, request: TurnRequest, options?: TurnOptions): AsyncIterable<UpstreamEvent>;
   /** Coarse state of a task. */
   getTaskState(session: string, taskId: string, options?: CallOptions): Promise<UpstreamTaskState>;
+  /**
+   * The account's tasks that may still run (pending or processing), with their creation time (ms)
+   * when known. Optional: used to find a task whose id was lost when a process died mid-create.
+   */
+  listActiveTasks?(
+    session: string,
+    options?: CallOptions,
+  ): Promise<Array<{ id: string; createdAt: number | null }>>;
   /** Stop a task (frees the platform's concurrency slot). Idempotent. */
   stopTask(session: string, taskId: string, options?: CallOptions): Promise<void>;
   /** Delete a stopped task. */

@@ -186,8 +186,9 @@ describe('/v1/chat/completions through the openai SDK', () => {
     await h.allTasksStopped();
   });
 
-  test('a socket dropped mid-turn never ends with finish_reason stop; the stream carries one error', async () => {
-    h.fake.faults.dropSocketAfterFrames(4);
+  test('a socket dropped mid-turn with its VM never ends with finish_reason stop; the stream carries one error', async () => {
+    // A drop while the task lives is resumed (test/contract/stream-resume.test.ts); a dead VM is not.
+    h.fake.faults.breakNextStream({ afterFrames: 4, action: 'drop', killVm: true });
     const stream = await h.client.chat.completions.create({
       model: h.model,
       stream: true,

@@ -17,6 +17,8 @@ export interface StreamBreak {
   closeCode?: number;
   /** Only sockets of this mode are affected (default: any). */
   mode?: 'new' | 'attach';
+  /** The task's VM dies with the socket: the running turn is lost, the task goes `error` (§4.2). */
+  killVm?: boolean;
 }
 
 interface HttpOverride {

@@ -54,6 +54,8 @@ export interface FakeUpstreamOptions {
   maxInboundBytes?: number;
   /** Baizhi-Cloud base URL for the OAuth login routes (§2.7). Default `https://baizhi.cloud`. */
   baizhiUrl?: string;
+  /** Attach replays merge adjacent message chunks, as the log store may (§5.5 attach step 3). Default false. */
+  mergeReplayChunks?: boolean;
 }
 
 /** Options with defaults filled in; mutable so tests can flip switches on a running fake. */
@@ -72,6 +74,7 @@ export interface ResolvedOptions {
   agent: Agent;
   maxInboundBytes: number;
   baizhiUrl: string;
+  mergeReplayChunks: boolean;
 }
 
 /** Fills in defaults. */
@@ -99,5 +102,6 @@ export function resolveOptions(options: FakeUpstreamOptions = {}): ResolvedOptio
     agent: options.agent ?? createDefaultAgent({ stepDelayMs: options.stepDelayMs ?? 5 }),
     maxInboundBytes: options.maxInboundBytes ?? 32_768,
     baizhiUrl: options.baizhiUrl ?? 'https://baizhi.cloud',
+    mergeReplayChunks: options.mergeReplayChunks ?? false,
   };
 }

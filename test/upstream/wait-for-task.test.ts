@@ -48,6 +48,7 @@ const task = (status: string): MonkeyCodeTask => ({
   status,
   vmStatus: null,
   vmFailed: false,
+  createdAt: null,
   stats: null,
 });
 

@@ -73,6 +73,11 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     labelNames: ['how'],
     registers,
   });
+  const resumes = new Counter({
+    name: 'relaypool_stream_resumes_total',
+    help: 'Task streams lost mid-turn and reattached (the client saw one uninterrupted stream)',
+    registers,
+  });
   const recovered = new Counter({
     name: 'relaypool_tasks_recovered_total',
     help: 'Tasks leaked by an earlier process, found and stopped',
@@ -143,6 +148,7 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
       taskStarted: () => started.inc(),
       taskStopped: (wasRecovered) => stopped.inc({ recovered: String(wasRecovered) }),
       tasksRecovered: (count) => recovered.inc(count),
+      streamResumed: () => resumes.inc(),
       upstreamError: (kind, code) =>
         upstreamErrors.inc({ kind, code: code === null ? 'none' : String(code) }),
       queueWait: (ms, granted) => queueWait.observe({ outcome: granted ? 'granted' : 'refused' }, ms / 1000),

@@ -50,9 +50,10 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Hono {
   app.post('/admin/session', async (c) => {
     const body = await readAdminBody(c, sessionBody);
     const cookie = pastedCookie(deps.accounts, body.cookie);
-    const result = await asAdminResult(() =>
-      deps.accounts.upsertCookie(cookie, { label: body.label, maxConcurrency: body.maxConcurrency }),
-    );
+    // A fresh cookie of a stored upstream user renews that account (and a stop parked for its
+    // session goes ahead) instead of adding the user twice.
+    const options = { label: body.label, maxConcurrency: body.maxConcurrency };
+    const result = await asAdminResult(() => deps.accounts.upsertSession(cookie, options));
     return c.json(checkView(result, result.action), result.action === 'added' ? 201 : 200);
   });
   app.get('/admin/accounts', (c) => c.json({ object: 'list', data: deps.listAccounts() }));

@@ -133,6 +133,15 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     return this.#withJar(session, (jar) => getTask(this.#http, jar, taskId, options));
   }
 
+  /** See `UpstreamAdapter.listActiveTasks`: the first page of `status=pending,processing` (§4.3). */
+  async listActiveTasks(
+    session: string,
+    options?: CallOptions,
+  ): Promise<Array<{ id: string; createdAt: number | null }>> {
+    const page = await this.listTasks(session, { page: 1, size: 50, status: 'pending,processing' }, options);
+    return page.tasks.map((task) => ({ id: task.id, createdAt: task.createdAt }));
+  }
+
   /** One page of the account's tasks (§4.3). */
   listTasks(
     session: string,

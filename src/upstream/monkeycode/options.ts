@@ -4,6 +4,9 @@ import { systemClock, systemTimers, type Clock, type Timers } from '../timing.js
 import { BootSchedule } from './boot-schedule.js';
 import { undiciWebSocketFactory, type WebSocketFactory } from './web-socket.js';
 
+/** §5.7: the official web/mobile clients reconnect after 500 ms, 1 s, 2 s, 4 s, then every 8 s. */
+export const REATTACH_BACKOFF_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000];
+
 /** `resource` of a task (§4.1). */
 export interface TaskResource {
   core: number;
@@ -47,6 +50,10 @@ export interface MonkeyCodeOptions {
   acceptLanguage?: string;
   /** Frames buffered ahead of the consumer before the turn fails (default 10 000). */
   maxQueuedFrames?: number;
+  /** Reattaches of one turn whose socket was lost while the task lives (default 5; 0: never, §5.7). */
+  maxReattaches?: number;
+  /** Waits before each reattach (default the official 500 ms, 1 s, 2 s, 4 s, 8 s; the last repeats). */
+  reattachBackoffMs?: readonly number[];
 }
 
 /** Options with every default filled in; what the internals receive. */
@@ -68,6 +75,8 @@ export interface MonkeyCodeDeps {
   resource: TaskResource;
   acceptLanguage: string;
   maxQueuedFrames: number;
+  maxReattaches: number;
+  reattachBackoffMs: readonly number[];
 }
 
 /** Fill in defaults and check the base URL. */
@@ -97,6 +106,8 @@ export function resolveOptions(options: MonkeyCodeOptions): MonkeyCodeDeps {
     resource: { ...DEFAULT_RESOURCE, ...options.resource },
     acceptLanguage: options.acceptLanguage ?? 'en',
     maxQueuedFrames: options.maxQueuedFrames ?? 10_000,
+    maxReattaches: options.maxReattaches ?? 5,
+    reattachBackoffMs: options.reattachBackoffMs ?? REATTACH_BACKOFF_MS,
   };
 }
 

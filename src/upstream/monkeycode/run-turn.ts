@@ -7,10 +7,11 @@ import type { SessionImage } from './image-cache.js';
 import { fetchImages, selectImage } from './images.js';
 import type { MonkeyCodeDeps } from './options.js';
 import type { SessionJar } from './session-jar.js';
+import { ResumeCursor } from './resume-cursor.js';
+import { readTurnResuming } from './resume-turn.js';
 import { TaskSocket } from './task-socket.js';
 import type { MonkeyCodeTask, TaskStats } from './task-schema.js';
 import { createTask, getTask } from './tasks.js';
-import { readTurn, type TurnEnd } from './turn-stream.js';
 import { estimateUsage, usageFromStats } from './usage.js';
 import { assertAlive, isProcessing, waitForTask } from './wait-for-task.js';
 import { wakeTask } from './wake-task.js';
@@ -135,31 +136,31 @@ async function* streamTurn(
   turn: Turn,
   options: TurnOptions,
 ): AsyncGenerator<UpstreamEvent, Terminal, void> {
-  const { deps } = ctx;
+  const { deps, http, jar } = ctx;
   const turnTimeoutMs = options.turnTimeoutMs ?? deps.turnTimeoutMs;
   const socket = await openStream(ctx, turn, turnTimeoutMs, options.signal);
-  let end: TurnEnd;
-  try {
-    if (turn.userFrame !== null && !socket.send(turn.userFrame)) {
-      return errorEvent(
-        new UpstreamFailure('network', 'task stream: could not send the user input'),
-        turn.taskId,
-      );
-    }
-    end = yield* readTurn(socket, {
-      taskId: turn.taskId,
-      logger: deps.logger,
-      socketIdleTimeoutMs: deps.socketIdleTimeoutMs,
-      turnTimeoutMs,
-      signal: options.signal,
-    });
-  } finally {
-    // §5.5: the client closes after `task-ended` (and on every other way out).
+  if (turn.userFrame !== null && !socket.send(turn.userFrame)) {
     socket.close();
+    return errorEvent(
+      new UpstreamFailure('network', 'task stream: could not send the user input'),
+      turn.taskId,
+    );
   }
+  const cursor = new ResumeCursor(deps.clock.now());
+  // §5.7: a socket lost mid-turn is reattached with mode=attach, never new (readTurnResuming
+  // closes every socket it reads: §5.5, the client closes after `task-ended`).
+  const end = yield* readTurnResuming(deps, socket, cursor, {
+    taskId: turn.taskId,
+    maxReattaches: options.maxReattaches ?? deps.maxReattaches,
+    turnTimeoutMs,
+    sentInput: turn.userFrame !== null,
+    signal: options.signal,
+    readTask: (signal) => getTask(http, jar, turn.taskId, { signal }),
+    attach: (left) => openStream(ctx, { ...turn, mode: 'attach', userFrame: null }, left, options.signal),
+  });
   if (!end.ok) return errorEvent(end.error, turn.taskId);
   yield { type: 'answer-complete' };
-  yield { type: 'usage', ...(await measureUsage(ctx, turn, end.outputChars, options.signal)) };
+  yield { type: 'usage', ...(await measureUsage(ctx, turn, cursor.outputChars, options.signal)) };
   return { type: 'finish', taskId: turn.taskId };
 }
 

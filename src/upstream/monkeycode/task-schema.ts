@@ -18,6 +18,7 @@ export const taskSchema = z.object({
     .object({ status: z.string().nullish(), conditions: z.array(conditionSchema).nullish() })
     .nullish(),
   stats: statsSchema.nullish(),
+  created_at: z.number().nullish(),
 });
 
 /** Cumulative token counts of a task. */
@@ -37,6 +38,8 @@ export interface MonkeyCodeTask {
   /** True when the VM's last condition is `Failed` (§4.2). */
   vmFailed: boolean;
   stats: TaskStats | null;
+  /** Creation time (ms), when the platform said (§4.1 `created_at`, Unix seconds). */
+  createdAt: number | null;
 }
 
 /** Map a parsed wire task to `MonkeyCodeTask`. */
@@ -49,6 +52,7 @@ export function toTask(raw: z.infer<typeof taskSchema>): MonkeyCodeTask {
     vmStatus: raw.virtualmachine?.status ?? null,
     vmFailed: last?.type === 'Failed',
     stats: toStats(raw.stats),
+    createdAt: typeof raw.created_at === 'number' && raw.created_at > 0 ? raw.created_at * 1000 : null,
   };
 }
 

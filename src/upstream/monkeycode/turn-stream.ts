@@ -6,11 +6,15 @@ import type { UpstreamEvent } from '../types.js';
 import { interpretFrame } from './frame-actions.js';
 import { parseWireFrame } from './frame-decode.js';
 import { encodeReplyQuestion } from './frame-encode.js';
+import type { ResumeCursor } from './resume-cursor.js';
 import type { SocketSignal, TaskSocket } from './task-socket.js';
 
-/** How a turn's socket ended; `outputChars` counts text + reasoning (for usage estimates). */
-export type TurnEnd =
-  { ok: true; outputChars: number } | { ok: false; error: AnyUpstreamFailure; outputChars: number };
+/**
+ * How a turn's socket ended. `resumable`: the socket ended without `task-ended` in a way that says
+ * nothing about the task (closed, reset, silent past the ping watchdog — §5.7), so the turn may be
+ * read on from a reattached socket.
+ */
+export type TurnEnd = { ok: true } | { ok: false; error: AnyUpstreamFailure; resumable: boolean };
 
 /** Context of one turn's stream. */
 export interface TurnStreamContext {
@@ -19,37 +23,40 @@ export interface TurnStreamContext {
   socketIdleTimeoutMs: number;
   turnTimeoutMs: number;
   signal?: AbortSignal;
+  /** What the turn relayed so far, across sockets (dedupes a reattached socket's replay). */
+  cursor: ResumeCursor;
+  now: () => number;
 }
 
+const RESUMABLE = new Set<SocketSignal['type']>(['closed', 'socket-error', 'watchdog']);
+
 /**
- * Read one turn from an open task socket: yields `turn-started`, `text`, `reasoning` and
- * `tool-activity`; returns how it ended (never a silent finish: a socket that closes before
- * `task-ended` is a failure). Questions from the agent are declined at once (`cancelled: true`),
- * since the proxy has no human to ask and the agent would otherwise block. Throws only the abort
- * reason when `signal` aborts.
+ * Read one turn from an open task socket: yields `turn-started` (once per turn), `text`,
+ * `reasoning` and `tool-activity` not relayed before (see `ResumeCursor`); returns how it ended
+ * (never a silent finish: a socket that closes before `task-ended` is a failure). Questions from
+ * the agent are declined at once (`cancelled: true`), since the proxy has no human to ask and the
+ * agent would otherwise block. Throws only the abort reason when `signal` aborts.
  */
 export async function* readTurn(
   socket: TaskSocket,
   ctx: TurnStreamContext,
 ): AsyncGenerator<UpstreamEvent, TurnEnd, void> {
-  let started = false;
-  let outputChars = 0;
-  const answered = new Set<string>();
-  const fail = (error: AnyUpstreamFailure): TurnEnd => ({ ok: false, error, outputChars });
+  const { cursor } = ctx;
   for (;;) {
     let signal: SocketSignal;
     try {
       signal = await socket.next();
     } catch (err) {
       if (!(err instanceof QueueOverflowError)) throw err;
-      return fail(
-        new UpstreamFailure('protocol', 'task stream: consumer fell too far behind', { cause: err }),
-      );
+      const error = new UpstreamFailure('protocol', 'task stream: consumer fell too far behind', {
+        cause: err,
+      });
+      return { ok: false, error, resumable: false };
     }
     if (signal.type === 'aborted' && ctx.signal) throw abortReason(ctx.signal);
     if (signal.type !== 'frame') {
-      const error = socketFailure(signal, started, ctx);
-      if (error) return fail(error);
+      const error = socketFailure(signal, cursor.started, ctx);
+      if (error) return { ok: false, error, resumable: RESUMABLE.has(signal.type) };
       continue;
     }
     const frame = parseWireFrame(signal.raw);
@@ -59,20 +66,24 @@ export async function* readTurn(
     }
     const action = interpretFrame(frame);
     if (action.type === 'ping' || action.type === 'ignore') continue;
-    socket.noteProgress();
-    if (action.type === 'ended') return { ok: true, outputChars };
-    if (action.type === 'failed') return fail(action.error);
-    if (!started) {
-      started = true;
+    cursor.acknowledged = true;
+    if (action.type === 'ended') return { ok: true };
+    if (action.type === 'failed') return { ok: false, error: action.error, resumable: false };
+    if (!cursor.started) {
+      cursor.started = true;
       yield { type: 'turn-started', taskId: ctx.taskId };
     }
     if (action.type === 'started') continue;
     for (const event of action.events) {
-      if (event.type === 'text' || event.type === 'reasoning') outputChars += event.text.length;
-      yield event;
+      const fresh = cursor.admit(event);
+      if (fresh === null) continue;
+      // Only new output is progress: a replay must not hold off the turn timeout.
+      socket.noteProgress();
+      cursor.progressAt = ctx.now();
+      yield fresh;
     }
-    if (action.questionId !== null && !answered.has(action.questionId)) {
-      answered.add(action.questionId);
+    if (action.questionId !== null && !cursor.answered.has(action.questionId)) {
+      cursor.answered.add(action.questionId);
       const sent = socket.send(encodeReplyQuestion(action.questionId, null));
       ctx.logger.info({ taskId: ctx.taskId, sent }, 'declined an agent question');
     }

@@ -95,6 +95,15 @@ export class TaskService {
     this.setStatus(task, 'finished');
   }
 
+  /** The VM fails under a running task: the turn is lost, the task ends in `error` (§4.2, §5.6). */
+  failVm(task: TaskRecord): void {
+    this.runtimes.get(task.id)?.abortAll();
+    if (task.status === 'finished' || task.status === 'error') return;
+    task.completedAt = Math.floor(Date.now() / 1000);
+    this.setVm(task, 'offline');
+    this.setStatus(task, 'error');
+  }
+
   /** Soft delete (stops first). */
   delete(task: TaskRecord): void {
     this.stop(task);

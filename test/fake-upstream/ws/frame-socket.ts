@@ -76,6 +76,10 @@ export class FrameSocket {
     this.businessSent++;
     const b = this.breakSpec;
     if (b === undefined || this.businessSent < b.afterFrames) return;
+    if (b.killVm === true) {
+      const task = this.deps.store.tasks.get(this.taskId);
+      if (task !== undefined) this.deps.tasks.failVm(task);
+    }
     if (b.action === 'stall') this.silence();
     else if (b.action === 'drop') this.drop();
     else this.close(b.closeCode ?? 1011);

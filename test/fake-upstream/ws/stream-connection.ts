@@ -3,6 +3,7 @@ import type { Silenceable } from '../faults.js';
 import type { TurnListener } from '../tasks/task-runtime.js';
 import type { TaskRecord } from '../types.js';
 import { errorFrame, makeFrame, type WireFrame } from '../wire/frames.js';
+import { mergeReplayChunks } from '../wire/merge-replay.js';
 import { decodeQuestionReply, decodeUserInputText, type InboundFrame } from '../wire/inbound.js';
 import type { FrameSocket } from './frame-socket.js';
 
@@ -97,7 +98,7 @@ export class StreamConnection implements TurnListener, Silenceable {
     }
     const { replay, turn, unsubscribe } = runtime.attach(this);
     this.subscriptions.push(unsubscribe);
-    for (const f of replay) {
+    for (const f of this.deps.options.mergeReplayChunks ? mergeReplayChunks(replay) : replay) {
       if (this.phase !== 'streaming') return;
       this.sock.send(f);
     }
