@@ -31,7 +31,7 @@ describe('relaypool accounts on a configured upstream', () => {
     );
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, /added account 1 \(dev@example.com\): active, .*usable models, upstream tg/);
-    assert.match(added.stderr, /warning: a password given on the command line/);
+    assert.match(added.stderr, /warning: --password leaves the password in shell history/);
     const list = await box.run('accounts', 'list');
     assert.match(list.stdout, /UPSTREAM/);
     assert.match(list.stdout, /\n1\s+dev@example.com\s+tg\s+password\s+active/);

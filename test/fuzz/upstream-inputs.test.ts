@@ -12,8 +12,11 @@ import { fuzzRuns } from './fuzz-runs.js';
 // Malformed upstream answers (protocol §1 envelopes, §5.2 frames) never crash the client: a REST
 // answer becomes data or a classified UpstreamFailure; a frame becomes an action or is skipped.
 
+// JSON.stringify(undefined) is undefined: such a value is sent as the text `null`.
 const b64 = (value: unknown): string =>
-  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64');
+  Buffer.from(typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'), 'utf8').toString(
+    'base64',
+  );
 
 const acpUpdate = fc.record(
   {
