@@ -1,9 +1,9 @@
 import type { Pool } from 'undici';
 
-/** Session cookie name (protocol §2.1). */
+/** Session cookie name (docs/monkeycode-protocol.md §2.1). */
 export const SESSION_COOKIE = 'monkeycode_ai_session';
 
-/** A non-zero envelope `code` (protocol §1.2), or an HTTP status that is not 200. */
+/** A non-zero envelope `code` (docs/monkeycode-protocol.md §1.2), or an HTTP status that is not 200. */
 export class DirectCallError extends Error {
   constructor(
     readonly code: number,
@@ -20,7 +20,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * One enveloped MonkeyCode REST call (protocol §1.1): returns `data`, throws `DirectCallError` on
+ * One enveloped MonkeyCode REST call (docs/monkeycode-protocol.md §1.1): returns `data`, throws `DirectCallError` on
  * a non-200 status or a non-zero `code`. Written from the spec, independent of `src/upstream`.
  */
 export async function callApi(
@@ -52,7 +52,7 @@ export async function callApi(
   return json.data;
 }
 
-/** §4.1 create body with the official clients' defaults; returns the task id. */
+/** docs/monkeycode-protocol.md §4.1 create body with the official clients' defaults; returns the task id. */
 export async function createTask(
   pool: Pool,
   cookie: string,
@@ -73,18 +73,18 @@ export async function createTask(
   return data.id;
 }
 
-/** §4.2 task status (`pending`, `processing`, `finished`, `error`). */
+/** docs/monkeycode-protocol.md §4.2 task status (`pending`, `processing`, `finished`, `error`). */
 export async function taskStatus(pool: Pool, cookie: string, taskId: string): Promise<string> {
   const data = await callApi(pool, cookie, 'GET', `/api/v1/users/tasks/${taskId}`);
   return isRecord(data) && typeof data.status === 'string' ? data.status : 'unknown';
 }
 
-/** §4.4 stop: frees the account's concurrency slot. */
+/** docs/monkeycode-protocol.md §4.4 stop: frees the account's concurrency slot. */
 export async function stopTask(pool: Pool, cookie: string, taskId: string): Promise<void> {
   await callApi(pool, cookie, 'PUT', '/api/v1/users/tasks/stop', { id: taskId });
 }
 
-/** §3.1/§3.2: the `devbox` image id and the id of model `modelName`, read once at setup. */
+/** docs/monkeycode-protocol.md §3.1/§3.2: the `devbox` image id and the id of model `modelName`, read once at setup. */
 export async function discoverIds(
   pool: Pool,
   cookie: string,

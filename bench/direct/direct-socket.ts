@@ -17,7 +17,7 @@ export interface MinimalSocket {
 }
 
 /**
- * Open a text WebSocket with the session cookie on the handshake (protocol §5.1), with either
+ * Open a text WebSocket with the session cookie on the handshake (docs/monkeycode-protocol.md §5.1), with either
  * undici's WHATWG WebSocket (what relaypool uses) or the `ws` package.
  */
 export function openSocket(

@@ -18,7 +18,7 @@ export interface DirectTarget {
   timeoutMs: number;
 }
 
-/** Text of an `agent_message_chunk` inside a `task-running` frame (§5.2 base64, §6.2), or null. */
+/** Text of an `agent_message_chunk` inside a `task-running` frame (docs/monkeycode-protocol.md §5.2 base64, docs/monkeycode-protocol.md §6.2), or null. */
 function messageText(frame: Record<string, unknown>): string | null {
   if (frame.type !== 'task-running' || typeof frame.data !== 'string') return null;
   const payload: unknown = JSON.parse(Buffer.from(frame.data, 'base64').toString('utf8'));
@@ -30,7 +30,7 @@ function messageText(frame: Record<string, unknown>): string | null {
     : null;
 }
 
-/** §5.6 watch the auto-started first turn with `mode=attach` until `task-ended`. */
+/** docs/monkeycode-protocol.md §5.6 watch the auto-started first turn with `mode=attach` until `task-ended`. */
 function readTurn(
   target: DirectTarget,
   cookie: string,
@@ -78,7 +78,7 @@ function readTurn(
 
 /**
  * The floor: create → poll until `processing` → attach → read until `task-ended` → close → stop
- * (protocol §4.1, §4.2, §5.6, §4.4). Timing ends at `task-ended`; the stop is awaited afterwards
+ * (docs/monkeycode-protocol.md §4.1, §4.2, §5.6, §4.4). Timing ends at `task-ended`; the stop is awaited afterwards
  * (it frees the account's only slot for the worker's next turn) but is not part of the latency.
  */
 export async function directTurn(

@@ -6,7 +6,7 @@ import { openStore, type Store } from '../store/index.js';
 import { createLogger } from '../util/logger.js';
 import type { CliIo } from './io.js';
 
-/** Flags every subcommand accepts (design §1). */
+/** Flags every subcommand accepts (docs/architecture.md §1). */
 export interface CommonFlags {
   config?: string;
   db?: string;

@@ -12,7 +12,7 @@ import { registerModels } from './commands/models.js';
 import { registerAccountsImport } from './commands/accounts-import.js';
 import { UsageError, type CliIo } from './io.js';
 
-/** Build the full command tree of design §1. */
+/** Build the full command tree of docs/architecture.md §1. */
 export function createProgram(io: CliIo): Command {
   const program = new Command('relaypool')
     .description('Account-pool, OpenAI-compatible reverse proxy for AI coding-agent platforms')

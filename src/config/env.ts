@@ -1,6 +1,6 @@
 import { defaultConfig } from './schema.js';
 
-/** Short variable names from design §1, mapped to config paths. */
+/** Short variable names from docs/architecture.md §1, mapped to config paths. */
 export const SHORT_ENV_NAMES: Readonly<Record<string, string>> = {
   RELAYPOOL_HOST: 'server.host',
   RELAYPOOL_PORT: 'server.port',

@@ -44,7 +44,7 @@ export interface ConversationServiceDeps {
 }
 
 /**
- * Conversation continuity (design §3 step 3): a request that extends a conversation relaypool
+ * Conversation continuity (docs/architecture.md §3 step 3): a request that extends a conversation relaypool
  * answered before runs one new turn on the task that holds it while that task is idle; a new
  * conversation may start on a warm task; everything else (and every fallback) starts a new task
  * with the whole conversation. After a successful turn the task is kept idle and bound to the key
@@ -82,7 +82,7 @@ export class ConversationService {
   }
 
   #resumePlan(turn: ConversationTurn, taskRowId: number | null): ResumePlan | null {
-    // §5.1: text over one frame's limit cannot be a follow-up; it goes into a new task's content.
+    // docs/monkeycode-protocol.md §5.1: text over one frame's limit cannot be a follow-up; it goes into a new task's content.
     if (turn.from !== null && taskRowId !== null && this.deps.fitsFollowUp(turn.from.text)) {
       return { kind: 'task', taskRowId, text: turn.from.text };
     }

@@ -54,7 +54,7 @@ const refused = (c: Context, message: string) =>
   sendPage(c, <MessagePage title="Refused" message={message} />, 403);
 
 /**
- * The dashboard's guard, the `/admin/*` rule (design §1): without an admin token, loopback clients
+ * The dashboard's guard, the `/admin/*` rule (docs/architecture.md §1): without an admin token, loopback clients
  * only (by peer address and Host header) and each browser gets a session on its first page; with
  * one, a session from the login form is required (a page request is sent to the login form).
  * Every state-changing request must then pass the CSRF check.

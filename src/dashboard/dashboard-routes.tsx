@@ -22,7 +22,7 @@ import { FAILURES_FRAGMENT, FailuresTable, TRAFFIC_API } from './traffic-view.js
 
 /** Everything the dashboard needs, wired by `createApp`. */
 export interface DashboardDeps extends DashboardSources, ActionDeps {
-  /** The admin token; null: loopback clients only, no login (design §1). */
+  /** The admin token; null: loopback clients only, no login (docs/architecture.md §1). */
   adminToken: string | null;
   remoteAddress: RemoteAddress;
   /** The brute-force guard shared with the admin API. */

@@ -67,7 +67,7 @@ interface EncoderState {
 /**
  * Create the chat chunk state machine. The first chunk carries `role: "assistant"` together with
  * the first delta (or with the final chunk when the turn produced nothing). Never emits `tool_calls`
- * or `finish_reason: "tool_calls"` (protocol notes §9.3). Error frames are the SSE writer's job.
+ * or `finish_reason: "tool_calls"` (docs/monkeycode-protocol.md §9.3). Error frames are the SSE writer's job.
  */
 export function createChatChunkEncoder(options: ChatChunkEncoderOptions): ChatChunkEncoder {
   const state: EncoderState = {

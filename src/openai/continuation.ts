@@ -4,7 +4,7 @@ import { renderFollowUp } from './render-conversation.js';
 /**
  * Conversation continuity, the OpenAI side: where a resent conversation picks up after relaypool's
  * last answer, and a canonical form of messages to hash so the conversation layer can recognise a
- * prefix it answered before (design §3 step 3).
+ * prefix it answered before (docs/architecture.md §3 step 3).
  */
 
 /** A resent conversation split at its last assistant message. */

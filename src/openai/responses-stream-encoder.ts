@@ -58,7 +58,7 @@ interface EncoderState {
  * are closed in order, so `output_index` always matches the final `output` array: reasoning before
  * the text it preceded; reasoning after text closes the message and opens a new item. Every
  * response contains a message item (empty when the agent said nothing). Agent tools are hidden or
- * become note lines in the message, never `function_call` items (protocol notes §9.3).
+ * become note lines in the message, never `function_call` items (docs/monkeycode-protocol.md §9.3).
  */
 export function createResponsesStreamEncoder(options: ResponsesEncoderOptions): ResponsesStreamEncoder {
   const state: EncoderState = {

@@ -1,5 +1,5 @@
 /**
- * Rough token counts for when the upstream reports none (§6.3 of the protocol notes: the stream
+ * Rough token counts for when the upstream reports none (docs/monkeycode-protocol.md §6.3: the stream
  * carries no per-turn usage). About four ASCII characters per token; every other code point (CJK
  * text in particular, common on MonkeyCode) counts as one token. Callers mark results `estimated`.
  */

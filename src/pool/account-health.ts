@@ -54,7 +54,7 @@ const coolingOpen = (view: HealthView, now: number): boolean =>
   view.state === 'cooling' && view.cooldownUntil !== null && view.cooldownUntil > now;
 
 /**
- * The account health state machine (design §4). Pure: the same view, event and time always give
+ * The account health state machine (docs/architecture.md §4). Pure: the same view, event and time always give
  * the same change. Stored states are `unverified`, `active`, `cooling`, `expired`, `invalid`;
  * `locked` (all slots busy) and `disabled` (operator) are derived elsewhere, never written here.
  */

@@ -23,7 +23,7 @@ function canServe(account: Account): boolean {
 }
 
 /**
- * The account pool (design §4): leases on accounts with free slots, a fair FIFO wait queue with a
+ * The account pool (docs/architecture.md §4): leases on accounts with free slots, a fair FIFO wait queue with a
  * bounded wait, selection strategies, and health kept by `PoolHealth`. Leases live in memory;
  * accounts, cooldowns and states live in the store, re-read whenever another connection (the
  * CLI, another process) changes it.

@@ -8,7 +8,7 @@ import {
 
 /**
  * What the client sees for an upstream failure. An upstream 401 is our account's problem and never
- * reaches the client as 401 (design §1); request-scoped failures are the client's 400.
+ * reaches the client as 401 (docs/architecture.md §1); request-scoped failures are the client's 400.
  */
 export function clientErrorFor(failure: AnyUpstreamFailure): RelayError {
   switch (failure.kind) {

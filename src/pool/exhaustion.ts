@@ -5,7 +5,7 @@ const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * The error for a request no eligible account can take (design §4): 503 when no enabled account
+ * The error for a request no eligible account can take (docs/architecture.md §4): 503 when no enabled account
  * offers the model at all (an operator must act), else 429 with `Retry-After` = the soonest
  * recovery and a message that says why, e.g. "all 4 accounts are cooling down; next in 12 s".
  * `fallbackRetryMs` is the hint when nothing has a known recovery time (expired, invalid).

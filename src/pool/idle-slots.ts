@@ -18,7 +18,7 @@ export interface IdleSlotsDeps {
 /**
  * The slots idle tasks hold. An idle task is parked with a TTL; it leaves by being claimed for its
  * next turn (`tasks.take`), or evicted: stopped upstream, its slot counted busy until the stop is
- * done (protocol spec §5.6: a finished turn holds the slot until the task is stopped), then freed.
+ * done (docs/monkeycode-protocol.md §5.6: a finished turn holds the slot until the task is stopped), then freed.
  */
 export class IdleSlots {
   readonly tasks = new IdleTasks();

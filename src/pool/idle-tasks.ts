@@ -3,7 +3,7 @@ import type { CancelTimer } from '../upstream/timing.js';
 /**
  * What a parked task needs besides its slot: how to stop it, and how long it may stay idle.
  * A finished MonkeyCode turn keeps holding the account's concurrency slot until the task is
- * stopped (protocol spec §5.6, §7), so an idle task is counted against its account's slots.
+ * stopped (docs/monkeycode-protocol.md §5.6, §7), so an idle task is counted against its account's slots.
  */
 export interface ParkRequest {
   /** Row id of the task in the `tasks` table. */

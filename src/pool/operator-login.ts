@@ -56,7 +56,7 @@ export function maskPhone(phone: string): string {
 }
 
 /**
- * Operator-driven logins (protocol §2.7/§2.8) ending in a pool account: SMS send-code/verify and
+ * Operator-driven logins (docs/monkeycode-protocol.md §2.7/§2.8) ending in a pool account: SMS send-code/verify and
  * pasted OAuth callback URLs. Pending logins live in memory only, with a short TTL. The session
  * each flow yields is stored through `AccountService.addOrRenewSession` (validated with
  * `/users/status`; the same upstream user logging in again renews its account).

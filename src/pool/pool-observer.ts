@@ -11,7 +11,7 @@ export interface PoolObserver {
   tasksRecovered?(count: number): void;
   /** A turn ended in (or withheld for failover) an upstream failure of this kind and code. */
   upstreamError?(kind: string, code: number | null): void;
-  /** A turn's task stream was lost and reattached (protocol §5.7); the client saw no gap. */
+  /** A turn's task stream was lost and reattached (docs/monkeycode-protocol.md §5.7); the client saw no gap. */
   streamResumed?(): void;
   /** How long a request waited for a lease (ms), and whether it got one. */
   queueWait?(ms: number, granted: boolean): void;

@@ -56,7 +56,7 @@ export interface TurnPlan {
 export type ResumePlan = { kind: 'task'; taskRowId: number; text: string } | { kind: 'warm'; text: string };
 
 /**
- * Run one request's turn on the pool (design §3). With `resume`, the kept task takes one more turn
+ * Run one request's turn on the pool (docs/architecture.md §3). With `resume`, the kept task takes one more turn
  * (`mode=new`, only the new text); when it cannot (claimed, evicted, gone, broken) the request
  * continues as below, replaying the conversation into a new task — invisibly to the client when
  * nothing was sent yet. Otherwise: lease an account, run the turn, pass its events on. A failure

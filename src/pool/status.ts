@@ -75,7 +75,7 @@ function statusOf(account: AccountSnapshot, inFlight: number, max: number, now: 
 
 /**
  * Summarise the pool. `inFlight` maps account id → slots serving a request right now (an idle
- * task kept for a conversation does not count, design §1); `idle` → idle tasks kept.
+ * task kept for a conversation does not count, docs/architecture.md §1); `idle` → idle tasks kept.
  */
 export function summarizePool(
   accounts: readonly AccountSnapshot[],

@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Stops the upstream tasks relaypool started, so none is leaked (a finished turn still holds a
- * concurrency slot until its task is stopped — protocol spec §5.6, §7). Stops run in the
+ * concurrency slot until its task is stopped — docs/monkeycode-protocol.md §5.6, §7). Stops run in the
  * background with retries; `stopOrphans` cleans up after a crashed process; `drain` waits for
  * pending stops at shutdown.
  */
@@ -83,8 +83,8 @@ export class TaskReaper {
 
   /**
    * Wait (at most `timeoutMs`) for the stops of our tasks on an account; true when there were some
-   * and they all ended. Task creation refused with 10811 (§7) while one of ours is being stopped
-   * there is our own doing: after the stop (§4.4 frees the slot) the same account may create again.
+   * and they all ended. Task creation refused with 10811 (docs/monkeycode-protocol.md §7) while one of ours is being stopped
+   * there is our own doing: after the stop (docs/monkeycode-protocol.md §4.4 frees the slot) the same account may create again.
    */
   async waitForStops(accountId: number, timeoutMs: number): Promise<boolean> {
     const jobs = [...(this.#byAccount.get(accountId) ?? [])];
@@ -256,7 +256,7 @@ export class TaskReaper {
   }
 
   /**
-   * A create interrupted by a crash: stop the account's active tasks (§4.3 list) that no row of ours
+   * A create interrupted by a crash: stop the account's active tasks (docs/monkeycode-protocol.md §4.3 list) that no row of ours
    * names and that were created while that create call could have run (its row's creation time, up
    * to the REST timeout after it). Returns how many were stopped; never throws.
    */

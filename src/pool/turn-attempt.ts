@@ -124,8 +124,8 @@ export async function* runAttempt(
       let createAgain = false;
       for await (const event of events) {
         if (event.type === 'error') {
-          // §7: 10811 while our own task on this account is being stopped is our doing: once that
-          // stop is through (§4.4 frees the slot), create again here instead of cooling the account.
+          // docs/monkeycode-protocol.md §7: 10811 while our own task on this account is being stopped is our doing: once that
+          // stop is through (docs/monkeycode-protocol.md §4.4 frees the slot), create again here instead of cooling the account.
           if (round === 0 && taskId === null && event.kind === 'concurrency' && !signal.aborted) {
             createAgain = await deps.reaper.waitForStops(lease.account.id, OWN_STOP_WAIT_MS);
             if (createAgain) break;

@@ -11,7 +11,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Design §1 security default: bound beyond loopback, relaypool refuses to start unless client
+ * docs/architecture.md §1 security default: bound beyond loopback, relaypool refuses to start unless client
  * API keys and an admin token are both configured.
  */
 export function checkBindPolicy(config: Config): void {

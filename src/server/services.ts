@@ -94,7 +94,7 @@ function buildAdapter(config: Config, logger: Logger): UpstreamAdapter {
   });
 }
 
-/** Build the services for one process (composition root, design §2). Starts no timer. */
+/** Build the services for one process (composition root, docs/architecture.md §2). Starts no timer. */
 export function buildServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Services {
   const now = overrides.now ?? Date.now;
   const clock = { now };

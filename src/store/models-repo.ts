@@ -1,4 +1,4 @@
-/** Per-account cache of the upstream model list (`GET /api/v1/users/models`, protocol §3.1). */
+/** Per-account cache of the upstream model list (`GET /api/v1/users/models`, docs/monkeycode-protocol.md §3.1). */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { createModelCooldowns, type ModelCooldowns } from './model-cooldowns.js';

@@ -1,7 +1,7 @@
 /**
  * The tasks repository. A task is recorded BEFORE the upstream create call, so a crash at any
  * point leaves a row; a later process finds rows owned by another instance id and stops them
- * (design §3 step 5). Assumes one serving process per database; the CLI starts no tasks.
+ * (docs/architecture.md §3 step 5). Assumes one serving process per database; the CLI starts no tasks.
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';

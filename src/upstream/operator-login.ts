@@ -1,5 +1,5 @@
 /**
- * Operator-driven logins (protocol §2.7/§2.8): a human types the SMS code or pastes the OAuth
+ * Operator-driven logins (docs/monkeycode-protocol.md §2.7/§2.8): a human types the SMS code or pastes the OAuth
  * callback URL; the platform's adapter drives the HTTP flow and hands back a session cookie.
  * Platform-neutral types; the MonkeyCode implementation is `monkeycode/oauth-login.ts`.
  */

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Design §2 / style.md "Boundaries": dependencies point one way. A rule nobody checks erodes.
+// docs/architecture.md §2 / docs/architecture.md §2.1: dependencies point one way. A rule nobody checks erodes.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const src = join(root, 'src');
 

@@ -8,7 +8,7 @@ import { steps } from '../fake-upstream/index.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startHarness, type Harness } from '../support/proxy-harness.js';
 
-// Conversation continuity on live tasks (design §3 step 3), through the real SDK against the fake.
+// Conversation continuity on live tasks (docs/architecture.md §3 step 3), through the real SDK against the fake.
 
 function creates(h: Harness): number {
   return h.fake.requests.filter(
@@ -188,7 +188,7 @@ describe('conversation continuity on live tasks', () => {
     assert.match(lastTask(h).content, /edited/);
   });
 
-  test("a follow-up too large for one frame (§5.1) goes into a new task's content", async () => {
+  test("a follow-up too large for one frame (docs/monkeycode-protocol.md §5.1) goes into a new task's content", async () => {
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'short start' }];
     const a1 = await chat(h, messages);
     const before = creates(h);

@@ -5,7 +5,7 @@ import { startHarness, type Harness } from '../support/proxy-harness.js';
 
 // Stops always happen: a stop refused for an expired session is retried once the account has a
 // session again, the slot stays busy meanwhile, and 10811 caused by our own stopping task waits
-// for that stop instead of cooling the account (protocol §4.4: the stop frees the slot; §7: 10811).
+// for that stop instead of cooling the account (docs/monkeycode-protocol.md §4.4: the stop frees the slot; docs/monkeycode-protocol.md §7: 10811).
 
 function lastTask(h: Harness): TaskRecord {
   const task = [...h.fake.state.tasks.values()].at(-1);
@@ -98,7 +98,7 @@ describe('stops that need a new session', () => {
 describe('10811 caused by our own stopping task', () => {
   let h: Harness;
   before(async () => {
-    // relaypool believes the account has two slots; the platform allows one (§7: the limit is unknown).
+    // relaypool believes the account has two slots; the platform allows one (docs/monkeycode-protocol.md §7: the limit is unknown).
     h = await startHarness({
       env: { RELAYPOOL_POOL_MAX_CONCURRENT_PER_ACCOUNT: '2', RELAYPOOL_CONVERSATIONS_IDLE_TTL_MS: '0' },
     });

@@ -7,7 +7,7 @@ import type { TaskRecord } from '../fake-upstream/types.js';
 import { startHarness, type Harness } from '../support/proxy-harness.js';
 import { lastTurnNumber, recordedAnswer } from '../support/turn-record.js';
 
-// Transparent resume (protocol §5.7: reconnect with mode=attach, dedupe the replay): a task socket
+// Transparent resume (docs/monkeycode-protocol.md §5.7: reconnect with mode=attach, dedupe the replay): a task socket
 // that ends without task-ended while the task lives is reattached, and the client sees one stream.
 
 /** A turn long enough that a socket dropped early leaves live output to read after reattaching. */
@@ -82,7 +82,7 @@ describe('transparent resume of a dropped task stream', () => {
     await h.allTasksStopped();
   });
 
-  test('replays that merge chunks (§5.5 attach step 3) are deduplicated by position, not by frame', async () => {
+  test('replays that merge chunks (docs/monkeycode-protocol.md §5.5 attach step 3) are deduplicated by position, not by frame', async () => {
     h.fake.options.mergeReplayChunks = true;
     try {
       h.fake.faults.nextTurn(() => longTurn(WORDS));
@@ -96,7 +96,7 @@ describe('transparent resume of a dropped task stream', () => {
     await h.allTasksStopped();
   });
 
-  test('ping silence (§5.7 dead-socket signal) is resumed like a drop', async () => {
+  test('ping silence (docs/monkeycode-protocol.md §5.7 dead-socket signal) is resumed like a drop', async () => {
     h.fake.faults.nextTurn(() => longTurn(WORDS));
     h.fake.faults.stallSocketAfterFrames(4);
     const { text, finishes } = await streamChat(h, 'silent socket');

@@ -83,7 +83,7 @@ function loginPhone(deps: BaizhiDeps, req: BaizhiRequest): Reply {
   );
 }
 
-/** §2.7 step 3: with a Baizhi session, 302 to `redirect_uri?code=…&state=…`. */
+/** docs/monkeycode-protocol.md §2.7 step 3: with a Baizhi session, 302 to `redirect_uri?code=…&state=…`. */
 function authorize(deps: BaizhiDeps, req: BaizhiRequest): Reply {
   const phone = deps.state.sessions.get(req.cookies[BAIZHI_COOKIE] ?? '');
   if (phone === undefined) return envelope(401, 401, 'unauthorized');

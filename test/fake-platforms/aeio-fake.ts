@@ -15,7 +15,7 @@ import {
 } from './fake-server.js';
 
 /**
- * A fake Aeio Dev Agent built from docs/upstream/aeio.md, quirks included (§5.4): one retained
+ * A fake Aeio Dev Agent built from docs/upstream/aeio.md, quirks included (docs/upstream/notes/003-aeio.md §5.4): one retained
  * event queue per session, the stream ends at the first `completed`/`failed`/`done` (plus an
  * appended `done`), `completed` comes before the answer is committed, the background `done` stays
  * queued and ends the next turn's stream at once, an `error` event does not end the stream.
@@ -140,7 +140,7 @@ export async function startAeioFake(options: { users: Record<string, string> }):
     else step('tool_completed', { tool_name: 'write', tool_call_id: 'call_1', tool_result: 'ok' });
     await pause();
     step('completed', { progress: 100 });
-    await pause(); // §5.4 item 5: the answer is committed after `completed`
+    await pause(); // docs/upstream/notes/003-aeio.md §5.4 item 5: the answer is committed after `completed`
     const n = userMessages.get(sessionId)?.length ?? 0;
     setMessage(session, m, `aeio reply ${n}: ${content.slice(-40)}`);
     emit(session, { event: 'done', data: { done: true } });
@@ -174,7 +174,7 @@ export async function startAeioFake(options: { users: Record<string, string> }):
       sse.send(next.event, next.data, next.id);
       sent += 1;
       if (drop && sent === 3) return sse.drop();
-      // §5.4 item 3: the server ends the stream at the first terminal-looking event.
+      // docs/upstream/notes/003-aeio.md §5.4 item 3: the server ends the stream at the first terminal-looking event.
       if (next.event === 'completed' || next.event === 'failed' || next.event === 'done') {
         sse.send('done', { done: true });
         return sse.end();
@@ -241,7 +241,7 @@ export async function startAeioFake(options: { users: Record<string, string> }):
         return json(res, 422, {
           detail: [{ type: 'missing', loc: ['body', 'content'], msg: 'Field required', input: null }],
         });
-      const content = raw.length > 1000 ? `${raw.slice(0, 1000)}...(消息已截取)` : raw; // §4.1
+      const content = raw.length > 1000 ? `${raw.slice(0, 1000)}...(消息已截取)` : raw; // docs/upstream/notes/003-aeio.md §4.1
       const list = userMessages.get(id ?? '') ?? [];
       list.push(content);
       userMessages.set(id ?? '', list);

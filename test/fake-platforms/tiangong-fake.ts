@@ -18,7 +18,7 @@ import {
  * A fake Tiangong platform built from docs/upstream/tiangong.md: form-encoded login → JWT,
  * `/auth/me`, `/agents`, and `/agent-chat/{bare|agent}/stream` SSE with `token`, `tool_call`,
  * `tool_result`, `done` (token_usage, session_id) and `error` events. `typeInData` switches to
- * the "data-only" pattern (event name in `data.type`, §5.2 pattern B).
+ * the "data-only" pattern (event name in `data.type`, docs/upstream/notes/004-tiangong.md §5.2 pattern B).
  */
 export interface TiangongFake extends FakeServer {
   faults: TurnFaults;

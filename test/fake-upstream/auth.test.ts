@@ -10,7 +10,7 @@ const statusData = z.object({
   user: z.object({ id: z.string().optional(), email: z.string().optional() }).loose(),
 });
 
-describe('envelope and the two 401 shapes (§1)', () => {
+describe('envelope and the two 401 shapes (docs/monkeycode-protocol.md §1)', () => {
   test('success envelope, business error with trace suffix, localized messages', async (t) => {
     const { client } = await setup(t);
     const ok = await client.call('GET', '/api/v1/users/hosts');
@@ -93,7 +93,7 @@ describe('envelope and the two 401 shapes (§1)', () => {
   });
 });
 
-describe('password login, status, logout (§2)', () => {
+describe('password login, status, logout (docs/monkeycode-protocol.md §2)', () => {
   test('success sets the session cookie with the SRC attributes and returns the user', async (t) => {
     const { client } = await setup(t);
     client.cookie = undefined;

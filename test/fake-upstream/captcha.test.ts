@@ -24,7 +24,7 @@ const challengeOk = z.object({
   expires: z.number(),
 });
 
-describe('captcha worked example (captcha-pow.md §5)', () => {
+describe('captcha worked example (docs/captcha-pow.md §5)', () => {
   test('PRNG states, salts and targets', () => {
     assert.equal(fnv1a(`${TOKEN}1`), 0xac410608);
     assert.equal(fnv1a(`${TOKEN}1d`), 0x965d1c04);

@@ -35,7 +35,7 @@ const modelsPage = z.object({
   page: z.object({ cursor: z.string().optional(), has_next_page: z.boolean() }),
 });
 
-describe('discovery (§3)', () => {
+describe('discovery (docs/monkeycode-protocol.md §3)', () => {
   test('models: cursor pagination walks the whole catalog, with hidden entries and tier placeholders', async (t) => {
     const { client } = await setup(t, { modelsPageSize: 3 });
     const seen: z.infer<typeof modelRow>[] = [];

@@ -17,7 +17,7 @@ export interface StreamBreak {
   closeCode?: number;
   /** Only sockets of this mode are affected (default: any). */
   mode?: 'new' | 'attach';
-  /** The task's VM dies with the socket: the running turn is lost, the task goes `error` (§4.2). */
+  /** The task's VM dies with the socket: the running turn is lost, the task goes `error` (docs/monkeycode-protocol.md §4.2). */
   killVm?: boolean;
 }
 

@@ -89,7 +89,7 @@ describe('recorded-frame fixtures', () => {
     }
   });
 
-  test("the spec's §5.4 example frames appear verbatim", () => {
+  test('docs/monkeycode-protocol.md §5.4 example frames appear verbatim', () => {
     const all = names.flatMap((n) => read(n).map((f) => f.raw));
     for (const line of SPEC_LINES) assert.ok(all.includes(line), line);
     assert.equal(

@@ -1,13 +1,13 @@
 import type { Agent } from './agent/agent-types.js';
 import { createDefaultAgent } from './agent/default-agent.js';
 
-/** How `/users/status` answers without a valid session (protocol §1.3). */
+/** How `/users/status` answers without a valid session (docs/monkeycode-protocol.md §1.3). */
 export type StatusVariant = 'json401' | 'empty200';
 
-/** What the server does after a turn's `task-ended` (protocol §5.5). */
+/** What the server does after a turn's `task-ended` (docs/monkeycode-protocol.md §5.5). */
 export type CloseAfterTurn = 'close1000' | 'wait-for-client';
 
-/** go-cap captcha parameters (captcha-pow.md). */
+/** go-cap captcha parameters (docs/captcha-pow.md). */
 export interface CaptchaOptions {
   /** When false, login needs no `captcha_token` and redeem accepts anything. Default true. */
   enabled?: boolean;
@@ -52,9 +52,9 @@ export interface FakeUpstreamOptions {
   stepDelayMs?: number;
   /** Max inbound WS message size in bytes; larger closes with 1009. Default 32768. */
   maxInboundBytes?: number;
-  /** Baizhi-Cloud base URL for the OAuth login routes (§2.7). Default `https://baizhi.cloud`. */
+  /** Baizhi-Cloud base URL for the OAuth login routes (docs/monkeycode-protocol.md §2.7). Default `https://baizhi.cloud`. */
   baizhiUrl?: string;
-  /** Attach replays merge adjacent message chunks, as the log store may (§5.5 attach step 3). Default false. */
+  /** Attach replays merge adjacent message chunks, as the log store may (docs/monkeycode-protocol.md §5.5 attach step 3). Default false. */
   mergeReplayChunks?: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SpecFrame } from './spec-stream.js';
 
-/** ACP view of a `task-running`/`acp_event` frame (protocol §6), as the spec client reads it. */
+/** ACP view of a `task-running`/`acp_event` frame (docs/monkeycode-protocol.md §6), as the spec client reads it. */
 const acpSchema = z.object({
   sessionId: z.string().optional(),
   update: z

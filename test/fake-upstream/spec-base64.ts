@@ -1,5 +1,5 @@
 /**
- * Base64 helpers of the spec client, written from protocol §5.2–§5.3 independently of the fake:
+ * Base64 helpers of the spec client, written from docs/monkeycode-protocol.md §5.2–§5.3 independently of the fake:
  * every WS `data` is standard base64 of JSON; `user-input` text is base64 inside that JSON.
  */
 

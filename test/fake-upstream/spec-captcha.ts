@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The go-cap proof-of-work solver of the spec client, written from captcha-pow.md §2–§3
+ * The go-cap proof-of-work solver of the spec client, written from docs/captcha-pow.md §2–§3
  * (independent of the fake's verifier).
  */
 

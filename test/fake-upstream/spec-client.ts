@@ -23,7 +23,7 @@ const envelopeSchema = z.object({
   data: z.unknown().optional(),
 });
 
-/** The `{code,message,data?}` envelope (protocol §1.1). */
+/** The `{code,message,data?}` envelope (docs/monkeycode-protocol.md §1.1). */
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 /** Parses an envelope or throws. */
@@ -39,7 +39,7 @@ const challengeSchema = z.object({
 const redeemSchema = z.object({ success: z.literal(true), token: z.string(), expires: z.number() });
 const idSchema = z.object({ id: z.string() });
 
-/** Session cookie name (protocol §2.1). */
+/** Session cookie name (docs/monkeycode-protocol.md §2.1). */
 export const COOKIE_NAME = 'monkeycode_ai_session';
 
 export class SpecClient {
@@ -81,7 +81,7 @@ export class SpecClient {
     };
   }
 
-  /** Challenge → solve → redeem; returns the captcha token (protocol §2.6). */
+  /** Challenge → solve → redeem; returns the captcha token (docs/monkeycode-protocol.md §2.6). */
   async captchaToken(): Promise<string> {
     const ch = challengeSchema.parse((await this.call('POST', '/api/v1/public/captcha/challenge')).json);
     const solutions = solveChallenge(ch.token, ch.challenge);
@@ -99,7 +99,7 @@ export class SpecClient {
     return res;
   }
 
-  /** The recommended create body (protocol §4.1) with overrides. */
+  /** The recommended create body (docs/monkeycode-protocol.md §4.1) with overrides. */
   static taskBody(
     content: string,
     imageId: string,

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { z } from 'zod';
 import { decodeData, userInputData, toB64 } from './spec-base64.js';
 
-/** A server frame as the spec client sees it (protocol §5.2). */
+/** A server frame as the spec client sees it (docs/monkeycode-protocol.md §5.2). */
 export interface SpecFrame {
   raw: string;
   type: string;
@@ -146,7 +146,7 @@ export class SpecStream {
     this.ws.send(JSON.stringify({ type, data }));
   }
 
-  /** Sends a `user-input` with double-base64 text (protocol §5.3). */
+  /** Sends a `user-input` with double-base64 text (docs/monkeycode-protocol.md §5.3). */
   sendUserInput(text: string): void {
     this.ws.send(JSON.stringify({ type: 'user-input', data: userInputData(text) }));
   }

@@ -1,7 +1,7 @@
 import { newUuid } from './ids.js';
 import type { PlanName, SessionRecord, TaskRecord, UserRecord, UserRole } from './types.js';
 
-/** Session lifetime: 30 days, fixed at login (protocol §2.1). */
+/** Session lifetime: 30 days, fixed at login (docs/monkeycode-protocol.md §2.1). */
 export const SESSION_MAX_AGE_S = 2_592_000;
 
 /** Input of `addUser`. */
@@ -76,7 +76,7 @@ export class FakeStore {
     return user === undefined ? undefined : { session, user };
   }
 
-  /** Pending|processing tasks of a user (what the 10811 check counts, protocol §7). */
+  /** Pending|processing tasks of a user (what the 10811 check counts, docs/monkeycode-protocol.md §7). */
   activeTaskCount(userId: string): number {
     let n = 0;
     for (const t of this.tasks.values()) {

@@ -9,7 +9,7 @@ import { basicTask, setup } from './test-setup.js';
 
 const createdAt = z.object({ created_at: z.number() }).loose();
 
-describe('mode=attach (§5.5, §5.6)', () => {
+describe('mode=attach (docs/monkeycode-protocol.md §5.5, §5.6)', () => {
   test('first turn: replay starts with a synthetic user-input from content, ends at task-ended (idle)', async (t) => {
     const { fake, client } = await setup(t);
     const env = await client.createTask(basicTask('Write a haiku about WebSockets.'));

@@ -9,7 +9,7 @@ import { envelope, SpecClient } from './spec-client.js';
 import { SpecStream } from './spec-stream.js';
 import { basicTask, setup } from './test-setup.js';
 
-describe('handshake failures (§5.1)', () => {
+describe('handshake failures (docs/monkeycode-protocol.md §5.1)', () => {
   test('401 text on a bad cookie, 400 JSON on a bad id, 200 JSON code 500 for unknown/foreign tasks', async (t) => {
     const { fake, client } = await setup(t);
     const id = await client.createTaskId(basicTask('x'));
@@ -61,7 +61,7 @@ describe('handshake failures (§5.1)', () => {
   });
 });
 
-describe('socket faults and limits (§5.1, §5.7, §8.9)', () => {
+describe('socket faults and limits (docs/monkeycode-protocol.md §5.1, §5.7, §8.9)', () => {
   test('inbound messages over 32768 bytes close the socket with 1009; 32768 is fine', async (t) => {
     const { fake, client } = await setup(t);
     const id = await client.createTaskId(basicTask('x'));

@@ -7,7 +7,7 @@ import { basicTask, setup } from './test-setup.js';
 
 const HELLO_DATA = 'eyJjb250ZW50IjoiYUdWc2JHOD0iLCJhdHRhY2htZW50cyI6W119';
 
-describe('mode=new (§5.5)', () => {
+describe('mode=new (docs/monkeycode-protocol.md §5.5)', () => {
   test('a turn: echo with double-base64 text, ACP frames, task-ended; wire format exact', async (t) => {
     const { fake, client } = await setup(t);
     const id = await client.createTaskId(basicTask('first'));

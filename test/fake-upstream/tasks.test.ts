@@ -25,7 +25,7 @@ const taskInfo = z
   })
   .loose();
 
-describe('task create validation (§4.1, §7)', () => {
+describe('task create validation (docs/monkeycode-protocol.md §4.1, §7)', () => {
   test('400 for malformed bodies and missing required fields', async (t) => {
     const { client } = await setup(t);
     const bad: Record<string, unknown>[] = [
@@ -110,7 +110,7 @@ describe('task create validation (§4.1, §7)', () => {
   });
 });
 
-describe('task lifecycle (§4.2–§4.7)', () => {
+describe('task lifecycle (docs/monkeycode-protocol.md §4.2–§4.7)', () => {
   test('pending → processing after the boot delay; stats after the first turn; finished after stop', async (t) => {
     // A boot long enough that the stats check below runs while the task is still pending.
     const { fake, client } = await setup(t, { bootDelayMs: 1_000 });

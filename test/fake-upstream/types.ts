@@ -1,9 +1,9 @@
 import type { WireFrame } from './wire/frames.js';
 
-/** Subscription plans (protocol §3.4). */
+/** Subscription plans (docs/monkeycode-protocol.md §3.4). */
 export type PlanName = 'basic' | 'pro' | 'ultra' | 'flagship';
 
-/** User roles (protocol §2.2). */
+/** User roles (docs/monkeycode-protocol.md §2.2). */
 export type UserRole = 'individual' | 'enterprise' | 'subaccount' | 'admin' | 'gittask';
 
 /** A user account held by the fake. */
@@ -24,16 +24,16 @@ export interface UserRecord {
 export interface SessionRecord {
   cookie: string;
   userId: string;
-  /** Epoch ms; fixed at login, never extended (protocol §2.1). */
+  /** Epoch ms; fixed at login, never extended (docs/monkeycode-protocol.md §2.1). */
   expiresAt: number;
   /** The user as it was at login; SRC keeps a stale snapshot in the session. */
   snapshot: { blocked: boolean };
 }
 
-/** Task status (protocol §4.2). */
+/** Task status (docs/monkeycode-protocol.md §4.2). */
 export type TaskStatus = 'pending' | 'processing' | 'finished' | 'error';
 
-/** Virtual machine status (protocol §4.2). */
+/** Virtual machine status (docs/monkeycode-protocol.md §4.2). */
 export type VmStatus = 'unknown' | 'pending' | 'online' | 'offline' | 'hibernated';
 
 /** Cumulative token accounting for a task. */

@@ -9,7 +9,7 @@ import { fuzzRuns } from './fuzz-runs.js';
 
 let h: Harness;
 before(async () => {
-  // No admin token: loopback may administer (design §1), so cases are not spent on the brute-force guard.
+  // No admin token: loopback may administer (docs/architecture.md §1), so cases are not spent on the brute-force guard.
   h = await startHarness();
 });
 after(() => h.close());

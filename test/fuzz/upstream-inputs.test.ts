@@ -9,7 +9,7 @@ import { parseWireFrame } from '../../src/upstream/monkeycode/frame-decode.js';
 import { taskSchema } from '../../src/upstream/monkeycode/task-schema.js';
 import { fuzzRuns } from './fuzz-runs.js';
 
-// Malformed upstream answers (protocol §1 envelopes, §5.2 frames) never crash the client: a REST
+// Malformed upstream answers (docs/monkeycode-protocol.md §1 envelopes, docs/monkeycode-protocol.md §5.2 frames) never crash the client: a REST
 // answer becomes data or a classified UpstreamFailure; a frame becomes an action or is skipped.
 
 // JSON.stringify(undefined) is undefined: such a value is sent as the text `null`.

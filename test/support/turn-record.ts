@@ -6,7 +6,7 @@ interface AcpChunk {
 
 /**
  * The assistant text of one turn as the fake logged it (its `agent_message_chunk` frames, protocol
- * §6.2), read from the fake's own record: what a client relaying that turn must have received.
+ * docs/monkeycode-protocol.md §6.2), read from the fake's own record: what a client relaying that turn must have received.
  */
 export function recordedAnswer(fake: FakeUpstream, taskId: string, turnNumber: number): string {
   const turn = fake.state.tasks.get(taskId)?.turns.find((t) => t.number === turnNumber);

@@ -129,7 +129,7 @@ test('questions: acp_ask_user_question kind, or an open tool_call with rawInput.
   assert.equal(done.questionId, null);
 });
 
-test('frame actions (§5.4): lifecycle, errors, ignorable frames', () => {
+test('frame actions (docs/monkeycode-protocol.md §5.4): lifecycle, errors, ignorable frames', () => {
   const act = (line: string) => {
     const frame = parseWireFrame(line);
     assert.ok(frame);

@@ -25,8 +25,8 @@ function isKind(kind: UpstreamErrorKind) {
 }
 
 /**
- * Captcha per §2.6 with the worked example as the challenge (checked against its known solution
- * list), or a trivial one (`quick`) for tests about what happens after it; login per §2.2.
+ * Captcha per docs/monkeycode-protocol.md §2.6 with the worked example as the challenge (checked against its known solution
+ * list), or a trivial one (`quick`) for tests about what happens after it; login per docs/monkeycode-protocol.md §2.2.
  */
 function loginRoutes(login: Route, quick = false): Record<string, Route> {
   const challenge = quick ? { c: 2, s: 8, d: 1 } : { c: 50, s: 32, d: 3 };

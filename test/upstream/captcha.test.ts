@@ -11,7 +11,7 @@ import {
 } from '../../src/upstream/monkeycode/captcha/pow.js';
 import { solveCaptcha } from '../../src/upstream/monkeycode/captcha/solve-captcha.js';
 
-// captcha-pow.md §5: the worked example.
+// docs/captcha-pow.md §5: the worked example.
 const TOKEN = '3f9c2a7e1b5d4c60a8e2f71b9';
 const CHALLENGE: CaptchaChallenge = { token: TOKEN, count: 50, saltLength: 32, difficulty: 3 };
 const SOLUTIONS = [

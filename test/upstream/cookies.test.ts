@@ -7,7 +7,7 @@ import { SessionJar, SessionJars } from '../../src/upstream/monkeycode/session-j
 const NOW = Date.UTC(2026, 0, 1);
 const UUID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 
-test('captures the session cookie and its Max-Age expiry (§2.1)', () => {
+test('captures the session cookie and its Max-Age expiry (docs/monkeycode-protocol.md §2.1)', () => {
   const captured = captureSessionCookie(
     ['language=en; Path=/', `monkeycode_ai_session=${UUID}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax`],
     NOW,

@@ -46,7 +46,7 @@ test('wire rows map to the neutral model (remark is the display name)', () => {
   assert.equal(toUpstreamModel({ id: 'm2', model: 'x', remark: '  ' }).displayName, 'x');
 });
 
-test('plan gating (§3.1)', () => {
+test('plan gating (docs/monkeycode-protocol.md §3.1)', () => {
   const cases: Array<[string | null, string, boolean]> = [
     ['basic', 'monkeycode-basic/qwen', true],
     ['basic', 'monkeycode-pro/glm', false],

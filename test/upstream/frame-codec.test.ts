@@ -37,7 +37,7 @@ test('data decoding: base64 JSON, null, raw object, raw JSON string, plain text,
   });
 });
 
-test('wire frames from §5.4 parse with decoded data', () => {
+test('wire frames from docs/monkeycode-protocol.md §5.4 parse with decoded data', () => {
   const running = parseWireFrame(
     '{"type":"task-running","data":"eyJzZXNzaW9uSWQiOiJzZXNfMSIsInVwZGF0ZSI6eyJzZXNzaW9uVXBkYXRlIjoiYWdlbnRfbWVzc2FnZV9jaHVuayIsImNvbnRlbnQiOnsidHlwZSI6InRleHQiLCJ0ZXh0IjoiSGVsbG8ifX19","kind":"acp_event","seq":7,"timestamp":1752000001200}',
   );
@@ -66,7 +66,7 @@ test('wire frames from §5.4 parse with decoded data', () => {
   assert.equal(parseWireFrame('[1,2]'), null);
 });
 
-test('outbound user-input matches §5.3 byte for byte (text base64 inside base64)', () => {
+test('outbound user-input matches docs/monkeycode-protocol.md §5.3 byte for byte (text base64 inside base64)', () => {
   assert.equal(
     encodeUserInput('hello'),
     '{"type":"user-input","data":"eyJjb250ZW50IjoiYUdWc2JHOD0iLCJhdHRhY2htZW50cyI6W119"}',
@@ -75,7 +75,7 @@ test('outbound user-input matches §5.3 byte for byte (text base64 inside base64
   assert.equal(encodeClientFrame('auto-approve'), '{"type":"auto-approve"}');
 });
 
-test('outbound reply-question matches §5.3 and declines with cancelled: true', () => {
+test('outbound reply-question matches docs/monkeycode-protocol.md §5.3 and declines with cancelled: true', () => {
   assert.equal(
     encodeReplyQuestion('q1', { 'Which pipeline?': 'full' }),
     '{"type":"reply-question","data":"eyJyZXF1ZXN0X2lkIjoicTEiLCJhbnN3ZXJzX2pzb24iOiJ7XCJXaGljaCBwaXBlbGluZT9cIjpcImZ1bGxcIn0iLCJjYW5jZWxsZWQiOmZhbHNlfQ=="}',
@@ -88,7 +88,7 @@ test('outbound reply-question matches §5.3 and declines with cancelled: true', 
 });
 
 test('user-input over 32 KiB once encoded is refused client-side', () => {
-  // Double base64 grows text by ~16/9: ~18 KiB of text is the ceiling (§5.1).
+  // Double base64 grows text by ~16/9: ~18 KiB of text is the ceiling (docs/monkeycode-protocol.md §5.1).
   const fits = 'a'.repeat(18_000);
   assert.ok(Buffer.byteLength(encodeUserInput(fits)) <= MAX_CLIENT_FRAME_BYTES);
   assert.throws(

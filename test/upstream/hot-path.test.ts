@@ -102,7 +102,7 @@ test('ACP chunks: only a non-empty text block of an object update becomes an eve
   );
 });
 
-// The rule the frame decoder used to spell out as a regex (§5.2: standard, padded base64).
+// The rule the frame decoder used to spell out as a regex (docs/monkeycode-protocol.md §5.2: standard, padded base64).
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 test('base64 frame data: accepted exactly when it is strict padded base64 of UTF-8', () => {

@@ -127,7 +127,7 @@ test('fake faults: 10811 on create, dropped socket, task-error, HTML session pag
       ['concurrency'],
     );
 
-    // With reattaching turned off (maxReattaches 0) a dropped socket ends the turn (§5.7 resume is
+    // With reattaching turned off (maxReattaches 0) a dropped socket ends the turn (docs/monkeycode-protocol.md §5.7 resume is
     // covered in test/contract/stream-resume.test.ts).
     fake.faults.dropSocketAfterFrames(3, 'attach');
     const dropped = await collect(adapter.runTurn(session, newTask, { maxReattaches: 0 }));

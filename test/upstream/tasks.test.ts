@@ -49,7 +49,7 @@ test('create errors by code arrive as one terminal error event, with no task id'
   }
 });
 
-test('create sends every §4.1 field; poll until processing; a plain 401 on create is session-expired', async () => {
+test('create sends every docs/monkeycode-protocol.md §4.1 field; poll until processing; a plain 401 on create is session-expired', async () => {
   let polls = 0;
   const server = await startMiniUpstream({
     routes: {

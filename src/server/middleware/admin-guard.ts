@@ -18,7 +18,7 @@ export function socketAddress(c: Context): string | null {
 }
 
 /**
- * Guard for `/admin/*` and `/metrics` (design §1): with an admin token, `Authorization: Bearer
+ * Guard for `/admin/*` and `/metrics` (docs/architecture.md §1): with an admin token, `Authorization: Bearer
  * <token>` is required (401 otherwise; with a `throttle`, repeated failures from one address get
  * 429 + Retry-After); without one, only loopback clients get in (403 otherwise).
  */

@@ -16,7 +16,7 @@ export interface ClientAuthOptions {
 }
 
 /**
- * Guard for `/v1/*` (design §1): with API keys configured, `Authorization: Bearer <key>` or
+ * Guard for `/v1/*` (docs/architecture.md §1): with API keys configured, `Authorization: Bearer <key>` or
  * `x-api-key: <key>` must name one of them (401 `invalid_api_key` otherwise; repeated failures
  * from one address get 429). Sets `clientKeyHash` for conversation and usage scoping.
  */

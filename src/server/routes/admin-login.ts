@@ -4,7 +4,7 @@ import { checkView } from './admin-accounts.js';
 import { asAdminResult, callbackBody, readAdminBody, sendCodeBody, verifyBody } from './admin-body.js';
 
 /**
- * Operator-driven logins (protocol §2.7/§2.8): `POST /admin/login/send-code`, `/verify` and
+ * Operator-driven logins (docs/monkeycode-protocol.md §2.7/§2.8): `POST /admin/login/send-code`, `/verify` and
  * `/callback`. Answers never carry the code, a cookie or the identity provider's session.
  */
 export function adminLoginRoutes(login: OperatorLogin): Hono {

@@ -35,7 +35,7 @@ export interface ChatRouteDeps {
 }
 
 /**
- * Stream frames for one turn: headers may go out once the task exists (design §3 step 4); until
+ * Stream frames for one turn: headers may go out once the task exists (docs/architecture.md §3 step 4); until
  * then a failure is thrown so the client gets a proper HTTP error. After that a failure ends the
  * stream with one error frame (the SSE writer's job) — never a silent `stop`. Once the client has
  * everything (see `endAtAnswer`: possibly before the billed tokens are looked up) the response
@@ -76,7 +76,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
       content: request.content,
       trace: c.get('trace'),
     };
-    // Continuity by the resent messages (design §3 step 3); an explicit `store: false` retains nothing.
+    // Continuity by the resent messages (docs/architecture.md §3 step 3); an explicit `store: false` retains nothing.
     const turn = resentConversationTurn(
       base,
       request.messages,

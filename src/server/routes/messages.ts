@@ -46,7 +46,7 @@ export const anthropicErrors: MiddlewareHandler = async function useAnthropicErr
 const PING: SseFrame & { kind: 'data' } = { kind: 'data', event: 'ping', data: { type: 'ping' } };
 
 /**
- * Stream events for one turn. Headers go out with `message_start` once the task exists (design §3
+ * Stream events for one turn. Headers go out with `message_start` once the task exists (docs/architecture.md §3
  * step 4); before that a failure is an HTTP error. After it, a failure is one `error` event (the
  * SSE writer's `errorFrame`) — never a silent end.
  */
@@ -83,7 +83,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
       content: request.content,
       trace: c.get('trace'),
     };
-    // Continuity by the resent messages, as for chat (design §3 step 3): Claude Code resends everything.
+    // Continuity by the resent messages, as for chat (docs/architecture.md §3 step 3): Claude Code resends everything.
     const turn = resentConversationTurn(base, request.messages, 'durable', 'durable');
     const options: MessageEncoderOptions = {
       id: deps.newMessageId(),

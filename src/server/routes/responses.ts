@@ -69,7 +69,7 @@ function conversationOf(
 }
 
 /**
- * Continuity (design §3 step 3): `previous_response_id` continues from that stored response; a
+ * Continuity (docs/architecture.md §3 step 3): `previous_response_id` continues from that stored response; a
  * `store: false` request retains nothing — unless the operator opted in to continuing those by the
  * resent conversation, bound in memory only.
  */

@@ -17,15 +17,15 @@ const message = z.looseObject({
 const messageList = z.array(message);
 const stepList = z.array(stepSchema);
 
-/** §4.3: the text an agent-loop crash leaves in M. */
+/** docs/upstream/notes/003-aeio.md §4.3: the text an agent-loop crash leaves in M. */
 const CRASH_PREFIX = 'AI服务出错：';
-/** Reconnects of the step stream in one turn (§5.4 items 3–4: the server closes it early often). */
+/** Reconnects of the step stream in one turn (docs/upstream/notes/003-aeio.md §5.4 items 3–4: the server closes it early often). */
 const MAX_STREAMS = 100;
-/** §5.4 item 5: M's content is committed shortly after `completed`; wait this long for it. */
+/** docs/upstream/notes/003-aeio.md §5.4 item 5: M's content is committed shortly after `completed`; wait this long for it. */
 const CONTENT_WAIT_MS = 3_000;
 
 /**
- * One Aeio turn, following the robust algorithm of docs/upstream/aeio.md §5.5: post the message
+ * One Aeio turn, following the robust algorithm of docs/upstream/notes/003-aeio.md §5.5: post the message
  * (M), follow the step stream for M only, reconnect when the server closes it before M's
  * `completed`, then read M's final content.
  */
@@ -68,7 +68,7 @@ export async function* runAeioTurn(
   );
   const m = message.safeParse(posted.json);
   if (!m.success) throw unexpectedBody('aeio send message', m.error);
-  // §4.1: a start failure comes back as an assistant message that already has content.
+  // docs/upstream/notes/003-aeio.md §4.1: a start failure comes back as an assistant message that already has content.
   if (m.data.content)
     throw upstreamFailure('task-failed', `aeio could not start the agent: ${m.data.content.slice(0, 200)}`);
   const messageId = m.data.id;
@@ -105,7 +105,7 @@ export async function* runAeioTurn(
             `aeio agent error: ${said.success ? said.data.error.slice(0, 200) : 'unknown'}`,
           );
         }
-        if (!STEP_EVENTS.has(name)) continue; // sync, ping, todos_update, and stale `done` (§5.4 item 4)
+        if (!STEP_EVENTS.has(name)) continue; // sync, ping, todos_update, and stale `done` (docs/upstream/notes/003-aeio.md §5.4 item 4)
         const step = stepEventData.safeParse(parseJson(frame.data));
         if (!step.success || step.data.data.message_id !== messageId) continue;
         yield* translator.events(name, step.data.data);
@@ -139,7 +139,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** §5.6: the last execution step of M says whether the loop completed. */
+/** docs/upstream/notes/003-aeio.md §5.6: the last execution step of M says whether the loop completed. */
 async function loopCompleted(ctx: PlatformTurnContext, base: string, messageId: number): Promise<boolean> {
   const answer = await ctx.call((token) =>
     ctx.http.expectOk({
@@ -155,7 +155,7 @@ async function loopCompleted(ctx: PlatformTurnContext, base: string, messageId: 
   return steps.data.at(-1)?.status === 'completed';
 }
 
-/** §4.3: M's content, polled until it is written (it may legitimately stay empty). */
+/** docs/upstream/notes/003-aeio.md §4.3: M's content, polled until it is written (it may legitimately stay empty). */
 async function finalContent(ctx: PlatformTurnContext, base: string, messageId: number): Promise<string> {
   const giveUpAt = ctx.clock.now() + CONTENT_WAIT_MS;
   for (;;) {

@@ -10,7 +10,7 @@ import { runAeioTurn } from './aeio-turn.js';
  * loop completes. Sessions are deleted when relaypool is done with them.
  */
 
-/** §4.1: the server cuts user input at 1000 characters (default `max_user_input_length`). */
+/** docs/upstream/notes/003-aeio.md §4.1: the server cuts user input at 1000 characters (default `max_user_input_length`). */
 const MAX_INPUT = 1000;
 
 const meAnswer = z.looseObject({
@@ -24,7 +24,7 @@ export const aeioPlatform: BearerPlatform = {
   maxInputChars: MAX_INPUT,
   refresh: null,
 
-  // §2.1: JSON body; `username` is matched against the username only (the account's login name).
+  // docs/upstream/notes/003-aeio.md §2.1: JSON body; `username` is matched against the username only (the account's login name).
   login: (http, { email, password }, options) =>
     jwtLogin(
       http,
@@ -39,10 +39,10 @@ export const aeioPlatform: BearerPlatform = {
       email,
     ),
 
-  // §2.2: logout only clears a cookie; the JWT stays valid until `exp`.
+  // docs/upstream/notes/003-aeio.md §2.2: logout only clears a cookie; the JWT stays valid until `exp`.
   logout: () => Promise.resolve(),
 
-  // §2.3
+  // docs/upstream/notes/003-aeio.md §2.3
   async me(http, token, options) {
     const answer = await http.expectOk({
       method: 'GET',
@@ -63,13 +63,13 @@ export const aeioPlatform: BearerPlatform = {
     };
   },
 
-  // §7: one fixed model (deepseek-reasoner) behind one agent.
+  // docs/upstream/notes/003-aeio.md §7: one fixed model (deepseek-reasoner) behind one agent.
   models: () =>
     Promise.resolve([{ id: 'dev-agent', name: 'dev-agent', displayName: 'Aeio Dev Agent', isDefault: true }]),
 
   turn: runAeioTurn,
 
-  // §3: DELETE /api/sessions/{id} → 204 (also removes its sandbox directory).
+  // docs/upstream/notes/003-aeio.md §3: DELETE /api/sessions/{id} → 204 (also removes its sandbox directory).
   async closeConversation(http, token, conversationId, options) {
     await http.expectOk({
       method: 'DELETE',

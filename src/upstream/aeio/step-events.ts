@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { UpstreamEvent } from '../types.js';
 
-/** §5.3 Step object (fields relaypool reads). */
+/** docs/upstream/notes/003-aeio.md §5.3 Step object (fields relaypool reads). */
 export const stepSchema = z.looseObject({
   id: z.number().optional(),
   message_id: z.number(),
@@ -15,7 +15,7 @@ export const stepSchema = z.looseObject({
 });
 export type Step = z.infer<typeof stepSchema>;
 
-/** Event names that carry a step (§5.3). */
+/** Event names that carry a step (docs/upstream/notes/003-aeio.md §5.3). */
 export const STEP_EVENTS = new Set([
   'thinking',
   'thinking_delta',
@@ -45,7 +45,7 @@ function summary(value: unknown): string | null {
 }
 
 /**
- * Turns one message's steps into reasoning deltas and tool activity. §5.3: `reasoning_content` is
+ * Turns one message's steps into reasoning deltas and tool activity. docs/upstream/notes/003-aeio.md §5.3: `reasoning_content` is
  * cumulative per iteration, so only what extends the text already sent is new.
  */
 export class StepTranslator {

@@ -26,7 +26,7 @@ export const cococatPlatform: BearerPlatform = {
   maxInputChars: null,
   refresh: null,
 
-  // §2.1: v1 takes only the password; `username` is sent for v2 builds and ignored by v1.
+  // docs/upstream/notes/002-cococat.md §2.1: v1 takes only the password; `username` is sent for v2 builds and ignored by v1.
   login: (http, { email, password }, options) =>
     jwtLogin(
       http,
@@ -41,10 +41,10 @@ export const cococatPlatform: BearerPlatform = {
       'admin',
     ),
 
-  // §2.1: no logout call; a JWT stays valid until `exp`.
+  // docs/upstream/notes/002-cococat.md §2.1: no logout call; a JWT stays valid until `exp`.
   logout: () => Promise.resolve(),
 
-  // §2.4: the token goes in the query string; 401 means invalid or expired.
+  // docs/upstream/notes/002-cococat.md §2.4: the token goes in the query string; 401 means invalid or expired.
   async me(http, token, options) {
     const answer = await http.expectOk({
       method: 'GET',
@@ -59,7 +59,7 @@ export const cococatPlatform: BearerPlatform = {
     return userOf(parsed.data.sub === undefined ? 'admin' : String(parsed.data.sub), '');
   },
 
-  // §3: scenes are the models.
+  // docs/upstream/notes/002-cococat.md §3: scenes are the models.
   async models(http, token, options) {
     const answer = await http.expectOk({
       method: 'GET',
@@ -79,7 +79,7 @@ export const cococatPlatform: BearerPlatform = {
     }));
   },
 
-  // §4.1: POST /api/scenes/{scene}/chat with a per-conversation user_id; errors come back as 200 sentinels.
+  // docs/upstream/notes/002-cococat.md §4.1: POST /api/scenes/{scene}/chat with a per-conversation user_id; errors come back as 200 sentinels.
   async *turn(ctx, turn) {
     let sceneId: string;
     let userId: string;
@@ -114,6 +114,6 @@ export const cococatPlatform: BearerPlatform = {
     yield { type: 'finish', taskId };
   },
 
-  // v1 has no call that deletes a user's history (§4.1); a conversation simply stops being used.
+  // v1 has no call that deletes a user's history (docs/upstream/notes/002-cococat.md §4.1); a conversation simply stops being used.
   closeConversation: () => Promise.resolve(),
 };

@@ -2,7 +2,7 @@ import { upstreamFailure, type AnyUpstreamFailure } from '../errors.js';
 
 /**
  * cococat v1 reports agent failures as HTTP 200 replies with fixed texts (docs/upstream/cococat.md
- * §4.1); these are errors, not answers.
+ * docs/upstream/notes/002-cococat.md §4.1); these are errors, not answers.
  */
 const SENTINELS: ReadonlyMap<string, () => AnyUpstreamFailure> = new Map([
   [

@@ -15,7 +15,7 @@ const walletSchema = z.object({
   daily_token_limit: z.number().nullish(),
 });
 
-/** `GET /api/v1/users/subscription` (§3.4) → the plan name, or null when none is given. */
+/** `GET /api/v1/users/subscription` (docs/monkeycode-protocol.md §3.4) → the plan name, or null when none is given. */
 export async function fetchPlan(
   http: MonkeyCodeHttp,
   jar: SessionJar,
@@ -31,7 +31,7 @@ export async function fetchPlan(
   return data?.plan?.trim().toLowerCase() || null;
 }
 
-/** `GET /api/v1/users/wallet` (§3.5, hosted only) → null where the endpoint does not exist (404). */
+/** `GET /api/v1/users/wallet` (docs/monkeycode-protocol.md §3.5, hosted only) → null where the endpoint does not exist (404). */
 export async function fetchWallet(
   http: MonkeyCodeHttp,
   jar: SessionJar,
@@ -58,7 +58,7 @@ export async function fetchWallet(
 }
 
 /**
- * Everything needed to run tasks with this account (§2.8 `/admin/discover`): models, image, host,
+ * Everything needed to run tasks with this account (docs/monkeycode-protocol.md §2.8 `/admin/discover`): models, image, host,
  * plan, wallet. A dead session fails the whole call; a missing plan or wallet does not.
  */
 export async function discoverAccount(

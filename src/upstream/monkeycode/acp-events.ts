@@ -15,7 +15,7 @@ type ToolCall = z.infer<typeof toolSchema>;
 export interface AcpOutcome {
   /** Zero or one event. */
   events: UpstreamEvent[];
-  /** Set when the agent is waiting for an answer (§6.2 ask-user-question as a `tool_call`). */
+  /** Set when the agent is waiting for an answer (docs/monkeycode-protocol.md §6.2 ask-user-question as a `tool_call`). */
   questionId: string | null;
 }
 
@@ -25,13 +25,13 @@ const isObject = (value: unknown): value is object =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Map an ACP session update (§6) to upstream events: `agent_message_chunk` (text blocks) → `text`,
+ * Map an ACP session update (docs/monkeycode-protocol.md §6) to upstream events: `agent_message_chunk` (text blocks) → `text`,
  * `agent_thought_chunk` → `reasoning`, `tool_call`/`tool_call_update` → `tool-activity`.
- * §9.2 item 4: `usage_update` is context occupancy, not billed tokens — no event. Unknown variants
+ * docs/monkeycode-protocol.md §9.2 item 4: `usage_update` is context occupancy, not billed tokens — no event. Unknown variants
  * are ignored (the agent grows new ones).
  */
 export function mapAcpNotification(payload: unknown): AcpOutcome {
-  // §6.1: `{sessionId?, update: {sessionUpdate, …}}`; dispatch on `update.sessionUpdate`.
+  // docs/monkeycode-protocol.md §6.1: `{sessionId?, update: {sessionUpdate, …}}`; dispatch on `update.sessionUpdate`.
   const update: unknown = isObject(payload) ? Reflect.get(payload, 'update') : undefined;
   if (!isObject(update)) return NOTHING;
   const variant: unknown = Reflect.get(update, 'sessionUpdate');
@@ -60,7 +60,7 @@ export function mapAcpNotification(payload: unknown): AcpOutcome {
 }
 
 /**
- * §6.2: a message or thought chunk's text, when its `content` is a non-empty `text` block (other
+ * docs/monkeycode-protocol.md §6.2: a message or thought chunk's text, when its `content` is a non-empty `text` block (other
  * blocks, e.g. images, are not shown). Checked by hand, not with a schema: chunks are nearly every
  * frame of a turn.
  */
@@ -74,8 +74,8 @@ function chunkText(update: object): string | null {
 const askSchema = z.object({ toolCall: toolSchema });
 
 /**
- * §5.4 `task-running` with kind `acp_ask_user_question`: `{"toolCall":{toolCallId,…}}`.
- * Returns the activity to report and the id to answer (§9.2 item 5: `request_id = toolCallId`).
+ * docs/monkeycode-protocol.md §5.4 `task-running` with kind `acp_ask_user_question`: `{"toolCall":{toolCallId,…}}`.
+ * Returns the activity to report and the id to answer (docs/monkeycode-protocol.md §9.2 item 5: `request_id = toolCallId`).
  */
 export function mapAskUserQuestion(payload: unknown): { activity: ToolActivity; questionId: string } | null {
   const ask = askSchema.safeParse(payload);
@@ -91,7 +91,7 @@ const TERMINAL = new Set(['completed', 'failed', 'error', 'cancelled']);
 const questionsSchema = z.object({ questions: z.array(z.unknown()).min(1) });
 const metaSchema = z.object({ askUserQuestion: questionsSchema });
 
-// §6.2: the question tool may also arrive as an ordinary tool_call with `rawInput.questions`
+// docs/monkeycode-protocol.md §6.2: the question tool may also arrive as an ordinary tool_call with `rawInput.questions`
 // (or `_meta.askUserQuestion.questions`); only a still-open one needs an answer.
 function pendingQuestionId(tool: ToolCall): string | null {
   if (tool.status && TERMINAL.has(tool.status)) return null;

@@ -43,7 +43,7 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     this.#images = new ImageCache(this.#deps.clock);
   }
 
-  /** Password login with the captcha proof-of-work (§2.2, §2.6). */
+  /** Password login with the captcha proof-of-work (docs/monkeycode-protocol.md §2.2, §2.6). */
   async login(
     credentials: { email: string; password: string },
     options?: CallOptions,
@@ -53,23 +53,23 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     return { session: result.session, expiresAt: result.expiresAt, user: result.user };
   }
 
-  /** The session's user, or `UpstreamFailure('session-expired')` (§1.3, §2.4). */
+  /** The session's user, or `UpstreamFailure('session-expired')` (docs/monkeycode-protocol.md §1.3, §2.4). */
   validateSession(session: string, options?: CallOptions): Promise<UpstreamUser> {
     return this.#withJar(session, (jar) => fetchSessionUser(this.#http, jar, options));
   }
 
-  /** End the session upstream (§2.5); an already-dead session is fine. */
+  /** End the session upstream (docs/monkeycode-protocol.md §2.5); an already-dead session is fine. */
   async logout(session: string, options?: CallOptions): Promise<void> {
     await this.#withJar(session, (jar) => logoutSession(this.#http, jar, options));
     this.#jars.forget(session);
   }
 
-  /** Visible, callable models (§3.1). */
+  /** Visible, callable models (docs/monkeycode-protocol.md §3.1). */
   listModels(session: string, options?: CallOptions): Promise<UpstreamModel[]> {
     return this.#withJar(session, (jar) => fetchModels(this.#http, jar, this.#deps.logger, options));
   }
 
-  /** Models, image, host, plan and wallet (§3). */
+  /** Models, image, host, plan and wallet (docs/monkeycode-protocol.md §3). */
   async discover(session: string, options?: CallOptions): Promise<AccountDiscovery> {
     const found = await this.#withJar(session, (jar) =>
       discoverAccount(this.#http, jar, this.#deps.logger, options),
@@ -78,17 +78,17 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     return found;
   }
 
-  /** §2.1: the `monkeycode_ai_session` value, bare or inside a cookie line. */
+  /** docs/monkeycode-protocol.md §2.1: the `monkeycode_ai_session` value, bare or inside a cookie line. */
   parseSessionInput(input: string): string {
     return parseSessionCookie(input);
   }
 
-  /** §5.1: a follow-up's `user-input` frame must stay within the server's 32 KiB read limit. */
+  /** docs/monkeycode-protocol.md §5.1: a follow-up's `user-input` frame must stay within the server's 32 KiB read limit. */
   fitsFollowUp(text: string): boolean {
     return fitsUserInput(text);
   }
 
-  /** Run one turn (§5.6); see `UpstreamEvent` for the contract. */
+  /** Run one turn (docs/monkeycode-protocol.md §5.6); see `UpstreamEvent` for the contract. */
   runTurn(
     session: string,
     request: TurnRequest,
@@ -107,7 +107,7 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
       : runFollowUpTurn(ctx, request, options);
   }
 
-  /** Coarse task state (§4.2). */
+  /** Coarse task state (docs/monkeycode-protocol.md §4.2). */
   async getTaskState(session: string, taskId: string, options?: CallOptions): Promise<UpstreamTaskState> {
     const task = await this.getTask(session, taskId, options);
     return {
@@ -118,22 +118,22 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     };
   }
 
-  /** `PUT /tasks/stop` (§4.4). */
+  /** `PUT /tasks/stop` (docs/monkeycode-protocol.md §4.4). */
   stopTask(session: string, taskId: string, options?: CallOptions): Promise<void> {
     return this.#withJar(session, (jar) => stopTask(this.#http, jar, taskId, options));
   }
 
-  /** `DELETE /tasks/{id}` (§4.5). */
+  /** `DELETE /tasks/{id}` (docs/monkeycode-protocol.md §4.5). */
   deleteTask(session: string, taskId: string, options?: CallOptions): Promise<void> {
     return this.#withJar(session, (jar) => deleteTask(this.#http, jar, taskId, options));
   }
 
-  /** The raw MonkeyCode task (§4.2). */
+  /** The raw MonkeyCode task (docs/monkeycode-protocol.md §4.2). */
   getTask(session: string, taskId: string, options?: CallOptions): Promise<MonkeyCodeTask> {
     return this.#withJar(session, (jar) => getTask(this.#http, jar, taskId, options));
   }
 
-  /** See `UpstreamAdapter.listActiveTasks`: the first page of `status=pending,processing` (§4.3). */
+  /** See `UpstreamAdapter.listActiveTasks`: the first page of `status=pending,processing` (docs/monkeycode-protocol.md §4.3). */
   async listActiveTasks(
     session: string,
     options?: CallOptions,
@@ -142,7 +142,7 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     return page.tasks.map((task) => ({ id: task.id, createdAt: task.createdAt }));
   }
 
-  /** One page of the account's tasks (§4.3). */
+  /** One page of the account's tasks (docs/monkeycode-protocol.md §4.3). */
   listTasks(
     session: string,
     query?: { page?: number; size?: number; status?: string },
@@ -151,17 +151,17 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
     return this.#withJar(session, (jar) => listTasks(this.#http, jar, query, options));
   }
 
-  /** Sandbox images (§3.2). */
+  /** Sandbox images (docs/monkeycode-protocol.md §3.2). */
   listImages(session: string, options?: CallOptions): Promise<MonkeyCodeImage[]> {
     return this.#withJar(session, (jar) => fetchImages(this.#http, jar, options));
   }
 
-  /** Subscription plan (§3.4). */
+  /** Subscription plan (docs/monkeycode-protocol.md §3.4). */
   getPlan(session: string, options?: CallOptions): Promise<string | null> {
     return this.#withJar(session, (jar) => fetchPlan(this.#http, jar, options));
   }
 
-  /** Wallet (§3.5), null on self-hosted. */
+  /** Wallet (docs/monkeycode-protocol.md §3.5), null on self-hosted. */
   getWallet(session: string, options?: CallOptions): Promise<UpstreamWallet | null> {
     return this.#withJar(session, (jar) => fetchWallet(this.#http, jar, options));
   }

@@ -8,7 +8,7 @@ import type { MonkeyCodeHttp } from './http-client.js';
 import type { MonkeyCodeDeps } from './options.js';
 import { SessionJar } from './session-jar.js';
 
-// §2.2/§2.4: the `User` object; hosted may answer `{}` for a dead session, so everything is optional.
+// docs/monkeycode-protocol.md §2.2/§2.4: the `User` object; hosted may answer `{}` for a dead session, so everything is optional.
 const userSchema = z.object({
   id: z.string().nullish(),
   name: z.string().nullish(),
@@ -25,7 +25,7 @@ export interface MonkeyCodeLogin extends UpstreamLogin {
 }
 
 /**
- * Password login (§2.2): captcha challenge → proof-of-work → redeem → `password-login` with
+ * Password login (docs/monkeycode-protocol.md §2.2): captcha challenge → proof-of-work → redeem → `password-login` with
  * `captcha_token` (the real server requires it by default, so always solve) → capture the
  * `monkeycode_ai_session` cookie and its Max-Age → confirm with `/users/status`.
  * Failures: `bad-credentials` (10606), `banned` (10605), `forbidden` (403: captcha token rejected),
@@ -40,7 +40,7 @@ export async function passwordLogin(
   const captchaToken = await obtainCaptchaToken(http, deps, options);
   const jar = new SessionJar(deps.baseUrl);
   const context = 'password login';
-  // §2.2: the password goes as typed (no trim, no hash).
+  // docs/monkeycode-protocol.md §2.2: the password goes as typed (no trim, no hash).
   const body = { email: credentials.email, password: credentials.password, captcha_token: captchaToken };
   const res = await http.exchange(jar, {
     method: 'POST',
@@ -58,8 +58,8 @@ export async function passwordLogin(
 }
 
 /**
- * `GET /api/v1/users/status` (§2.4). A dead session throws `UpstreamFailure('session-expired')`
- * for every shape §1.3 lists: 401 JSON, 401 text, 200 + empty `user`, non-JSON 2xx.
+ * `GET /api/v1/users/status` (docs/monkeycode-protocol.md §2.4). A dead session throws `UpstreamFailure('session-expired')`
+ * for every shape docs/monkeycode-protocol.md §1.3 lists: 401 JSON, 401 text, 200 + empty `user`, non-JSON 2xx.
  */
 export async function fetchSessionUser(
   http: MonkeyCodeHttp,
@@ -88,7 +88,7 @@ export async function fetchSessionUser(
   };
 }
 
-/** `POST /api/v1/users/logout` (§2.5). An already-dead session counts as logged out. */
+/** `POST /api/v1/users/logout` (docs/monkeycode-protocol.md §2.5). An already-dead session counts as logged out. */
 export async function logoutSession(
   http: MonkeyCodeHttp,
   jar: SessionJar,

@@ -8,7 +8,7 @@ import { sendHop, type HopDeps } from './oauth-hop.js';
 import type { OAuthParams } from './oauth-start.js';
 import { apiUrl } from './options.js';
 
-// §2.7: Baizhi's envelope is `{code, message, success, data}`.
+// docs/monkeycode-protocol.md §2.7: Baizhi's envelope is `{code, message, success, data}`.
 const baizhiEnvelope = z.object({
   code: z.number().optional(),
   message: z.string().optional(),
@@ -102,7 +102,7 @@ export function loginWithPhone(
   );
 }
 
-/** §2.7 step 3: `GET {baizhi}/api/v1/oauth/authorize?…&response_type=code` (302 to MonkeyCode's callback). */
+/** docs/monkeycode-protocol.md §2.7 step 3: `GET {baizhi}/api/v1/oauth/authorize?…&response_type=code` (302 to MonkeyCode's callback). */
 export function authorizeUrl(baizhiUrl: URL, params: OAuthParams): URL {
   return apiUrl({ baseUrl: baizhiUrl }, '/api/v1/oauth/authorize', {
     client_id: params.clientId,

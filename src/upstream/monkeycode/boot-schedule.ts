@@ -1,8 +1,8 @@
 /**
  * When to read a booting task's status. MonkeyCode pushes nothing when a task turns `processing`
- * (§5.6: clients poll `GET /tasks/{id}`; §5.5: an attach before the VM exists gets an `error` frame
- * and a close, §12 item 4), so the first token waits for a status read. Reading every 2 s like the
- * official clients (§5.6) adds ~1 s per new task on average; reading every few ms floods the
+ * (docs/monkeycode-protocol.md §5.6: clients poll `GET /tasks/{id}`; docs/monkeycode-protocol.md §5.5: an attach before the VM exists gets an `error` frame
+ * and a close, docs/monkeycode-protocol.md §12 item 4), so the first token waits for a status read. Reading every 2 s like the
+ * official clients (docs/monkeycode-protocol.md §5.6) adds ~1 s per new task on average; reading every few ms floods the
  * platform. The schedule learns from the pool's own recent boots: it sleeps until the fast end of
  * them, reads densely until just after the typical boot, then backs off to `maxIntervalMs`.
  */

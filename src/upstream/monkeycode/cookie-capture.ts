@@ -9,9 +9,9 @@ export interface CapturedSession {
 }
 
 /**
- * Find the `monkeycode_ai_session` cookie among `Set-Cookie` header values (§2.1/§2.2:
+ * Find the `monkeycode_ai_session` cookie among `Set-Cookie` header values (docs/monkeycode-protocol.md §2.1/§2.2:
  * `Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax`). Returns null when it is absent or is a
- * deletion (`Max-Age=0` / empty value, as logout sends, §2.5).
+ * deletion (`Max-Age=0` / empty value, as logout sends, docs/monkeycode-protocol.md §2.5).
  */
 export function captureSessionCookie(
   setCookieHeaders: readonly string[],

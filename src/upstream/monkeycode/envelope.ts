@@ -9,7 +9,7 @@ export interface RawResponse {
   body: string;
 }
 
-/** §1.1: `{code, message, data?}`; write-ups use `msg`, so both are accepted. */
+/** docs/monkeycode-protocol.md §1.1: `{code, message, data?}`; write-ups use `msg`, so both are accepted. */
 interface Envelope {
   code: number;
   message: string | undefined;
@@ -36,14 +36,14 @@ function readEnvelope(value: unknown): Envelope | null {
 
 /** Options for reading one endpoint's envelope. */
 export interface EnvelopeOptions {
-  /** §1.3: hosted answers some dead-session calls with 200 + `data: null`. */
+  /** docs/monkeycode-protocol.md §1.3: hosted answers some dead-session calls with 200 + `data: null`. */
   nullDataMeansExpired?: boolean;
 }
 
 /**
  * Turn an HTTP answer into the endpoint's `data`, or throw a typed `UpstreamFailure`.
- * §1.3: 401 in either shape (text `Unauthorized` or JSON `code 401`) and any non-JSON 2xx (an
- * HTML login page) mean the session is dead. §1.2: business errors are HTTP 200 with code ≠ 0.
+ * docs/monkeycode-protocol.md §1.3: 401 in either shape (text `Unauthorized` or JSON `code 401`) and any non-JSON 2xx (an
+ * HTML login page) mean the session is dead. docs/monkeycode-protocol.md §1.2: business errors are HTTP 200 with code ≠ 0.
  */
 export function parseEnvelope<T>(
   response: RawResponse,

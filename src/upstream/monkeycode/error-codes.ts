@@ -1,6 +1,6 @@
 import { upstreamFailure, type AnyUpstreamFailure, type UpstreamErrorKind } from '../errors.js';
 
-// §1.4: business codes arrive with HTTP 200; framework codes equal the HTTP status.
+// docs/monkeycode-protocol.md §1.4: business codes arrive with HTTP 200; framework codes equal the HTTP status.
 const CODE_KINDS: ReadonlyMap<number, UpstreamErrorKind> = new Map<number, UpstreamErrorKind>([
   [400, 'bad-request'],
   [401, 'session-expired'],
@@ -44,7 +44,7 @@ export function kindOfHttpStatus(status: number): UpstreamErrorKind {
 const TRACE_SUFFIX = /\s*\[trace_id:[^\]]*\]\s*$/i;
 const MAX_MESSAGE = 300;
 
-/** §1.2: drop the ` [trace_id: …]` suffix and bound the length for display. */
+/** docs/monkeycode-protocol.md §1.2: drop the ` [trace_id: …]` suffix and bound the length for display. */
 export function cleanUpstreamMessage(message: string): string {
   const text = message.replace(TRACE_SUFFIX, '').replace(/\s+/g, ' ').trim();
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;

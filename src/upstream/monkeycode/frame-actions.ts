@@ -17,7 +17,7 @@ export type FrameAction =
   | { type: 'failed'; error: UpstreamFailure };
 
 /**
- * Interpret a decoded frame (§5.4). `task-ended` ends the turn; `task-error` and `error` fail it;
+ * Interpret a decoded frame (docs/monkeycode-protocol.md §5.4). `task-ended` ends the turn; `task-error` and `error` fail it;
  * `cursor`, `reply-question`, `user-cancel`, `task-event` and unknown types are ignored.
  */
 export function interpretFrame(frame: WireFrame): FrameAction {
@@ -34,7 +34,7 @@ export function interpretFrame(frame: WireFrame): FrameAction {
     case 'task-error':
       return failed(`agent error: ${taskErrorText(frame.data)}`);
     case 'error':
-      // §5.4: server-side failure; `data` is a JSON string such as "no virtual machine or host for task".
+      // docs/monkeycode-protocol.md §5.4: server-side failure; `data` is a JSON string such as "no virtual machine or host for task".
       return failed(`task stream error: ${textOr(frame.data, 'unspecified')}`);
     default:
       return { type: 'ignore' };
@@ -61,7 +61,7 @@ function interpretRunning(frame: WireFrame): FrameAction {
   return { type: 'events', events: outcome.events, questionId: outcome.questionId };
 }
 
-// §5.4: the web client reads `details`, the desktop client `error`.
+// docs/monkeycode-protocol.md §5.4: the web client reads `details`, the desktop client `error`.
 const taskErrorSchema = z.object({
   details: z.string().nullish(),
   error: z.string().nullish(),

@@ -3,7 +3,7 @@ import { parseJson } from './envelope.js';
 /** A frame's decoded `data`: nothing, a JSON value, or plain text. */
 export type FrameData = { form: 'none' } | { form: 'json'; value: unknown } | { form: 'text'; text: string };
 
-/** A server frame (§5.2 `TaskStream`) with `data` decoded. */
+/** A server frame (docs/monkeycode-protocol.md §5.2 `TaskStream`) with `data` decoded. */
 export interface WireFrame {
   type: string;
   kind: string;
@@ -16,7 +16,7 @@ const isNullish = (value: unknown): value is null | undefined => value === null 
 
 /**
  * Parse one inbound text frame; null when it is not a `TaskStream` object: `type` a string,
- * `kind` a string or nullish, `seq` and `timestamp` numbers or nullish (§5.2). Checked by hand,
+ * `kind` a string or nullish, `seq` and `timestamp` numbers or nullish (docs/monkeycode-protocol.md §5.2). Checked by hand,
  * not with a schema: this runs for every frame of every turn, and the envelope has five fields.
  */
 export function parseWireFrame(raw: string): WireFrame | null {
@@ -42,7 +42,7 @@ export function parseWireFrame(raw: string): WireFrame | null {
 }
 
 /**
- * §5.2: `data` is base64 of UTF-8 JSON (Go `[]byte`), but hosted frames are "occasionally a raw
+ * docs/monkeycode-protocol.md §5.2: `data` is base64 of UTF-8 JSON (Go `[]byte`), but hosted frames are "occasionally a raw
  * object or raw JSON string". Order: null → none; object → as is; string → base64 → UTF-8 → JSON,
  * else the decoded UTF-8 as text, else the string as JSON, else the string as text.
  */

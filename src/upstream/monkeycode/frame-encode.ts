@@ -1,20 +1,20 @@
 import { UpstreamFailure } from '../errors.js';
 
-/** §5.1: the server's read limit per client message (coder/websocket default); larger closes 1009. */
+/** docs/monkeycode-protocol.md §5.1: the server's read limit per client message (coder/websocket default); larger closes 1009. */
 export const MAX_CLIENT_FRAME_BYTES = 32 * 1024;
 
 function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-/** A client frame; §5.2: `data` is always base64 of the JSON payload (omitted when there is none). */
+/** A client frame; docs/monkeycode-protocol.md §5.2: `data` is always base64 of the JSON payload (omitted when there is none). */
 export function encodeClientFrame(type: string, payload?: unknown): string {
   if (payload === undefined) return JSON.stringify({ type });
   return JSON.stringify({ type, data: base64(JSON.stringify(payload)) });
 }
 
 /**
- * §5.3 `user-input`: the text is base64-encoded inside the JSON payload, which is base64-encoded
+ * docs/monkeycode-protocol.md §5.3 `user-input`: the text is base64-encoded inside the JSON payload, which is base64-encoded
  * again as `data`. Throws `input-too-large` when the frame would exceed 32 KiB — long text belongs
  * in the task `content` instead.
  */
@@ -29,7 +29,7 @@ export function fitsUserInput(text: string): boolean {
 }
 
 /**
- * §5.3/§6.2 `reply-question`: `request_id` is the question's `toolCall.toolCallId`. With
+ * docs/monkeycode-protocol.md §5.3/§6.2 `reply-question`: `request_id` is the question's `toolCall.toolCallId`. With
  * `answers` null the question is declined (`cancelled: true`).
  */
 export function encodeReplyQuestion(

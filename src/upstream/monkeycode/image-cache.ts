@@ -14,7 +14,7 @@ export interface SessionImage {
 }
 
 /**
- * Sandbox image ids per session, remembered for `ttlMs` (§3.2: the image list changes rarely;
+ * Sandbox image ids per session, remembered for `ttlMs` (docs/monkeycode-protocol.md §3.2: the image list changes rarely;
  * without this every new task costs one more `GET /users/images` before `POST /tasks`). Bounded:
  * the least recently used session is dropped beyond `capacity`. Concurrent loads share one call.
  */

@@ -3,7 +3,7 @@ import type { CallOptions } from '../types.js';
 import type { MonkeyCodeHttp } from './http-client.js';
 import type { SessionJar } from './session-jar.js';
 
-/** A sandbox image (§3.2). */
+/** A sandbox image (docs/monkeycode-protocol.md §3.2). */
 export interface MonkeyCodeImage {
   id: string;
   name: string;
@@ -51,11 +51,11 @@ export async function fetchImages(
   return images;
 }
 
-/** §3.2 (web client's `selectImage`): the public image whose remark is `devbox`, else the first. */
+/** docs/monkeycode-protocol.md §3.2 (web client's `selectImage`): the public image whose remark is `devbox`, else the first. */
 export function selectImage(images: readonly MonkeyCodeImage[]): MonkeyCodeImage | null {
   const devbox = images.find((image) => image.ownerType === 'public' && image.remark.trim() === 'devbox');
   return devbox ?? images[0] ?? null;
 }
 
-/** §3.3: the literal host id; the server picks an online public host. */
+/** docs/monkeycode-protocol.md §3.3: the literal host id; the server picks an online public host. */
 export const PUBLIC_HOST_ID = 'public_host';

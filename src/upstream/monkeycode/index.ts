@@ -1,5 +1,5 @@
 /**
- * MonkeyCode upstream client (spec: `/work/shared/upstream/monkeycode-protocol.md`).
+ * MonkeyCode upstream client (spec: `docs/monkeycode-protocol.md`).
  * The adapter is the entry point; the lower-level pieces are exported for tools and tests.
  */
 export { createMonkeyCodeAdapter, MonkeyCodeAdapter } from './adapter.js';

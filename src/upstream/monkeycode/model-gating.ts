@@ -4,7 +4,7 @@ const PRO_PLANS = new Set(['pro', 'flagship', 'ultra']);
 const ULTRA_PLANS = new Set(['flagship', 'ultra']);
 
 /**
- * §3.1 plan gating used by every official client: `monkeycode-pro*` needs plan
+ * docs/monkeycode-protocol.md §3.1 plan gating used by every official client: `monkeycode-pro*` needs plan
  * `pro|flagship|ultra`, `monkeycode-ultra*` needs `flagship|ultra`, everything else is allowed.
  * An unknown plan (null) allows everything; the server still enforces (10812).
  */
@@ -37,7 +37,7 @@ function tierPrefixOf(plan: string | null): string | null {
 }
 
 /**
- * §3.1 default pick: the plan's tier model with the highest `weight`, else the first allowed public
+ * docs/monkeycode-protocol.md §3.1 default pick: the plan's tier model with the highest `weight`, else the first allowed public
  * model, else the first allowed model, else null.
  */
 export function pickDefaultModel(

@@ -4,7 +4,7 @@ import type { UpstreamLogger } from '../logger.js';
 import type { MonkeyCodeHttp } from './http-client.js';
 import type { SessionJar } from './session-jar.js';
 
-// §3.1: one model row. Hosted-only fields are optional; unknown fields are ignored.
+// docs/monkeycode-protocol.md §3.1: one model row. Hosted-only fields are optional; unknown fields are ignored.
 const modelSchema = z.object({
   id: z.string().min(1),
   model: z.string().min(1),
@@ -33,7 +33,7 @@ const PAGE_LIMIT = 200;
 const MAX_PAGES = 50;
 
 /**
- * `GET /api/v1/users/models?limit=200[&cursor=…]` across every page (§3.1), keeping only callable
+ * `GET /api/v1/users/models?limit=200[&cursor=…]` across every page (docs/monkeycode-protocol.md §3.1), keeping only callable
  * models: hidden rows and bare tier placeholders are skipped, malformed rows logged and skipped.
  */
 export async function fetchModels(
@@ -51,7 +51,7 @@ export async function fetchModels(
       query: { limit: PAGE_LIMIT, cursor },
       schema: pageSchema,
       context: 'list models',
-      // §1.3: desktop treats a null `data` here as a dead session.
+      // docs/monkeycode-protocol.md §1.3: desktop treats a null `data` here as a dead session.
       nullDataMeansExpired: true,
       options,
     });
@@ -69,7 +69,7 @@ export async function fetchModels(
 
 const TIER_PLACEHOLDER = /^monkeycode-(basic|pro|ultra)$/i;
 
-/** §3.1: skip `is_hidden` rows and bare `monkeycode-basic|pro|ultra` tier placeholders. */
+/** docs/monkeycode-protocol.md §3.1: skip `is_hidden` rows and bare `monkeycode-basic|pro|ultra` tier placeholders. */
 export function isCallableModel(raw: Pick<RawModel, 'model' | 'is_hidden'>): boolean {
   return raw.is_hidden !== true && !TIER_PLACEHOLDER.test(raw.model.trim());
 }

@@ -1,7 +1,7 @@
 import { CallbackUrlError } from '../operator-login.js';
 
 /**
- * The URL to request for a pasted OAuth callback (§2.7 step 4): the same path and query on the
+ * The URL to request for a pasted OAuth callback (docs/monkeycode-protocol.md §2.7 step 4): the same path and query on the
  * configured upstream's origin. Refuses (`CallbackUrlError`) anything that is not an absolute
  * http(s) URL on the upstream's host, whose path is not under `/api/`, or that has no `code`.
  */

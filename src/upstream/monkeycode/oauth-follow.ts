@@ -21,7 +21,7 @@ export interface FollowScope {
 }
 
 /**
- * GET `start`, then every `Location` it leads to (§2.7 step 4: the callback path differs between
+ * GET `start`, then every `Location` it leads to (docs/monkeycode-protocol.md §2.7 step 4: the callback path differs between
  * sources, so the path is never assumed), until a response sets `monkeycode_ai_session`.
  * Nothing is sent outside `scope.allowedOrigins`. No session at the end of the chain:
  * `bad-credentials` (the callback refused the code or state).

@@ -39,7 +39,7 @@ class SmsLoginState implements PendingSmsLogin {
 }
 
 /**
- * §2.7 for MonkeyCode + Baizhi-Cloud: SMS login (step 1 at MonkeyCode, go-cap captcha and SMS on
+ * docs/monkeycode-protocol.md §2.7 for MonkeyCode + Baizhi-Cloud: SMS login (step 1 at MonkeyCode, go-cap captcha and SMS on
  * Baizhi, OAuth authorize, MonkeyCode callback) and finishing from a pasted callback URL.
  * Only the configured MonkeyCode and Baizhi origins are ever contacted.
  */

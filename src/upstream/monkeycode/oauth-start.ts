@@ -14,7 +14,7 @@ export interface OAuthParams {
 }
 
 /**
- * §2.7 step 1: `GET {mc}/api/v1/users/login?redirect=&inviter_id=` answers 302 to
+ * docs/monkeycode-protocol.md §2.7 step 1: `GET {mc}/api/v1/users/login?redirect=&inviter_id=` answers 302 to
  * `{baizhi}/oauth/authorize?client_id&redirect_uri&scope&state`; the parameters are taken from
  * that `Location` (cookies MonkeyCode sets stay in `jar` for the callback).
  */

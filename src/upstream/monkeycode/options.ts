@@ -4,17 +4,17 @@ import { systemClock, systemTimers, type Clock, type Timers } from '../timing.js
 import { BootSchedule } from './boot-schedule.js';
 import { undiciWebSocketFactory, type WebSocketFactory } from './web-socket.js';
 
-/** §5.7: the official web/mobile clients reconnect after 500 ms, 1 s, 2 s, 4 s, then every 8 s. */
+/** docs/monkeycode-protocol.md §5.7: the official web/mobile clients reconnect after 500 ms, 1 s, 2 s, 4 s, then every 8 s. */
 export const REATTACH_BACKOFF_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000];
 
-/** `resource` of a task (§4.1). */
+/** `resource` of a task (docs/monkeycode-protocol.md §4.1). */
 export interface TaskResource {
   core: number;
   memory: number;
   life: number;
 }
 
-/** §4.1: what the official clients send; only `life` is validated (≤ 10800 s on public_host). */
+/** docs/monkeycode-protocol.md §4.1: what the official clients send; only `life` is validated (≤ 10800 s on public_host). */
 export const DEFAULT_RESOURCE: Readonly<TaskResource> = { core: 2, memory: 8_589_934_592, life: 10_800 };
 
 /** Everything the MonkeyCode client can be configured or injected with. */
@@ -36,11 +36,11 @@ export interface MonkeyCodeOptions {
   pollIntervalMs?: number;
   /** How status reads of a booting task are scheduled around the expected boot (boot-schedule.ts). */
   readiness?: { denseIntervalMs?: number; history?: number };
-  /** How long a new task may stay `pending` (default 5 min; the server gives up at 10 min, §7). */
+  /** How long a new task may stay `pending` (default 5 min; the server gives up at 10 min, docs/monkeycode-protocol.md §7). */
   vmReadyTimeoutMs?: number;
   /** Nothing but pings for this long ends the turn with a timeout (default 10 min). */
   turnTimeoutMs?: number;
-  /** No frame at all (not even a ping) for this long means the socket is dead (default 25 s, §5.7). */
+  /** No frame at all (not even a ping) for this long means the socket is dead (default 25 s, docs/monkeycode-protocol.md §5.7). */
   socketIdleTimeoutMs?: number;
   /** Time budget for the captcha proof-of-work (default 30 s). */
   captchaBudgetMs?: number;
@@ -50,7 +50,7 @@ export interface MonkeyCodeOptions {
   acceptLanguage?: string;
   /** Frames buffered ahead of the consumer before the turn fails (default 10 000). */
   maxQueuedFrames?: number;
-  /** Reattaches of one turn whose socket was lost while the task lives (default 5; 0: never, §5.7). */
+  /** Reattaches of one turn whose socket was lost while the task lives (default 5; 0: never, docs/monkeycode-protocol.md §5.7). */
   maxReattaches?: number;
   /** Waits before each reattach (default the official 500 ms, 1 s, 2 s, 4 s, 8 s; the last repeats). */
   reattachBackoffMs?: readonly number[];

@@ -10,8 +10,8 @@ const zero = (): Counts => ({ text: 0, reasoning: 0, tool: 0 });
 
 /**
  * What one turn has relayed so far, across the sockets it was read from. A socket reattached with
- * `mode=attach` replays the latest turn from its start (§5.5 attach, steps 1–5), and replayed
- * chunks "may be coarser (adjacent chunks merged) than live ones", so a frame key (§5.7: the web
+ * `mode=attach` replays the latest turn from its start (docs/monkeycode-protocol.md §5.5 attach, steps 1–5), and replayed
+ * chunks "may be coarser (adjacent chunks merged) than live ones", so a frame key (docs/monkeycode-protocol.md §5.7: the web
  * client dedupes on type/kind/seq/timestamp/data) would miss merged chunks. The cursor counts
  * instead: characters of text and of reasoning and the number of tool events relayed; on each
  * socket it counts again from zero and lets through only what lies beyond what was relayed (the

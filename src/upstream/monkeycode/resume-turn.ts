@@ -25,11 +25,11 @@ export interface ResumeOptions {
   /**
    * Whether the first socket was `mode=new`: then the turn may only be reattached once it was seen
    * upstream (echo or later frame) — before that, `attach` would replay the previous turn, and the
-   * input must not be sent again either (§5.7: no idempotency key).
+   * input must not be sent again either (docs/monkeycode-protocol.md §5.7: no idempotency key).
    */
   sentInput: boolean;
   signal?: AbortSignal;
-  /** `GET /tasks/{id}` (§4.2). */
+  /** `GET /tasks/{id}` (docs/monkeycode-protocol.md §4.2). */
   readTask: (signal?: AbortSignal) => Promise<MonkeyCodeTask>;
   /** Open a `mode=attach` socket whose turn timer has `turnTimeoutMs` left. */
   attach: (turnTimeoutMs: number) => Promise<TaskSocket>;
@@ -40,7 +40,7 @@ type Deps = Pick<MonkeyCodeDeps, 'clock' | 'timers' | 'logger' | 'socketIdleTime
 /**
  * Read one turn to its end, reattaching when its socket ends without `task-ended` (closed, reset,
  * silent past the ping watchdog) while the task still runs: status read first (`processing`, VM
- * neither failed nor asleep), then `mode=attach` after the official backoff (§5.7); the replay is
+ * neither failed nor asleep), then `mode=attach` after the official backoff (docs/monkeycode-protocol.md §5.7); the replay is
  * deduplicated by `cursor`, so the events yielded read as one uninterrupted turn. Each reattach
  * yields `stream-reattached`. Bounded by `maxReattaches` and by the turn timeout, counted from the
  * last progress. Closes every socket it reads, `first` included.
@@ -102,7 +102,7 @@ export async function* readTurnResuming(
   }
 }
 
-/** A turn can be read on: the task runs and its VM is up (§4.2; a hibernated VM lost its turn). */
+/** A turn can be read on: the task runs and its VM is up (docs/monkeycode-protocol.md §4.2; a hibernated VM lost its turn). */
 async function assertRunning(options: ResumeOptions): Promise<void> {
   const task = await options.readTask(options.signal);
   assertAlive(task);

@@ -35,8 +35,8 @@ export function errorEvent(err: unknown, taskId: string | null): Terminal {
 }
 
 /**
- * §5.6 first turn: create the task with the rendered `content`, poll until `processing`, then
- * watch the auto-started turn with `mode=attach` (§9.2 item 3: never resend the prompt).
+ * docs/monkeycode-protocol.md §5.6 first turn: create the task with the rendered `content`, poll until `processing`, then
+ * watch the auto-started turn with `mode=attach` (docs/monkeycode-protocol.md §9.2 item 3: never resend the prompt).
  */
 export async function* runNewTaskTurn(
   ctx: TurnContext,
@@ -59,7 +59,7 @@ export async function* runNewTaskTurn(
     const { content, modelId, systemPrompt } = request;
     const input = { content, modelId, imageId, resource: deps.resource, systemPrompt };
     // Not cut short by the caller's signal: a create call abandoned mid-flight may still create the
-    // task upstream, and without its id nobody could stop it (it would hold a slot, §5.6). It has its
+    // task upstream, and without its id nobody could stop it (it would hold a slot, docs/monkeycode-protocol.md §5.6). It has its
     // own timeout; once the id is back it is announced, and the caller, seeing the abort, stops it.
     const id = await createTask(http, jar, input).catch((err: unknown) => {
       if (request.environmentId === undefined) ctx.image.forget();
@@ -91,7 +91,7 @@ export async function* runNewTaskTurn(
 }
 
 /**
- * §5.6 turn N+1: one new socket with `mode=new` and one `user-input` holding only the new text.
+ * docs/monkeycode-protocol.md §5.6 turn N+1: one new socket with `mode=new` and one `user-input` holding only the new text.
  * The text is checked against the 32 KiB frame limit before anything is sent; a hibernated
  * sandbox is woken first.
  */
@@ -147,8 +147,8 @@ async function* streamTurn(
     );
   }
   const cursor = new ResumeCursor(deps.clock.now());
-  // §5.7: a socket lost mid-turn is reattached with mode=attach, never new (readTurnResuming
-  // closes every socket it reads: §5.5, the client closes after `task-ended`).
+  // docs/monkeycode-protocol.md §5.7: a socket lost mid-turn is reattached with mode=attach, never new (readTurnResuming
+  // closes every socket it reads: docs/monkeycode-protocol.md §5.5, the client closes after `task-ended`).
   const end = yield* readTurnResuming(deps, socket, cursor, {
     taskId: turn.taskId,
     maxReattaches: options.maxReattaches ?? deps.maxReattaches,
@@ -184,7 +184,7 @@ async function openStream(
   }
 }
 
-// §5.1: a refused handshake (401, code 500 for a foreign task) is invisible to a WebSocket API;
+// docs/monkeycode-protocol.md §5.1: a refused handshake (401, code 500 for a foreign task) is invisible to a WebSocket API;
 // ask the REST API what is wrong with the session or the task.
 async function explainHandshakeFailure(
   ctx: TurnContext,

@@ -1,4 +1,4 @@
-/** Name of the MonkeyCode user session cookie (protocol spec §2.1). */
+/** Name of the MonkeyCode user session cookie (docs/monkeycode-protocol.md §2.1). */
 export const SESSION_COOKIE_NAME = 'monkeycode_ai_session';
 
 const VALUE_PATTERN = /^[A-Za-z0-9._~+/=-]{8,512}$/;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// §4.2: `stats` is cumulative per task and absent while zero.
+// docs/monkeycode-protocol.md §4.2: `stats` is cumulative per task and absent while zero.
 const statsSchema = z.object({
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
@@ -10,7 +10,7 @@ const statsSchema = z.object({
 
 const conditionSchema = z.object({ type: z.string().nullish(), status: z.number().nullish() });
 
-/** §4.2 `Task` (and §4.1 `ProjectTask`): only the fields the proxy reads. */
+/** docs/monkeycode-protocol.md §4.2 `Task` (and docs/monkeycode-protocol.md §4.1 `ProjectTask`): only the fields the proxy reads. */
 export const taskSchema = z.object({
   id: z.string().min(1),
   status: z.string().nullish(),
@@ -35,10 +35,10 @@ export interface MonkeyCodeTask {
   status: string;
   /** `unknown | pending | online | offline | hibernated`, or null without a VM. */
   vmStatus: string | null;
-  /** True when the VM's last condition is `Failed` (§4.2). */
+  /** True when the VM's last condition is `Failed` (docs/monkeycode-protocol.md §4.2). */
   vmFailed: boolean;
   stats: TaskStats | null;
-  /** Creation time (ms), when the platform said (§4.1 `created_at`, Unix seconds). */
+  /** Creation time (ms), when the platform said (docs/monkeycode-protocol.md §4.1 `created_at`, Unix seconds). */
   createdAt: number | null;
 }
 

@@ -13,7 +13,7 @@ export type SocketSignal =
   | { type: 'closed'; code: number; reason: string }
   | { type: 'socket-error' }
   | { type: 'connect-timeout' }
-  /** No frame at all (not even a ping) for `socketIdleTimeoutMs`: the socket is dead (§5.7). */
+  /** No frame at all (not even a ping) for `socketIdleTimeoutMs`: the socket is dead (docs/monkeycode-protocol.md §5.7). */
   | { type: 'watchdog' }
   /** No progress (`noteProgress`) for `turnTimeoutMs`. */
   | { type: 'turn-timeout' }
@@ -115,7 +115,7 @@ export class TaskSocket {
     this.#turnTimer?.touch();
   }
 
-  /** Close with 1000 (the client closes after `task-ended`, §5.5) and release everything. */
+  /** Close with 1000 (the client closes after `task-ended`, docs/monkeycode-protocol.md §5.5) and release everything. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -6,7 +6,7 @@ import type { TaskResource } from './options.js';
 import type { SessionJar } from './session-jar.js';
 import { taskSchema, toTask, type MonkeyCodeTask } from './task-schema.js';
 
-/** What a new task needs; everything else has the official clients' defaults (§4.1). */
+/** What a new task needs; everything else has the official clients' defaults (docs/monkeycode-protocol.md §4.1). */
 export interface CreateTaskInput {
   content: string;
   modelId: string;
@@ -16,7 +16,7 @@ export interface CreateTaskInput {
   systemPrompt?: string;
 }
 
-/** `POST /api/v1/users/tasks` (§4.1) → the new task id. */
+/** `POST /api/v1/users/tasks` (docs/monkeycode-protocol.md §4.1) → the new task id. */
 export async function createTask(
   http: MonkeyCodeHttp,
   jar: SessionJar,
@@ -28,7 +28,7 @@ export async function createTask(
     host_id: input.hostId ?? PUBLIC_HOST_ID,
     image_id: input.imageId,
     model_id: input.modelId,
-    // §9.2 item 6: `opencode` works with every interface_type; an empty cli_name is code 500.
+    // docs/monkeycode-protocol.md §9.2 item 6: `opencode` works with every interface_type; an empty cli_name is code 500.
     cli_name: 'opencode',
     task_type: 'develop',
     repo: {},
@@ -47,7 +47,7 @@ export async function createTask(
   return task.id;
 }
 
-/** `GET /api/v1/users/tasks/{id}` (§4.2). Someone else's or unknown id → code 500 (`unknown`). */
+/** `GET /api/v1/users/tasks/{id}` (docs/monkeycode-protocol.md §4.2). Someone else's or unknown id → code 500 (`unknown`). */
 export async function getTask(
   http: MonkeyCodeHttp,
   jar: SessionJar,
@@ -62,7 +62,7 @@ export async function getTask(
 // Built once: constructing a zod schema costs far more than using one, and stop runs per request.
 const anyData = z.unknown();
 
-/** `PUT /api/v1/users/tasks/stop` body `{"id"}` (§4.4): finishes the task, frees its slot. */
+/** `PUT /api/v1/users/tasks/stop` body `{"id"}` (docs/monkeycode-protocol.md §4.4): finishes the task, frees its slot. */
 export async function stopTask(
   http: MonkeyCodeHttp,
   jar: SessionJar,
@@ -74,7 +74,7 @@ export async function stopTask(
   await http.api(jar, { method: 'PUT', path, body, schema: anyData, context: 'stop task', options });
 }
 
-/** `DELETE /api/v1/users/tasks/{id}` (§4.5): unknown id → 10002 (`not-found`). */
+/** `DELETE /api/v1/users/tasks/{id}` (docs/monkeycode-protocol.md §4.5): unknown id → 10002 (`not-found`). */
 export async function deleteTask(
   http: MonkeyCodeHttp,
   jar: SessionJar,
@@ -90,7 +90,7 @@ const listSchema = z.object({
   page_info: z.object({ has_next_page: z.boolean().nullish(), total_count: z.number().nullish() }).nullish(),
 });
 
-/** One page of the account's tasks (§4.3), optionally filtered by status (e.g. `pending,processing`). */
+/** One page of the account's tasks (docs/monkeycode-protocol.md §4.3), optionally filtered by status (e.g. `pending,processing`). */
 export async function listTasks(
   http: MonkeyCodeHttp,
   jar: SessionJar,

@@ -11,7 +11,7 @@ import type { SocketSignal, TaskSocket } from './task-socket.js';
 
 /**
  * How a turn's socket ended. `resumable`: the socket ended without `task-ended` in a way that says
- * nothing about the task (closed, reset, silent past the ping watchdog — §5.7), so the turn may be
+ * nothing about the task (closed, reset, silent past the ping watchdog — docs/monkeycode-protocol.md §5.7), so the turn may be
  * read on from a reattached socket.
  */
 export type TurnEnd = { ok: true } | { ok: false; error: AnyUpstreamFailure; resumable: boolean };

@@ -7,7 +7,7 @@ export function estimateTokens(chars: number): number {
 }
 
 /**
- * §4.2/§9.2 item 4: the only billed token counts are the task's cumulative `stats`, so a turn's
+ * docs/monkeycode-protocol.md §4.2/§9.2 item 4: the only billed token counts are the task's cumulative `stats`, so a turn's
  * usage is `after − before`. Null when the platform reported no increase (stats absent or lagging).
  */
 export function usageFromStats(before: TaskStats | null, after: TaskStats | null): TokenUsage | null {

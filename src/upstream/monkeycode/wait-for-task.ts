@@ -19,7 +19,7 @@ export interface WaitOptions {
 const TRANSIENT = new Set(['network', 'timeout', 'unavailable']);
 
 /**
- * Poll a task until it satisfies `isReady`, reading when `options.plan` says (§5.6: the official
+ * Poll a task until it satisfies `isReady`, reading when `options.plan` says (docs/monkeycode-protocol.md §5.6: the official
  * clients poll every 2 s while `pending`; nothing else announces readiness). `error` and
  * `finished` status, or a failed VM, end the wait with `task-failed`.
  */
@@ -63,7 +63,7 @@ export async function waitForTask(
   }
 }
 
-/** Throw `task-failed` when the task can no longer run a turn (§4.2 statuses, §5.6). */
+/** Throw `task-failed` when the task can no longer run a turn (docs/monkeycode-protocol.md §4.2 statuses, docs/monkeycode-protocol.md §5.6). */
 export function assertAlive(task: MonkeyCodeTask): void {
   if (task.status === 'error' || task.status === 'finished') {
     throw new UpstreamFailure('task-failed', `task is ${task.status}`);
@@ -71,7 +71,7 @@ export function assertAlive(task: MonkeyCodeTask): void {
   if (task.vmFailed) throw new UpstreamFailure('task-failed', 'task sandbox failed to start');
 }
 
-/** §5.6: the first turn starts once the task is `processing`. */
+/** docs/monkeycode-protocol.md §5.6: the first turn starts once the task is `processing`. */
 export function isProcessing(task: MonkeyCodeTask): boolean {
   return task.status === 'processing';
 }

@@ -7,7 +7,7 @@ import { getTask } from './tasks.js';
 import { isProcessing, waitForTask } from './wait-for-task.js';
 
 /**
- * §5.6/§5.9: a hibernated VM resumes when the task's control socket is connected; hold it open
+ * docs/monkeycode-protocol.md §5.6/§5.9: a hibernated VM resumes when the task's control socket is connected; hold it open
  * while polling until the VM is `online`, then close it.
  */
 export async function wakeTask(

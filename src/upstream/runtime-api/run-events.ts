@@ -3,7 +3,7 @@ import { upstreamFailure } from '../errors.js';
 import type { RuntimeRunEvent } from './runtime-api.js';
 
 /**
- * The run log of one `agent-chats` answer as upstream events (docs/upstream/runtime-api.md §3.1).
+ * The run log of one `agent-chats` answer as upstream events (docs/upstream/notes/001-runtime-api.md §3.1).
  * The `type` vocabulary is undocumented, so events are read by their fields: `tool_name` is tool
  * activity, a non-empty `error` with no output fails the turn. The top-level `output` is the
  * answer; `delta`s are only a fallback when it is empty.

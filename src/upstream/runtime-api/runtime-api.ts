@@ -14,7 +14,7 @@ import { runEventsToUpstream } from './run-events.js';
  */
 
 const PREFIX = '/api/v1';
-/** §3: `message` is 1..8000 characters (422 beyond). */
+/** docs/upstream/notes/001-runtime-api.md §3: `message` is 1..8000 characters (422 beyond). */
 const MAX_MESSAGE = 8000;
 
 const tokenPair = z.looseObject({
@@ -71,7 +71,7 @@ export function runtimeApiPlatform(clock: Clock): BearerPlatform {
     platform: 'runtime-api',
     maxInputChars: MAX_MESSAGE,
 
-    // §2.1
+    // docs/upstream/notes/001-runtime-api.md §2.1
     async login(http, { email, password }, options) {
       const answer = await loginCall(http, {
         method: 'POST',
@@ -88,10 +88,10 @@ export function runtimeApiPlatform(clock: Clock): BearerPlatform {
       };
     },
 
-    // §2.3: rotating refresh; a refused refresh token is an expired session (the pool logs in again).
+    // docs/upstream/notes/001-runtime-api.md §2.3: rotating refresh; a refused refresh token is an expired session (the pool logs in again).
     refresh: (http: BearerHttp, refreshToken: string) => refreshTokens(http, clock, refreshToken),
 
-    // §2.4: DELETE with a JSON body; the access token may stay valid until it ends.
+    // docs/upstream/notes/001-runtime-api.md §2.4: DELETE with a JSON body; the access token may stay valid until it ends.
     async logout(http, tokens, options) {
       if (tokens.refresh === null) return;
       const answer = await http.read({
@@ -104,7 +104,7 @@ export function runtimeApiPlatform(clock: Clock): BearerPlatform {
       if (answer.status >= 500) throw failureFromStatus(answer, 'runtime-api logout');
     },
 
-    // §2.6
+    // docs/upstream/notes/001-runtime-api.md §2.6
     async me(http, token, options) {
       const answer = await http.expectOk({
         method: 'GET',
@@ -126,11 +126,11 @@ export function runtimeApiPlatform(clock: Clock): BearerPlatform {
       };
     },
 
-    // §6: no listing; the agent is implicit.
+    // docs/upstream/notes/001-runtime-api.md §6: no listing; the agent is implicit.
     models: () =>
       Promise.resolve([{ id: 'agent', name: 'agent', displayName: 'Runtime API agent', isDefault: true }]),
 
-    // §3: one call runs the whole agent; the answer holds `output` and the event log.
+    // docs/upstream/notes/001-runtime-api.md §3: one call runs the whole agent; the answer holds `output` and the event log.
     async *turn(ctx, turn) {
       const body =
         turn.conversationId === null
@@ -162,7 +162,7 @@ export function runtimeApiPlatform(clock: Clock): BearerPlatform {
       yield { type: 'finish', taskId };
     },
 
-    // §8: no call deletes a session.
+    // docs/upstream/notes/001-runtime-api.md §8: no call deletes a session.
     closeConversation: () => Promise.resolve(),
   };
 }

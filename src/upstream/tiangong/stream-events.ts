@@ -5,7 +5,7 @@ import type { SseEvent } from '../bearer/sse-events.js';
 import type { UpstreamEvent } from '../types.js';
 
 /*
- * Tiangong's SSE stream (docs/upstream/tiangong.md §5). The reference names the events (`token`,
+ * Tiangong's SSE stream (docs/upstream/notes/004-tiangong.md §5). The reference names the events (`token`,
  * `tool_call`, `tool_result`, `done` with `token_usage`, `error`) but not their payloads, so each
  * frame is read tolerantly: the name is the `event:` field, else `data.type`, else `data.event`;
  * text, usage and error fields are looked up under several common keys.
@@ -96,7 +96,7 @@ export async function* streamEventsToUpstream(
     const name = (frame.event ?? p.type ?? p.event ?? (parsed.success ? 'message' : 'token')).toLowerCase();
     const session = p.session_id ?? p.sessionId;
     if (session !== undefined && session !== conversation.sessionId) {
-      // §4.3: the server chose its own session id; continue on that one.
+      // docs/upstream/notes/004-tiangong.md §4.3: the server chose its own session id; continue on that one.
       conversation.sessionId = session;
       taskId = joinId(conversation.agentId, session);
       yield { type: 'task-created', taskId };
@@ -134,6 +134,6 @@ export async function* streamEventsToUpstream(
       throw upstreamFailure('task-failed', `tiangong agent error: ${said.slice(0, 200)}`);
     }
   }
-  // §5.2 rule 6: a stream that ends without `done` was cut.
+  // docs/upstream/notes/004-tiangong.md §5.2 rule 6: a stream that ends without `done` was cut.
   throw upstreamFailure(text ? 'protocol' : 'network', 'the tiangong stream ended without done');
 }

@@ -13,7 +13,7 @@ import { streamEventsToUpstream } from './stream-events.js';
  */
 
 const PREFIX = '/api/v1';
-/** The default chat that needs no agent (§4.1). */
+/** The default chat that needs no agent (docs/upstream/notes/004-tiangong.md §4.1). */
 export const BARE = 'bare';
 
 const meAnswer = z.looseObject({
@@ -28,7 +28,7 @@ const agent = z.looseObject({
   status: z.string().nullish(),
 });
 const agents = z.array(agent);
-/** §3: pagination shape undocumented; a bare list or one under a common key. */
+/** docs/upstream/notes/004-tiangong.md §3: pagination shape undocumented; a bare list or one under a common key. */
 const LIST_KEYS = ['items', 'agents', 'data', 'results'] as const;
 const wrapped = z.looseObject({
   items: agents.optional(),
@@ -37,7 +37,7 @@ const wrapped = z.looseObject({
   results: agents.optional(),
 });
 
-/** Agents that cannot chat (§3: deploy/stop; the status words are a guess). */
+/** Agents that cannot chat (docs/upstream/notes/004-tiangong.md §3: deploy/stop; the status words are a guess). */
 const IDLE_STATUSES = new Set(['stopped', 'draft', 'disabled', 'archived']);
 
 function agentsOf(json: unknown): z.infer<typeof agent>[] | null {
@@ -57,7 +57,7 @@ export const tiangongPlatform: BearerPlatform = {
   maxInputChars: null,
   refresh: null,
 
-  // §2.1: OAuth2PasswordRequestForm; `username` carries the login (the e-mail, registration has no username).
+  // docs/upstream/notes/004-tiangong.md §2.1: OAuth2PasswordRequestForm; `username` carries the login (the e-mail, registration has no username).
   login: (http, { email, password }, options) =>
     jwtLogin(
       http,
@@ -75,7 +75,7 @@ export const tiangongPlatform: BearerPlatform = {
   // No logout call in the reference.
   logout: () => Promise.resolve(),
 
-  // §2.2
+  // docs/upstream/notes/004-tiangong.md §2.2
   async me(http, token, options) {
     const answer = await http.expectOk({
       method: 'GET',
@@ -98,7 +98,7 @@ export const tiangongPlatform: BearerPlatform = {
     };
   },
 
-  // §3: the bare chat plus every agent that is not stopped; an unreadable agent list leaves the bare chat.
+  // docs/upstream/notes/004-tiangong.md §3: the bare chat plus every agent that is not stopped; an unreadable agent list leaves the bare chat.
   async models(http, token, options) {
     const models: PlatformModel[] = [
       { id: BARE, name: BARE, displayName: 'Tiangong default chat', isDefault: true },
@@ -126,7 +126,7 @@ export const tiangongPlatform: BearerPlatform = {
     return models;
   },
 
-  // §4–§5: POST …/stream; a new conversation gets a client-made session id (§4.3), replaced by
+  // docs/upstream/notes/004-tiangong.md §4–§5: POST …/stream; a new conversation gets a client-made session id (docs/upstream/notes/004-tiangong.md §4.3), replaced by
   // the server's when an event names another one.
   async *turn(ctx, turn) {
     let agentId: string;

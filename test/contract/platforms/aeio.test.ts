@@ -11,7 +11,7 @@ describePlatform(
     upstream: 'aeio',
     name: 'aeio',
     model: 'aeio/dev-agent',
-    // Aeio logs in by user name (docs/upstream/aeio.md §2.1).
+    // Aeio logs in by user name (docs/upstream/notes/003-aeio.md §2.1).
     login: { email: 'devuser', password: 'pw' },
     reportsUsage: false,
     recoversDrop: true,

@@ -1,7 +1,7 @@
 import { b64json } from '../wire/base64.js';
 import type { AgentStep } from './agent-types.js';
 
-/** Step builders for turn scripts (protocol §5.4, §6). */
+/** Step builders for turn scripts (docs/monkeycode-protocol.md §5.4, §6). */
 
 /** `task-started` (kind `acp_event`, data null). */
 export function started(): AgentStep {

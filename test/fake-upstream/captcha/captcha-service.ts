@@ -25,7 +25,7 @@ function sha256hex(text: string): string {
 }
 
 /**
- * go-cap semantics (captcha-pow.md §1, §4): 25-hex challenge tokens, one redeem attempt per
+ * go-cap semantics (docs/captcha-pow.md §1, §4): 25-hex challenge tokens, one redeem attempt per
  * challenge, `<id>:<vertoken>` captcha tokens stored hashed and valid for exactly one login.
  */
 export class CaptchaService {

@@ -8,7 +8,7 @@ export interface ChallengeParams {
   d: number;
 }
 
-/** Salt and target of sub-challenge `i` (1-based), per captcha-pow.md §3. */
+/** Salt and target of sub-challenge `i` (1-based), per docs/captcha-pow.md §3. */
 export function subChallenge(
   token: string,
   i: number,

@@ -1,5 +1,5 @@
 /**
- * go-cap / Cap.js PRNG (captcha-pow.md §2): FNV-1a 32-bit over the seed's UTF-8 bytes, then
+ * go-cap / Cap.js PRNG (docs/captcha-pow.md §2): FNV-1a 32-bit over the seed's UTF-8 bytes, then
  * xorshift32 steps, each emitting the state as 8 lowercase hex digits.
  */
 export function prng(seed: string, length: number): string {

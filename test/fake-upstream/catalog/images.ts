@@ -6,7 +6,7 @@ export interface CatalogImage {
   ownerType: 'public' | 'private' | 'team';
 }
 
-/** Well-known image ids. `devbox` is the one clients pick (protocol §3.2). */
+/** Well-known image ids. `devbox` is the one clients pick (docs/monkeycode-protocol.md §3.2). */
 export const IMAGE_IDS = {
   ubuntu: '1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a00',
   devbox: '5f0c1a2b-3d4e-4f5a-8b6c-7d8e9f0a1b2c',

@@ -54,7 +54,7 @@ export const MODEL_IDS = {
   deepseek: '9c3d4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e99',
 } as const;
 
-/** The shared public catalog, public models first (protocol §3.1). */
+/** The shared public catalog, public models first (docs/monkeycode-protocol.md §3.1). */
 export const CATALOG_MODELS: readonly CatalogModel[] = [
   model({
     id: MODEL_IDS.basicPlaceholder,
@@ -137,7 +137,7 @@ export const CATALOG_MODELS: readonly CatalogModel[] = [
   }),
 ];
 
-/** Plan gating used by official clients and (presumably) hosted (protocol §3.1). */
+/** Plan gating used by official clients and (presumably) hosted (docs/monkeycode-protocol.md §3.1). */
 export function planAllowsModel(plan: PlanName, modelName: string): boolean {
   if (modelName.startsWith('monkeycode-ultra')) return plan === 'ultra' || plan === 'flagship';
   if (modelName.startsWith('monkeycode-pro'))
@@ -147,7 +147,7 @@ export function planAllowsModel(plan: PlanName, modelName: string): boolean {
 
 const CREATED_AT = 1_751_000_000;
 
-/** `/users/models` row (protocol §3.1 field set). */
+/** `/users/models` row (docs/monkeycode-protocol.md §3.1 field set). */
 export function modelJson(m: CatalogModel): Record<string, unknown> {
   return {
     id: m.id,

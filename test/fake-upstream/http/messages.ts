@@ -1,4 +1,4 @@
-/** Error messages by code, Chinese (default) and English (protocol §1.2, SRC locale files, paraphrased). */
+/** Error messages by code, Chinese (default) and English (docs/monkeycode-protocol.md §1.2, SRC locale files, paraphrased). */
 const MESSAGES: Record<number, { zh: string; en: string }> = {
   400: { zh: '参数错误', en: 'Bad request' },
   401: { zh: '未授权', en: 'Unauthorized' },

@@ -30,7 +30,7 @@ export function tracedMessage(code: number, lang: Lang): string {
   return `${messageFor(code, lang)} [trace_id: ${newTraceId()}]`;
 }
 
-/** Business error: HTTP 200 with a non-zero `code` (protocol §1.2). `500` is the unclassified class. */
+/** Business error: HTTP 200 with a non-zero `code` (docs/monkeycode-protocol.md §1.2). `500` is the unclassified class. */
 export function bizError(code: number, lang: Lang): Reply {
   return jsonReply(200, { code, message: tracedMessage(code, lang) });
 }
@@ -40,12 +40,12 @@ export function frameworkError(status: 400 | 401 | 403, lang: Lang): Reply {
   return jsonReply(status, { code: status, message: tracedMessage(status, lang) });
 }
 
-/** `auth.Auth()` failure: HTTP 401, `text/plain`, body `Unauthorized` (protocol §1.3). */
+/** `auth.Auth()` failure: HTTP 401, `text/plain`, body `Unauthorized` (docs/monkeycode-protocol.md §1.3). */
 export function unauthorizedText(): Reply {
   return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Unauthorized' };
 }
 
-/** A 200 HTML login page, as a dead hosted session sometimes gets (protocol §1.3). */
+/** A 200 HTML login page, as a dead hosted session sometimes gets (docs/monkeycode-protocol.md §1.3). */
 export function htmlLoginPage(): Reply {
   const body =
     '<!DOCTYPE html><html><head><title>MonkeyCode</title></head><body><div id="root">登录</div></body></html>';

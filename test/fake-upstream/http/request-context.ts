@@ -4,7 +4,7 @@ import type { SessionRecord, UserRecord } from '../types.js';
 import { tryParseJson } from '../wire/base64.js';
 import { pickLang, type Lang } from './messages.js';
 
-/** Name of the user session cookie (protocol §2.1). */
+/** Name of the user session cookie (docs/monkeycode-protocol.md §2.1). */
 export const SESSION_COOKIE = 'monkeycode_ai_session';
 
 /** Everything a route handler needs about one request. */

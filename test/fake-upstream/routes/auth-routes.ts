@@ -12,7 +12,7 @@ const loginBody = z.object({
   captcha_token: z.string().optional(),
 });
 
-/** `POST /users/password-login` (protocol §2.2): captcha (403) → credentials (10606) → blocked (10605). */
+/** `POST /users/password-login` (docs/monkeycode-protocol.md §2.2): captcha (403) → credentials (10606) → blocked (10605). */
 function login(deps: AppDeps, ctx: RequestContext): Reply {
   const body = loginBody.safeParse(ctx.body.json);
   if (!body.success) return frameworkError(400, ctx.lang);

@@ -42,7 +42,7 @@ function images(): Reply {
   return ok({ images: CATALOG_IMAGES.map(imageJson), page: { has_next_page: false } });
 }
 
-/** `GET /users/subscription` (hosted shape, protocol §3.4). */
+/** `GET /users/subscription` (hosted shape, docs/monkeycode-protocol.md §3.4). */
 function subscription(user: UserRecord): Reply {
   return ok({
     plan: user.plan,
@@ -53,7 +53,7 @@ function subscription(user: UserRecord): Reply {
   });
 }
 
-/** `GET /users/wallet` (hosted only, protocol §3.5). */
+/** `GET /users/wallet` (hosted only, docs/monkeycode-protocol.md §3.5). */
 function wallet(user: UserRecord): Reply {
   return ok({
     id: user.id,

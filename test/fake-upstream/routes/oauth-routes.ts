@@ -8,7 +8,7 @@ import { SESSION_MAX_AGE_S } from '../store.js';
 
 /** The client id MonkeyCode presents to Baizhi (the fake Baizhi accepts this one). */
 export const BAIZHI_CLIENT_ID = 'monkeycode-ai';
-/** Where Baizhi sends the browser back (one of the three paths §2.7 lists). */
+/** Where Baizhi sends the browser back (one of the three paths docs/monkeycode-protocol.md §2.7 lists). */
 export const BAIZHI_CALLBACK_PATH = '/api/v1/users/baizhi/callback';
 /** An older callback path that redirects to the current one (a redirect hop for clients to follow). */
 export const LEGACY_CALLBACK_PATH = '/api/v1/users/login/callback';
@@ -22,7 +22,7 @@ function redirect(location: string, headers: Record<string, string> = {}): Reply
   return { status: 302, headers: { location, ...headers }, body: '' };
 }
 
-/** §2.7 step 1: 302 to Baizhi's authorize page with client_id, redirect_uri, scope and a fresh state. */
+/** docs/monkeycode-protocol.md §2.7 step 1: 302 to Baizhi's authorize page with client_id, redirect_uri, scope and a fresh state. */
 function login(deps: AppDeps, states: Set<string>, ctx: RequestContext): Reply {
   const state = randomHex(16);
   states.add(state);
@@ -37,7 +37,7 @@ function login(deps: AppDeps, states: Set<string>, ctx: RequestContext): Reply {
   return redirect(target.href);
 }
 
-/** §2.7 step 4: check the state, exchange the code with Baizhi, find or create the user, set the session, 302 to `/`. */
+/** docs/monkeycode-protocol.md §2.7 step 4: check the state, exchange the code with Baizhi, find or create the user, set the session, 302 to `/`. */
 async function callback(deps: AppDeps, states: Set<string>, ctx: RequestContext): Promise<Reply> {
   const state = ctx.query.get('state') ?? '';
   const code = ctx.query.get('code') ?? '';

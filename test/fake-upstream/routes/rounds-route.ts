@@ -26,7 +26,7 @@ function selectTurns(
 }
 
 /**
- * `GET /users/tasks/rounds?id=&limit=1..10[&cursor=][&direction=][&inclusive=]` (protocol §4.7):
+ * `GET /users/tasks/rounds?id=&limit=1..10[&cursor=][&direction=][&inclusive=]` (docs/monkeycode-protocol.md §4.7):
  * chunks use `event` instead of `type` and **nanosecond** timestamps (written as exact integers).
  */
 export function rounds(deps: AppDeps, ctx: RequestContext): Reply {

@@ -49,7 +49,7 @@ const createBody = z.object({
 const CLI_NAMES = new Set(['opencode', 'codex', 'claude']);
 
 /**
- * `POST /users/tasks` (protocol §4.1, §7). Order follows SRC: bind/validate (400) → public-host
+ * `POST /users/tasks` (docs/monkeycode-protocol.md §4.1, §7). Order follows SRC: bind/validate (400) → public-host
  * life (10230) → model id/plan (10812) → model/image/cli lookups (500) → concurrency (10811).
  */
 export function createTask(deps: AppDeps, ctx: RequestContext): Reply {

@@ -70,7 +70,7 @@ async function delayed(reply: Reply, ms: number): Promise<Reply> {
   return reply;
 }
 
-/** Task REST routes (protocol §4). Literal paths come before `/:id`. */
+/** Task REST routes (docs/monkeycode-protocol.md §4). Literal paths come before `/:id`. */
 export function taskRoutes(deps: AppDeps): Route[] {
   const byId = /^\/api\/v1\/users\/tasks\/([^/]+)$/;
   const first = (p: string[]): string => p[0] ?? '';

@@ -264,7 +264,7 @@ export class TaskRuntime {
   }
 }
 
-/** Builds the synthetic/echoed `user-input` frame for a prompt text (double base64, §5.3). */
+/** Builds the synthetic/echoed `user-input` frame for a prompt text (double base64, docs/monkeycode-protocol.md §5.3). */
 export function userInputFrame(text: string, timestamp?: number): WireFrame {
   const content = Buffer.from(text, 'utf8').toString('base64');
   return makeFrame({

@@ -95,7 +95,7 @@ export class TaskService {
     this.setStatus(task, 'finished');
   }
 
-  /** The VM fails under a running task: the turn is lost, the task ends in `error` (§4.2, §5.6). */
+  /** The VM fails under a running task: the turn is lost, the task ends in `error` (docs/monkeycode-protocol.md §4.2, §5.6). */
   failVm(task: TaskRecord): void {
     this.runtimes.get(task.id)?.abortAll();
     if (task.status === 'finished' || task.status === 'error') return;
@@ -136,7 +136,7 @@ export class TaskService {
     if (task.status !== 'pending') return;
     this.setVm(task, 'online');
     this.setStatus(task, 'processing');
-    // First turn starts from `content`, with a synthetic user-input (protocol §5.5, §5.6).
+    // First turn starts from `content`, with a synthetic user-input (docs/monkeycode-protocol.md §5.5, §5.6).
     this.runtime(task).continueWith(task.content, userInputFrame(task.content, task.createdAt * 1000));
   }
 

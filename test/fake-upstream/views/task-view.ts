@@ -70,12 +70,12 @@ function common(t: TaskRecord): Record<string, unknown> {
   };
 }
 
-/** `ProjectTask` as returned by create and list (protocol §4.1, §4.3). */
+/** `ProjectTask` as returned by create and list (docs/monkeycode-protocol.md §4.1, §4.3). */
 export function projectTaskJson(t: TaskRecord): Record<string, unknown> {
   return { ...common(t), ...embedded(t), branch: 'master' };
 }
 
-/** `Task` as returned by `GET /tasks/{id}`; `stats` omitted while zero (protocol §4.2). */
+/** `Task` as returned by `GET /tasks/{id}`; `stats` omitted while zero (docs/monkeycode-protocol.md §4.2). */
 export function taskInfoJson(t: TaskRecord): Record<string, unknown> {
   const s = t.stats;
   const out: Record<string, unknown> = { ...common(t), ...embedded(t) };

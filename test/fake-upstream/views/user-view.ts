@@ -1,6 +1,6 @@
 import type { UserRecord } from '../types.js';
 
-/** The `User` object returned by password login (protocol §2.2). */
+/** The `User` object returned by password login (docs/monkeycode-protocol.md §2.2). */
 export function userJson(u: UserRecord): Record<string, unknown> {
   return {
     id: u.id,
@@ -16,7 +16,7 @@ export function userJson(u: UserRecord): Record<string, unknown> {
   };
 }
 
-/** `data` of `/users/status` (`TeamUserInfo`, protocol §2.4). */
+/** `data` of `/users/status` (`TeamUserInfo`, docs/monkeycode-protocol.md §2.4). */
 export function statusJson(u: UserRecord): Record<string, unknown> {
   return {
     user: {

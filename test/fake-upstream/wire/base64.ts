@@ -1,7 +1,7 @@
 /**
  * Base64 as Go's `encoding/json` does it for `[]byte`: standard alphabet with padding. Decoding is
  * strict about the alphabet and padding (Go ignores only CR/LF), so a client that sends raw text in
- * `data` gets its frame dropped (protocol §5.2).
+ * `data` gets its frame dropped (docs/monkeycode-protocol.md §5.2).
  */
 
 const STD_B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { b64json } from './base64.js';
 
 /**
- * A server → client frame exactly as SRC's `domain.TaskStream` marshals it (protocol §5.2):
+ * A server → client frame exactly as SRC's `domain.TaskStream` marshals it (docs/monkeycode-protocol.md §5.2):
  * field order `type, data, kind, seq, timestamp`; `data` is base64 or null; `seq` omitted when 0.
  */
 export interface WireFrame {
@@ -50,7 +50,7 @@ export function pingFrame(): WireFrame {
   return makeFrame({ type: 'ping', timestamp: 0 });
 }
 
-/** A server-side failure frame; `data` is base64 of a JSON string (protocol §5.4). */
+/** A server-side failure frame; `data` is base64 of a JSON string (docs/monkeycode-protocol.md §5.4). */
 export function errorFrame(message: string): WireFrame {
   return makeFrame({ type: 'error', data: b64json(message), timestamp: 0 });
 }

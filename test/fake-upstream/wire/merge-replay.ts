@@ -30,7 +30,7 @@ function chunkOf(frame: WireFrame): MessageChunk | null {
 }
 
 /**
- * Protocol §5.5 attach step 3: "Replayed chunks may be coarser (adjacent chunks merged) than live
+ * docs/monkeycode-protocol.md §5.5 attach step 3: "Replayed chunks may be coarser (adjacent chunks merged) than live
  * ones." Merges each run of adjacent `agent_message_chunk` frames into one (the first frame's
  * `seq` and timestamp), as the log store's aggregator does.
  */

@@ -10,7 +10,7 @@ import { hasVm } from './stream-connection.js';
 const callPayload = z.object({ request_id: z.string() }).loose();
 
 /**
- * `/users/tasks/control` (protocol §5.9): pings; connecting resumes a hibernated VM. RPC `call`
+ * `/users/tasks/control` (docs/monkeycode-protocol.md §5.9): pings; connecting resumes a hibernated VM. RPC `call`
  * frames get a `call-response` with `success:false` (the fake has no repository to serve).
  */
 export class ControlConnection {

@@ -10,12 +10,12 @@ import type { FrameSocket } from './frame-socket.js';
 /** `waiting-input`: mode=new before the first user-input; `done`: after task-ended, pings stopped. */
 type Phase = 'waiting-input' | 'streaming' | 'done';
 
-/** True when the task has a VM to stream from (protocol §5.5: otherwise `error` + close). */
+/** True when the task has a VM to stream from (docs/monkeycode-protocol.md §5.5: otherwise `error` + close). */
 export function hasVm(task: TaskRecord): boolean {
   return task.status === 'processing' && (task.vmStatus === 'online' || task.vmStatus === 'hibernated');
 }
 
-/** One `/users/tasks/stream` socket: mode=new / mode=attach semantics of protocol §5.5. */
+/** One `/users/tasks/stream` socket: mode=new / mode=attach semantics of docs/monkeycode-protocol.md §5.5. */
 export class StreamConnection implements TurnListener, Silenceable {
   private phase: Phase = 'waiting-input';
   /** Task status/VM watchers, dropped at close. */
@@ -80,7 +80,7 @@ export class StreamConnection implements TurnListener, Silenceable {
   handle(frame: InboundFrame): void {
     const wasDone = this.phase === 'done';
     if (this.writable) this.act(frame);
-    // SRC's read loop notices the cancelled stream only after the next read (protocol §5.5).
+    // SRC's read loop notices the cancelled stream only after the next read (docs/monkeycode-protocol.md §5.5).
     if (wasDone) this.sock.close(1000);
   }
 
@@ -146,7 +146,7 @@ export class StreamConnection implements TurnListener, Silenceable {
     const first = this.mode === 'new' && this.phase === 'waiting-input';
     if (first) {
       if (this.task.vmStatus === 'hibernated') {
-        // Hosted is suspected to refuse input while the VM sleeps (protocol §5.5, §12.4).
+        // Hosted is suspected to refuse input while the VM sleeps (docs/monkeycode-protocol.md §5.5, §12.4).
         this.sock.close(1000);
         return;
       }

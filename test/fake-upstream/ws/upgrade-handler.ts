@@ -13,7 +13,7 @@ import { FrameSocket } from './frame-socket.js';
 import { recordInbound } from './inbound-record.js';
 import { StreamConnection } from './stream-connection.js';
 
-/** WebSocket endpoints (protocol §5.1, §5.9). */
+/** WebSocket endpoints (docs/monkeycode-protocol.md §5.1, §5.9). */
 export const STREAM_PATH = '/api/v1/users/tasks/stream';
 export const CONTROL_PATH = '/api/v1/users/tasks/control';
 

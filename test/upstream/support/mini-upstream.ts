@@ -1,6 +1,6 @@
 /**
  * A tiny scriptable MonkeyCode look-alike for one test: node:http + ws on 127.0.0.1:0. Each test
- * declares only the routes and socket behaviour its case needs (spec §1–§5).
+ * declares only the routes and socket behaviour its case needs (docs/monkeycode-protocol.md §1–§5).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,25 +51,25 @@ export interface MiniUpstream {
   close(): Promise<void>;
 }
 
-/** `{code:0,message:"success",data}` (§1.1). */
+/** `{code:0,message:"success",data}` (docs/monkeycode-protocol.md §1.1). */
 export function ok(data?: unknown): Reply {
   return {
     body: data === undefined ? { code: 0, message: 'success' } : { code: 0, message: 'success', data },
   };
 }
 
-/** A business error (§1.2): HTTP 200, code ≠ 0, trace suffix. */
+/** A business error (docs/monkeycode-protocol.md §1.2): HTTP 200, code ≠ 0, trace suffix. */
 export function fail(code: number, message = 'failed'): Reply {
   return { body: { code, message: `${message} [trace_id: 4bf92f3577b34da6]` } };
 }
 
-/** A server frame with base64 `data` (§5.2). */
+/** A server frame with base64 `data` (docs/monkeycode-protocol.md §5.2). */
 export function frame(type: string, data: unknown = null, kind = ''): string {
   const encoded = data === null ? null : Buffer.from(JSON.stringify(data), 'utf8').toString('base64');
   return JSON.stringify({ type, data: encoded, kind, timestamp: type === 'ping' ? 0 : Date.now() });
 }
 
-/** An ACP `task-running` frame (§6). */
+/** An ACP `task-running` frame (docs/monkeycode-protocol.md §6). */
 export function acp(update: Record<string, unknown>): string {
   return frame('task-running', { sessionId: 'ses_1', update }, 'acp_event');
 }

@@ -8,7 +8,7 @@ import type { MonkeyCodeDeps } from '../options.js';
 import type { CaptchaChallenge } from './pow.js';
 import { solveCaptcha } from './solve-captcha.js';
 
-// §2.6: the captcha endpoints answer without the usual envelope (challenge 201, redeem 201/500).
+// docs/monkeycode-protocol.md §2.6: the captcha endpoints answer without the usual envelope (challenge 201, redeem 201/500).
 const challengeBody = z.object({
   challenge: z.object({ c: z.number().int(), s: z.number().int(), d: z.number().int() }),
   token: z.string().min(1),

@@ -24,7 +24,7 @@ export interface SubChallenge {
   target: string;
 }
 
-/** captcha-pow.md §3: salts and targets are derived from the token, indices one-based. */
+/** docs/captcha-pow.md §3: salts and targets are derived from the token, indices one-based. */
 export function deriveSubChallenges(challenge: CaptchaChallenge): SubChallenge[] {
   const subs: SubChallenge[] = [];
   for (let i = 1; i <= challenge.count; i++) {

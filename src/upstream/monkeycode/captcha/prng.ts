@@ -1,5 +1,5 @@
 /**
- * go-cap / Cap.js pseudo-random hex generator (captcha-pow.md §2): FNV-1a-32 over the seed's
+ * go-cap / Cap.js pseudo-random hex generator (docs/captcha-pow.md §2): FNV-1a-32 over the seed's
  * UTF-8 bytes, then xorshift32 steps, each emitting 8 zero-padded lowercase hex digits.
  */
 export function prng(seed: string, length: number): string {

@@ -28,7 +28,7 @@ const workerReply = z.union([
 ]);
 
 /**
- * Solve a go-cap challenge (captcha-pow.md): the smallest nonce per sub-challenge. Rejects with
+ * Solve a go-cap challenge (docs/captcha-pow.md): the smallest nonce per sub-challenge. Rejects with
  * `UpstreamTimeoutFailure` past the budget, with the abort reason on abort.
  */
 export async function solveCaptcha(challenge: CaptchaChallenge, options: SolveOptions): Promise<number[]> {
