@@ -1,5 +1,5 @@
 import type { RequestTrace } from '../util/request-trace.js';
-import type { KeptTask, ResumePlan, TurnPlan } from '../pool/run-turn.js';
+import type { KeptTask, ResumePlan, TurnPlan } from '../pool/pooled-turn.js';
 import type { UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 import type { BindingStore } from './bindings.js';

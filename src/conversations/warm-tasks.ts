@@ -1,5 +1,5 @@
-import type { TurnPlan } from '../pool/run-turn.js';
-import type { CancelTimer, Timers } from '../upstream/timing.js';
+import type { TurnPlan } from '../pool/pooled-turn.js';
+import type { CancelTimer, Timers } from '../util/timing.js';
 import type { UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 

@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import type { Clock, Timers } from '../upstream/timing.js';
+import type { Clock, Timers } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 import type { Lease } from './lease.js';
 import type { PoolHealthDeps } from './pool-health.js';

@@ -1,5 +1,5 @@
 import type { Account } from '../store/index.js';
-import { abortReason } from '../upstream/timing.js';
+import { abortReason } from '../util/timing.js';
 import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import { classifyAccounts } from './classify-accounts.js';

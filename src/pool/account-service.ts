@@ -1,6 +1,6 @@
 import type { Account, Store } from '../store/index.js';
 import { isUpstreamFailure, upstreamFailure } from '../upstream/errors.js';
-import { systemTimers, type Timers } from '../upstream/timing.js';
+import { systemTimers, type Timers } from '../util/timing.js';
 import type { AccountDiscovery, UpstreamAdapter, UpstreamUser } from '../upstream/types.js';
 import { DEFAULT_UPSTREAM, type UpstreamSet } from '../upstream/upstream-set.js';
 import { NotFoundError, UserError } from '../util/errors.js';

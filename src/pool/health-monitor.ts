@@ -1,6 +1,6 @@
 import type { Account, Store } from '../store/index.js';
 import { isUpstreamFailure, policyFor } from '../upstream/errors.js';
-import type { CancelTimer, Clock, Timers } from '../upstream/timing.js';
+import type { CancelTimer, Clock, Timers } from '../util/timing.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountPool } from './account-pool.js';

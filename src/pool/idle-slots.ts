@@ -1,4 +1,4 @@
-import type { Clock, Timers } from '../upstream/timing.js';
+import type { Clock, Timers } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 import { IdleTasks, type IdleTask, type ParkRequest } from './idle-tasks.js';
 

@@ -1,4 +1,4 @@
-import type { CancelTimer } from '../upstream/timing.js';
+import type { CancelTimer } from '../util/timing.js';
 
 /**
  * What a parked task needs besides its slot: how to stop it, and how long it may stay idle.

@@ -4,7 +4,7 @@ import {
   CallbackUrlError,
   type OperatorLoginFlows,
   type PendingSmsLogin,
-} from '../upstream/operator-login.js';
+} from '../upstream/operator-login-flows.js';
 import { InvalidRequestError, NotFoundError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountOptions, AccountService, UpsertResult } from './account-service.js';

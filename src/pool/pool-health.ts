@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import type { Clock } from '../upstream/timing.js';
+import type { Clock } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 import { nextHealth, type HealthEffect, type HealthEvent, type HealthTimings } from './account-health.js';
 

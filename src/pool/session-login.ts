@@ -1,5 +1,5 @@
 import type { Account, Store } from '../store/index.js';
-import { delay, type Timers } from '../upstream/timing.js';
+import { delay, type Timers } from '../util/timing.js';
 import type { UpstreamAdapter, UpstreamLogin, UpstreamUser } from '../upstream/types.js';
 import { UserError } from '../util/errors.js';
 

@@ -1,4 +1,4 @@
-import type { CancelTimer, Timers } from '../upstream/timing.js';
+import type { CancelTimer, Timers } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 
 /**

@@ -1,4 +1,4 @@
-import { abortReason, type Clock, type Timers } from '../upstream/timing.js';
+import { abortReason, type Clock, type Timers } from '../util/timing.js';
 import type { Waiter } from './account-pool-types.js';
 import type { AcquireOptions, Lease } from './lease.js';
 

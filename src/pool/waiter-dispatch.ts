@@ -1,4 +1,4 @@
-import type { CancelTimer, Clock, Timers } from '../upstream/timing.js';
+import type { CancelTimer, Clock, Timers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import type { Waiter } from './account-pool-types.js';
 import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';

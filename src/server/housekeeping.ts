@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import type { CancelTimer, Timers } from '../upstream/timing.js';
+import type { CancelTimer, Timers } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 
 /** Finished task rows are kept this long (for operators reading the database), then deleted. */

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { CancelTimer, Timers } from '../upstream/timing.js';
+import type { CancelTimer, Timers } from '../util/timing.js';
 
 /** What the watcher reads and does; injectable so tests drive it. */
 export interface QuietGcDeps {

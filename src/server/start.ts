@@ -10,7 +10,7 @@ import { discoverAccounts, refreshAccountList, refreshableIds } from '../pool/ac
 import { buildPoolReport, type PoolReport } from '../pool/pool-report.js';
 import { summarizePool } from '../pool/status.js';
 import { watchStore } from '../pool/store-watch.js';
-import { systemTimers } from '../upstream/timing.js';
+import { systemTimers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';

@@ -1,7 +1,7 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { WarmTasks } from '../../src/conversations/warm-tasks.js';
-import { runTurn, type KeptTask, type TurnPlan, type TurnRunnerDeps } from '../../src/pool/run-turn.js';
+import { runTurn, type KeptTask, type TurnPlan, type TurnRunnerDeps } from '../../src/pool/pooled-turn.js';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
 import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';

@@ -6,7 +6,7 @@ import type { TestContext } from 'node:test';
 import { AccountPool, type PoolOptions } from '../../src/pool/account-pool.js';
 import { openStore, type Account, type Store } from '../../src/store/index.js';
 import { upstreamFailure, type UpstreamErrorKind } from '../../src/upstream/errors.js';
-import type { Timers } from '../../src/upstream/timing.js';
+import type { Timers } from '../../src/util/timing.js';
 import type {
   AccountDiscovery,
   TurnRequest,

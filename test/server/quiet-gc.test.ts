@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fullCollection, startQuietGc } from '../../src/server/quiet-gc.js';
-import type { Timers } from '../../src/upstream/timing.js';
+import type { Timers } from '../../src/util/timing.js';
 
 /** Timers fired by hand, one check at a time. */
 function handTimers(): { timers: Timers; tick(): void } {

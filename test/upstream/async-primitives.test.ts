@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BoundedQueue, QueueOverflowError } from '../../src/upstream/async-queue.js';
-import { IdleTimer } from '../../src/upstream/idle-timer.js';
-import type { Clock, Timers } from '../../src/upstream/timing.js';
+import { BoundedQueue, QueueOverflowError } from '../../src/util/async-queue.js';
+import { IdleTimer } from '../../src/util/idle-timer.js';
+import type { Clock, Timers } from '../../src/util/timing.js';
 
 test('queue delivers in order, to a waiting consumer too, then done after close', async () => {
   const queue = new BoundedQueue<number>(4);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
-import { systemTimers } from '../../src/upstream/timing.js';
+import { systemTimers } from '../../src/util/timing.js';
 import { fnv1a32, prng, xorshift32 } from '../../src/upstream/monkeycode/captcha/prng.js';
 import {
   deriveSubChallenges,

@@ -4,7 +4,7 @@ import { UpstreamFailure } from '../../src/upstream/errors.js';
 import { BootSchedule } from '../../src/upstream/monkeycode/boot-schedule.js';
 import type { MonkeyCodeTask } from '../../src/upstream/monkeycode/task-schema.js';
 import { isProcessing, waitForTask } from '../../src/upstream/monkeycode/wait-for-task.js';
-import type { Clock, Timers } from '../../src/upstream/timing.js';
+import type { Clock, Timers } from '../../src/util/timing.js';
 
 /** Manual time driven by the test: `run` fires the earliest timer whenever the code under test waits. */
 function manualTime(): { clock: Clock; timers: Timers; run<T>(work: Promise<T>): Promise<T> } {

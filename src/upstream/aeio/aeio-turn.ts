@@ -4,7 +4,7 @@ import { failureFromStatus } from '../bearer/http-failure.js';
 import { unexpectedBody } from '../bearer/login.js';
 import type { PlatformTurn, PlatformTurnContext } from '../bearer/platform.js';
 import { readSseEvents } from '../bearer/sse-events.js';
-import { delay } from '../timing.js';
+import { delay } from '../../util/timing.js';
 import type { UpstreamEvent } from '../types.js';
 import { errorEventData, stepEventData, stepSchema, STEP_EVENTS, StepTranslator } from './step-events.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { isUpstreamFailure, toUpstreamFailure, upstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
-import { IdleTimer } from '../idle-timer.js';
+import { IdleTimer } from '../../util/idle-timer.js';
 import { silentLogger, type UpstreamLogger } from '../logger.js';
-import { abortReason, systemClock, systemTimers, type Clock, type Timers } from '../timing.js';
+import { abortReason, systemClock, systemTimers, type Clock, type Timers } from '../../util/timing.js';
 import type {
   AccountDiscovery,
   CallOptions,

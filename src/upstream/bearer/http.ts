@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
 import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
 import type { UpstreamLogger } from '../logger.js';
-import { abortReason } from '../timing.js';
+import { abortReason } from '../../util/timing.js';
 import type { CallOptions } from '../types.js';
 import { failureFromStatus } from './http-failure.js';
 

@@ -1,4 +1,4 @@
-import type { Clock, Timers } from '../timing.js';
+import type { Clock, Timers } from '../../util/timing.js';
 import type { UpstreamLogger } from '../logger.js';
 import type { CallOptions, UpstreamEvent, UpstreamUser } from '../types.js';
 import type { BearerHttp } from './http.js';

@@ -1,5 +1,5 @@
 import { isUpstreamFailure } from '../errors.js';
-import type { Clock } from '../timing.js';
+import type { Clock } from '../../util/timing.js';
 import { decodeSession, type TokenState } from './token-session.js';
 
 /** Exchanges a refresh token for new tokens; absent on platforms without refresh tokens. */

@@ -19,7 +19,7 @@ import { fetchImages, type MonkeyCodeImage } from './images.js';
 import { fetchModels } from './models.js';
 import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './options.js';
 import { fitsUserInput } from './frame-encode.js';
-import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './run-turn.js';
+import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './task-turn.js';
 import { SessionJars, type SessionJar } from './session-jar.js';
 import type { MonkeyCodeTask } from './task-schema.js';
 import { deleteTask, getTask, listTasks, stopTask } from './tasks.js';

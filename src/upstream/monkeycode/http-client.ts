@@ -1,7 +1,7 @@
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
-import { abortReason } from '../timing.js';
+import { abortReason } from '../../util/timing.js';
 import type { CallOptions } from '../types.js';
 import { parseEnvelope, type EnvelopeOptions, type RawResponse } from './envelope.js';
 import { apiUrl, type MonkeyCodeDeps, type Query } from './options.js';

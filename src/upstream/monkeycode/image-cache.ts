@@ -1,4 +1,4 @@
-import type { Clock } from '../timing.js';
+import type { Clock } from '../../util/timing.js';
 
 interface Entry {
   imageId: Promise<string>;

@@ -1,4 +1,4 @@
-import { CallbackUrlError } from '../operator-login.js';
+import { CallbackUrlError } from '../operator-login-flows.js';
 
 /**
  * The URL to request for a pasted OAuth callback (docs/monkeycode-protocol.md §2.7 step 4): the same path and query on the

@@ -1,7 +1,7 @@
 import type { CookieJar } from 'tough-cookie';
 import { z } from 'zod';
 import { UpstreamFailure } from '../errors.js';
-import type { OperatorSession } from '../operator-login.js';
+import type { OperatorSession } from '../operator-login-flows.js';
 import type { CallOptions } from '../types.js';
 import { captureSessionCookie } from './cookie-capture.js';
 import { cleanUpstreamMessage } from './error-codes.js';

@@ -2,7 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import type { CookieJar } from 'tough-cookie';
 import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
 import type { UpstreamLogger } from '../logger.js';
-import { abortReason, createDeadline, type Timers } from '../timing.js';
+import { abortReason, createDeadline, type Timers } from '../../util/timing.js';
 import type { CallOptions } from '../types.js';
 
 /** What a hop needs: transport, timers, logging. */

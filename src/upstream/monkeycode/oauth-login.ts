@@ -1,8 +1,8 @@
 import { CookieJar } from 'tough-cookie';
 import type { Dispatcher } from 'undici';
 import { silentLogger, type UpstreamLogger } from '../logger.js';
-import type { OperatorLoginFlows, OperatorSession, PendingSmsLogin } from '../operator-login.js';
-import { systemClock, systemTimers, type Clock, type Timers } from '../timing.js';
+import type { OperatorLoginFlows, OperatorSession, PendingSmsLogin } from '../operator-login-flows.js';
+import { systemClock, systemTimers, type Clock, type Timers } from '../../util/timing.js';
 import type { CallOptions } from '../types.js';
 import { authorizeUrl, loginWithPhone, requestPhoneCode } from './baizhi-api.js';
 import { obtainCaptchaToken } from './captcha/captcha-api.js';

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { silentLogger, type UpstreamLogger } from '../logger.js';
-import { systemClock, systemTimers, type Clock, type Timers } from '../timing.js';
+import { systemClock, systemTimers, type Clock, type Timers } from '../../util/timing.js';
 import { BootSchedule } from './boot-schedule.js';
 import { undiciWebSocketFactory, type WebSocketFactory } from './web-socket.js';
 

@@ -4,7 +4,7 @@ import {
   UpstreamTimeoutFailure,
   type AnyUpstreamFailure,
 } from '../errors.js';
-import { abortReason, delay } from '../timing.js';
+import { abortReason, delay } from '../../util/timing.js';
 import type { UpstreamEvent } from '../types.js';
 import type { MonkeyCodeDeps } from './options.js';
 import type { ResumeCursor } from './resume-cursor.js';

@@ -1,7 +1,7 @@
-import { BoundedQueue } from '../async-queue.js';
+import { BoundedQueue } from '../../util/async-queue.js';
 import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
-import { IdleTimer } from '../idle-timer.js';
-import { abortReason, type CancelTimer } from '../timing.js';
+import { IdleTimer } from '../../util/idle-timer.js';
+import { abortReason, type CancelTimer } from '../../util/timing.js';
 import { apiUrl, type MonkeyCodeDeps, type Query } from './options.js';
 import type { SessionJar } from './session-jar.js';
 import { SOCKET_CLOSING, SOCKET_OPEN, type WebSocketLike } from './web-socket.js';

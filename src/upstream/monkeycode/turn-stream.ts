@@ -1,7 +1,7 @@
-import { QueueOverflowError } from '../async-queue.js';
+import { QueueOverflowError } from '../../util/async-queue.js';
 import { UpstreamFailure, UpstreamTimeoutFailure, type AnyUpstreamFailure } from '../errors.js';
 import type { UpstreamLogger } from '../logger.js';
-import { abortReason } from '../timing.js';
+import { abortReason } from '../../util/timing.js';
 import type { UpstreamEvent } from '../types.js';
 import { interpretFrame } from './frame-actions.js';
 import { parseWireFrame } from './frame-decode.js';

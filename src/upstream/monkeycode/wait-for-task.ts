@@ -1,5 +1,5 @@
 import { isUpstreamFailure, UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
-import { abortReason, createDeadline, delay, type Clock, type Timers } from '../timing.js';
+import { abortReason, createDeadline, delay, type Clock, type Timers } from '../../util/timing.js';
 import type { PollPlan } from './boot-schedule.js';
 import type { MonkeyCodeTask } from './task-schema.js';
 

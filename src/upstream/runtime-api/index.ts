@@ -1,6 +1,6 @@
 /** "Runtime API" upstream (spec: docs/upstream/runtime-api.md). */
 import { BearerAdapter, type BearerAdapterOptions } from '../bearer/bearer-adapter.js';
-import { systemClock } from '../timing.js';
+import { systemClock } from '../../util/timing.js';
 import { runtimeApiPlatform } from './runtime-api.js';
 
 export { runtimeApiPlatform } from './runtime-api.js';

@@ -4,7 +4,7 @@ import type { BearerHttp } from '../bearer/http.js';
 import { loginCall, unexpectedBody } from '../bearer/login.js';
 import type { BearerPlatform } from '../bearer/platform.js';
 import type { TokenState } from '../bearer/token-session.js';
-import type { Clock } from '../timing.js';
+import type { Clock } from '../../util/timing.js';
 import { runEventsToUpstream } from './run-events.js';
 
 /*

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { UpstreamFailure, UpstreamTimeoutFailure } from '../../errors.js';
 import type { UpstreamLogger } from '../../logger.js';
-import { abortReason, createDeadline, type Timers } from '../../timing.js';
+import { abortReason, createDeadline, type Timers } from '../../../util/timing.js';
 import { challengeSchema, deriveSubChallenges, searchNonce, type CaptchaChallenge } from './pow.js';
 
 /** How to run the proof-of-work. */

@@ -1,5 +1,5 @@
 import { isUpstreamFailure, toUpstreamFailure, UpstreamFailure, type AnyUpstreamFailure } from '../errors.js';
-import { abortReason } from '../timing.js';
+import { abortReason } from '../../util/timing.js';
 import type { TokenUsage, TurnOptions, TurnRequest, UpstreamEvent } from '../types.js';
 import { encodeUserInput } from './frame-encode.js';
 import type { MonkeyCodeHttp } from './http-client.js';

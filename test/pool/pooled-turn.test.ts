@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTurn, type TurnRunnerDeps } from '../../src/pool/run-turn.js';
+import { runTurn, type TurnRunnerDeps } from '../../src/pool/pooled-turn.js';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
 import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
