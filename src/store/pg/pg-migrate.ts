@@ -8,7 +8,7 @@ import { SchemaVersionError } from '../errors.js';
 import { sqlInt } from '../sql-types.js';
 import { sql, type PgDb } from './pg-db.js';
 
-const MIGRATION_LOCK = 0x7265_6c61; // 'rela': any constant shared by every relaypool process
+const MIGRATION_LOCK = 0x7265_6c61; // 'rela': one constant, the same in every relaypool process
 
 const lock = sql('SELECT pg_advisory_xact_lock($1)');
 const createTable = sql('CREATE TABLE IF NOT EXISTS relaypool_schema (version INTEGER NOT NULL)');
