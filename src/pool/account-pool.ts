@@ -134,6 +134,16 @@ export class AccountPool implements AccountSelector {
     return this.#idle.tasks.counts();
   }
 
+  /** Slots other processes on the database use to serve requests, per account id (their idle tasks not counted). */
+  elsewhere(): ReadonlyMap<number, number> {
+    const serving = new Map<number, number>();
+    for (const [accountId, count] of this.#shared.others) {
+      const busy = count - (this.#shared.othersIdle.get(accountId) ?? 0);
+      if (busy > 0) serving.set(accountId, busy);
+    }
+    return serving;
+  }
+
   /** Warm idle tasks running `model`. */
   warmCount(model: string): number {
     return this.#idle.warmCount(model);

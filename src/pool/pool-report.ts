@@ -29,9 +29,10 @@ export function buildPoolReport(
   defaultMaxConcurrency: number,
   now: number,
   idle?: ReadonlyMap<number, number>,
+  elsewhere?: ReadonlyMap<number, number>,
 ): PoolReport {
   const accounts = store.accounts.list();
-  const status = summarizePool(accounts, inFlight, defaultMaxConcurrency, now, idle);
+  const status = summarizePool(accounts, inFlight, defaultMaxConcurrency, now, idle, elsewhere);
   const rests = store.models.listModelCooldowns(now);
   const byId = new Map(accounts.map((account) => [account.id, account]));
   const rows = status.accounts.map((row): AccountReportRow => {
