@@ -2,20 +2,20 @@ import type { Account } from '../store/index.js';
 import { abortReason } from '../util/timing.js';
 import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
-import { classifyAccounts } from './classify-accounts.js';
-import { queueTimeoutError } from './exhaustion.js';
+import { classifyAccounts } from './selection.js';
+import { queueTimeoutError } from './client-error.js';
 import { LeaseFactory } from './lease-factory.js';
 import { IdleSlots } from './idle-slots.js';
-import type { IdleTask, ParkRequest } from './idle-tasks.js';
+import type { IdleTask, ParkRequest } from './idle-slots.js';
 import type { AccountSelector, AcquireOptions, Lease } from './lease.js';
 import type { AccountPoolDeps } from './account-pool-types.js';
 import { PoolHealth } from './pool-health.js';
-import { readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
-import { SharedSlots } from './shared-slots.js';
-import { SlotLedger } from './slot-ledger.js';
+import { readSnapshot, type PoolSnapshot } from './selection.js';
+import { SharedSlots } from './slots.js';
+import { SlotLedger } from './slots.js';
 import { WaiterDispatch } from './waiter-dispatch.js';
 
-export type { PoolOptions } from './pool-options.js';
+export type { PoolOptions } from './account-pool-types.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
 
 /** See `PoolOptions.processTtlMs`. */

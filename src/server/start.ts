@@ -8,7 +8,7 @@ import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
 import { discoverAccounts, refreshAccountList, refreshableIds } from '../pool/account-operations.js';
 import { buildPoolReport, type PoolReport } from '../pool/pool-report.js';
 import { summarizePool } from '../pool/status.js';
-import { watchStore } from '../pool/store-watch.js';
+import { watchStore } from '../pool/slots.js';
 import { systemTimers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
