@@ -17,7 +17,7 @@ import {
 
 export type { KeepTask, KeptTask } from './turn-attempt.js';
 
-export interface TurnRunnerDeps {
+export interface PooledTurnDeps {
   store: Store;
   adapter: UpstreamAdapter;
   pool: AccountSelector;
@@ -67,8 +67,8 @@ export type ResumePlan = { kind: 'task'; taskRowId: number; text: string } | { k
  * start, the pool's 429/503 is thrown; when none is left for a retry, the last upstream failure is
  * the terminal event. One usage row per request.
  */
-export async function* runTurn(
-  deps: TurnRunnerDeps,
+export async function* runPooledTurn(
+  deps: PooledTurnDeps,
   plan: TurnPlan,
   signal: AbortSignal,
 ): AsyncGenerator<UpstreamEvent> {
@@ -94,7 +94,7 @@ export async function* runTurn(
 
 /** Continue on a kept task; false when the request must run on a new task instead. */
 async function* resumeKept(
-  deps: TurnRunnerDeps,
+  deps: PooledTurnDeps,
   plan: TurnPlan,
   resume: ResumePlan,
   signal: AbortSignal,
@@ -135,7 +135,7 @@ async function* resumeKept(
 }
 
 function claimKept(
-  deps: TurnRunnerDeps,
+  deps: PooledTurnDeps,
   model: string,
   resume: ResumePlan,
 ): { lease: Lease; row: TaskRecord; upstreamTaskId: string } | null {
@@ -158,7 +158,7 @@ function claimTask(pool: AccountSelector, taskRowId: number): { lease: Lease; ta
 
 /** Lease an account and run the turn on a new task, failing over before the first output byte. */
 async function* runOnNewTask(
-  deps: TurnRunnerDeps,
+  deps: PooledTurnDeps,
   plan: TurnPlan,
   signal: AbortSignal,
   progress: RequestProgress,
@@ -217,7 +217,7 @@ async function* runOnNewTask(
 }
 
 /** One usage row per request; tokens only when the turn reported them (the adapter estimates when the platform has none). */
-function recordUsage(deps: TurnRunnerDeps, turn: TurnPlan, progress: RequestProgress): void {
+function recordUsage(deps: PooledTurnDeps, turn: TurnPlan, progress: RequestProgress): void {
   try {
     deps.store.usage.record({
       route: turn.route,
