@@ -1,3 +1,4 @@
+import { emptyTally, tallyText, tallyTokens } from '../../util/token-estimate.js';
 import type { UpstreamEvent } from '../types.js';
 
 interface Counts {
@@ -33,9 +34,11 @@ export class ResumeCursor {
     this.progressAt = now;
   }
 
-  /** Characters of text + reasoning relayed (for usage estimates). */
-  get outputChars(): number {
-    return this.#relayed.text + this.#relayed.reasoning;
+  readonly #output = emptyTally();
+
+  /** Estimated tokens of the text and reasoning relayed (when the task reports no stats). */
+  get outputTokens(): number {
+    return tallyTokens(this.#output);
   }
 
   /** A new socket starts: its replay is counted from the turn's start again. */
@@ -52,7 +55,9 @@ export class ResumeCursor {
       const relayed = this.#relayed[event.type];
       if (end <= relayed) return null;
       this.#relayed[event.type] = end;
-      return start >= relayed ? event : { type: event.type, text: event.text.slice(relayed - start) };
+      const admitted = start >= relayed ? event : { type: event.type, text: event.text.slice(relayed - start) };
+      tallyText(this.#output, admitted.text);
+      return admitted;
     }
     if (event.type === 'tool-activity') {
       this.#seen.tool += 1;
