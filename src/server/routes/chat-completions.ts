@@ -13,7 +13,7 @@ import type { ModelCatalog } from '../../pool/model-catalog.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import type { Logger } from '../../util/logger.js';
-import { clientScope } from '../client-scope.js';
+import { clientKeyHash } from '../client-key-hash.js';
 import { collectTurn } from './collect-turn.js';
 import { resentConversationTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
@@ -70,7 +70,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
     const signal = c.req.raw.signal;
     const base = {
       route: 'chat.completions',
-      scope: clientScope(c),
+      clientKeyHash: clientKeyHash(c),
       upstreamModel,
       systemPrompt: request.systemPrompt,
       content: request.content,

@@ -15,7 +15,7 @@ import { clientErrorFor } from '../../pool/client-error.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import type { RelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import { clientScope } from '../client-scope.js';
+import { clientKeyHash } from '../client-key-hash.js';
 import { readJson } from '../read-json.js';
 import '../render-error.js';
 import { nodeResponse, respondWithSse, type SseFrame } from '../sse.js';
@@ -77,7 +77,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
     const signal = c.req.raw.signal;
     const base = {
       route: 'messages',
-      scope: clientScope(c),
+      clientKeyHash: clientKeyHash(c),
       upstreamModel,
       systemPrompt: request.systemPrompt,
       content: request.content,

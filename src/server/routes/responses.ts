@@ -24,7 +24,7 @@ import type {
 import type { UpstreamEvent } from '../../upstream/types.js';
 import { NotFoundError, toRelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import { clientScope } from '../client-scope.js';
+import { clientKeyHash } from '../client-key-hash.js';
 import { collectTurn } from './collect-turn.js';
 import { resentConversationTurn, storedResponseTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
@@ -52,10 +52,10 @@ export interface ResponsesRouteDeps {
 function conversationOf(
   request: ResponsesRequest,
   deps: ResponsesRouteDeps,
-  scope: string | null,
+  keyHash: string | null,
 ): ChatMessage[] {
   if (request.previousResponseId === null) return request.messages;
-  const previous = deps.archive.load(request.previousResponseId, scope);
+  const previous = deps.archive.load(request.previousResponseId, keyHash);
   if (previous === null) {
     throw new NotFoundError(`previous response '${request.previousResponseId}' was not found`, {
       code: 'previous_response_not_found',
@@ -131,10 +131,10 @@ async function* responseFrames(
 export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   const app = new Hono();
   app.post('/v1/responses', async (c) => {
-    const scope = clientScope(c);
+    const keyHash = clientKeyHash(c);
     const request = parseResponsesRequest(await readJson(c), { clientTools: deps.clientTools });
     const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
-    const conversation = conversationOf(request, deps, scope);
+    const conversation = conversationOf(request, deps, keyHash);
     const content = request.previousResponseId === null ? request.content : renderConversation(conversation);
     const ids = deps.newIds();
     const options: ResponsesEncoderOptions = {
@@ -156,7 +156,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       ];
       deps.archive.save({
         id: response.id,
-        clientKeyHash: scope,
+        clientKeyHash: keyHash,
         model: response.model,
         response,
         transcript,
@@ -168,7 +168,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
         deps,
         {
           route: 'responses',
-          scope,
+          clientKeyHash: keyHash,
           upstreamModel,
           systemPrompt: request.systemPrompt,
           content,
@@ -192,7 +192,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
     return c.json(response);
   });
   app.get('/v1/responses/:id', (c) => {
-    const stored = deps.archive.load(c.req.param('id'), clientScope(c));
+    const stored = deps.archive.load(c.req.param('id'), clientKeyHash(c));
     if (stored === null)
       throw new NotFoundError(`response '${c.req.param('id')}' was not found`, {
         code: 'response_not_found',
@@ -201,7 +201,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   });
   app.delete('/v1/responses/:id', (c) => {
     const id = c.req.param('id');
-    if (!deps.archive.delete(id, clientScope(c)))
+    if (!deps.archive.delete(id, clientKeyHash(c)))
       throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
     return c.json({ id, object: 'response.deleted', deleted: true });
   });
