@@ -39,7 +39,7 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   constructor(options: MonkeyCodeOptions) {
     this.#deps = resolveOptions(options);
     this.#http = new MonkeyCodeHttp(this.#deps);
-    this.#jars = new SessionJars(this.#deps.baseUrl);
+    this.#jars = new SessionJars(this.#deps.baseUrl, undefined, this.#deps.clock);
     this.#images = new ImageCache(this.#deps.clock);
   }
 

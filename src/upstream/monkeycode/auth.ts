@@ -38,7 +38,7 @@ export async function passwordLogin(
   options: CallOptions = {},
 ): Promise<MonkeyCodeLogin> {
   const captchaToken = await obtainCaptchaToken(http, deps, options);
-  const jar = new SessionJar(deps.baseUrl);
+  const jar = new SessionJar(deps.baseUrl, deps.clock);
   const context = 'password login';
   // docs/monkeycode-protocol.md §2.2: the password goes as typed (no trim, no hash).
   const body = { email: credentials.email, password: credentials.password, captcha_token: captchaToken };

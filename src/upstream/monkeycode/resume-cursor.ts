@@ -55,7 +55,8 @@ export class ResumeCursor {
       const relayed = this.#relayed[event.type];
       if (end <= relayed) return null;
       this.#relayed[event.type] = end;
-      const admitted = start >= relayed ? event : { type: event.type, text: event.text.slice(relayed - start) };
+      const admitted =
+        start >= relayed ? event : { type: event.type, text: event.text.slice(relayed - start) };
       tallyText(this.#output, admitted.text);
       return admitted;
     }
