@@ -78,19 +78,44 @@ export async function startHarness(
       .listNeedingStop('all')
       .filter((task) => task.state === 'idle' && task.upstreamTaskId !== null)
       .map((task) => task.upstreamTaskId ?? '');
-  const allTasksStopped = async (): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const kept = new Set(idleTasks());
-      const serving = [...fake.state.tasks.values()].filter(
-        (task) => (task.status === 'pending' || task.status === 'processing') && !kept.has(task.id),
-      );
-      if (serving.length === 0) return;
-      if (Date.now() > deadline)
-        throw new Error(`tasks still serving: ${serving.map((task) => task.id).join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  const serving = (): string[] => {
+    const kept = new Set(idleTasks());
+    return [...fake.state.tasks.values()]
+      .filter((task) => (task.status === 'pending' || task.status === 'processing') && !kept.has(task.id))
+      .map((task) => task.id);
   };
+  // A task stops serving when the fake ends it (a `task-status` event) or when relaypool records it
+  // idle for its conversation (a task-row state change, which no fake event follows): both wake the wait.
+  const taskChanges = new Set<() => void>();
+  const changed = (): void => {
+    for (const listener of [...taskChanges]) listener();
+  };
+  fake.events.on('task-status', changed);
+  const tasksRepo = server.services.store.tasks;
+  const setState = tasksRepo.setState.bind(tasksRepo);
+  tasksRepo.setState = (...args) => {
+    const row = setState(...args);
+    changed();
+    return row;
+  };
+  const allTasksStopped = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const settle = (error: Error | null): void => {
+        taskChanges.delete(check);
+        clearTimeout(timer);
+        if (error === null) resolve();
+        else reject(error);
+      };
+      const check = (): void => {
+        if (serving().length === 0) settle(null);
+      };
+      const timer = setTimeout(() => {
+        const left = serving();
+        settle(left.length === 0 ? null : new Error(`tasks still serving: ${left.join(', ')}`));
+      }, 10_000);
+      taskChanges.add(check);
+      check();
+    });
   const allTasksFinished = async (): Promise<void> => {
     for (const task of fake.state.tasks.values()) {
       if (task.status === 'pending' || task.status === 'processing')
