@@ -189,12 +189,15 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
     let finishBookkeeping: () => void = () => {};
     const bookkeeping = new Promise<void>((resolve) => (finishBookkeeping = resolve));
     let ranToEnd = false;
+    let ended: () => void = () => {};
+    const producerEnded = new Promise<void>((resolve) => (ended = resolve));
     const url = await serveFrames(t, async function* () {
       yield { kind: 'data', data: { n: 1 } };
       yield { kind: 'end' };
       await bookkeeping; // e.g. reading the billed tokens
       yield { kind: 'data', data: { n: 2 } };
       ranToEnd = true;
+      ended();
     });
     const { events } = await readSse((await fetch(url)).body); // ends while the producer waits
     assert.deepEqual(
@@ -203,7 +206,7 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
     );
     assert.equal(ranToEnd, false);
     finishBookkeeping();
-    while (!ranToEnd) await new Promise((resolve) => setImmediate(resolve));
+    await producerEnded;
   });
 
   test('a slow reader is not flooded: the producer waits for the socket to drain', async (t) => {
