@@ -46,9 +46,8 @@ export const anthropicErrors: MiddlewareHandler = async function useAnthropicErr
 const PING: SseFrame & { kind: 'data' } = { kind: 'data', event: 'ping', data: { type: 'ping' } };
 
 /**
- * Stream events for one turn. Headers go out with `message_start` once the task exists (docs/architecture.md §3
- * step 4); before that a failure is an HTTP error. After it, a failure is one `error` event (the
- * SSE writer's `errorFrame`) — never a silent end.
+ * The turn as Anthropic stream events. `message_start` waits for the task, so an early failure is
+ * an HTTP error (docs/architecture.md §3 step 4).
  */
 async function* messageFrames(
   events: AsyncIterable<UpstreamEvent>,

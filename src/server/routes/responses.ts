@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import {
+  answerMessage,
   createResponsesStreamEncoder,
   foldResponse,
   parseResponsesRequest,
@@ -69,9 +70,8 @@ function conversationOf(
 }
 
 /**
- * Continuity (docs/architecture.md §3 step 3): `previous_response_id` continues from that stored response; a
- * `store: false` request retains nothing — unless the operator opted in to continuing those by the
- * resent conversation, bound in memory only.
+ * Continuity (docs/architecture.md §3 step 3) by `previous_response_id`. A `store: false` client asked
+ * for nothing on disk: it continues only when the operator opts in, by its resent messages, in memory.
  */
 function conversationTurn(
   request: ResponsesRequest,
@@ -91,13 +91,9 @@ function conversationTurn(
   );
 }
 
-function assistantMessage(text: string): ChatMessage {
-  return { role: 'assistant', text, name: null, toolCallId: null, toolCalls: [] };
-}
-
 /**
- * Stream events for one turn. Headers go out once the task exists; before that a failure is an
- * HTTP error. After it, a failure is one `response.failed` event — never a silent end.
+ * The turn as Responses events. Headers wait for the task, so an early failure is an HTTP error
+ * (docs/architecture.md §3 step 4) and a later one `response.failed`.
  */
 async function* responseFrames(
   events: AsyncIterable<UpstreamEvent>,
@@ -152,7 +148,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       if (!request.store) return; // store:false retains nothing
       const transcript = [
         ...conversation.filter((m) => m.role !== 'system' && m.role !== 'developer'),
-        assistantMessage(response.output_text),
+        answerMessage(response.output_text),
       ];
       deps.archive.save({
         id: response.id,
