@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isUpstreamFailure, UpstreamFailure } from '../errors.js';
 import type { CallOptions, UpstreamLogin, UpstreamUser } from '../types.js';
 import { obtainCaptchaToken } from './captcha/captcha-api.js';
-import { captureSessionCookie } from './cookie-capture.js';
+import { captureSessionCookie } from './session-cookie.js';
 import { parseEnvelope, protocolError } from './envelope.js';
 import type { MonkeyCodeHttp } from './http-client.js';
 import type { MonkeyCodeDeps } from './options.js';

@@ -5,7 +5,7 @@
 export { createMonkeyCodeAdapter, MonkeyCodeAdapter } from './adapter.js';
 export { DEFAULT_RESOURCE, resolveOptions, type MonkeyCodeOptions, type TaskResource } from './options.js';
 export { parseSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
-export { captureSessionCookie, type CapturedSession } from './cookie-capture.js';
+export { captureSessionCookie, type CapturedSession } from './session-cookie.js';
 export { kindOfCode, cleanUpstreamMessage } from './error-codes.js';
 export { parseEnvelope, type RawResponse } from './envelope.js';
 export { planAllowsModel, allowedModels, pickDefaultModel } from './model-gating.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { UpstreamFailure } from '../errors.js';
 import type { OperatorSession } from '../operator-login-flows.js';
 import type { CallOptions } from '../types.js';
-import { captureSessionCookie } from './cookie-capture.js';
+import { captureSessionCookie } from './session-cookie.js';
 import { cleanUpstreamMessage } from './error-codes.js';
 import { parseJson } from './envelope.js';
 import { isRedirect, sendHop, type HopDeps } from './oauth-hop.js';
