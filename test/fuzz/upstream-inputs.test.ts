@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
 import { parseEnvelope } from '../../src/upstream/monkeycode/envelope.js';
 import { interpretFrame } from '../../src/upstream/monkeycode/frame-actions.js';
-import { parseWireFrame } from '../../src/upstream/monkeycode/frame-decode.js';
+import { parseWireFrame } from '../../src/upstream/monkeycode/frame-codec.js';
 import { taskSchema } from '../../src/upstream/monkeycode/task-schema.js';
 import { fuzzRuns } from './fuzz-runs.js';
 

@@ -18,7 +18,7 @@ import { ImageCache } from './image-cache.js';
 import { fetchImages, type MonkeyCodeImage } from './images.js';
 import { fetchModels } from './models.js';
 import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './options.js';
-import { fitsUserInput } from './frame-encode.js';
+import { fitsUserInput } from './frame-codec.js';
 import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './task-turn.js';
 import { SessionJars, type SessionJar } from './session-jar.js';
 import type { MonkeyCodeTask } from './task-schema.js';

@@ -12,8 +12,8 @@ export { planAllowsModel, allowedModels, pickDefaultModel } from './model-gating
 export { isCallableModel } from './models.js';
 export { selectImage, PUBLIC_HOST_ID, type MonkeyCodeImage } from './images.js';
 export type { MonkeyCodeTask, TaskStats } from './task-schema.js';
-export { decodeFrameData, parseWireFrame, type FrameData, type WireFrame } from './frame-decode.js';
-export { encodeUserInput, encodeReplyQuestion, MAX_CLIENT_FRAME_BYTES } from './frame-encode.js';
+export { decodeFrameData, parseWireFrame, type FrameData, type WireFrame } from './frame-codec.js';
+export { encodeUserInput, encodeReplyQuestion, MAX_CLIENT_FRAME_BYTES } from './frame-codec.js';
 export { interpretFrame, type FrameAction } from './frame-actions.js';
 export { solveCaptcha } from './captcha/solve-captcha.js';
 export { deriveSubChallenges, type CaptchaChallenge } from './captcha/pow.js';

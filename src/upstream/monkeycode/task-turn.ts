@@ -2,7 +2,7 @@ import { isUpstreamFailure, toUpstreamFailure, UpstreamFailure, type AnyUpstream
 import { abortReason } from '../../util/timing.js';
 import { estimateTokens } from '../../util/token-estimate.js';
 import type { TokenUsage, TurnOptions, TurnRequest, UpstreamEvent } from '../types.js';
-import { encodeUserInput } from './frame-encode.js';
+import { encodeUserInput } from './frame-codec.js';
 import type { MonkeyCodeHttp } from './http-client.js';
 import type { SessionImage } from './image-cache.js';
 import { fetchImages, selectImage } from './images.js';
