@@ -21,7 +21,7 @@ import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './o
 import { fitsUserInput } from './frame-codec.js';
 import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './task-turn.js';
 import { SessionJars, type SessionJar } from './session-jar.js';
-import type { MonkeyCodeTask } from './task-schema.js';
+import type { MonkeyCodeTask } from './tasks.js';
 import { deleteTask, getTask, listTasks, stopTask } from './tasks.js';
 import { parseSessionCookie } from './session-cookie.js';
 

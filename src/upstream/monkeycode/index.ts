@@ -11,7 +11,7 @@ export { parseEnvelope, type RawResponse } from './envelope.js';
 export { planAllowsModel, allowedModels, pickDefaultModel } from './model-gating.js';
 export { isCallableModel } from './models.js';
 export { selectImage, PUBLIC_HOST_ID, type MonkeyCodeImage } from './images.js';
-export type { MonkeyCodeTask, TaskStats } from './task-schema.js';
+export type { MonkeyCodeTask, TaskStats } from './tasks.js';
 export { decodeFrameData, parseWireFrame, type FrameData, type WireFrame } from './frame-codec.js';
 export { encodeUserInput, encodeReplyQuestion, MAX_CLIENT_FRAME_BYTES } from './frame-codec.js';
 export { interpretFrame, type FrameAction } from './frame-actions.js';

@@ -9,7 +9,7 @@ import type { UpstreamEvent } from '../types.js';
 import type { MonkeyCodeDeps } from './options.js';
 import type { ResumeCursor } from './resume-cursor.js';
 import type { TaskSocket } from './task-socket.js';
-import type { MonkeyCodeTask } from './task-schema.js';
+import type { MonkeyCodeTask } from './tasks.js';
 import { readTurn, type TurnEnd } from './turn-stream.js';
 import { assertAlive } from './wait-for-task.js';
 

@@ -1,4 +1,4 @@
-import { isUpstreamFailure, toUpstreamFailure, UpstreamFailure, type AnyUpstreamFailure } from '../errors.js';
+import { type AnyUpstreamFailure, isUpstreamFailure, toUpstreamFailure, UpstreamFailure } from '../errors.js';
 import { abortReason } from '../../util/timing.js';
 import { estimateTokens } from '../../util/token-estimate.js';
 import type { TokenUsage, TurnOptions, TurnRequest, UpstreamEvent } from '../types.js';
@@ -11,9 +11,7 @@ import type { SessionJar } from './session-jar.js';
 import { ResumeCursor } from './resume-cursor.js';
 import { readTurnResuming } from './resume-turn.js';
 import { TaskSocket } from './task-socket.js';
-import type { MonkeyCodeTask, TaskStats } from './task-schema.js';
-import { createTask, getTask } from './tasks.js';
-import { estimateUsage, usageFromStats } from './usage.js';
+import { createTask, estimateUsage, getTask, type MonkeyCodeTask, type TaskStats, usageFromStats } from './tasks.js';
 import { assertAlive, isProcessing, waitForTask } from './wait-for-task.js';
 import { wakeTask } from './wake-task.js';
 

@@ -1,7 +1,7 @@
 import { isUpstreamFailure, UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
 import { abortReason, createDeadline, delay, type Clock, type Timers } from '../../util/timing.js';
 import type { PollPlan } from './boot-schedule.js';
-import type { MonkeyCodeTask } from './task-schema.js';
+import type { MonkeyCodeTask } from './tasks.js';
 
 /** How to poll. */
 export interface WaitOptions {

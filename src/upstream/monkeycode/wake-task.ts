@@ -2,7 +2,7 @@ import type { MonkeyCodeHttp } from './http-client.js';
 import type { MonkeyCodeDeps } from './options.js';
 import type { SessionJar } from './session-jar.js';
 import { TaskSocket } from './task-socket.js';
-import type { MonkeyCodeTask } from './task-schema.js';
+import type { MonkeyCodeTask } from './tasks.js';
 import { getTask } from './tasks.js';
 import { isProcessing, waitForTask } from './wait-for-task.js';
 
