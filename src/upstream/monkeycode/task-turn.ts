@@ -12,8 +12,7 @@ import { ResumeCursor } from './resume-cursor.js';
 import { readTurnResuming } from './resume-turn.js';
 import { TaskSocket } from './task-socket.js';
 import { createTask, estimateUsage, getTask, type MonkeyCodeTask, type TaskStats, usageFromStats } from './tasks.js';
-import { assertAlive, isProcessing, waitForTask } from './wait-for-task.js';
-import { wakeTask } from './wake-task.js';
+import { assertAlive, isProcessing, waitForTask, wakeTask } from './wait-for-task.js';
 
 /** What a turn runs with: resolved options, HTTP client, the account's cookie jar and image. */
 export interface TurnContext {
