@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UpstreamModel } from '../../src/upstream/types.js';
-import {
-  allowedModels,
-  pickDefaultModel,
-  planAllowsModel,
-} from '../../src/upstream/monkeycode/model-gating.js';
-import { isCallableModel, toUpstreamModel } from '../../src/upstream/monkeycode/models.js';
-import { selectImage, type MonkeyCodeImage } from '../../src/upstream/monkeycode/images.js';
+import { allowedModels, isCallableModel, pickDefaultModel, planAllowsModel, toUpstreamModel } from '../../src/upstream/monkeycode/models.js';
+import { type MonkeyCodeImage, selectImage } from '../../src/upstream/monkeycode/images.js';
 
 function model(name: string, extra: Partial<UpstreamModel> = {}): UpstreamModel {
   return toUpstreamModel({ id: `id-${name}`, model: name, ...extraToRaw(extra) });

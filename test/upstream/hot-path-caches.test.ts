@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageCache } from '../../src/upstream/monkeycode/image-cache.js';
+import { ImageCache } from '../../src/upstream/monkeycode/images.js';
 import { SessionJar } from '../../src/upstream/monkeycode/session-jar.js';
 
 const UUID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';

@@ -1,28 +1,14 @@
-import type {
-  AccountDiscovery,
-  CallOptions,
-  TurnOptions,
-  TurnRequest,
-  UpstreamAdapter,
-  UpstreamEvent,
-  UpstreamLogin,
-  UpstreamModel,
-  UpstreamTaskState,
-  UpstreamUser,
-  UpstreamWallet,
-} from '../types.js';
+import type { AccountDiscovery, CallOptions, TurnOptions, TurnRequest, UpstreamAdapter, UpstreamEvent, UpstreamLogin, UpstreamModel, UpstreamTaskState, UpstreamUser, UpstreamWallet } from '../types.js';
 import { discoverAccount, fetchPlan, fetchWallet } from './account.js';
 import { fetchSessionUser, logoutSession, passwordLogin } from './auth.js';
 import { MonkeyCodeHttp } from './http-client.js';
-import { ImageCache } from './image-cache.js';
-import { fetchImages, type MonkeyCodeImage } from './images.js';
+import { fetchImages, ImageCache, type MonkeyCodeImage } from './images.js';
 import { fetchModels } from './models.js';
-import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './options.js';
+import { type MonkeyCodeDeps, type MonkeyCodeOptions, resolveOptions } from './options.js';
 import { fitsUserInput } from './frame-codec.js';
 import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './task-turn.js';
-import { SessionJars, type SessionJar } from './session-jar.js';
-import type { MonkeyCodeTask } from './tasks.js';
-import { deleteTask, getTask, listTasks, stopTask } from './tasks.js';
+import { type SessionJar, SessionJars } from './session-jar.js';
+import { deleteTask, getTask, listTasks, type MonkeyCodeTask, stopTask } from './tasks.js';
 import { parseSessionCookie } from './session-cookie.js';
 
 /**

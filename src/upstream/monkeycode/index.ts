@@ -8,7 +8,7 @@ export { parseSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
 export { captureSessionCookie, type CapturedSession } from './session-cookie.js';
 export { kindOfCode, cleanUpstreamMessage } from './error-codes.js';
 export { parseEnvelope, type RawResponse } from './envelope.js';
-export { planAllowsModel, allowedModels, pickDefaultModel } from './model-gating.js';
+export { planAllowsModel, allowedModels, pickDefaultModel } from './models.js';
 export { isCallableModel } from './models.js';
 export { selectImage, PUBLIC_HOST_ID, type MonkeyCodeImage } from './images.js';
 export type { MonkeyCodeTask, TaskStats } from './tasks.js';

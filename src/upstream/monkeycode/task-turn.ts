@@ -4,7 +4,7 @@ import { estimateTokens } from '../../util/token-estimate.js';
 import type { TokenUsage, TurnOptions, TurnRequest, UpstreamEvent } from '../types.js';
 import { encodeUserInput } from './frame-codec.js';
 import type { MonkeyCodeHttp } from './http-client.js';
-import type { SessionImage } from './image-cache.js';
+import type { SessionImage } from './images.js';
 import { fetchImages, selectImage } from './images.js';
 import type { MonkeyCodeDeps } from './options.js';
 import type { SessionJar } from './session-jar.js';
