@@ -5,7 +5,7 @@ import { abortReason } from '../../util/timing.js';
 import type { UpstreamEvent } from '../types.js';
 import { interpretFrame } from './frame-actions.js';
 import { encodeReplyQuestion, parseWireFrame } from './frame-codec.js';
-import type { ResumeCursor } from './resume-cursor.js';
+import type { ResumeCursor } from './resume-turn.js';
 import type { SocketSignal, TaskSocket } from './task-socket.js';
 
 /**
