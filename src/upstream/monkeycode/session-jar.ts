@@ -5,8 +5,8 @@ import { parseSessionCookie, SESSION_COOKIE_NAME } from './session-cookie.js';
 
 /**
  * One account's cookies (tough-cookie). Holds the session cookie plus whatever else the server or
- * its edge sets, and sends them back on every HTTP call and WebSocket handshake. Expiry follows
- * `clock` (tough-cookie itself reads the system time, so cookies are also filtered here).
+ * its edge sets, and sends them back on every HTTP call and WebSocket handshake. Expiry is judged
+ * here by `clock`: tough-cookie's own check reads the system time (see `expiresAt`).
  */
 export class SessionJar {
   readonly #jar = new CookieJar();
@@ -70,7 +70,7 @@ export class SessionJar {
   async #originHeader(target: URL): Promise<string> {
     const generation = this.#generation;
     const value = await this.#cookieString(target);
-    const cookies = this.#live(await this.#jar.getCookies(target, { allPaths: true }));
+    const cookies = this.#live(await this.#jar.getCookies(target, { allPaths: true, expire: false }));
     if (generation === this.#generation && cookies.every((cookie) => (cookie.path ?? '/') === '/')) {
       const expiries = cookies.map(expiresAt).filter((at): at is number => at !== undefined);
       this.#header = { value, validUntil: Math.min(this.#clock.now() + HEADER_REUSE_MS, ...expiries) };
@@ -80,7 +80,7 @@ export class SessionJar {
 
   /** What `CookieJar.getCookieString` builds, with expiry by `clock`. */
   async #cookieString(target: URL): Promise<string> {
-    const cookies = this.#live(await this.#jar.getCookies(target));
+    const cookies = this.#live(await this.#jar.getCookies(target, { expire: false }));
     return cookies
       .sort(cookieCompare)
       .map((cookie) => cookie.cookieString())
@@ -94,7 +94,7 @@ export class SessionJar {
 
   /** The current session cookie value, or null when there is none (e.g. after logout). */
   async sessionValue(): Promise<string | null> {
-    const cookies = await this.#jar.getCookies(this.#origin);
+    const cookies = this.#live(await this.#jar.getCookies(this.#origin, { expire: false }));
     return cookies.find((cookie) => cookie.key === SESSION_COOKIE_NAME)?.value || null;
   }
 }
