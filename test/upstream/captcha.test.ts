@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
 import { systemTimers } from '../../src/util/timing.js';
-import { type CaptchaChallenge, deriveSubChallenges, fnv1a32, isSolution, prng, xorshift32 } from '../../src/upstream/monkeycode/captcha/pow.js';
+import {
+  type CaptchaChallenge,
+  deriveSubChallenges,
+  fnv1a32,
+  isSolution,
+  prng,
+  xorshift32,
+} from '../../src/upstream/monkeycode/captcha/pow.js';
 import { solveCaptcha } from '../../src/upstream/monkeycode/captcha/solve-captcha.js';
 
 // docs/captcha-pow.md §5: the worked example.

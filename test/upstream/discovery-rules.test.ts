@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UpstreamModel } from '../../src/upstream/types.js';
-import { allowedModels, isCallableModel, pickDefaultModel, planAllowsModel, toUpstreamModel } from '../../src/upstream/monkeycode/models.js';
+import {
+  allowedModels,
+  isCallableModel,
+  pickDefaultModel,
+  planAllowsModel,
+  toUpstreamModel,
+} from '../../src/upstream/monkeycode/models.js';
 import { type MonkeyCodeImage, selectImage } from '../../src/upstream/monkeycode/images.js';
 
 function model(name: string, extra: Partial<UpstreamModel> = {}): UpstreamModel {

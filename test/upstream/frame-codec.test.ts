@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
-import { decodeFrameData, encodeClientFrame, encodeReplyQuestion, encodeUserInput, MAX_CLIENT_FRAME_BYTES, parseWireFrame } from '../../src/upstream/monkeycode/frame-codec.js';
+import {
+  decodeFrameData,
+  encodeClientFrame,
+  encodeReplyQuestion,
+  encodeUserInput,
+  MAX_CLIENT_FRAME_BYTES,
+  parseWireFrame,
+} from '../../src/upstream/monkeycode/frame-codec.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 

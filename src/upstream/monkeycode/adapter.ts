@@ -1,4 +1,16 @@
-import type { AccountDiscovery, CallOptions, TurnOptions, TurnRequest, UpstreamAdapter, UpstreamEvent, UpstreamLogin, UpstreamModel, UpstreamTaskState, UpstreamUser, UpstreamWallet } from '../types.js';
+import type {
+  AccountDiscovery,
+  CallOptions,
+  TurnOptions,
+  TurnRequest,
+  UpstreamAdapter,
+  UpstreamEvent,
+  UpstreamLogin,
+  UpstreamModel,
+  UpstreamTaskState,
+  UpstreamUser,
+  UpstreamWallet,
+} from '../types.js';
 import { discoverAccount, fetchPlan, fetchWallet } from './account.js';
 import { fetchSessionUser, logoutSession, passwordLogin } from './auth.js';
 import { MonkeyCodeHttp } from './http-client.js';

@@ -8,7 +8,12 @@ import { obtainCaptchaToken } from './captcha/captcha-api.js';
 import { MonkeyCodeHttp } from './http-client.js';
 import { followToSession, type HopDeps, type OAuthParams, startOAuth } from './oauth-redirects.js';
 import { resolveOptions } from './options.js';
-import { CallbackUrlError, type OperatorLoginFlows, type OperatorSession, type PendingSmsLogin } from '../operator-login-flows.js';
+import {
+  CallbackUrlError,
+  type OperatorLoginFlows,
+  type OperatorSession,
+  type PendingSmsLogin,
+} from '../operator-login-flows.js';
 
 /** Configuration of the MonkeyCode operator logins. */
 export interface OperatorLoginOptions {

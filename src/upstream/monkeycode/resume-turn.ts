@@ -1,4 +1,9 @@
-import { type AnyUpstreamFailure, isUpstreamFailure, UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
+import {
+  type AnyUpstreamFailure,
+  isUpstreamFailure,
+  UpstreamFailure,
+  UpstreamTimeoutFailure,
+} from '../errors.js';
 import { abortReason, delay } from '../../util/timing.js';
 import type { UpstreamEvent } from '../types.js';
 import type { MonkeyCodeDeps } from './options.js';

@@ -9,7 +9,14 @@ import type { MonkeyCodeDeps } from './options.js';
 import type { SessionJar } from './session-jar.js';
 import { readTurnResuming, ResumeCursor } from './resume-turn.js';
 import { TaskSocket } from './task-socket.js';
-import { createTask, estimateUsage, getTask, type MonkeyCodeTask, type TaskStats, usageFromStats } from './tasks.js';
+import {
+  createTask,
+  estimateUsage,
+  getTask,
+  type MonkeyCodeTask,
+  type TaskStats,
+  usageFromStats,
+} from './tasks.js';
 import { assertAlive, isProcessing, waitForTask, wakeTask } from './wait-for-task.js';
 
 /** What a turn runs with: resolved options, HTTP client, the account's cookie jar and image. */
