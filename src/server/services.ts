@@ -19,7 +19,7 @@ import type { UpstreamAdapter } from '../upstream/types.js';
 import type { UpstreamSet } from '../upstream/upstream-set.js';
 import { buildUpstreams } from './build-upstreams.js';
 import type { Logger } from '../util/logger.js';
-import type { PoolObserver } from '../pool/pool-observer.js';
+import type { PoolObserver } from '../pool/account-pool-types.js';
 
 /** Everything long-lived that the server and the CLI share, built in one place. */
 export interface Services {
@@ -69,6 +69,7 @@ export function poolOptions(config: Config): PoolOptions {
     maxConcurrentPerAccount: pool.maxConcurrentPerAccount,
     queueTimeoutMs: pool.queueTimeoutMs,
     retryHintMs: pool.healthCheckIntervalMs,
+    processTtlMs: pool.processTtlMs,
     timings: {
       backoffBaseMs: pool.backoffBaseMs,
       backoffMaxMs: pool.backoffMaxMs,
