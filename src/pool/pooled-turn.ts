@@ -56,16 +56,14 @@ export interface TurnPlan {
 export type ResumePlan = { kind: 'task'; taskRowId: number; text: string } | { kind: 'warm'; text: string };
 
 /**
- * Run one request's turn on the pool (docs/architecture.md §3). With `resume`, the kept task takes one more turn
- * (`mode=new`, only the new text); when it cannot (claimed, evicted, gone, broken) the request
- * continues as below, replaying the conversation into a new task — invisibly to the client when
- * nothing was sent yet. Otherwise: lease an account, run the turn, pass its events on. A failure
- * before the first output byte is retried on another account — never one this request already
- * tried, at most `failoverRounds` times — inside this iterable, so a stream whose headers went out
- * at `task-created` just keeps reading (a retried attempt's `task-created` is not passed on). After
- * the first output byte a failure is the terminal `error` event. When no account is free at the
- * start, the pool's 429/503 is thrown; when none is left for a retry, the last upstream failure is
- * the terminal event. One usage row per request.
+ * Run one request's turn on the pool (docs/architecture.md §3): on its kept task when `resume`
+ * says so, else on a new task of a leased account; one usage row per request.
+ * - A kept task that cannot take the turn is replaced by a new task replaying the conversation:
+ *   always correct, and invisible while nothing was sent.
+ * - A failure before the first output byte fails over inside this iterable (never back to an
+ *   account it tried, at most `failoverRounds` times), so a stream whose headers went out keeps
+ *   reading; after the first byte a failure is the terminal `error` event.
+ * - Throws the pool's 429/503 when no account is free at the start.
  */
 export async function* runPooledTurn(
   deps: PooledTurnDeps,
