@@ -6,7 +6,6 @@
  * test/fuzz run with `--fuzz-runs` cases each (0: skip). Exit 1 on any violation.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +16,7 @@ import { runChecks } from './checks.js';
 import { runRequest, type RequestKind, type RequestRecord } from './clients.js';
 import { FaultInjector } from './fault-injector.js';
 import { Prng } from './prng.js';
-import { RelaypoolProcess } from './relaypool-process.js';
+import { freePort, RelaypoolProcess } from './relaypool-process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -34,18 +33,6 @@ const total = Number(values.requests);
 const concurrency = Number(values.concurrency);
 const deadline = Date.now() + Number(values['max-seconds']) * 1000;
 console.log(`chaos: seed ${seed}, ${total} requests, concurrency ${concurrency} (rerun with --seed ${seed})`);
-
-/** A port free now; relaypool keeps it across its restarts (clients reconnect to the same URL). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 const random = new Prng(seed);
 const fake = await startFakeUpstream({

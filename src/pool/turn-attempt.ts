@@ -57,6 +57,8 @@ export interface RequestProgress {
   outcome: string;
   accountId: number | null;
   taskId: string | null;
+  /** The current attempt continues a kept task (its prompt is only the new text). */
+  resumed: boolean;
   /** The assistant text so far (only collected when the task may be kept). */
   answer: string;
   /** The request's trace for its access log line (account label, task id). */
@@ -105,6 +107,7 @@ export async function* runAttempt(
   Object.assign(progress, {
     accountId: lease.account.id,
     taskId: work.kind === 'resume' ? work.upstreamTaskId : null,
+    resumed: work.kind === 'resume',
     outcome: 'aborted',
     answer: '',
   });
