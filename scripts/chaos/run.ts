@@ -26,8 +26,18 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '6' },
     'max-seconds': { type: 'string', default: '120' },
     'fuzz-runs': { type: 'string', default: '1000' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log(`usage: npm run chaos [-- options]
+  --seed N          fixes every random choice (default 20261204; printed first, rerun with it)
+  --requests N      client requests in all (default 160); relaypool is SIGKILLed at 1/3 and 2/3
+  --concurrency N   clients at a time (default 6)
+  --max-seconds N   stop issuing requests after this long (default 120)
+  --fuzz-runs N     cases per fast-check property afterwards (default 1000; 0 skips them)`);
+  process.exit(0);
+}
 const seed = Number(values.seed);
 const total = Number(values.requests);
 const concurrency = Number(values.concurrency);
