@@ -1,6 +1,12 @@
 import type { TokenUsage } from '../upstream/types.js';
 import type { ChatUsage } from './chat-usage.js';
-import { emptyTally, estimateTokens, tallyText, tallyTokens, type TokenTally } from '../util/token-estimate.js';
+import {
+  emptyTally,
+  estimateTokens,
+  tallyText,
+  tallyTokens,
+  type TokenTally,
+} from '../util/token-estimate.js';
 
 /** The prompt a turn sent upstream (a `ChatRequest` or `ResponsesRequest` fits); used only to estimate usage. */
 export interface UsagePrompt {
