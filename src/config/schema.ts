@@ -111,6 +111,7 @@ const poolSchema = z
     healthCheckIntervalMs: ms(1000).default(300_000),
     reloginBeforeExpiryMs: ms(0).default(86_400_000),
     watchIntervalMs: ms(50).default(500),
+    processTtlMs: ms(3000).default(10_000),
   })
   .refine((pool) => pool.backoffMaxMs >= pool.backoffBaseMs, {
     path: ['backoffMaxMs'],

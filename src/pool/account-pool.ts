@@ -11,11 +11,15 @@ import type { AccountSelector, AcquireOptions, Lease } from './lease.js';
 import type { AccountPoolDeps } from './account-pool-types.js';
 import { PoolHealth } from './pool-health.js';
 import { readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
+import { SharedSlots } from './shared-slots.js';
 import { SlotLedger } from './slot-ledger.js';
 import { WaiterDispatch } from './waiter-dispatch.js';
 
 export type { PoolOptions } from './pool-options.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
+
+/** See `PoolOptions.processTtlMs`. */
+const DEFAULT_PROCESS_TTL_MS = 10_000;
 
 /** Whether an account may run a turn now (cooling only says "no new tasks"; a kept task may go on). */
 function canServe(account: Account): boolean {
@@ -33,18 +37,28 @@ export class AccountPool implements AccountSelector {
   /** Account health: events from outside a lease (the health check), re-logins. */
   readonly health: PoolHealth;
   readonly #slots = new SlotLedger();
+  /** The same slots as lease rows every process on the database sees (issue #12). */
+  readonly #shared: SharedSlots;
   readonly #queue: WaitQueue;
   readonly #liveTasks = new Set<number>();
   readonly #idle: IdleSlots;
   readonly #slotListeners: Array<() => void> = [];
   readonly #leases: LeaseFactory;
   readonly #dispatch: WaiterDispatch;
+  /** Accounts on which an idle task is being stopped for another process's waiter. */
+  readonly #evictingFor = new Set<number>();
   #snapshot: PoolSnapshot | null = null;
   #dataVersion: number | null = null;
   #closed = false;
 
   constructor(deps: AccountPoolDeps) {
     this.#deps = deps;
+    this.#shared = new SharedSlots({
+      repo: deps.store.slots,
+      timers: deps.timers,
+      logger: deps.logger,
+      ttlMs: deps.options.processTtlMs ?? DEFAULT_PROCESS_TTL_MS,
+    });
     this.#queue = new WaitQueue({
       clock: deps.clock,
       timers: deps.timers,
@@ -61,7 +75,10 @@ export class AccountPool implements AccountSelector {
       clock: deps.clock,
       timers: deps.timers,
       logger: deps.logger,
-      hold: (accountId) => this.#slots.take(accountId),
+      hold: (accountId) => {
+        this.#slots.take(accountId);
+        this.#shared.mark(accountId, 'idle', 'serving'); // stopping: still taken upstream
+      },
       free: (accountId) => this.#free(accountId),
       forgetTask: (taskRowId) => this.#liveTasks.delete(taskRowId),
     });
@@ -87,6 +104,7 @@ export class AccountPool implements AccountSelector {
       options: deps.options,
       queue: this.#queue,
       slots: this.#slots,
+      shared: this.#shared,
       idle: this.#idle,
       leases: this.#leases,
       snapshot: () => this.#current(),
@@ -152,6 +170,7 @@ export class AccountPool implements AccountSelector {
    */
   adoptIdle(accountId: number, request: ParkRequest): void {
     this.#liveTasks.add(request.taskRowId);
+    this.#shared.occupy(accountId, 'idle');
     const task = this.#idle.park(accountId, request);
     const account = this.#current().accounts.find((a) => a.id === accountId);
     if (account === undefined || !canServe(account) || this.#closed) this.#idle.evict(task);
@@ -170,6 +189,7 @@ export class AccountPool implements AccountSelector {
   /** Occupy one slot of an account until `until` settles (e.g. while a crashed run's task is stopped). */
   hold(accountId: number, until: Promise<unknown>): void {
     this.#slots.take(accountId);
+    this.#shared.occupy(accountId, 'serving');
     const free = (): void => this.#free(accountId);
     void until.then(free, free);
   }
@@ -199,7 +219,39 @@ export class AccountPool implements AccountSelector {
     const version = this.#deps.store.dataVersion();
     if (version === this.#dataVersion) return;
     this.#dataVersion = version;
+    this.#shared.refresh(); // another process may have taken or freed slots
     this.invalidate();
+    if (this.#queue.size === 0) this.#shared.want([]); // its waiters left without a dispatch pass
+    this.#evictForOthers();
+  }
+
+  /** Stop one of our idle tasks on each account another process's waiters want a slot on. */
+  #evictForOthers(): void {
+    if (this.#idle.tasks.size === 0) return;
+    for (const accountId of this.#shared.wantedByOthers()) {
+      if (this.#evictingFor.has(accountId)) continue;
+      const victim = this.#idle.tasks.oldest((task) => task.accountId === accountId);
+      if (victim !== null && this.#idle.evict(victim, () => this.#evictingFor.delete(accountId)))
+        this.#evictingFor.add(accountId);
+    }
+  }
+
+  /**
+   * Beat this process's heartbeat every third of `pool.processTtlMs`; `onBeat` runs after each beat
+   * (the server takes over the tasks of processes whose heartbeat ran out there).
+   */
+  startHeartbeat(onBeat: () => void): void {
+    this.#shared.start(() => {
+      onBeat();
+      // Our own commits (a dead process expired) do not move the data version: look again here.
+      this.#shared.refresh();
+      if (this.#queue.size > 0) this.#dispatch.run();
+    });
+  }
+
+  /** Free every slot lease of this process and leave the registry (after shutdown stopped its tasks). */
+  leave(): void {
+    this.#shared.leave();
   }
 
   #claim(task: IdleTask): Lease | null {
@@ -214,13 +266,17 @@ export class AccountPool implements AccountSelector {
     }
     this.#idle.tasks.take(task.taskRowId);
     this.#slots.take(task.accountId);
+    this.#shared.mark(task.accountId, 'idle', 'serving');
     const modelId = this.#current().modelIds.get(task.accountId)?.get(task.model) ?? '';
     return this.#leases.create(account, session, modelId, task.model, [task.taskRowId]);
   }
 
   #park(accountId: number, request: ParkRequest): void {
     const task = this.#idle.park(accountId, request);
-    this.#free(accountId); // the slot moves from serving to idle; waiters may now evict it
+    this.#shared.mark(accountId, 'serving', 'idle');
+    this.#slots.release(accountId); // the slot moves from serving to idle; waiters may now evict it
+    this.#dispatch.run();
+    this.#slotsChanged();
     if (this.#closed) this.#idle.evict(task);
   }
 
@@ -239,6 +295,7 @@ export class AccountPool implements AccountSelector {
 
   #free(accountId: number): void {
     this.#slots.release(accountId);
+    this.#shared.release(accountId);
     this.#dispatch.run();
     this.#slotsChanged();
   }

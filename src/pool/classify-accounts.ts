@@ -22,6 +22,8 @@ export interface Classification {
   waitable: number;
   /** Accounts whose only obstacle is idle tasks: stopping one frees a slot for this request. */
   evictable: number[];
+  /** Accounts whose only obstacle is other processes' idle tasks: those processes may stop one. */
+  wanted: number[];
   out: OutAccount[];
 }
 
@@ -30,6 +32,10 @@ export interface ClassifyContext {
   now: number;
   exclude: ReadonlySet<number>;
   busy: ReadonlyMap<number, number>;
+  /** Slots other processes on the database hold (serving or idle): taken, and not ours to evict. */
+  others: ReadonlyMap<number, number>;
+  /** Of `others`, the slots their idle tasks hold. */
+  othersIdle: ReadonlyMap<number, number>;
   /** Idle tasks per account: they hold slots too, but can be stopped when a slot is needed. */
   idle: ReadonlyMap<number, number>;
   maxOf: (account: Account) => number;
@@ -66,7 +72,7 @@ export function classifyAccounts(
   model: string,
   ctx: ClassifyContext,
 ): Classification {
-  const result: Classification = { eligible: 0, free: [], waitable: 0, evictable: [], out: [] };
+  const result: Classification = { eligible: 0, free: [], waitable: 0, evictable: [], wanted: [], out: [] };
   for (const account of snapshot.accounts) {
     if (!account.enabled || !snapshot.modelIds.get(account.id)?.has(model)) continue;
     result.eligible += 1;
@@ -75,7 +81,8 @@ export function classifyAccounts(
     if (why === 'recovering') result.waitable += 1;
     else if (why !== null) result.out.push({ accountId: account.id, reason: why, until });
     else {
-      const busy = ctx.busy.get(account.id) ?? 0;
+      const others = ctx.others.get(account.id) ?? 0;
+      const busy = (ctx.busy.get(account.id) ?? 0) + others;
       const inFlight = busy + (ctx.idle.get(account.id) ?? 0);
       const max = ctx.maxOf(account);
       if (inFlight < max)
@@ -83,6 +90,7 @@ export function classifyAccounts(
       else {
         result.waitable += 1;
         if (busy < max) result.evictable.push(account.id);
+        else if (busy - (ctx.othersIdle.get(account.id) ?? 0) < max) result.wanted.push(account.id);
       }
     }
   }

@@ -7,8 +7,9 @@ import type { IdleSlots } from './idle-slots.js';
 import type { LeaseFactory } from './lease-factory.js';
 import type { PoolOptions } from './pool-options.js';
 import { nextRestEnd, type PoolSnapshot } from './pool-snapshot.js';
+import type { SharedSlots } from './shared-slots.js';
 import type { SlotLedger } from './slot-ledger.js';
-import { pickCandidate } from './strategies.js';
+import { pickCandidate, type SlotCandidate } from './strategies.js';
 import type { WaitQueue } from './wait-queue.js';
 
 /** What serving the queue reads and changes; all of it owned by the pool. */
@@ -20,6 +21,7 @@ export interface WaiterDispatchDeps {
   slots: SlotLedger;
   idle: IdleSlots;
   leases: LeaseFactory;
+  shared: SharedSlots;
   /** The accounts as last read from the store. */
   snapshot: () => PoolSnapshot;
   recovering: (accountId: number) => boolean;
@@ -36,6 +38,8 @@ export class WaiterDispatch {
   #running = false;
   #again = false;
   #cancelWake: CancelTimer | null = null;
+  /** Accounts the waiters of the last pass wanted from other processes' idle tasks. */
+  readonly #wanted = new Set<number>();
 
   constructor(deps: WaiterDispatchDeps) {
     this.#deps = deps;
@@ -51,9 +55,11 @@ export class WaiterDispatch {
     try {
       do {
         this.#again = false;
+        this.#wanted.clear();
         const blocked = new Set<string>();
         for (const waiter of this.#deps.queue.list()) this.#serve(waiter, blocked);
       } while (this.#again);
+      this.#deps.shared.want(this.#wanted);
       this.#scheduleWake();
     } finally {
       this.#running = false;
@@ -62,11 +68,13 @@ export class WaiterDispatch {
 
   /** What classifying the accounts for `waiter` needs. */
   context(waiter: Waiter, now: number): ClassifyContext {
-    const { slots, idle, options, recovering } = this.#deps;
+    const { slots, idle, options, recovering, shared } = this.#deps;
     return {
       now,
       exclude: waiter.exclude,
       busy: slots.busy,
+      others: shared.others,
+      othersIdle: shared.othersIdle,
       idle: idle.tasks.counts(),
       maxOf: (account) => account.maxConcurrency ?? options.maxConcurrentPerAccount,
       recovering,
@@ -92,11 +100,15 @@ export class WaiterDispatch {
     if (plain && blocked.has(waiter.model)) return;
     const now = clock.now();
     const snapshot = this.#deps.snapshot();
-    const classes = classifyAccounts(snapshot, waiter.model, this.context(waiter, now));
-    if (classes.free.length > 0) {
+    let classes = classifyAccounts(snapshot, waiter.model, this.context(waiter, now));
+    // Another process took the picked account's last slot meanwhile: `shared` now counts it full.
+    while (classes.free.length > 0) {
       const pick = pickCandidate(options.strategy, classes.free, slots.previous);
-      this.#grant(waiter, snapshot, pick.accountId);
-    } else if (classes.waitable === 0 || waiter.noWait) {
+      if (this.#grant(waiter, snapshot, pick)) return;
+      classes = classifyAccounts(snapshot, waiter.model, this.context(waiter, now));
+    }
+    for (const accountId of classes.wanted) this.#wanted.add(accountId);
+    if (classes.waitable === 0 || waiter.noWait) {
       // Background work (`noWait`) neither queues nor stops idle tasks.
       queue.settle(waiter, exhaustedError(classes, now, options.retryHintMs));
     } else if (classes.evictable.length > 0 && !waiter.evicting) {
@@ -109,8 +121,10 @@ export class WaiterDispatch {
     }
   }
 
-  #grant(waiter: Waiter, snapshot: PoolSnapshot, accountId: number): void {
-    const { queue, slots, leases } = this.#deps;
+  /** Settle `waiter` on `pick` (a lease, or an error); false when another process took that slot first. */
+  #grant(waiter: Waiter, snapshot: PoolSnapshot, pick: SlotCandidate): boolean {
+    const { queue, slots, leases, shared } = this.#deps;
+    const { accountId } = pick;
     const account = snapshot.accounts.find((a) => a.id === accountId);
     const modelId = snapshot.modelIds.get(accountId)?.get(waiter.model);
     const session = leases.sessionOf(accountId);
@@ -119,10 +133,12 @@ export class WaiterDispatch {
         waiter,
         new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }),
       );
-      return;
+      return true;
     }
+    if (!shared.take(accountId, pick.max)) return false;
     slots.lease(accountId);
     queue.settle(waiter, null, leases.create(account, session, modelId, waiter.model));
+    return true;
   }
 
   /** While requests wait, wake up when the soonest cooldown ends (a resting account may serve them). */

@@ -69,6 +69,7 @@ export function poolOptions(config: Config): PoolOptions {
     maxConcurrentPerAccount: pool.maxConcurrentPerAccount,
     queueTimeoutMs: pool.queueTimeoutMs,
     retryHintMs: pool.healthCheckIntervalMs,
+    processTtlMs: pool.processTtlMs,
     timings: {
       backoffBaseMs: pool.backoffBaseMs,
       backoffMaxMs: pool.backoffMaxMs,

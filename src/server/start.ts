@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config/index.js';
 import { AnthropicModels, createMessageIds } from '../anthropic/index.js';
-import { adoptKeptTasks } from '../conversations/adopt-kept.js';
 import { ResponseArchive } from '../conversations/response-archive.js';
 import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
 import { discoverAccounts, refreshAccountList, refreshableIds } from '../pool/account-operations.js';
@@ -14,6 +13,7 @@ import { systemTimers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
+import { takeOverDeadProcesses } from './dead-processes.js';
 import { startHousekeeping } from './housekeeping.js';
 import { fullCollection, startQuietGc } from './quiet-gc.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -71,6 +71,8 @@ function trackInFlight(server: Server, metrics: Metrics): { count(): number; dra
 
 /** How long cancelled requests get to write their last frame before their connections are cut. */
 const CANCEL_WAIT_MS = 1000;
+/** How often the store is looked at while requests wait for a slot (another process may free one). */
+const WAITING_WATCH_MS = 50;
 
 const EMPTY_REPORT: PoolReport = {
   mode: 'pool',
@@ -188,13 +190,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     services.close();
     throw err;
   }
-  // Crash recovery: tasks a dead process kept for conversations are taken over; the others it left
-  // running are stopped, and until each stop is done its account's slot stays taken, so no request
-  // runs into the platform's concurrency limit.
-  adoptKeptTasks({ store, pool, reaper: services.reaper, idleTtlMs: config.conversations.idleTtlMs, logger });
-  const orphans = services.reaper.claimOrphans();
-  for (const orphan of orphans) pool.hold(orphan.accountId, orphan.stopped);
-  const orphansStopped = Promise.all(orphans.map((orphan) => orphan.stopped));
+  // Crash recovery, at start and after every heartbeat: what dead processes left is taken over.
+  const takeOver = {
+    store,
+    pool,
+    reaper: services.reaper,
+    idleTtlMs: config.conversations.idleTtlMs,
+    logger,
+  };
+  const takenOver = new Set<Promise<void>>();
+  pool.startHeartbeat(() => {
+    const stopped = takeOverDeadProcesses(takeOver);
+    takenOver.add(stopped);
+    void stopped.finally(() => takenOver.delete(stopped));
+  });
+  const orphansStopped = Promise.all(takenOver); // the first beat ran at once
   const stopHousekeeping = startHousekeeping(store, options.overrides?.timers ?? systemTimers, now, logger);
   const stopWatching = watchStore(
     () => {
@@ -202,7 +212,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       services.reaper.retryPendingStops(); // sessions the CLI stored
     },
     options.overrides?.timers ?? systemTimers,
-    config.pool.watchIntervalMs,
+    // While requests wait, a slot another process frees is looked for often (a cheap PRAGMA).
+    () =>
+      pool.queued() > 0
+        ? Math.min(WAITING_WATCH_MS, config.pool.watchIntervalMs)
+        : config.pool.watchIntervalMs,
     logger,
   );
   services.monitor.start();
@@ -249,9 +263,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }
       server.closeAllConnections();
       await stopped;
-      await orphansStopped;
+      await Promise.all(takenOver);
       await monitorStopped;
       await services.reaper.drain(config.server.shutdownGraceMs);
+      pool.leave();
       services.close();
       logger.info('stopped');
     })();

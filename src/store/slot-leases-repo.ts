@@ -1,8 +1,10 @@
 /**
  * Shared slots: the process registry (heartbeats) and the slot leases of accounts. An account's
  * concurrency limit holds across every process on the database because a slot is a row, taken
- * only while fewer than `limit` live leases exist; a lease is live while its holder's heartbeat
- * has not run out, so the slots of a killed process free themselves after the heartbeat TTL.
+ * only while fewer than `limit` leases exist. A process whose heartbeat ran out is dead: a survivor
+ * takes over its tasks (stopping them, which holds their slots until done) and then expires it,
+ * which deletes its leases. Its leases count until then, so no other process starts a task on an
+ * account where the dead one's task may still run.
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
@@ -30,10 +32,14 @@ export interface SlotCounts {
 
 /** Process heartbeats and slot leases, for the process identified by the store's instance id. */
 export interface SlotLeasesRepo {
-  /** Register or renew this process: alive until now + `ttlMs`. Leases count only while alive. */
-  heartbeat(ttlMs: number): void;
   /**
-   * Take a slot of `accountId` if fewer than `limit` live leases exist; atomic across processes.
+   * Register or renew this process: alive until now + `ttlMs`; it may take slots only while alive.
+   * False when it was not alive before (first beat, or its heartbeat had run out: others may have
+   * dropped its leases and taken over its tasks).
+   */
+  heartbeat(ttlMs: number): boolean;
+  /**
+   * Take a slot of `accountId` if fewer than `limit` leases exist; atomic across processes.
    * Null too when this process's heartbeat has run out (its lease would not count for others).
    */
   take(accountId: number, limit: number, kind: SlotKind, taskId?: number | null): SlotLease | null;
@@ -41,7 +47,7 @@ export interface SlotLeasesRepo {
   mark(leaseId: number, kind: SlotKind, taskId?: number | null): SlotLease | null;
   /** Free a slot; false when it was already gone. */
   release(leaseId: number): boolean;
-  /** Live leases per account, over every process. */
+  /** Leases per account, over every process not yet expired. */
   countByAccount(): Map<number, SlotCounts>;
   /** Delete the leases and rows of processes whose heartbeat ran out; returns their ids. */
   expireDead(): string[];
@@ -49,6 +55,13 @@ export interface SlotLeasesRepo {
   liveProcesses(): string[];
   /** Leave cleanly: free every slot of this process and delete its row. */
   leave(): void;
+  /**
+   * Say on which accounts this process has requests waiting that only other processes' idle tasks
+   * keep from running (replaces what it said before; empty: none).
+   */
+  want(accountIds: readonly number[]): void;
+  /** Accounts other live processes want a slot on (see `want`), ascending. */
+  wantedByOthers(): number[];
 }
 
 /** Parses one `slot_leases` row. */
@@ -77,14 +90,27 @@ export const slotCountRow = z
 
 const idRow = z.object({ id: z.string() }).transform((row) => row.id);
 
+/** Parses one `processes.wants` value. */
+export const wantsRow = z.object({ wants: z.string() }).transform((row) => row.wants);
+
+/** `processes.wants` of a list of account ids. */
+export function joinWants(accountIds: readonly number[]): string {
+  return [...new Set(accountIds)].sort((a, b) => a - b).join(',');
+}
+
+/** The account ids in several `processes.wants` values, once each, ascending. */
+export function splitWants(values: readonly string[]): number[] {
+  const ids = new Set(values.flatMap((value) => value.split(',').filter(Boolean).map(Number)));
+  return [...ids].sort((a, b) => a - b);
+}
+
 /** Build the SQLite repository; `instanceId` is the holder of every lease it takes. */
 export function createSlotLeasesRepo(db: Database, instanceId: string, now: () => number): SlotLeasesRepo {
   const beat = db.prepare(`
     INSERT INTO processes (id, started_at, heartbeat_at, expires_at) VALUES (@id, @now, @now, @until)
     ON CONFLICT (id) DO UPDATE SET heartbeat_at = @now, expires_at = @until`);
-  const live = db.prepare(`
-    SELECT COUNT(*) FROM slot_leases l JOIN processes p ON p.id = l.holder
-    WHERE l.account_id = ? AND p.expires_at > ?`);
+  const held = db.prepare(`
+    SELECT COUNT(*) FROM slot_leases l JOIN processes p ON p.id = l.holder WHERE l.account_id = ?`);
   const self = db.prepare('SELECT 1 FROM processes WHERE id = ? AND expires_at > ?');
   const insert = db.prepare(`
     INSERT INTO slot_leases (account_id, holder, kind, task_id, acquired_at) VALUES (?, ?, ?, ?, ?) RETURNING *`);
@@ -94,19 +120,27 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
   const release = db.prepare('DELETE FROM slot_leases WHERE id = ?');
   const counts = db.prepare(`
     SELECT l.account_id, SUM(l.kind = 'serving') AS serving, SUM(l.kind = 'idle') AS idle
-    FROM slot_leases l JOIN processes p ON p.id = l.holder WHERE p.expires_at > ?
+    FROM slot_leases l JOIN processes p ON p.id = l.holder
     GROUP BY l.account_id ORDER BY l.account_id`);
   const dead = db.prepare('SELECT id FROM processes WHERE expires_at <= ? ORDER BY id');
   const dropLeases = db.prepare('DELETE FROM slot_leases WHERE holder = ?');
   const dropProcess = db.prepare('DELETE FROM processes WHERE id = ?');
   const orphanLeases = db.prepare('DELETE FROM slot_leases WHERE holder NOT IN (SELECT id FROM processes)');
   const alive = db.prepare('SELECT id FROM processes WHERE expires_at > ? ORDER BY started_at, id');
+  const setWants = db.prepare('UPDATE processes SET wants = ? WHERE id = ?');
+  const wants = db.prepare("SELECT wants FROM processes WHERE id <> ? AND expires_at > ? AND wants <> ''");
 
   const takeTx = db.transaction((accountId: number, limit: number, kind: SlotKind, taskId: number | null) => {
     const at = now();
     if (self.get(instanceId, at) === undefined) return null;
-    if (sqlInt.parse(live.pluck().get(accountId, at)) >= limit) return null;
+    if (sqlInt.parse(held.pluck().get(accountId)) >= limit) return null;
     return slotLeaseRow.parse(insert.get(accountId, instanceId, kind, taskId, at));
+  });
+  const beatTx = db.transaction((ttlMs: number) => {
+    const at = now();
+    const wasAlive = self.get(instanceId, at) !== undefined;
+    beat.run({ id: instanceId, now: at, until: at + ttlMs });
+    return wasAlive;
   });
   const expireTx = db.transaction(() => {
     const ids = parseRows(idRow, dead.all(now()));
@@ -123,17 +157,18 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
   });
 
   return {
-    heartbeat(ttlMs) {
-      const at = now();
-      beat.run({ id: instanceId, now: at, until: at + ttlMs });
-    },
+    heartbeat: (ttlMs) => beatTx.immediate(ttlMs),
     take: (accountId, limit, kind, taskId = null) => takeTx.immediate(accountId, limit, kind, taskId),
     mark: (leaseId, kind, taskId = null) =>
       parseRowOrNull(slotLeaseRow, mark.get(kind, taskId, leaseId, instanceId)),
     release: (leaseId) => release.run(leaseId).changes > 0,
-    countByAccount: () => new Map(parseRows(slotCountRow, counts.all(now()))),
+    countByAccount: () => new Map(parseRows(slotCountRow, counts.all())),
     expireDead: () => expireTx.immediate(),
     liveProcesses: () => parseRows(idRow, alive.all(now())),
     leave: () => leaveTx.immediate(),
+    want(accountIds) {
+      setWants.run(joinWants(accountIds), instanceId);
+    },
+    wantedByOthers: () => splitWants(parseRows(wantsRow, wants.all(instanceId, now()))),
   };
 }

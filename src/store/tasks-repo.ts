@@ -1,7 +1,9 @@
 /**
  * The tasks repository. A task is recorded BEFORE the upstream create call, so a crash at any
  * point leaves a row; a later process finds rows owned by another instance id and stops them
- * (docs/architecture.md §3 step 5). Assumes one serving process per database; the CLI starts no tasks.
+ * (docs/architecture.md §3 step 5). A task is an orphan when its owner is no live process (no
+ * unexpired heartbeat in `processes`): several serving processes may share the database, and
+ * none takes over another's tasks while that one is alive. The CLI starts no tasks.
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
@@ -34,11 +36,11 @@ export interface TasksRepo {
   /** The task with this upstream id, or null. */
   findByUpstreamId(upstreamTaskId: string): TaskRecord | null;
   /**
-   * Unfinished tasks: `orphaned` (default) = owned by another instance (a dead process, on start),
+   * Unfinished tasks: `orphaned` (default) = owned by an instance that is not alive (a dead process),
    * `own` = this instance's (on shutdown), `all` = both. Oldest first.
    */
   listNeedingStop(scope?: TaskScope): TaskRecord[];
-  /** Atomically take over every orphaned task (owner := this instance, state `stopping`). */
+  /** Atomically take over every orphaned task (owner := this instance, state `stopping`); never a live process's. */
   claimOrphans(): TaskRecord[];
   /**
    * Atomically take over the orphaned tasks kept idle for a conversation that still points at
@@ -58,6 +60,9 @@ const UNFINISHED = `(${UNFINISHED_TASK_STATES.map((s) => `'${s}'`).join(', ')})`
 const BUSY = `(${BUSY_TASK_STATES.map((s) => `'${s}'`).join(', ')})`;
 const FINAL = "('stopped', 'failed')";
 const busyRow = z.object({ account_id: sqlInt, busy: sqlInt });
+/** The owner is another instance with no unexpired heartbeat (parameters: own id, now). */
+const ORPHANED =
+  'owner_instance_id <> @self AND owner_instance_id NOT IN (SELECT id FROM processes WHERE expires_at > @now)';
 
 /** Build the tasks repository for the process identified by `instanceId`. */
 export function createTasksRepo(db: Database, instanceId: string, now: () => number): TasksRepo {
@@ -78,17 +83,17 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   const unfinishedWhere = (owner: string) =>
     db.prepare(`SELECT * FROM tasks WHERE state IN ${UNFINISHED} ${owner} ORDER BY id`);
   const unfinished = {
-    orphaned: unfinishedWhere('AND owner_instance_id <> ?'),
-    own: unfinishedWhere('AND owner_instance_id = ?'),
+    orphaned: unfinishedWhere(`AND ${ORPHANED}`),
+    own: unfinishedWhere('AND owner_instance_id = @self'),
   };
   const allUnfinished = unfinishedWhere('');
   const claim = db.prepare(`
-    UPDATE tasks SET owner_instance_id = ?, state = 'stopping', updated_at = ?
-    WHERE state IN ${UNFINISHED} AND owner_instance_id <> ?`);
+    UPDATE tasks SET owner_instance_id = @self, state = 'stopping', updated_at = @now
+    WHERE state IN ${UNFINISHED} AND ${ORPHANED}`);
   const keptOrphans = db.prepare(`
     SELECT t.*, c.model AS conversation_model FROM tasks t
     JOIN conversations c ON c.task_id = t.id
-    WHERE t.state = 'idle' AND t.owner_instance_id <> ? AND t.upstream_task_id IS NOT NULL
+    WHERE t.state = 'idle' AND t.upstream_task_id IS NOT NULL AND ${ORPHANED.replaceAll('owner_instance_id', 't.owner_instance_id')}
     GROUP BY t.id ORDER BY t.id`);
   const adopt = db.prepare('UPDATE tasks SET owner_instance_id = ?, updated_at = ? WHERE id = ?');
   const busy = db.prepare(`
@@ -104,7 +109,10 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   const written = (id: number, row: unknown): TaskRecord | null =>
     row === undefined ? get(id) : taskRow.parse(row);
   const list = (scope: TaskScope): TaskRecord[] =>
-    parseRows(taskRow, scope === 'all' ? allUnfinished.all() : unfinished[scope].all(instanceId));
+    parseRows(
+      taskRow,
+      scope === 'all' ? allUnfinished.all() : unfinished[scope].all({ self: instanceId, now: now() }),
+    );
   const changeState = (id: number, state: TaskState, lastError?: string | null): TaskRecord | null => {
     const error = lastError === undefined ? null : shortError(lastError);
     return written(
@@ -114,12 +122,12 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   };
   const claimTx = db.transaction((): TaskRecord[] => {
     const orphans = list('orphaned');
-    claim.run(instanceId, now(), instanceId);
+    claim.run({ self: instanceId, now: now() });
     return orphans.map((task) => get(task.id) ?? task);
   });
 
   const adoptTx = db.transaction(() =>
-    keptOrphans.all(instanceId).map((row) => {
+    keptOrphans.all({ self: instanceId, now: now() }).map((row) => {
       const { conversation_model: model } = z.object({ conversation_model: z.string() }).parse(row);
       const task = taskRow.parse(row);
       adopt.run(instanceId, now(), task.id);

@@ -354,7 +354,9 @@ describe('continuity across a restart', () => {
       const a1 = await chat(h, messages);
       const task = lastTask(h);
       await h.allTasksStopped();
-      // A second process on the same database, as after a crash (the first one is not shut down).
+      // The first process stops beating, as if it had crashed (it is not shut down: its tasks stay
+      // unstopped); a second process on the same database takes over.
+      h.server.services.pool.leave();
       const { config } = h.server.services;
       const restarted = await startServer({
         config: { ...config, server: { ...config.server, port: 0 } },

@@ -9,6 +9,7 @@ import { poolState } from './002-pool-state.js';
 import { responsesTable } from './003-responses.js';
 import { accountUpstream } from './004-account-upstream.js';
 import { sharedSlots } from './005-shared-slots.js';
+import { slotWants } from './006-slot-wants.js';
 
 /** The ordered migration list; its length is the schema version this code writes. */
 export const migrations: readonly Migration[] = [
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   responsesTable,
   accountUpstream,
   sharedSlots,
+  slotWants,
 ];
 
 /** The schema version this code writes. */

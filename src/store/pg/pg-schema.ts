@@ -143,7 +143,8 @@ ALTER TABLE accounts ADD COLUMN upstream TEXT NOT NULL DEFAULT 'monkeycode';
 `;
 
 // Taking a slot is one call: the function serialises takers of one account on an advisory lock,
-// then counts the live leases in a snapshot taken after the lock (READ COMMITTED, one per statement).
+// then counts the leases in a snapshot taken after the lock (READ COMMITTED, one per statement). A
+// dead holder's leases count until a survivor has taken over its tasks and expired it.
 const sharedSlots = `
 CREATE TABLE processes (
   id           TEXT PRIMARY KEY,
@@ -171,7 +172,7 @@ BEGIN
     SELECT p_account, p_holder, p_kind, p_task, p_now
     WHERE EXISTS (SELECT 1 FROM processes WHERE id = p_holder AND expires_at > p_now)
       AND (SELECT COUNT(*) FROM slot_leases l JOIN processes p ON p.id = l.holder
-           WHERE l.account_id = p_account AND p.expires_at > p_now) < p_limit
+           WHERE l.account_id = p_account) < p_limit
     RETURNING *;
 END $$;
 
@@ -185,6 +186,9 @@ CREATE TRIGGER slot_leases_freed AFTER DELETE OR UPDATE OF kind ON slot_leases
   FOR EACH ROW EXECUTE FUNCTION relaypool_slot_freed();
 `;
 
+// Requests waiting in one process for slots another process's idle tasks hold (see SQLite's 006).
+const slotWants = `ALTER TABLE processes ADD COLUMN wants TEXT NOT NULL DEFAULT '';`;
+
 /** Every schema step, oldest first; same length and meaning as SQLite's `migrations`. */
 export const pgMigrations: readonly string[] = [
   initialSchema,
@@ -192,4 +196,5 @@ export const pgMigrations: readonly string[] = [
   responsesTable,
   accountUpstream,
   sharedSlots,
+  slotWants,
 ];

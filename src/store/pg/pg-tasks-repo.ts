@@ -31,20 +31,26 @@ const setState = sql(`
     last_error = CASE WHEN $4 THEN $5 ELSE last_error END,
     stopped_at = CASE WHEN $2::text IN ${FINAL} THEN $3 ELSE stopped_at END
   WHERE id = $1 AND state NOT IN ${FINAL} RETURNING *`);
+/** The owner is another instance with no unexpired heartbeat ($1 own id, $2 now). */
+const orphaned = (owner: string) =>
+  `${owner} <> $1 AND ${owner} NOT IN (SELECT id FROM processes WHERE expires_at > $2)`;
 const unfinished = {
-  orphaned: sql(`SELECT * FROM tasks WHERE state IN ${UNFINISHED} AND owner_instance_id <> $1 ORDER BY id`),
+  orphaned: sql(
+    `SELECT * FROM tasks WHERE state IN ${UNFINISHED} AND ${orphaned('owner_instance_id')} ORDER BY id`,
+  ),
   own: sql(`SELECT * FROM tasks WHERE state IN ${UNFINISHED} AND owner_instance_id = $1 ORDER BY id`),
   all: sql(`SELECT * FROM tasks WHERE state IN ${UNFINISHED} ORDER BY id`),
 };
 const claim = sql(`
   UPDATE tasks SET owner_instance_id = $1, state = 'stopping', updated_at = $2
-  WHERE state IN ${UNFINISHED} AND owner_instance_id <> $1 RETURNING *`);
+  WHERE state IN ${UNFINISHED} AND ${orphaned('owner_instance_id')} RETURNING *`);
 // One statement: the conversation's model comes along (any one, when several share the task).
 const adopt = sql(`
   UPDATE tasks t SET owner_instance_id = $1, updated_at = $2
   FROM (SELECT task_id, MIN(model) AS conversation_model FROM conversations
         WHERE task_id IS NOT NULL GROUP BY task_id) c
-  WHERE c.task_id = t.id AND t.state = 'idle' AND t.owner_instance_id <> $1 AND t.upstream_task_id IS NOT NULL
+  WHERE c.task_id = t.id AND t.state = 'idle' AND t.upstream_task_id IS NOT NULL
+    AND ${orphaned('t.owner_instance_id')}
   RETURNING t.*, c.conversation_model`);
 const countByAccount = (states: string) =>
   sql(`SELECT account_id, COUNT(*) AS busy FROM tasks WHERE state IN ${states} GROUP BY account_id`);
@@ -81,7 +87,11 @@ export function createPgTasksRepo(db: PgDb, instanceId: string, now: () => numbe
     listNeedingStop: async (scope = 'orphaned') =>
       parseRows(
         taskRow,
-        await (scope === 'all' ? db.all(unfinished.all) : db.all(unfinished[scope], [instanceId])),
+        await (scope === 'all'
+          ? db.all(unfinished.all)
+          : scope === 'own'
+            ? db.all(unfinished.own, [instanceId])
+            : db.all(unfinished.orphaned, [instanceId, now()])),
       ),
     claimOrphans: async () => parseRows(taskRow, await db.all(claim, [instanceId, now()])).sort(byTaskId),
     adoptKept: async () =>

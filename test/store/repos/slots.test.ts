@@ -41,7 +41,8 @@ backendTest('a dead process loses its slots when its heartbeat runs out', async 
   const clock = manualClock();
   const dying = await open({ now: clock.now, instanceId: 'dying' });
   const survivor = await open({ now: clock.now, instanceId: 'survivor' });
-  await dying.slots.heartbeat(TTL);
+  assert.equal(await dying.slots.heartbeat(TTL), false, 'first beat: was not alive');
+  assert.equal(await dying.slots.heartbeat(TTL), true);
   await survivor.slots.heartbeat(TTL);
   const account = await dying.accounts.add({ kind: 'cookie', cookie: 'c' });
   assert.ok(await dying.slots.take(account.id, 1, 'serving'));
@@ -52,9 +53,14 @@ backendTest('a dead process loses its slots when its heartbeat runs out', async 
   assert.deepEqual(await survivor.slots.liveProcesses(), ['dying', 'survivor']);
   clock.advance(1); // `dying` stopped beating TTL ms ago
   assert.deepEqual(await survivor.slots.liveProcesses(), ['survivor']);
-  assert.equal((await survivor.slots.take(account.id, 1, 'serving'))?.holder, 'survivor');
+  assert.equal(
+    await survivor.slots.take(account.id, 1, 'serving'),
+    null,
+    'its task may still run upstream: the slot counts until a survivor expires it',
+  );
   assert.deepEqual(await survivor.slots.expireDead(), ['dying']);
   assert.deepEqual(await survivor.slots.expireDead(), []);
+  assert.equal((await survivor.slots.take(account.id, 1, 'serving'))?.holder, 'survivor');
   assert.deepEqual([...(await survivor.slots.countByAccount())], [[account.id, { serving: 1, idle: 0 }]]);
 });
 
@@ -101,4 +107,22 @@ backendTest('a waiter in another process wakes when a slot frees', async (t, { o
   );
   await waiter.slots.heartbeat(TTL);
   assert.ok(await waiter.slots.take(account.id, 1, 'serving'));
+});
+
+backendTest('a process says which accounts it wants; others read it while it lives', async (_t, { open }) => {
+  const clock = manualClock();
+  const waiter = await open({ now: clock.now, instanceId: 'waiter' });
+  const holder = await open({ now: clock.now, instanceId: 'holder' });
+  await waiter.slots.heartbeat(TTL);
+  await holder.slots.heartbeat(TTL);
+  assert.deepEqual(await holder.slots.wantedByOthers(), []);
+  await waiter.slots.want([7, 3, 7]);
+  assert.deepEqual(await holder.slots.wantedByOthers(), [3, 7]);
+  assert.deepEqual(await waiter.slots.wantedByOthers(), [], 'not its own wants');
+  clock.advance(TTL);
+  await holder.slots.heartbeat(TTL);
+  assert.deepEqual(await holder.slots.wantedByOthers(), [], 'a dead process wants nothing');
+  await waiter.slots.heartbeat(TTL);
+  await waiter.slots.want([]);
+  assert.deepEqual(await holder.slots.wantedByOthers(), []);
 });

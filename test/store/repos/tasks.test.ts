@@ -81,6 +81,33 @@ backendTest(
   },
 );
 
+backendTest(
+  "a live process's tasks are no orphans; once its heartbeat runs out, one survivor claims them",
+  async (_t, { open }) => {
+    const clock = manualClock();
+    const owner = await open({ now: clock.now, instanceId: 'owner' });
+    const other = await open({ now: clock.now, instanceId: 'other' });
+    const third = await open({ now: clock.now, instanceId: 'third' });
+    await owner.slots.heartbeat(10_000);
+    const account = await owner.accounts.add({ kind: 'cookie', cookie: 'c' });
+    const task = await owner.tasks.begin({ accountId: account.id, purpose: 'stateless' });
+    await owner.tasks.setUpstreamId(task.id, 'up-1');
+    assert.deepEqual(await other.tasks.listNeedingStop(), []);
+    assert.deepEqual(await other.tasks.claimOrphans(), [], 'its owner is alive');
+    clock.advance(10_000);
+    assert.deepEqual(
+      (await other.tasks.listNeedingStop()).map((t) => t.id),
+      [task.id],
+    );
+    await other.slots.heartbeat(10_000);
+    await third.slots.heartbeat(10_000);
+    const [a, b] = await Promise.all([other.tasks.claimOrphans(), third.tasks.claimOrphans()]);
+    assert.equal(a.length + b.length, 1, 'claimed by exactly one survivor');
+    assert.equal(await owner.slots.heartbeat(10_000), false, 'the owner learns it was presumed dead');
+    assert.equal(await owner.slots.heartbeat(10_000), true);
+  },
+);
+
 backendTest('busy counts cover creating and running tasks only, per account', async (t, { open }) => {
   const store = await open();
   const a = await store.accounts.add({ kind: 'cookie', cookie: 'a' });

@@ -1,0 +1,190 @@
+import type { SlotKind, SlotLeasesRepo } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+import type { CancelTimer, Timers } from '../util/timing.js';
+
+/** No limit: a slot that is occupied upstream already (an adopted or orphaned task) is recorded as it is. */
+const UNLIMITED = 2 ** 31 - 1;
+
+/** What the shared slots need. */
+export interface SharedSlotsDeps {
+  repo: SlotLeasesRepo;
+  timers: Timers;
+  logger: Logger;
+  /** A process is presumed dead this long after its last heartbeat (it beats three times as often). */
+  ttlMs: number;
+}
+
+/**
+ * This process's side of the slot leases every process on the database shares (issue #12): a lease
+ * row per occupied slot, taken atomically against the account's limit, and the count of slots other
+ * processes hold, which the pool adds to its own when it classifies accounts. Slots of one account
+ * are interchangeable, so the pool names them by account and kind, and this class keeps the ids.
+ */
+export class SharedSlots {
+  readonly #deps: SharedSlotsDeps;
+  /** Account id → lease ids of this process, by kind. */
+  readonly #own = new Map<number, Record<SlotKind, number[]>>();
+  #others = new Map<number, number>();
+  #othersIdle = new Map<number, number>();
+  /** What `want` last wrote (written again only when it changes). */
+  #wants = '';
+  #registered = false;
+  #cancelBeat: CancelTimer | null = null;
+
+  constructor(deps: SharedSlotsDeps) {
+    this.#deps = deps;
+  }
+
+  /** Slots other processes hold on each account (as of the last `refresh`, or learned from a refusal). */
+  get others(): ReadonlyMap<number, number> {
+    return this.#others;
+  }
+
+  /** Of `others`, the slots held by other processes' idle tasks. */
+  get othersIdle(): ReadonlyMap<number, number> {
+    return this.#othersIdle;
+  }
+
+  /**
+   * Say which accounts this process's waiters need a slot on that only other processes' idle tasks
+   * hold (they stop one; see `AccountPool.checkForChanges`). A database write only on a change.
+   */
+  want(accountIds: Iterable<number>): void {
+    const wants = [...accountIds].sort((a, b) => a - b).join(',');
+    if (wants === this.#wants) return;
+    this.#ensureRegistered();
+    this.#deps.repo.want([...accountIds]);
+    this.#wants = wants;
+  }
+
+  /** Accounts other processes' waiters want a slot on. */
+  wantedByOthers(): number[] {
+    return this.#deps.repo.wantedByOthers();
+  }
+
+  /** Take a slot of `accountId` if the account has fewer than `limit` leases over all processes. */
+  take(accountId: number, limit: number, kind: SlotKind = 'serving'): boolean {
+    this.#ensureRegistered();
+    let lease = this.#deps.repo.take(accountId, limit, kind);
+    // Refused: the account is full, or this process was presumed dead (a long pause) — then beat and
+    // take back what it holds before trying once more.
+    if (lease === null && !this.beat()) lease = this.#deps.repo.take(accountId, limit, kind);
+    if (lease === null) {
+      this.#others.set(accountId, Math.max(this.#others.get(accountId) ?? 0, limit - this.#count(accountId)));
+      return false;
+    }
+    this.#ids(accountId)[kind].push(lease.id);
+    return true;
+  }
+
+  /** Record a slot that is occupied whatever the limit says (a task already running upstream). */
+  occupy(accountId: number, kind: SlotKind): void {
+    this.take(accountId, UNLIMITED, kind);
+  }
+
+  /** Give one slot of `accountId` back (one of `kind`, else any). */
+  release(accountId: number, kind: SlotKind = 'serving'): void {
+    const id = this.#pop(accountId, kind);
+    if (id !== null) this.#deps.repo.release(id);
+  }
+
+  /** One of this process's slots on `accountId` now holds for `to` (serving ↔ idle). */
+  mark(accountId: number, from: SlotKind, to: SlotKind): void {
+    const id = this.#pop(accountId, from);
+    const lease = id === null ? null : this.#deps.repo.mark(id, to);
+    if (lease !== null) this.#ids(accountId)[to].push(lease.id);
+    else this.occupy(accountId, to); // its row went with an expiry: record the slot again
+  }
+
+  /** Re-read how many slots the other processes hold. */
+  refresh(): void {
+    const others = new Map<number, number>();
+    const othersIdle = new Map<number, number>();
+    for (const [accountId, counts] of this.#deps.repo.countByAccount()) {
+      const own = this.#own.get(accountId);
+      const theirs = counts.serving + counts.idle - this.#count(accountId);
+      const theirIdle = counts.idle - (own?.idle.length ?? 0);
+      if (theirs > 0) others.set(accountId, theirs);
+      if (theirIdle > 0) othersIdle.set(accountId, Math.min(theirIdle, theirs));
+    }
+    this.#others = others;
+    this.#othersIdle = othersIdle;
+  }
+
+  /**
+   * Renew this process's heartbeat. False when it had run out (a pause longer than the TTL): its
+   * leases may be gone, so they are taken again as they are held here.
+   */
+  beat(): boolean {
+    const { repo, ttlMs, logger } = this.#deps;
+    this.#registered = true;
+    if (repo.heartbeat(ttlMs)) return true;
+    const held = [...this.#own].flatMap(([accountId, ids]) =>
+      (['serving', 'idle'] as const).flatMap((kind) => ids[kind].map(() => ({ accountId, kind }))),
+    );
+    if (held.length === 0) return false;
+    logger.warn(
+      { slots: held.length },
+      'this process was presumed dead (no heartbeat); recording its slots again',
+    );
+    repo.leave();
+    repo.heartbeat(ttlMs);
+    this.#own.clear();
+    for (const { accountId, kind } of held) {
+      const lease = repo.take(accountId, UNLIMITED, kind);
+      if (lease !== null) this.#ids(accountId)[kind].push(lease.id);
+    }
+    return false;
+  }
+
+  /** Beat every third of the TTL; `onBeat` runs after each beat (take over dead processes' tasks). */
+  start(onBeat: () => void): void {
+    const { timers, logger, ttlMs } = this.#deps;
+    const tick = (): void => {
+      try {
+        this.beat();
+        onBeat();
+      } catch (err) {
+        logger.warn({ err }, 'heartbeat failed');
+      }
+      this.#cancelBeat = timers.setTimeout(tick, Math.floor(ttlMs / 3));
+    };
+    tick();
+  }
+
+  /** Stop beating and free every slot of this process (clean shutdown: nothing of ours runs now). */
+  leave(): void {
+    this.#cancelBeat?.();
+    this.#cancelBeat = null;
+    this.#own.clear();
+    this.#wants = '';
+    if (this.#registered) this.#deps.repo.leave();
+    this.#registered = false;
+  }
+
+  #ensureRegistered(): void {
+    if (!this.#registered) this.beat();
+  }
+
+  #ids(accountId: number): Record<SlotKind, number[]> {
+    let ids = this.#own.get(accountId);
+    if (ids === undefined) {
+      ids = { serving: [], idle: [] };
+      this.#own.set(accountId, ids);
+    }
+    return ids;
+  }
+
+  #count(accountId: number): number {
+    const ids = this.#own.get(accountId);
+    return ids === undefined ? 0 : ids.serving.length + ids.idle.length;
+  }
+
+  #pop(accountId: number, kind: SlotKind): number | null {
+    const ids = this.#own.get(accountId);
+    if (ids === undefined) return null;
+    const id = ids[kind].pop() ?? ids[kind === 'serving' ? 'idle' : 'serving'].pop() ?? null;
+    if (ids.serving.length === 0 && ids.idle.length === 0) this.#own.delete(accountId);
+    return id;
+  }
+}
