@@ -76,6 +76,7 @@ const relaypool = new RelaypoolProcess(
     RELAYPOOL_POOL_CONCURRENCY_COOLDOWN_MS: '200',
     RELAYPOOL_CONVERSATIONS_IDLE_TTL_MS: '4000',
     RELAYPOOL_SERVER_SHUTDOWN_GRACE_MS: '5000',
+    RELAYPOOL_POOL_PROCESS_TTL_MS: '3000',
   },
   join(dir, 'relaypool.log'),
 );

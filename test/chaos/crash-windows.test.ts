@@ -59,6 +59,8 @@ before(async () => {
       RELAYPOOL_SECRET_KEY: 'crash-test-key',
       RELAYPOOL_LOG_LEVEL: 'warn',
       RELAYPOOL_UPSTREAM_POLL_INTERVAL_MS: '10',
+      // A killed process's tasks are taken over once its heartbeat has run out: soon.
+      RELAYPOOL_POOL_PROCESS_TTL_MS: '3000',
     },
     join(dir, 'relaypool.log'),
   );
