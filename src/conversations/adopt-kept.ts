@@ -1,4 +1,4 @@
-import type { ParkRequest } from '../pool/idle-tasks.js';
+import type { ParkRequest } from '../pool/idle-slots.js';
 import type { TaskReaper } from '../pool/task-reaper.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../util/logger.js';

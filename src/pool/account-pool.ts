@@ -2,20 +2,20 @@ import type { Account } from '../store/index.js';
 import { abortReason } from '../util/timing.js';
 import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
-import { classifyAccounts } from './classify-accounts.js';
-import { queueTimeoutError } from './exhaustion.js';
+import { classifyAccounts } from './selection.js';
+import { queueTimeoutError } from './client-error.js';
 import { LeaseFactory } from './lease-factory.js';
 import { IdleSlots } from './idle-slots.js';
-import type { IdleTask, ParkRequest } from './idle-tasks.js';
+import type { IdleTask, ParkRequest } from './idle-slots.js';
 import type { AccountSelector, AcquireOptions, Lease } from './lease.js';
 import type { AccountPoolDeps } from './account-pool-types.js';
 import { PoolHealth } from './pool-health.js';
-import { readSnapshot, type PoolSnapshot } from './pool-snapshot.js';
-import { SharedSlots } from './shared-slots.js';
-import { SlotLedger } from './slot-ledger.js';
+import { readSnapshot, type PoolSnapshot } from './selection.js';
+import { SharedSlots } from './slots.js';
+import { SlotLedger } from './slots.js';
 import { WaiterDispatch } from './waiter-dispatch.js';
 
-export type { PoolOptions } from './pool-options.js';
+export type { PoolOptions } from './account-pool-types.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
 
 /** See `PoolOptions.processTtlMs`. */
@@ -132,6 +132,16 @@ export class AccountPool implements AccountSelector {
   /** Idle tasks (kept for a conversation, or warm) per account id; each holds a slot. */
   idleCounts(): ReadonlyMap<number, number> {
     return this.#idle.tasks.counts();
+  }
+
+  /** Slots other processes on the database use to serve requests, per account id (their idle tasks not counted). */
+  elsewhere(): ReadonlyMap<number, number> {
+    const serving = new Map<number, number>();
+    for (const [accountId, count] of this.#shared.others) {
+      const busy = count - (this.#shared.othersIdle.get(accountId) ?? 0);
+      if (busy > 0) serving.set(accountId, busy);
+    }
+    return serving;
   }
 
   /** Warm idle tasks running `model`. */

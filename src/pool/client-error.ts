@@ -5,6 +5,7 @@ import {
   ServiceUnavailableError,
   type RelayError,
 } from '../util/errors.js';
+import type { Classification } from './selection.js';
 
 /**
  * What the client sees for an upstream failure. An upstream 401 is our account's problem and never
@@ -52,4 +53,59 @@ export function clientErrorFor(failure: AnyUpstreamFailure): RelayError {
     default:
       return failure;
   }
+}
+
+const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The error for a request no eligible account can take (docs/architecture.md §4): 503 when no enabled account
+ * offers the model at all (an operator must act), else 429 with `Retry-After` = the soonest
+ * recovery and a message that says why, e.g. "all 4 accounts are cooling down; next in 12 s".
+ * `fallbackRetryMs` is the hint when nothing has a known recovery time (expired, invalid).
+ */
+export function exhaustedError(c: Classification, now: number, fallbackRetryMs: number): RelayError {
+  if (c.eligible === 0) {
+    return new ServiceUnavailableError(
+      'no enabled upstream account can serve this model; add or enable one with `relaypool accounts`',
+      {
+        code: 'no_usable_account',
+      },
+    );
+  }
+  const count = (reason: string): number => c.out.filter((o) => o.reason === reason).length;
+  const cooling = c.out.filter((o) => o.reason === 'cooling');
+  const soonest = Math.min(...c.out.map((o) => o.until ?? Infinity));
+  const next = Number.isFinite(soonest) ? seconds(soonest - now) : null;
+  if (cooling.length === c.eligible && next !== null) {
+    const who = c.eligible === 1 ? 'the only account is' : `all ${c.eligible} accounts are`;
+    return new NoCapacityError(`${who} cooling down; next in ${next} s`, next, { code: 'pool_cooling' });
+  }
+  const parts = [
+    cooling.length > 0 ? `${cooling.length} cooling down${next === null ? '' : ` (next in ${next} s)`}` : '',
+    count('expired') > 0 ? `${count('expired')} expired (session ended)` : '',
+    count('invalid') > 0 ? `${count('invalid')} invalid (credentials refused or banned)` : '',
+    count('tried') > 0 ? `${count('tried')} already tried for this request` : '',
+  ].filter(Boolean);
+  const retryAfter = next ?? (count('tried') === c.out.length ? 1 : seconds(fallbackRetryMs));
+  return new NoCapacityError(
+    `none of the ${plural(c.eligible, 'account')} can take this request: ${parts.join(', ')}`,
+    retryAfter,
+    {
+      code: 'pool_exhausted',
+    },
+  );
+}
+
+/** The error for a request that waited `waitedMs` in the queue without getting a slot. */
+export function queueTimeoutError(eligible: number, waitedMs: number): NoCapacityError {
+  const who =
+    eligible === 1
+      ? 'the only account that can serve this model'
+      : `all ${eligible} accounts that can serve this model`;
+  return new NoCapacityError(
+    `${who} stayed busy; gave up after waiting ${seconds(waitedMs)} s for a free slot`,
+    1,
+    { code: 'pool_busy' },
+  );
 }

@@ -1,6 +1,6 @@
 import type { Account } from '../store/index.js';
 import type { AnyUpstreamFailure } from '../upstream/errors.js';
-import type { ParkRequest } from './idle-tasks.js';
+import type { ParkRequest } from './idle-slots.js';
 
 /**
  * How a leased request went; drives the account's health. `abandoned`: the client went away or

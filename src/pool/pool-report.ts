@@ -29,9 +29,10 @@ export function buildPoolReport(
   defaultMaxConcurrency: number,
   now: number,
   idle?: ReadonlyMap<number, number>,
+  elsewhere?: ReadonlyMap<number, number>,
 ): PoolReport {
   const accounts = store.accounts.list();
-  const status = summarizePool(accounts, inFlight, defaultMaxConcurrency, now, idle);
+  const status = summarizePool(accounts, inFlight, defaultMaxConcurrency, now, idle, elsewhere);
   const rests = store.models.listModelCooldowns(now);
   const byId = new Map(accounts.map((account) => [account.id, account]));
   const rows = status.accounts.map((row): AccountReportRow => {
@@ -46,4 +47,20 @@ export function buildPoolReport(
     };
   });
   return { ...status, queued, accounts: rows };
+}
+
+/**
+ * Pool status as the database knows it: account states, plus in-flight slots counted from the
+ * tasks relaypool recorded as running (so the CLI sees what a running server is doing). The wait
+ * queue lives in the server's memory, so `queued` is null here.
+ */
+export function readPoolStatus(store: Store, defaultMaxConcurrency: number, now: number): PoolReport {
+  return buildPoolReport(
+    store,
+    store.tasks.countBusyByAccount(),
+    null,
+    defaultMaxConcurrency,
+    now,
+    store.tasks.countIdleByAccount(),
+  );
 }

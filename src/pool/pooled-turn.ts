@@ -4,7 +4,7 @@ import type { AnyUpstreamFailure } from '../upstream/errors.js';
 import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountSelector, Lease } from './lease.js';
-import type { PoolObserver } from './pool-observer.js';
+import type { PoolObserver } from './account-pool-types.js';
 import type { TaskReaper } from './task-reaper.js';
 import { UsageRow } from './usage-row.js';
 import {

@@ -25,6 +25,11 @@ export interface AccountStatusRow {
   inFlight: number;
   /** Idle tasks kept for conversations (or warm) on this account; each holds a slot but yields it on demand. */
   idleTasks: number;
+  /**
+   * Slots other relaypool processes on the same database use to serve requests on this account
+   * (a server's view; 0 in `relaypool pool status`, whose `inFlight` counts every process).
+   */
+  elsewhere: number;
   maxConcurrency: number;
   cooldownUntil: number | null;
   lastError: string | null;
@@ -45,6 +50,7 @@ export type UpstreamCounts = Pick<
   | 'unverified'
   | 'inFlight'
   | 'idleTasks'
+  | 'elsewhere'
 >;
 
 /** Counts partition `total`: every account is in exactly one status. */
@@ -60,6 +66,7 @@ export interface PoolStatus {
   unverified: number;
   inFlight: number;
   idleTasks: number;
+  elsewhere: number;
   /** The same counts per upstream (`monkeycode` is the default upstream). */
   upstreams: Record<string, UpstreamCounts>;
   accounts: AccountStatusRow[];
@@ -83,17 +90,20 @@ export function summarizePool(
   defaultMaxConcurrency: number,
   now: number,
   idle: ReadonlyMap<number, number> = new Map(),
+  elsewhere: ReadonlyMap<number, number> = new Map(),
 ): PoolStatus {
   const rows = accounts.map((account): AccountStatusRow => {
     const busy = inFlight.get(account.id) ?? 0;
+    const theirs = elsewhere.get(account.id) ?? 0;
     const max = account.maxConcurrency ?? defaultMaxConcurrency;
     return {
       id: account.id,
       label: account.label,
       kind: account.kind,
-      status: statusOf(account, busy, max, now),
+      status: statusOf(account, busy + theirs, max, now),
       inFlight: busy,
       idleTasks: idle.get(account.id) ?? 0,
+      elsewhere: theirs,
       maxConcurrency: max,
       cooldownUntil: account.cooldownUntil,
       lastError: account.lastError,
@@ -121,5 +131,6 @@ function countRows(rows: readonly AccountStatusRow[]): UpstreamCounts {
     unverified: count('unverified'),
     inFlight: rows.reduce((sum, row) => sum + row.inFlight, 0),
     idleTasks: rows.reduce((sum, row) => sum + row.idleTasks, 0),
+    elsewhere: rows.reduce((sum, row) => sum + row.elsewhere, 0),
   };
 }

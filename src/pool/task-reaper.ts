@@ -2,7 +2,7 @@ import type { Store, TaskRecord } from '../store/index.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import { isUpstreamFailure } from '../upstream/errors.js';
 import type { Logger } from '../util/logger.js';
-import type { PoolObserver } from './pool-observer.js';
+import type { PoolObserver } from './account-pool-types.js';
 import { SessionWaits } from './session-waits.js';
 
 export interface ReaperDeps {

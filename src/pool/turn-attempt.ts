@@ -3,7 +3,7 @@ import type { Store, TaskRecord } from '../store/index.js';
 import { policyFor, type AnyUpstreamFailure, type UpstreamErrorKind } from '../upstream/errors.js';
 import type { TurnRequest, UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { AccountSelector, Lease, LeaseOutcome } from './lease.js';
-import type { PoolObserver } from './pool-observer.js';
+import type { PoolObserver } from './account-pool-types.js';
 import type { TaskReaper } from './task-reaper.js';
 
 /** What one attempt needs (a subset of the turn runner's deps). */

@@ -1,15 +1,15 @@
 import type { CancelTimer, Clock, Timers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import type { Waiter } from './account-pool-types.js';
-import { classifyAccounts, type ClassifyContext } from './classify-accounts.js';
-import { exhaustedError } from './exhaustion.js';
+import { classifyAccounts, type ClassifyContext } from './selection.js';
+import { exhaustedError } from './client-error.js';
 import type { IdleSlots } from './idle-slots.js';
 import type { LeaseFactory } from './lease-factory.js';
-import type { PoolOptions } from './pool-options.js';
-import { nextRestEnd, type PoolSnapshot } from './pool-snapshot.js';
-import type { SharedSlots } from './shared-slots.js';
-import type { SlotLedger } from './slot-ledger.js';
-import { pickCandidate, type SlotCandidate } from './strategies.js';
+import type { PoolOptions } from './account-pool-types.js';
+import { nextRestEnd, type PoolSnapshot } from './selection.js';
+import type { SharedSlots } from './slots.js';
+import type { SlotLedger } from './slots.js';
+import { pickCandidate, type SlotCandidate } from './selection.js';
 import type { WaitQueue } from './wait-queue.js';
 
 /** What serving the queue reads and changes; all of it owned by the pool. */

@@ -19,7 +19,7 @@ import type { UpstreamAdapter } from '../upstream/types.js';
 import type { UpstreamSet } from '../upstream/upstream-set.js';
 import { buildUpstreams } from './build-upstreams.js';
 import type { Logger } from '../util/logger.js';
-import type { PoolObserver } from '../pool/pool-observer.js';
+import type { PoolObserver } from '../pool/account-pool-types.js';
 
 /** Everything long-lived that the server and the CLI share, built in one place. */
 export interface Services {

@@ -8,7 +8,7 @@ import { createChatCompletionIds, createResponseIds } from '../openai/index.js';
 import { discoverAccounts, refreshAccountList, refreshableIds } from '../pool/account-operations.js';
 import { buildPoolReport, type PoolReport } from '../pool/pool-report.js';
 import { summarizePool } from '../pool/status.js';
-import { watchStore } from '../pool/store-watch.js';
+import { watchStore } from '../pool/slots.js';
 import { systemTimers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -86,6 +86,7 @@ const EMPTY_REPORT: PoolReport = {
   unverified: 0,
   inFlight: 0,
   idleTasks: 0,
+  elsewhere: 0,
   queued: 0,
   upstreams: {},
   accounts: [],
@@ -102,7 +103,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const services = buildServices(config, logger, { ...options.overrides, observer: metrics.observer });
   const { store, now, pool } = services;
   const poolReport = () =>
-    buildPoolReport(store, pool.inFlight(), pool.queued(), maxPerAccount, now(), pool.idleCounts());
+    buildPoolReport(
+      store,
+      pool.inFlight(),
+      pool.queued(),
+      maxPerAccount,
+      now(),
+      pool.idleCounts(),
+      pool.elsewhere(),
+    );
   report = poolReport;
   const responseIds = createResponseIds();
   // Aborted once the shutdown grace period is over: in-flight turns fail with this reason, so a
@@ -117,7 +126,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
     poolStatus: () =>
-      summarizePool(store.accounts.list(), pool.inFlight(), maxPerAccount, now(), pool.idleCounts()),
+      summarizePool(
+        store.accounts.list(),
+        pool.inFlight(),
+        maxPerAccount,
+        now(),
+        pool.idleCounts(),
+        pool.elsewhere(),
+      ),
     auth: { apiKeys: config.auth.apiKeys, hashKey: (key) => store.hashClientKey(key) },
     metrics,
     admin: {

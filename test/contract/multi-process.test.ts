@@ -155,6 +155,15 @@ test('SIGKILL one process mid-stream: a survivor stops its task, and its slot se
   assert.equal((await iterator.next()).done, false);
   const task = [...fake.state.tasks.values()].at(-1)!;
   assert.equal(task.status, 'processing');
+  await until(
+    async () =>
+      (await (await fetch(`${survivor!.url}/admin/pool/status`)).json()) as {
+        elsewhere: number;
+        accounts: Array<{ status: string }>;
+      },
+    (status) => status.elsewhere === 1 && status.accounts[0]?.status === 'locked',
+    "the survivor's status to show the slot the other process uses",
+  );
   victim!.child.kill('SIGKILL');
   await victim!.exited;
   await assert.rejects(async () => {

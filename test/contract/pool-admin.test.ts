@@ -40,6 +40,7 @@ describe('GET /admin/pool/status', () => {
       assert.deepEqual(Object.keys(body.accounts[0]!).sort(), [
         'cookieExpiresAt',
         'cooldownUntil',
+        'elsewhere',
         'id',
         'idleTasks',
         'inFlight',

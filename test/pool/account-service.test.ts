@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccountService } from '../../src/pool/account-service.js';
 import { importAccounts } from '../../src/pool/account-import.js';
-import { parseImportFile } from '../../src/pool/import-rows.js';
+import { parseImportFile } from '../../src/pool/account-import.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { captureLogger } from '../support/log-capture.js';
 import { addAccount, flush, manualTime, ScriptedAdapter, tempStore, type ManualTime } from './support.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsvRecords, parseImportFile } from '../../src/pool/import-rows.js';
+import { parseCsvRecords, parseImportFile } from '../../src/pool/account-import.js';
 
 test('JSONL: one object per line, blank lines skipped, errors name the line', () => {
   const lines = parseImportFile(

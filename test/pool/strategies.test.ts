@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pickCandidate, type SlotCandidate } from '../../src/pool/strategies.js';
+import { pickCandidate, type SlotCandidate } from '../../src/pool/selection.js';
 
 const c = (accountId: number, inFlight: number, max: number, lastLeased = 0): SlotCandidate => ({
   accountId,

@@ -74,6 +74,7 @@ describe('http app', () => {
       unverified: 0,
       inFlight: 0,
       idleTasks: 0,
+      elsewhere: 0,
       upstreams: {
         monkeycode: {
           total: 2,
@@ -86,6 +87,7 @@ describe('http app', () => {
           unverified: 0,
           inFlight: 0,
           idleTasks: 0,
+          elsewhere: 0,
         },
       },
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { PoolReport } from '../../pool/pool-report.js';
-import { readPoolStatus } from '../../pool/read-status.js';
+import { readPoolStatus } from '../../pool/pool-report.js';
 import { formatTable, formatTime } from '../format-table.js';
 import { resolveConfig, withCommonFlags, withStore, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -18,10 +18,12 @@ function untilText(at: number | null, now: number): string {
 
 /** The report as two tables: the counts, then one row per account (the same fields as `/admin/pool/status`). */
 export function renderPoolReport(report: PoolReport, now: number): string {
-  const { accounts, upstreams, ...counts } = report;
-  const values = Object.values(counts).map((value) => (value === null ? '-' : String(value)));
+  const { accounts, upstreams, ...all } = report;
+  // Read from the database, `inFlight` already counts every process: no slots are "elsewhere".
+  const counts = Object.entries(all).filter(([key]) => key !== 'elsewhere');
+  const values = counts.map(([, value]) => (value === null ? '-' : String(value)));
   let out = formatTable(
-    Object.keys(counts).map((key) => (key === 'idleTasks' ? 'IDLE' : key.toUpperCase())),
+    counts.map(([key]) => (key === 'idleTasks' ? 'IDLE' : key.toUpperCase())),
     [values],
   );
   const groups = Object.entries(upstreams);

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { PoolObserver } from '../../pool/pool-observer.js';
+import type { PoolObserver } from '../../pool/account-pool-types.js';
 import type { PoolReport } from '../../pool/pool-report.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];

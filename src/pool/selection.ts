@@ -1,6 +1,48 @@
-import type { Account } from '../store/index.js';
-import type { PoolSnapshot } from './pool-snapshot.js';
-import type { SlotCandidate } from './strategies.js';
+/**
+ * Which account a waiting request gets: the snapshot of accounts the pool selects from, the
+ * classification of the eligible accounts (free, worth waiting for, evictable, out), and the
+ * strategy that picks among the free ones (config `pool.strategy`).
+ */
+import type { Account, Store } from '../store/index.js';
+
+/** What the pool selects from: the accounts, the models each offers and the models resting on each. */
+export interface PoolSnapshot {
+  readonly accounts: readonly Account[];
+  /** Account id → upstream model name → the upstream's model id on that account. */
+  readonly modelIds: ReadonlyMap<number, ReadonlyMap<string, string>>;
+  /** Every upstream model name some account offers (what `/v1/models` lists). */
+  readonly modelNames: ReadonlySet<string>;
+  /** Account id → upstream model name → end of its cooldown (ms). */
+  readonly modelCooldowns: ReadonlyMap<number, ReadonlyMap<string, number>>;
+}
+
+/** Read a snapshot from the store (three queries; the pool caches it until the data changes). */
+export function readSnapshot(store: Store, now: number): PoolSnapshot {
+  const modelIds = new Map<number, Map<string, string>>();
+  for (const model of store.models.listAll()) {
+    const ids = modelIds.get(model.accountId) ?? new Map<string, string>();
+    // listAll is ordered by weight, highest first: the first id of a name wins (as before).
+    if (!ids.has(model.name)) ids.set(model.name, model.upstreamId);
+    modelIds.set(model.accountId, ids);
+  }
+  const modelCooldowns = new Map<number, Map<string, number>>();
+  for (const rest of store.models.listModelCooldowns(now)) {
+    const byName = modelCooldowns.get(rest.accountId) ?? new Map<string, number>();
+    byName.set(rest.name, rest.until);
+    modelCooldowns.set(rest.accountId, byName);
+  }
+  const modelNames = new Set([...modelIds.values()].flatMap((byName) => [...byName.keys()]));
+  return { accounts: store.accounts.list(), modelIds, modelNames, modelCooldowns };
+}
+
+/** The soonest end of an account or model cooldown after `now`, or null when nothing rests. */
+export function nextRestEnd(snapshot: PoolSnapshot, now: number): number | null {
+  const ends = [
+    ...snapshot.accounts.map((a) => (a.state === 'cooling' ? (a.cooldownUntil ?? 0) : 0)),
+    ...[...snapshot.modelCooldowns.values()].flatMap((byModel) => [...byModel.values()]),
+  ].filter((t) => t > now);
+  return ends.length === 0 ? null : Math.min(...ends);
+}
 
 /** Why an eligible account cannot take a request now. */
 export type OutReason = 'cooling' | 'expired' | 'invalid' | 'tried';
@@ -95,4 +137,50 @@ export function classifyAccounts(
     }
   }
   return result;
+}
+
+/** How the pool picks among accounts with a free slot (config `pool.strategy`). */
+export type Strategy = 'least-busy' | 'round-robin' | 'fill-first';
+
+/** An account with at least one free slot. */
+export interface SlotCandidate {
+  accountId: number;
+  inFlight: number;
+  max: number;
+  /** Sequence number of its last lease (0 = never); lower means longer ago. */
+  lastLeased: number;
+}
+
+/**
+ * Pick one candidate (non-empty list):
+ * - `least-busy`: the lowest share of slots in use; ties go to the account leased longest ago,
+ *   then the lowest id — so idle accounts take turns;
+ * - `round-robin`: the first account after the previously picked one, by id, wrapping around;
+ * - `fill-first`: the lowest id, so one account fills up before the next is used.
+ */
+export function pickCandidate(
+  strategy: Strategy,
+  candidates: readonly SlotCandidate[],
+  previous: number | null,
+): SlotCandidate {
+  const byId = [...candidates].sort((a, b) => a.accountId - b.accountId);
+  const first = byId[0];
+  if (first === undefined) throw new Error('pickCandidate needs at least one candidate');
+  switch (strategy) {
+    case 'fill-first':
+      return first;
+    case 'round-robin':
+      return byId.find((c) => previous === null || c.accountId > previous) ?? first;
+    case 'least-busy':
+      return byId.reduce((best, c) => (compareLoad(c, best) < 0 ? c : best));
+  }
+}
+
+function compareLoad(a: SlotCandidate, b: SlotCandidate): number {
+  return (
+    a.inFlight / a.max - b.inFlight / b.max ||
+    a.inFlight - b.inFlight ||
+    a.lastLeased - b.lastLeased ||
+    a.accountId - b.accountId
+  );
 }

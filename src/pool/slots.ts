@@ -1,6 +1,56 @@
+/**
+ * The slots: this process's ledger in memory (busy slots per account, lease order for the
+ * strategies), the same slots as lease rows that every process on the database shares, and the
+ * watch that notices what other processes (and the CLI) changed.
+ */
 import type { SlotKind, SlotLeasesRepo } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { CancelTimer, Timers } from '../util/timing.js';
+
+/**
+ * The pool's slots in memory: how many each account has busy (serving a request, or a task being
+ * stopped), and which account was leased last and in what order (for the selection strategies).
+ */
+export class SlotLedger {
+  readonly #busy = new Map<number, number>();
+  readonly #lastLeased = new Map<number, number>();
+  #seq = 0;
+  #previous: number | null = null;
+
+  /** Busy slots per account id. */
+  get busy(): ReadonlyMap<number, number> {
+    return this.#busy;
+  }
+
+  /** The account of the latest lease, if any. */
+  get previous(): number | null {
+    return this.#previous;
+  }
+
+  /** Order of the account's latest lease (0: never leased). */
+  lastLeased(accountId: number): number {
+    return this.#lastLeased.get(accountId) ?? 0;
+  }
+
+  /** Count one more busy slot. */
+  take(accountId: number): void {
+    this.#busy.set(accountId, (this.#busy.get(accountId) ?? 0) + 1);
+  }
+
+  /** Take a slot for a new lease, remembered for the strategies. */
+  lease(accountId: number): void {
+    this.take(accountId);
+    this.#lastLeased.set(accountId, ++this.#seq);
+    this.#previous = accountId;
+  }
+
+  /** Give one slot back. */
+  release(accountId: number): void {
+    const left = (this.#busy.get(accountId) ?? 1) - 1;
+    if (left > 0) this.#busy.set(accountId, left);
+    else this.#busy.delete(accountId);
+  }
+}
 
 /** No limit: a slot that is occupied upstream already (an adopted or orphaned task) is recorded as it is. */
 const UNLIMITED = 2 ** 31 - 1;
@@ -187,4 +237,32 @@ export class SharedSlots {
     if (ids.serving.length === 0 && ids.idle.length === 0) this.#own.delete(accountId);
     return id;
   }
+}
+
+/**
+ * Poll `check` every `intervalMs()` (e.g. `AccountPool.checkForChanges`, which compares
+ * `store.dataVersion()`), so accounts added, disabled or removed by the CLI or another process
+ * take effect — and waiting requests are served — without a restart. Returns `stop`.
+ */
+export function watchStore(
+  check: () => void,
+  timers: Timers,
+  intervalMs: () => number,
+  logger: Logger,
+): () => void {
+  let cancel: CancelTimer | null = null;
+  let stopped = false;
+  const tick = (): void => {
+    try {
+      check();
+    } catch (err) {
+      logger.warn({ err }, 'could not look for account changes');
+    }
+    if (!stopped) cancel = timers.setTimeout(tick, intervalMs());
+  };
+  cancel = timers.setTimeout(tick, intervalMs());
+  return () => {
+    stopped = true;
+    cancel?.();
+  };
 }
