@@ -32,7 +32,7 @@ export interface ConversationTurn {
 
 /** What the service is built from. */
 export interface ConversationServiceDeps {
-  runTurn: (plan: TurnPlan, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
+  runPooledTurn: (plan: TurnPlan, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
   bindings: Readonly<Record<BindingScope, BindingStore>>;
   /** `conversations.idleTtlMs`; 0 keeps no task after its turn. */
   idleTtlMs: number;
@@ -53,7 +53,7 @@ export interface ConversationServiceDeps {
 export class ConversationService {
   constructor(private readonly deps: ConversationServiceDeps) {}
 
-  /** Run the turn; events as `runTurn` yields them. */
+  /** Run the turn; events as `runPooledTurn` yields them. */
   run(turn: ConversationTurn, signal: AbortSignal): AsyncIterable<UpstreamEvent> {
     const found = turn.from === null ? null : this.#find(turn.scope, turn.from.key, turn.from.bindings);
     const plan: TurnPlan = {
@@ -69,7 +69,7 @@ export class ConversationService {
         turn.from !== null && turn.from.bindings === turn.retain ? (found?.id ?? null) : null,
       ),
     };
-    return this.deps.runTurn(plan, signal);
+    return this.deps.runPooledTurn(plan, signal);
   }
 
   #find(scope: string | null, key: string, where: BindingScope) {

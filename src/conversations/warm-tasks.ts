@@ -13,7 +13,7 @@ export interface WarmTasksDeps {
   prompt: string;
   /** `warm.maxIdleMs`. */
   maxIdleMs: number;
-  runTurn: (plan: TurnPlan, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
+  runPooledTurn: (plan: TurnPlan, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
   /** Warm tasks of this model kept idle now. */
   warmCount: (model: string) => number;
   timers: Timers;
@@ -78,7 +78,7 @@ export class WarmTasks {
         keep: { ttlMs: this.#deps.maxIdleMs, warm: true, onKept: () => void (kept = true) },
         background: true,
       };
-      for await (const event of this.#deps.runTurn(plan, this.#controller.signal)) {
+      for await (const event of this.#deps.runPooledTurn(plan, this.#controller.signal)) {
         if (event.type === 'error')
           this.#deps.logger.warn({ kind: event.kind }, 'a warm task failed to boot');
       }

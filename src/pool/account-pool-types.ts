@@ -15,7 +15,6 @@ export interface AccountPoolDeps {
   timers: Timers;
   options: PoolOptions;
   relogin: PoolHealthDeps['relogin'];
-  stopStrays: PoolHealthDeps['stopStrays'];
 }
 
 /** A request waiting in the pool's FIFO queue. */

@@ -9,7 +9,7 @@ import { IdleSlots } from './idle-slots.js';
 import type { IdleTask, ParkRequest } from './idle-slots.js';
 import type { AccountSelector, AcquireOptions, Lease } from './lease.js';
 import type { AccountPoolDeps } from './account-pool-types.js';
-import { PoolHealth } from './pool-health.js';
+import { PoolHealth, type StrayListener } from './pool-health.js';
 import { readSnapshot, type PoolSnapshot } from './selection.js';
 import { SharedSlots } from './slots.js';
 import { SlotLedger } from './slots.js';
@@ -147,6 +147,11 @@ export class AccountPool implements AccountSelector {
   /** Warm idle tasks running `model`. */
   warmCount(model: string): number {
     return this.#idle.warmCount(model);
+  }
+
+  /** See `PoolHealth.onStrays`. */
+  onStrays(listener: StrayListener): void {
+    this.health.onStrays(listener);
   }
 
   /** Call `listener` whenever a slot may have become free for background work (no request waiting). */

@@ -14,8 +14,6 @@ export interface AccountServiceDeps {
   logger: Logger;
   now: () => number;
   timers?: Timers;
-  /** Called after the service changed an account (the pool re-reads the store). */
-  onChange?: (accountId: number) => void;
   /** How long a login may hold an account's login lock (default 2 min). */
   loginLockTtlMs?: number;
   /** The named upstreams of a multi-upstream pool (absent: every account is on `adapter`). */
@@ -69,6 +67,7 @@ export function describeFailure(err: unknown): string {
 export class AccountService {
   readonly #refreshing = new Map<number, Promise<AccountCheck>>();
   readonly #login: SessionLoginDeps;
+  readonly #changeListeners: Array<(accountId: number) => void> = [];
 
   constructor(private readonly deps: AccountServiceDeps) {
     const timers = deps.timers ?? systemTimers;
@@ -186,6 +185,15 @@ export class AccountService {
     return { ...this.#save(known.id, check.user, discovery), reloggedIn: true, action: 'updated' };
   }
 
+  /** Call `listener` after the service changed an account (the pool re-reads the store). */
+  onChange(listener: (accountId: number) => void): void {
+    this.#changeListeners.push(listener);
+  }
+
+  #changed(accountId: number): void {
+    for (const listener of this.#changeListeners) listener(accountId);
+  }
+
   /**
    * Re-validate a stored account; a password account whose session is dead (or, with
    * `forceLogin`, about to end) logs in again. On failure the account's state says why
@@ -196,7 +204,7 @@ export class AccountService {
     if (running !== undefined) return running;
     const job = this.#refresh(id, options.forceLogin ?? false).finally(() => {
       this.#refreshing.delete(id);
-      this.deps.onChange?.(id);
+      this.#changed(id);
     });
     this.#refreshing.set(id, job);
     return job;
@@ -314,7 +322,7 @@ export class AccountService {
         ? this.deps.store.accounts.update(id, patch)
         : this.deps.store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
-    this.deps.onChange?.(id);
+    this.#changed(id);
     return account;
   }
 
@@ -323,7 +331,7 @@ export class AccountService {
     const account = this.deps.store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
     this.deps.store.accounts.remove(id);
-    this.deps.onChange?.(id);
+    this.#changed(id);
     return account;
   }
 
@@ -337,7 +345,7 @@ export class AccountService {
 
   #save(id: number, user: UpstreamUser, discovery: AccountDiscovery): Omit<AccountCheck, 'reloggedIn'> {
     const result = saveAccountCheck(this.deps.store, id, user, discovery, this.deps.now());
-    this.deps.onChange?.(id);
+    this.#changed(id);
     return result;
   }
 }

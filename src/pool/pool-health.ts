@@ -6,6 +6,9 @@ import { nextHealth, type HealthEffect, type HealthEvent, type HealthTimings } f
 /** Why an account is logged in again: its session died, or it is about to end. */
 export type ReloginReason = 'expired' | 'proactive';
 
+/** Told to stop tasks of ours still running on the account, except those in `keep` (live leases). */
+export type StrayListener = (accountId: number, keep: ReadonlySet<number>) => void;
+
 /** What applying health events needs. */
 export interface PoolHealthDeps {
   store: Store;
@@ -14,8 +17,6 @@ export interface PoolHealthDeps {
   timings: HealthTimings;
   /** Log the account in again (it writes the account's new state itself); rejects on failure. */
   relogin: (accountId: number, reason: ReloginReason) => Promise<unknown>;
-  /** Stop tasks of ours still running on the account, except those in `keep` (live leases). */
-  stopStrays: (accountId: number, keep: ReadonlySet<number>) => void;
   /** Task rows of live leases. */
   liveTasks: () => ReadonlySet<number>;
   /** Called after anything that may change who can be leased. */
@@ -30,6 +31,7 @@ export interface PoolHealthDeps {
 export class PoolHealth {
   readonly #backoff = new Map<number, number>();
   readonly #relogins = new Map<number, Promise<void>>();
+  readonly #strayListeners: StrayListener[] = [];
 
   constructor(private readonly deps: PoolHealthDeps) {}
 
@@ -99,6 +101,14 @@ export class PoolHealth {
     return job;
   }
 
+  /**
+   * Call `listener` when the platform says a task still runs on an account (10811): tasks of ours
+   * lingering there must be stopped (the task reaper listens; it is built after the pool).
+   */
+  onStrays(listener: StrayListener): void {
+    this.#strayListeners.push(listener);
+  }
+
   /** True while a re-login of the account runs. */
   recovering(accountId: number): boolean {
     return this.#relogins.has(accountId);
@@ -120,7 +130,7 @@ export class PoolHealth {
         void this.relogin(accountId, 'expired');
         return;
       case 'stop-strays':
-        this.deps.stopStrays(accountId, this.deps.liveTasks());
+        for (const listener of this.#strayListeners) listener(accountId, this.deps.liveTasks());
         return;
       case 'cool-model':
         this.deps.store.models.coolModel(accountId, effect.model, effect.until);

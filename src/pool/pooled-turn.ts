@@ -18,7 +18,7 @@ import {
 
 export type { KeepTask, KeptTask } from './turn-attempt.js';
 
-export interface TurnRunnerDeps {
+export interface PooledTurnDeps {
   store: Store;
   adapter: UpstreamAdapter;
   pool: AccountSelector;
@@ -68,8 +68,8 @@ export type ResumePlan = { kind: 'task'; taskRowId: number; text: string } | { k
  * start, the pool's 429/503 is thrown; when none is left for a retry, the last upstream failure is
  * the terminal event. One usage row per request.
  */
-export async function* runTurn(
-  deps: TurnRunnerDeps,
+export async function* runPooledTurn(
+  deps: PooledTurnDeps,
   plan: TurnPlan,
   signal: AbortSignal,
 ): AsyncGenerator<UpstreamEvent> {
@@ -98,7 +98,7 @@ export async function* runTurn(
 }
 
 async function* runAttempts(
-  deps: TurnRunnerDeps,
+  deps: PooledTurnDeps,
   plan: TurnPlan,
   signal: AbortSignal,
   progress: RequestProgress,
@@ -109,7 +109,7 @@ async function* runAttempts(
 
 /** Continue on a kept task; false when the request must run on a new task instead. */
 async function* resumeKept(
-  deps: TurnRunnerDeps,
+  deps: PooledTurnDeps,
   plan: TurnPlan,
   resume: ResumePlan,
   signal: AbortSignal,
@@ -150,7 +150,7 @@ async function* resumeKept(
 }
 
 function claimKept(
-  deps: TurnRunnerDeps,
+  deps: PooledTurnDeps,
   model: string,
   resume: ResumePlan,
 ): { lease: Lease; row: TaskRecord; upstreamTaskId: string } | null {
@@ -173,7 +173,7 @@ function claimTask(pool: AccountSelector, taskRowId: number): { lease: Lease; ta
 
 /** Lease an account and run the turn on a new task, failing over before the first output byte. */
 async function* runOnNewTask(
-  deps: TurnRunnerDeps,
+  deps: PooledTurnDeps,
   plan: TurnPlan,
   signal: AbortSignal,
   progress: RequestProgress,

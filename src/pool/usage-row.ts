@@ -1,7 +1,7 @@
 import type { UsageEntry } from '../store/index.js';
 import type { UpstreamEvent } from '../upstream/types.js';
 import { emptyTally, estimateTokens, tallyText, tallyTokens } from '../util/token-estimate.js';
-import type { TurnRunnerDeps, TurnPlan } from './pooled-turn.js';
+import type { PooledTurnDeps, TurnPlan } from './pooled-turn.js';
 import type { RequestProgress } from './turn-attempt.js';
 
 /**
@@ -23,7 +23,7 @@ export class UsageRow {
   readonly #output = emptyTally();
 
   constructor(
-    private readonly deps: Pick<TurnRunnerDeps, 'store' | 'logger' | 'now'>,
+    private readonly deps: Pick<PooledTurnDeps, 'store' | 'logger' | 'now'>,
     private readonly plan: TurnPlan,
     private readonly progress: RequestProgress,
   ) {}

@@ -4,7 +4,7 @@ import { AccountService } from '../pool/account-service.js';
 import { HealthMonitor } from '../pool/health-monitor.js';
 import { OperatorLogin } from '../pool/operator-login.js';
 import { ModelCatalog } from '../pool/model-catalog.js';
-import { runTurn, type TurnRunnerDeps } from '../pool/pooled-turn.js';
+import { runPooledTurn, type PooledTurnDeps } from '../pool/pooled-turn.js';
 import { durableBindings, memoryBindings } from '../conversations/bindings.js';
 import { ConversationService } from '../conversations/conversation-service.js';
 import { WarmTasks } from '../conversations/warm-tasks.js';
@@ -37,8 +37,8 @@ export interface Services {
   operatorLogin: OperatorLogin;
   /** The periodic session check; built here, started only by the server. */
   monitor: HealthMonitor;
-  /** What `runTurn` needs. */
-  turnDeps: TurnRunnerDeps;
+  /** What `runPooledTurn` needs. */
+  turnDeps: PooledTurnDeps;
   /** Conversation continuity on kept tasks (what the /v1 routes run turns through). */
   conversations: ConversationService;
   /** Pre-booted tasks (`warm.size`); built here, started only by the server. */
@@ -107,7 +107,18 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
   });
   const upstreams = buildUpstreams(config, logger, overrides.adapter ?? buildAdapter(config, logger));
   const adapter: UpstreamAdapter = upstreams;
-  const catalog = new ModelCatalog(() => pool?.modelNames() ?? new Set<string>(), {
+  // Built in dependency order; where two parts need each other, the later one subscribes to an
+  // event of the earlier (account changes → the pool; 10811 strays → the reaper).
+  const accounts = new AccountService({ store, adapter, logger, now, timers, upstreams });
+  const pool = new AccountPool({
+    store,
+    logger: logger.child({ component: 'pool' }),
+    clock,
+    timers,
+    options: poolOptions(config),
+    relogin: (id, reason) => accounts.refresh(id, { forceLogin: reason === 'proactive' }),
+  });
+  const catalog = new ModelCatalog(() => pool.modelNames(), {
     defaultModel: config.openai.defaultModel,
     aliases: config.openai.modelAliases,
     // Bearer upstreams name their models `<upstream>/<model>` (collision-free: see config schema).
@@ -122,29 +133,12 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger: logger.child({ component: 'reaper' }),
     deleteTasks: config.upstream.deleteTasks,
     ...(overrides.observer ? { observer: overrides.observer } : {}),
-    relogin: (id) => pool?.health.relogin(id, 'expired') ?? Promise.resolve(),
+    relogin: (id) => pool.health.relogin(id, 'expired'),
   });
-  let pool: AccountPool | null = null;
-  const accounts = new AccountService({
-    store,
-    adapter,
-    logger,
-    now,
-    timers,
-    onChange: () => {
-      pool?.invalidate();
-      reaper.retryPendingStops(); // a stop parked for a session may go now
-    },
-    upstreams,
-  });
-  pool = new AccountPool({
-    store,
-    logger: logger.child({ component: 'pool' }),
-    clock,
-    timers,
-    options: poolOptions(config),
-    relogin: (id, reason) => accounts.refresh(id, { forceLogin: reason === 'proactive' }),
-    stopStrays: (id, keep) => void reaper.stopStrays(id, keep),
+  pool.onStrays((id, keep) => void reaper.stopStrays(id, keep));
+  accounts.onChange(() => {
+    pool.invalidate();
+    reaper.retryPendingStops(); // a stop parked for a session may go now
   });
   const monitor = new HealthMonitor({
     store,
@@ -173,7 +167,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger: logger.child({ component: 'operator-login' }),
     now,
   });
-  const turnDeps: TurnRunnerDeps = {
+  const turnDeps: PooledTurnDeps = {
     store,
     adapter,
     pool,
@@ -185,9 +179,10 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     now,
     ...(overrides.observer ? { observer: overrides.observer } : {}),
   };
-  const run = (plan: Parameters<typeof runTurn>[1], signal: AbortSignal) => runTurn(turnDeps, plan, signal);
+  const run = (plan: Parameters<typeof runPooledTurn>[1], signal: AbortSignal) =>
+    runPooledTurn(turnDeps, plan, signal);
   const conversations = new ConversationService({
-    runTurn: run,
+    runPooledTurn: run,
     bindings: { durable: durableBindings(store), memory: memoryBindings(MEMORY_BINDINGS, randomUUID) },
     idleTtlMs: config.conversations.idleTtlMs,
     warm: config.warm.size > 0,
@@ -200,7 +195,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     model: () => (warmModel === null ? null : catalog.tryResolve(warmModel)),
     prompt: config.warm.bootstrapPrompt,
     maxIdleMs: config.warm.maxIdleMs,
-    runTurn: run,
+    runPooledTurn: run,
     warmCount: (model) => pool.warmCount(model),
     timers,
     logger: logger.child({ component: 'warm' }),

@@ -13,7 +13,7 @@ import { systemTimers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { createApp } from './app.js';
-import { takeOverDeadProcesses } from './dead-processes.js';
+import { takeOverDeadProcesses } from '../pool/dead-processes.js';
 import { startHousekeeping } from './housekeeping.js';
 import { fullCollection, startQuietGc } from './quiet-gc.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';

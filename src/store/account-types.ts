@@ -6,8 +6,12 @@ export type AccountKind = 'cookie' | 'password';
 /** Health state, written by the pool. */
 export type AccountState = 'unverified' | 'active' | 'cooling' | 'expired' | 'invalid';
 
-/** What operators see: `disabled` when switched off, otherwise the health state. */
-export type AccountStatus = AccountState | 'disabled';
+/**
+ * The status as stored: `disabled` when switched off, otherwise the health state. The live status
+ * operators see (`pool/status.ts` `AccountStatus`) adds `locked` (every slot busy) and ends a
+ * cooldown whose time has passed.
+ */
+export type StoredAccountStatus = AccountState | 'disabled';
 
 /** Every account kind, for parsers and CLI choices. */
 export const ACCOUNT_KINDS = ['cookie', 'password'] as const satisfies readonly AccountKind[];
@@ -29,7 +33,7 @@ export interface Account {
   email: string | null;
   enabled: boolean;
   state: AccountState;
-  status: AccountStatus;
+  status: StoredAccountStatus;
   hasPassword: boolean;
   hasCookie: boolean;
   cookieObtainedAt: number | null;

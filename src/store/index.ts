@@ -10,7 +10,7 @@ export {
   type AccountPatch,
   type AccountSecrets,
   type AccountState,
-  type AccountStatus,
+  type StoredAccountStatus,
   type CookieTimes,
   type NewAccount,
 } from './account-types.js';

@@ -14,15 +14,16 @@ function service(
   time?: ManualTime,
 ): AccountService {
   const clock = time ?? { now: Date.now, timers: undefined };
-  return new AccountService({
+  const service = new AccountService({
     store,
     adapter,
     logger: captureLogger('silent').logger,
     now: clock.now,
     timers: clock.timers,
-    onChange,
     loginLockTtlMs: 5_000,
   });
+  if (onChange) service.onChange(onChange);
+  return service;
 }
 
 describe('re-login', () => {

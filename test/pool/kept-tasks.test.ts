@@ -1,7 +1,12 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { WarmTasks } from '../../src/conversations/warm-tasks.js';
-import { runTurn, type KeptTask, type TurnPlan, type TurnRunnerDeps } from '../../src/pool/pooled-turn.js';
+import {
+  runPooledTurn,
+  type KeptTask,
+  type TurnPlan,
+  type PooledTurnDeps,
+} from '../../src/pool/pooled-turn.js';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
 import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
@@ -26,7 +31,7 @@ const logger = captureLogger('silent').logger;
 function setup(store: Store, time: ManualTime, adapter: ScriptedAdapter) {
   const { pool } = testPool(store, time);
   const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
-  const deps: TurnRunnerDeps = {
+  const deps: PooledTurnDeps = {
     store,
     adapter,
     pool,
@@ -83,7 +88,7 @@ describe('kept tasks: park, resume, evict', () => {
   test('a kept turn leaves its task idle: slot held but not in flight, row `idle`, answer reported, nothing stopped', async (t) => {
     const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'first answer'));
     const kept: KeptTask[] = [];
-    await collect(runTurn(deps, keeping(kept), never));
+    await collect(runPooledTurn(deps, keeping(kept), never));
     assert.deepEqual(kept, [{ taskRowId: 1, accountId: 1, answer: 'first answer' }]);
     assert.equal(store.tasks.get(1)?.state, 'idle');
     assert.equal(store.tasks.get(1)?.purpose, 'conversation');
@@ -95,9 +100,9 @@ describe('kept tasks: park, resume, evict', () => {
   test('resume runs one follow-up turn on the kept task and keeps it again', async (t) => {
     const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okFollowUp('t-1', 'two'));
     const kept: KeptTask[] = [];
-    await collect(runTurn(deps, keeping(kept), never));
+    await collect(runPooledTurn(deps, keeping(kept), never));
     const events = await collect(
-      runTurn(deps, keeping(kept, { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never),
+      runPooledTurn(deps, keeping(kept, { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never),
     );
     assert.equal(events[0]?.type, 'task-resumed');
     assert.deepEqual(adapter.runs[1]?.request, { kind: 'follow-up', taskId: 't-1', text: 'next' });
@@ -125,9 +130,9 @@ describe('kept tasks: park, resume, evict', () => {
     );
     const { deps } = setup(store, time, adapter);
     const kept: KeptTask[] = [];
-    await collect(runTurn(deps, keeping(kept), never));
+    await collect(runPooledTurn(deps, keeping(kept), never));
     const events = await collect(
-      runTurn(
+      runPooledTurn(
         deps,
         keeping(kept, {
           content: 'whole conversation',
@@ -166,9 +171,9 @@ describe('kept tasks: park, resume, evict', () => {
       errorEvent('network'),
     ]);
     const { deps } = setup(store, time, adapter);
-    await collect(runTurn(deps, keeping([]), never));
+    await collect(runPooledTurn(deps, keeping([]), never));
     const events = await collect(
-      runTurn(deps, keeping([], { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never),
+      runPooledTurn(deps, keeping([], { resume: { kind: 'task', taskRowId: 1, text: 'next' } }), never),
     );
     assert.deepEqual(
       events.map((e) => e.type),
@@ -179,9 +184,9 @@ describe('kept tasks: park, resume, evict', () => {
 
   test('a request waiting for the slot makes the idle task stop; it gets the slot once the stop is done', async (t) => {
     const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'), okTurn('t-2', 'other'));
-    await collect(runTurn(deps, keeping([]), never));
+    await collect(runPooledTurn(deps, keeping([]), never));
     const events = await collect(
-      runTurn(
+      runPooledTurn(
         deps,
         {
           route: 'chat.completions',
@@ -202,7 +207,7 @@ describe('kept tasks: park, resume, evict', () => {
 
   test('the idle TTL stops a kept task; claiming it afterwards finds nothing', async (t) => {
     const { time, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'));
-    await collect(runTurn(deps, keeping([]), never));
+    await collect(runPooledTurn(deps, keeping([]), never));
     time.advance(59_999);
     assert.equal(pool.idleCounts().get(1), 1);
     time.advance(1);
@@ -217,7 +222,7 @@ describe('kept tasks: park, resume, evict', () => {
 
   test('idle tasks of a disabled account are stopped; background work never takes a slot an idle task holds', async (t) => {
     const { store, adapter, pool, deps } = oneAccount(t, okTurn('t-1', 'one'));
-    await collect(runTurn(deps, keeping([]), never));
+    await collect(runPooledTurn(deps, keeping([]), never));
     await assert.rejects(pool.acquire(MODEL, never, { noWait: true }), NoCapacityError);
     assert.equal(adapter.stopped.length, 0, 'noWait did not evict');
     store.accounts.update(1, { enabled: false });
@@ -245,7 +250,7 @@ describe('warm tasks', () => {
       model: () => MODEL,
       prompt: 'Reply with: ready',
       maxIdleMs: 600_000,
-      runTurn: (plan, signal) => runTurn(deps, plan, signal),
+      runPooledTurn: (plan, signal) => runPooledTurn(deps, plan, signal),
       warmCount: (m) => pool.warmCount(m),
       timers: time.timers,
       logger,
@@ -267,7 +272,7 @@ describe('warm tasks', () => {
     adapter.script('cookie-b', okFollowUp('w-b', 'answer'));
     const kept: KeptTask[] = [];
     const events = await collect(
-      runTurn(deps, keeping(kept, { resume: { kind: 'warm', text: 'first turn' } }), never),
+      runPooledTurn(deps, keeping(kept, { resume: { kind: 'warm', text: 'first turn' } }), never),
     );
     assert.equal(events[0]?.type, 'task-resumed');
     assert.equal(adapter.runs[owner]?.request.kind, 'follow-up');
@@ -288,7 +293,7 @@ describe('warm tasks', () => {
       model: () => MODEL,
       prompt: 'p',
       maxIdleMs: 600_000,
-      runTurn: (plan, signal) => runTurn(deps, plan, signal),
+      runPooledTurn: (plan, signal) => runPooledTurn(deps, plan, signal),
       warmCount: (m) => pool.warmCount(m),
       timers: time.timers,
       logger,

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { runTurn, type TurnRunnerDeps } from '../../src/pool/pooled-turn.js';
+import { runPooledTurn, type PooledTurnDeps } from '../../src/pool/pooled-turn.js';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
 import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
@@ -38,7 +38,7 @@ function runner(
   const logger = captureLogger('silent').logger;
   const { pool } = testPool(store, time, {}, relogin);
   const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
-  const deps: TurnRunnerDeps = {
+  const deps: PooledTurnDeps = {
     store,
     adapter,
     pool,
@@ -60,7 +60,7 @@ async function collect(events: AsyncIterable<UpstreamEvent>): Promise<UpstreamEv
 
 const types = (events: UpstreamEvent[]): string[] => events.map((e) => e.type);
 
-describe('runTurn: failover before the first output byte', () => {
+describe('runPooledTurn: failover before the first output byte', () => {
   test('a 10811 on one account is retried on another, invisibly; the failed account cools', async (t) => {
     const time = manualTime();
     const { store } = tempStore(t, time.now);
@@ -70,7 +70,7 @@ describe('runTurn: failover before the first output byte', () => {
     adapter.script('cookie-a', [errorEvent('concurrency')]);
     adapter.script('cookie-b', okTurn('t-b', 'from b'));
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runTurn(deps, turn, never));
+    const events = await collect(runPooledTurn(deps, turn, never));
     assert.deepEqual(types(events), [
       'task-created',
       'task-ready',
@@ -106,7 +106,7 @@ describe('runTurn: failover before the first output byte', () => {
     ]);
     adapter.script('cookie-b', okTurn('t-b', 'from b'));
     const { deps, reaper } = runner(store, time, adapter);
-    const events = await collect(runTurn(deps, turn, never));
+    const events = await collect(runPooledTurn(deps, turn, never));
     assert.deepEqual(types(events), [
       'task-created',
       'task-ready',
@@ -133,7 +133,7 @@ describe('runTurn: failover before the first output byte', () => {
       errorEvent('network'),
     ]);
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runTurn(deps, turn, never));
+    const events = await collect(runPooledTurn(deps, turn, never));
     assert.deepEqual(types(events), ['task-created', 'reasoning', 'error']);
     assert.equal(adapter.runs.length, 1);
     assert.equal(
@@ -151,7 +151,7 @@ describe('runTurn: failover before the first output byte', () => {
     const adapter = new ScriptedAdapter();
     adapter.script('cookie-a', [errorEvent('bad-request')]);
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runTurn(deps, turn, never));
+    const events = await collect(runPooledTurn(deps, turn, never));
     assert.deepEqual(types(events), ['error']);
     assert.equal(adapter.runs.length, 1);
   });
@@ -163,7 +163,7 @@ describe('runTurn: failover before the first output byte', () => {
     const adapter = new ScriptedAdapter();
     for (const label of ['a', 'b', 'c', 'd']) adapter.script(`cookie-${label}`, [errorEvent('no-capacity')]);
     const { deps } = runner(store, time, adapter, 2);
-    const events = await collect(runTurn(deps, turn, never));
+    const events = await collect(runPooledTurn(deps, turn, never));
     assert.deepEqual(types(events), ['error']);
     assert.deepEqual(
       adapter.runs.map((r) => r.session),
@@ -180,12 +180,12 @@ describe('runTurn: failover before the first output byte', () => {
     adapter.script('cookie-a', [errorEvent('concurrency')]);
     adapter.script('cookie-b', [errorEvent('concurrency')]);
     const { deps } = runner(store, time, adapter);
-    const events = await collect(runTurn(deps, turn, never));
+    const events = await collect(runPooledTurn(deps, turn, never));
     assert.deepEqual(types(events), ['error']);
     assert.equal(events[0]?.type === 'error' && events[0].kind, 'concurrency');
     // The next request finds every account cooling: the pool's 429 with the soonest recovery.
     await assert.rejects(
-      collect(runTurn(deps, turn, never)),
+      collect(runPooledTurn(deps, turn, never)),
       (err: unknown) => err instanceof NoCapacityError && err.retryAfterSeconds === 5,
     );
   });
@@ -202,7 +202,7 @@ describe('runTurn: failover before the first output byte', () => {
       store.accounts.update(id, { state: 'active' });
     };
     const { deps, reaper } = runner(store, time, adapter, 3, relogin);
-    const events = await collect(runTurn(deps, turn, never));
+    const events = await collect(runPooledTurn(deps, turn, never));
     assert.deepEqual(types(events).slice(-2), ['usage', 'finish']);
     assert.deepEqual(
       adapter.runs.map((r) => r.session),
@@ -224,7 +224,7 @@ describe('runTurn: failover before the first output byte', () => {
     const { deps, pool } = runner(store, time, adapter);
     const held = await pool.acquire(MODEL, never);
     const controller = new AbortController();
-    const run = collect(runTurn(deps, turn, controller.signal));
+    const run = collect(runPooledTurn(deps, turn, controller.signal));
     await flush();
     assert.equal(pool.queued(), 1);
     controller.abort(new Error('gone'));
@@ -235,7 +235,7 @@ describe('runTurn: failover before the first output byte', () => {
   });
 });
 
-describe('runTurn: the usage row is stored before the event that ends the client response', () => {
+describe('runPooledTurn: the usage row is stored before the event that ends the client response', () => {
   // A route writes its client's last frame on `answer-complete` (a stateless chat stream), `finish`
   // or a terminal `error`; a process killed right after must not lose the row (design §5).
   const rows = (store: Store) => store.usage.aggregate().overall;
@@ -257,7 +257,7 @@ describe('runTurn: the usage row is stored before the event that ends the client
     ]);
     const { deps } = runner(store, time, adapter);
     const seen: Array<[string, ReturnType<typeof rows>]> = [];
-    for await (const event of runTurn(deps, { ...turn, content: 'a prompt of 24 chars....' }, never))
+    for await (const event of runPooledTurn(deps, { ...turn, content: 'a prompt of 24 chars....' }, never))
       seen.push([event.type, rows(store)]);
     const at = new Map(seen);
     assert.equal(at.get('text')?.requests, 0);
@@ -287,7 +287,7 @@ describe('runTurn: the usage row is stored before the event that ends the client
     const adapter = new ScriptedAdapter();
     adapter.script('cookie-a', [...okTurn('t-a').slice(0, 4), errorEvent('task-failed')]);
     const { deps } = runner(store, time, adapter);
-    for await (const event of runTurn(deps, turn, never)) {
+    for await (const event of runPooledTurn(deps, turn, never)) {
       if (event.type !== 'error') continue;
       const summary = rows(store);
       assert.equal(summary.requests, 1);
@@ -305,7 +305,7 @@ describe('runTurn: the usage row is stored before the event that ends the client
     const events = okTurn('t-a');
     adapter.script('cookie-a', [...events.slice(0, 4), { type: 'answer-complete' }, ...events.slice(4)]);
     const { deps } = runner(store, time, adapter);
-    for await (const event of runTurn(deps, turn, never)) if (event.type === 'answer-complete') break;
+    for await (const event of runPooledTurn(deps, turn, never)) if (event.type === 'answer-complete') break;
     const summary = rows(store);
     assert.equal(summary.requests, 1);
     assert.equal(summary.succeeded, 0, 'the client left before the end: aborted');

@@ -147,8 +147,8 @@ export function testPool(
       relogins.push(id);
       return relogin ? relogin(id) : Promise.resolve();
     },
-    stopStrays: (accountId, keep) => void strays.push({ accountId, keep: [...keep] }),
   });
+  pool.onStrays((accountId, keep) => void strays.push({ accountId, keep: [...keep] }));
   return { pool, relogins, strays };
 }
 
