@@ -123,8 +123,9 @@ export function createLease(parts: LeaseParts): Lease {
         for (const row of tasks) parts.liveTasks.delete(row);
         parts.free();
       };
-      if (drained === undefined) free();
-      else void drained.then(free, free);
+      const until = typeof drained === 'function' ? drained() : drained;
+      if (until === undefined) free();
+      else void until.then(free, free);
     },
     park(outcome, task) {
       if (released) return;

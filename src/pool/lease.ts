@@ -23,8 +23,9 @@ export interface Lease {
   /**
    * Give the slot back exactly once. The outcome is recorded at once; the slot is handed on when
    * `drained` settles (e.g. once the upstream task is stopped, since it holds the platform's slot).
+   * A function is called after the outcome is recorded (so it sees, e.g., the re-login it started).
    */
-  release(outcome: LeaseOutcome, drained?: Promise<unknown>): void;
+  release(outcome: LeaseOutcome, drained?: Promise<unknown> | (() => Promise<unknown>)): void;
   /**
    * Give the slot back by keeping the task idle instead (exactly once, instead of `release`): the
    * outcome is recorded, the task keeps holding its slot until a request claims it, another request

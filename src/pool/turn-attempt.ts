@@ -53,8 +53,8 @@ export interface RequestProgress {
   output: boolean;
   ttfbMs: number | null;
   usage: { input: number; output: number; total: number; estimated: boolean } | null;
-  /** `ok`, a failure kind, or `aborted`. */
-  outcome: string;
+  /** `ok`, a failure kind, or `aborted` (the usage row's `outcome`). */
+  outcome: 'ok' | 'aborted' | UpstreamErrorKind;
   accountId: number | null;
   taskId: string | null;
   /** The current attempt continues a kept task (its prompt is only the new text). */
@@ -104,13 +104,12 @@ export async function* runAttempt(
   keep: KeepTask | null,
 ): AsyncGenerator<UpstreamEvent, AttemptEnd> {
   const record = beginTask(deps, lease, work, keep);
-  Object.assign(progress, {
-    accountId: lease.account.id,
-    taskId: work.kind === 'resume' ? work.upstreamTaskId : null,
-    resumed: work.kind === 'resume',
-    outcome: 'aborted',
-    answer: '',
-  });
+  // A new attempt: what the request did so far now belongs to this account and task.
+  progress.accountId = lease.account.id;
+  progress.taskId = work.kind === 'resume' ? work.upstreamTaskId : null;
+  progress.resumed = work.kind === 'resume';
+  progress.outcome = 'aborted';
+  progress.answer = '';
   if (progress.trace) {
     progress.trace.account = lease.account.label;
     progress.trace.taskId = progress.taskId;
@@ -235,7 +234,7 @@ function settleAttempt(
 ): void {
   const { rowId, taskId } = task;
   const row = deps.store.tasks.get(rowId);
-  let drained: Promise<unknown> | undefined;
+  let drained: Promise<unknown> | (() => Promise<unknown>) | undefined;
   if (row === null) {
     // The account was removed while the request ran (its rows went with it): stop with the lease's session.
     drained = taskId === null ? undefined : deps.reaper.stopDetached(lease.session, taskId);
@@ -260,11 +259,9 @@ function settleAttempt(
     keep.onKept?.({ taskRowId: rowId, accountId: lease.account.id, answer: task.answer });
     return;
   } else if (outcome.result === 'failure' && outcome.failure.kind === 'session-expired') {
-    // A dead session cannot stop its task. `release` below starts the re-login; once it is done,
-    // stop the task with the new session (read after this tick, when the re-login is registered).
-    drained = Promise.resolve()
-      .then(() => deps.pool.whenRecovered(lease.account.id))
-      .then(() => deps.reaper.stopAndWait(row));
+    // A dead session cannot stop its task. `release` below records the failure, which starts the
+    // re-login; then (a function: called after that) wait for it and stop the task with the new session.
+    drained = () => deps.pool.whenRecovered(lease.account.id).then(() => deps.reaper.stopAndWait(row));
   } else {
     drained = deps.reaper.stopAndWait(row, { session: lease.session });
   }

@@ -45,7 +45,7 @@ export class UsageRow {
     if (!this.#final) this.#write(this.progress.outcome);
   }
 
-  #write(outcome: string): void {
+  #write(outcome: RequestProgress['outcome']): void {
     if (this.progress.accountId === null) return;
     const entry = this.#entry(outcome);
     try {
@@ -56,7 +56,7 @@ export class UsageRow {
     }
   }
 
-  #entry(outcome: string): UsageEntry {
+  #entry(outcome: RequestProgress['outcome']): UsageEntry {
     const { plan, progress } = this;
     const usage = progress.usage ?? (this.#answered ? this.#estimate() : null);
     return {
