@@ -1,4 +1,4 @@
-import { estimateTokens } from '../openai/index.js';
+import { estimateTokens } from '../util/token-estimate.js';
 import type { MessagesPrompt } from './messages-request.js';
 import type { TokenCount } from './wire.js';
 

@@ -1,13 +1,12 @@
-import type { UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, UpstreamEvent } from '../upstream/types.js';
 import { UpstreamError } from '../util/errors.js';
-import type { ChatUsage } from '../openai/index.js';
 import { createMessageStreamEncoder, type MessageEncoderOptions } from './stream-encoder.js';
 import type { ContentBlock, Message, MessageStreamEvent } from './wire.js';
 
 /** A non-stream answer plus the usage to record (with the `estimated` flag the wire lacks). */
 export interface FoldedMessage {
   message: Message;
-  usage: ChatUsage;
+  usage: TokenUsage;
 }
 
 /**

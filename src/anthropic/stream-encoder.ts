@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ToolActivity, UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, ToolActivity, UpstreamEvent } from '../upstream/types.js';
 import { InternalError } from '../util/errors.js';
 import {
   createUsageMeter,
   renderToolNote,
-  type ChatUsage,
   type ToolActivityMode,
   type UsageMeter,
   type UsagePrompt,
@@ -35,7 +34,7 @@ export interface MessageStreamEncoder {
   finish(): MessageStreamEvent[];
   isFinished(): boolean;
   /** Usage so far: the upstream's numbers, else an estimate (`estimated: true`). */
-  usage(): ChatUsage;
+  usage(): TokenUsage;
 }
 
 interface OpenBlock {
@@ -94,9 +93,9 @@ export function createMessageStreamEncoder(options: MessageEncoderOptions): Mess
   };
 }
 
-function wireUsage(usage: ChatUsage, outputTokens = usage.completionTokens): MessageUsage {
+function wireUsage(usage: TokenUsage, outputTokens = usage.outputTokens): MessageUsage {
   return {
-    input_tokens: usage.promptTokens,
+    input_tokens: usage.inputTokens,
     output_tokens: outputTokens,
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,

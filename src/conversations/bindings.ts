@@ -10,16 +10,16 @@ export interface Binding {
 /** A binding to record: the conversation (`id` null: a new one) now continues at `key` on a task. */
 export interface NewBinding {
   id: string | null;
-  scope: string | null;
+  clientKeyHash: string | null;
   model: string;
   key: string;
   accountId: number;
   taskRowId: number;
 }
 
-/** Conversation bindings by (client scope, continuation key). */
+/** Conversation bindings by (client key hash, continuation key). */
 export interface BindingStore {
-  find(scope: string | null, key: string): Binding | null;
+  find(clientKeyHash: string | null, key: string): Binding | null;
   /** Record where the conversation continues; returns its id. */
   bind(binding: NewBinding): string;
 }
@@ -27,8 +27,8 @@ export interface BindingStore {
 /** Bindings in SQLite (`conversations` table): they survive a restart. */
 export function durableBindings(store: Store): BindingStore {
   return {
-    find(scope, key) {
-      const found = store.conversations.findByPrefix(scope, key);
+    find(clientKeyHash, key) {
+      const found = store.conversations.findByPrefix(clientKeyHash, key);
       return found === null ? null : { id: found.id, taskRowId: found.taskId };
     },
     bind(binding) {
@@ -41,7 +41,7 @@ export function durableBindings(store: Store): BindingStore {
         if (moved !== null) return moved.id;
       }
       const created = store.conversations.create({
-        clientKeyHash: binding.scope,
+        clientKeyHash: binding.clientKeyHash,
         model: binding.model,
         prefixHash: binding.key,
         accountId: binding.accountId,
@@ -60,21 +60,21 @@ export function durableBindings(store: Store): BindingStore {
 export function memoryBindings(limit: number, newId: () => string): BindingStore {
   const byKey = new Map<string, Binding>();
   const keyOf = new Map<string, string>();
-  const slot = (scope: string | null, key: string): string => `${scope ?? ''}\u0000${key}`;
+  const slot = (keyHash: string | null, key: string): string => `${keyHash ?? ''}\u0000${key}`;
   const forget = (key: string): void => {
     const binding = byKey.get(key);
     byKey.delete(key);
     if (binding !== undefined) keyOf.delete(binding.id);
   };
   return {
-    find(scope, key) {
-      return byKey.get(slot(scope, key)) ?? null;
+    find(clientKeyHash, key) {
+      return byKey.get(slot(clientKeyHash, key)) ?? null;
     },
     bind(binding) {
       const id = binding.id ?? newId();
       const previous = keyOf.get(id);
       if (previous !== undefined) forget(previous); // a conversation continues from one point only
-      const key = slot(binding.scope, binding.key);
+      const key = slot(binding.clientKeyHash, binding.key);
       forget(key);
       byKey.set(key, { id, taskRowId: binding.taskRowId });
       keyOf.set(id, key);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The key a conversation continues under. It covers the client's scope (a binding belongs to one
+ * The key a conversation continues under. It covers the client key's hash (a binding belongs to one
  * client key: another client computes a different key and can never reach it), the model and the
  * system prompt (a task cannot change either), and what identifies the point the conversation
  * reached: the canonical messages so far, or the id of the stored response.
@@ -11,7 +11,7 @@ export type ContinuationPoint =
 
 /** What a key is computed from. */
 export interface KeyParts {
-  scope: string | null;
+  clientKeyHash: string | null;
   model: string;
   systemPrompt: string | null;
   point: ContinuationPoint;
@@ -24,6 +24,6 @@ export function continuationKey(parts: KeyParts): string {
       ? ['messages', ...parts.point.messages]
       : ['response', parts.point.responseId];
   return createHash('sha256')
-    .update(JSON.stringify([parts.scope, parts.model, parts.systemPrompt, ...point]))
+    .update(JSON.stringify([parts.clientKeyHash, parts.model, parts.systemPrompt, ...point]))
     .digest('hex');
 }

@@ -5,22 +5,22 @@ import type { Logger } from '../util/logger.js';
 import type { BindingStore } from './bindings.js';
 
 /** Where bindings live: SQLite (`durable`) or memory only (`memory`). */
-export type BindingScope = 'durable' | 'memory';
+export type Durability = 'durable' | 'memory';
 
 /** What the request lets relaypool keep after its turn: a binding where, or nothing at all. */
-export type Retention = BindingScope | 'none';
+export type Retention = Durability | 'none';
 
 /** One request's turn, in conversation terms (built by a route). */
 export interface ConversationTurn {
   route: string;
-  /** The client key's scope (hash); bindings never cross it. */
-  scope: string | null;
+  /** The client key's hash; bindings never cross it. */
+  clientKeyHash: string | null;
   upstreamModel: string;
   systemPrompt: string | null;
   /** The whole conversation rendered: a new task's `content` (and the replay when a kept task is gone). */
   content: string;
   /** The point this request continues from and the text of its new turn; null for a new conversation. */
-  from: { key: string; text: string; bindings: BindingScope } | null;
+  from: { key: string; text: string; bindings: Durability } | null;
   retain: Retention;
   /** The key the conversation continues under after this turn, from the turn's answer. */
   nextKey: (answer: string) => string;
@@ -33,7 +33,7 @@ export interface ConversationTurn {
 /** What the service is built from. */
 export interface ConversationServiceDeps {
   runPooledTurn: (plan: TurnPlan, signal: AbortSignal) => AsyncIterable<UpstreamEvent>;
-  bindings: Readonly<Record<BindingScope, BindingStore>>;
+  bindings: Readonly<Record<Durability, BindingStore>>;
   /** `conversations.idleTtlMs`; 0 keeps no task after its turn. */
   idleTtlMs: number;
   /** Whether warm tasks are configured (`warm.size` > 0). */
@@ -55,13 +55,14 @@ export class ConversationService {
 
   /** Run the turn; events as `runPooledTurn` yields them. */
   run(turn: ConversationTurn, signal: AbortSignal): AsyncIterable<UpstreamEvent> {
-    const found = turn.from === null ? null : this.#find(turn.scope, turn.from.key, turn.from.bindings);
+    const found =
+      turn.from === null ? null : this.#find(turn.clientKeyHash, turn.from.key, turn.from.bindings);
     const plan: TurnPlan = {
       route: turn.route,
       upstreamModel: turn.upstreamModel,
       content: turn.content,
       systemPrompt: turn.systemPrompt,
-      clientKeyHash: turn.scope,
+      clientKeyHash: turn.clientKeyHash,
       trace: turn.trace ?? null,
       resume: this.#resumePlan(turn, found?.taskRowId ?? null),
       keep: this.#keep(
@@ -72,9 +73,9 @@ export class ConversationService {
     return this.deps.runPooledTurn(plan, signal);
   }
 
-  #find(scope: string | null, key: string, where: BindingScope) {
+  #find(clientKeyHash: string | null, key: string, where: Durability) {
     try {
-      return this.deps.bindings[where].find(scope, key);
+      return this.deps.bindings[where].find(clientKeyHash, key);
     } catch (err) {
       this.deps.logger.error({ err }, 'cannot read a conversation binding; starting a new task');
       return null;
@@ -104,7 +105,7 @@ export class ConversationService {
         const key = turn.nextKey(task.answer);
         this.deps.bindings[retain].bind({
           id: conversationId,
-          scope: turn.scope,
+          clientKeyHash: turn.clientKeyHash,
           model: turn.upstreamModel,
           key,
           accountId: task.accountId,

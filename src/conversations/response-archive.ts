@@ -29,7 +29,7 @@ export interface ArchivedResponse {
 
 /**
  * Responses kept for `GET /v1/responses/{id}` and `previous_response_id`. Each belongs to one client
- * key: looking one up from another scope finds nothing.
+ * key: looking one up with another key's hash finds nothing.
  */
 export class ResponseArchive {
   constructor(private readonly store: Store) {}
@@ -45,14 +45,14 @@ export class ResponseArchive {
     this.store.responses.save(entry);
   }
 
-  /** A stored response in this scope, or null. */
+  /** A stored response of this client key, or null. */
   load(id: string, clientKeyHash: string | null): ArchivedResponse | null {
     const stored = this.store.responses.get(id, clientKeyHash);
     if (stored === null) return null;
     return { response: stored.response, transcript: transcriptSchema.parse(stored.transcript) };
   }
 
-  /** Forget a stored response; false when there was none in this scope. */
+  /** Forget a stored response; false when this client key had none. */
   delete(id: string, clientKeyHash: string | null): boolean {
     return this.store.responses.delete(id, clientKeyHash);
   }

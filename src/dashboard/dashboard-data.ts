@@ -1,7 +1,7 @@
 import type { CatalogEntry } from '../pool/model-catalog.js';
 import type { PoolReport } from '../pool/pool-report.js';
 import type { AccountStatus } from '../pool/status.js';
-import type { Account, UpstreamModel, UsageBucket, UsageSummary } from '../store/index.js';
+import type { Account, CachedModel, UsageBucket, UsageSummary } from '../store/index.js';
 import type { TrafficLog, TrafficSeries } from './traffic-log.js';
 
 /** A value now, or once a (PostgreSQL) store has answered. */
@@ -19,7 +19,7 @@ export interface DashboardSources {
   /** The models the pool serves (aliases included). */
   catalog: () => CatalogEntry[];
   /** Every account's cached model list. */
-  accountModels: () => Awaitable<UpstreamModel[]>;
+  accountModels: () => Awaitable<CachedModel[]>;
 }
 
 /** One account's row in the Pool view. */

@@ -1,7 +1,7 @@
-import type { ToolActivity, UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, ToolActivity, UpstreamEvent } from '../upstream/types.js';
 import { InternalError } from '../util/errors.js';
 import { choiceChunk, usageChunk, type ChunkHeader } from './chat-chunks.js';
-import { toWireUsage, type ChatUsage } from './chat-usage.js';
+import { toWireUsage } from './chat-usage.js';
 import { createUsageMeter, type UsageMeter } from './usage-meter.js';
 import { renderToolNote } from './tool-note.js';
 import type { ChatCompletionChunk, ChatCompletionChunkDelta } from './wire.js';
@@ -41,7 +41,7 @@ export interface ChatChunkEncoder {
   /** True once the final chunk was produced. */
   isFinished(): boolean;
   /** Usage so far: the upstream's numbers, else an estimate (`estimated: true`). */
-  usage(): ChatUsage;
+  usage(): TokenUsage;
 }
 
 const OPEN_THINK = '<think>\n';

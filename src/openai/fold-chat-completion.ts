@@ -1,7 +1,6 @@
-import type { UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, UpstreamEvent } from '../upstream/types.js';
 import { UpstreamError } from '../util/errors.js';
 import { createChatChunkEncoder, type ChatChunkEncoderOptions } from './chat-chunk-encoder.js';
-import type { ChatUsage } from './chat-usage.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionMessage, CompletionUsage } from './wire.js';
 
 /** Options of `foldChatCompletion`: the encoder's, minus `includeUsage` (a fold always has usage). */
@@ -10,7 +9,7 @@ export type ChatFoldOptions = Omit<ChatChunkEncoderOptions, 'includeUsage'>;
 /** A non-stream answer plus the usage to record (with the `estimated` flag the wire lacks). */
 export interface FoldedChatCompletion {
   completion: ChatCompletion;
-  usage: ChatUsage;
+  usage: TokenUsage;
 }
 
 /**

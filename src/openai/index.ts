@@ -20,9 +20,7 @@ export {
   type ChatFoldOptions,
   type FoldedChatCompletion,
 } from './fold-chat-completion.js';
-export type { ChatUsage } from './chat-usage.js';
 export { toWireUsage } from './chat-usage.js';
-export { estimateTokens } from '../util/token-estimate.js';
 export { encodeModelList, type ModelEntry } from './model-list.js';
 export { createChatCompletionIds, createIdGenerator, type RandomBytes } from './ids.js';
 export type * from './wire.js';

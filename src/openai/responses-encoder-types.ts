@@ -1,6 +1,5 @@
-import type { UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, UpstreamEvent } from '../upstream/types.js';
 import type { ToolActivityMode } from './chat-chunk-encoder.js';
-import type { ChatUsage } from './chat-usage.js';
 import type { ResponseIds } from './responses-ids.js';
 import type { ResponseEcho, ResponseFailure } from './responses-object.js';
 import type { ResponseObject, ResponseStreamEvent } from './responses-wire.js';
@@ -43,7 +42,7 @@ export interface ResponsesStreamEncoder {
   /** True once `response.completed` or `response.failed` was produced. */
   isFinished(): boolean;
   /** Usage so far: the upstream's numbers, else an estimate (`estimated: true`). */
-  usage(): ChatUsage;
+  usage(): TokenUsage;
   /** The response as it stands (the final one once finished). */
   response(): ResponseObject;
 }

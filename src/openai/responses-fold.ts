@@ -1,13 +1,12 @@
-import type { UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, UpstreamEvent } from '../upstream/types.js';
 import { UpstreamError } from '../util/errors.js';
-import type { ChatUsage } from './chat-usage.js';
 import { createResponsesStreamEncoder, type ResponsesEncoderOptions } from './responses-stream-encoder.js';
 import type { ResponseObject, ResponseStreamEvent } from './responses-wire.js';
 
 /** A non-stream response plus the usage to record (with the `estimated` flag the wire lacks). */
 export interface FoldedResponse {
   response: ResponseObject;
-  usage: ChatUsage;
+  usage: TokenUsage;
 }
 
 /**

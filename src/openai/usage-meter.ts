@@ -1,5 +1,4 @@
 import type { TokenUsage } from '../upstream/types.js';
-import type { ChatUsage } from './chat-usage.js';
 import {
   emptyTally,
   estimateTokens,
@@ -20,8 +19,8 @@ export interface UsageMeter {
   addOutput(text: string): void;
   /** Take the upstream's own numbers (they win over the estimate). */
   report(usage: TokenUsage): void;
-  /** Usage so far, in relaypool's record shape (`estimated` says whether it is a guess). */
-  current(): ChatUsage;
+  /** Usage so far (`estimated` says whether it is a guess). */
+  current(): TokenUsage;
 }
 
 /** A usage meter for one turn whose prompt was `prompt` (null: prompt tokens count as 0). */
@@ -35,18 +34,10 @@ export function createUsageMeter(prompt: UsagePrompt | null): UsageMeter {
       reported = { inputTokens, outputTokens, totalTokens, estimated };
     },
     current: () => {
-      if (reported !== null) {
-        const { inputTokens, outputTokens, totalTokens, estimated } = reported;
-        return { promptTokens: inputTokens, completionTokens: outputTokens, totalTokens, estimated };
-      }
-      const promptTokens = prompt === null ? 0 : estimateTokens(prompt.systemPrompt, prompt.content);
-      const completionTokens = tallyTokens(output);
-      return {
-        promptTokens,
-        completionTokens,
-        totalTokens: promptTokens + completionTokens,
-        estimated: true,
-      };
+      if (reported !== null) return { ...reported };
+      const inputTokens = prompt === null ? 0 : estimateTokens(prompt.systemPrompt, prompt.content);
+      const outputTokens = tallyTokens(output);
+      return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
     },
   };
 }

@@ -36,7 +36,7 @@ export interface AppDeps {
   newId?: () => string;
   /** The client's address (default: the TCP peer); injectable for in-process tests. */
   remoteAddress?: RemoteAddress;
-  /** Client keys for `/v1/*` and how to hash one into a scope; absent or empty keys: `/v1` is open. */
+  /** Client keys for `/v1/*` and how to hash one (the hash scopes a client's data); absent or empty keys: `/v1` is open. */
   auth?: { apiKeys: readonly string[]; hashKey: (apiKey: string) => string };
   /** Brute-force guard settings (default `DEFAULT_THROTTLE`, clock `now`). */
   throttle?: Partial<ThrottleOptions>;

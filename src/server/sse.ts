@@ -77,17 +77,11 @@ function defaultErrorFrame(error: RelayError): SseFrame & { kind: 'data' } {
 }
 
 /**
- * The one writer of `text/event-stream` responses (style.md "Streaming").
- *
- * The first frame is awaited before any header is sent: if the producer fails by then, this
- * rejects and the caller's error handler answers with a proper HTTP status. After that, frames
- * are written as they come (frames ready at the same moment share one write), keep-alive comments
- * fill silences, a failure becomes one JSON error frame in OpenAI's shape (and no terminator), and
- * a client abort stops the producer.
- *
- * With `options.node` (the usual case, under @hono/node-server) the stream is written straight to
- * the Node response and `RESPONSE_ALREADY_SENT` is returned: no web stream, `Response` or reader
- * loop per request. Without it, the stream is the body of the returned `Response`.
+ * The one writer of `text/event-stream` responses (style.md "Streaming"). The first frame is awaited
+ * before any header, so a producer failing by then rejects into a proper HTTP error; later, a
+ * failure is one OpenAI-shaped error frame and no terminator. Keep-alive comments fill silences; a
+ * client abort stops the producer. With `options.node` it writes straight to the Node response and
+ * returns `RESPONSE_ALREADY_SENT` (no web stream per request); else the stream is the `Response` body.
  */
 export async function respondWithSse(
   source: AsyncIterable<SseFrame>,

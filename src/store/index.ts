@@ -14,7 +14,7 @@ export {
   type CookieTimes,
   type NewAccount,
 } from './account-types.js';
-export type { ModelsRepo, UpstreamModel, UpstreamModelInput } from './models-repo.js';
+export type { ModelsRepo, CachedModel, CachedModelInput } from './models-repo.js';
 export type { ModelCooldown } from './model-cooldowns.js';
 export type { TaskScope, TasksRepo } from './tasks-repo.js';
 export {

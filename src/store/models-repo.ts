@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { createModelCooldowns, type ModelCooldowns } from './model-cooldowns.js';
 import { parseRows, sqlBool, sqlInt, sqlIntOrNull, sqlTextOrNull, toSqlBool } from './sql-types.js';
 
-/** One upstream model as the adapter reports it. */
-export interface UpstreamModelInput {
+/** A model to cache for one account (from the adapter's `UpstreamModel`). */
+export interface CachedModelInput {
   /** The model's UUID (`id`), which task creation needs as `model_id`. */
   upstreamId: string;
   /** Upstream model name (`model`), e.g. `monkeycode-basic/qwen3.5-plus`. */
@@ -22,7 +22,7 @@ export interface UpstreamModelInput {
 }
 
 /** A cached model of one account. */
-export interface UpstreamModel extends Required<UpstreamModelInput> {
+export interface CachedModel extends Required<CachedModelInput> {
   accountId: number;
   fetchedAt: number;
 }
@@ -33,11 +33,11 @@ export interface ModelsRepo extends ModelCooldowns {
    * Replace every cached model of `accountId` in one transaction; returns the stored list.
    * Invalid input (ZodError) or an unknown account (foreign key) leaves the old list in place.
    */
-  replaceForAccount(accountId: number, models: readonly UpstreamModelInput[]): UpstreamModel[];
+  replaceForAccount(accountId: number, models: readonly CachedModelInput[]): CachedModel[];
   /** The account's models, highest weight first. */
-  listForAccount(accountId: number): UpstreamModel[];
+  listForAccount(accountId: number): CachedModel[];
   /** Every account's models, by account then weight. */
-  listAll(): UpstreamModel[];
+  listAll(): CachedModel[];
 }
 
 export const modelRow = z
@@ -56,7 +56,7 @@ export const modelRow = z
     is_default: sqlBool,
     fetched_at: sqlInt,
   })
-  .transform((row): UpstreamModel => ({
+  .transform((row): CachedModel => ({
     accountId: row.account_id,
     upstreamId: row.upstream_id,
     name: row.name,
@@ -101,7 +101,7 @@ export function createModelsRepo(db: Database, now: () => number): ModelsRepo {
   const all = db.prepare(`SELECT * FROM upstream_models ${ORDER}`);
   const listForAccount = (accountId: number) => parseRows(modelRow, byAccount.all(accountId));
 
-  const replace = db.transaction((accountId: number, models: readonly UpstreamModelInput[]) => {
+  const replace = db.transaction((accountId: number, models: readonly CachedModelInput[]) => {
     clear.run(accountId);
     const fetchedAt = now();
     for (const model of models) {

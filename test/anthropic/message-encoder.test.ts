@@ -116,7 +116,7 @@ test('the fold is the message the stream describes, assignable to the SDK type',
     { type: 'text', text: 'ab', citations: null },
   ]);
   assert.equal(message.stop_reason, 'end_turn');
-  assert.deepEqual(usage, { promptTokens: 5, completionTokens: 2, totalTokens: 7, estimated: false });
+  assert.deepEqual(usage, { inputTokens: 5, outputTokens: 2, totalTokens: 7, estimated: false });
 });
 
 test('a turn that never finishes is an upstream error', () => {

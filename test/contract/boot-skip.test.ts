@@ -41,11 +41,7 @@ test(`with a ${BOOT_MS} ms VM boot, warm first turns and continued turns skip it
   try {
     // While the warm task boots on one account, a cold request boots its own task on the other.
     const cold = await timedChat(h, [{ role: 'user', content: 'cold start' }]);
-    const deadline = Date.now() + 10_000;
-    while (h.server.services.pool.warmCount(MODEL) < 1) {
-      assert.ok(Date.now() < deadline, 'the warm task booted');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await h.until('the warm task to boot', () => h.server.services.pool.warmCount(MODEL) >= 1);
     const before = creates(h);
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: 'Answer briefly.' },

@@ -247,6 +247,7 @@ describe('/v1/chat/completions through the openai SDK', () => {
     h.fake.options.createReplyDelayMs = 300;
     const before = h.fake.state.tasks.size;
     const controller = new AbortController();
+    const exists = h.fake.events.waitFor('task-status', (e) => e.status === 'pending', 5000);
     const created = h.fake.events.waitFor(
       'request',
       (entry) => entry.kind === 'http' && entry.method === 'POST' && entry.path === '/api/v1/users/tasks',
@@ -257,9 +258,11 @@ describe('/v1/chat/completions through the openai SDK', () => {
       { signal: controller.signal },
     );
     try {
-      // Abort while the create call is in flight (its answer is 300 ms late; the task already exists).
-      setTimeout(() => controller.abort(), 100);
-      await assert.rejects(request, OpenAI.APIUserAbortError);
+      // Abort while the create call is in flight: the task exists, its id comes 300 ms later.
+      const rejected = assert.rejects(request, OpenAI.APIUserAbortError);
+      await exists;
+      controller.abort();
+      await rejected;
       await created;
       const task = [...h.fake.state.tasks.values()][before];
       assert.ok(task, 'the upstream created the task');

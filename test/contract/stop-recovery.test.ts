@@ -30,15 +30,6 @@ function stopCalls(h: Harness, taskId: string): number[] {
   );
 }
 
-/** Wait until `check` holds (re-checked every 20 ms, for at most 10 s). */
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('stops that need a new session', () => {
   let h: Harness;
   afterEach(() => h.close());
@@ -77,8 +68,8 @@ describe('stops that need a new session', () => {
     h.fake.expireAllSessions();
     let settled = false;
     const stopped = h.server.services.reaper.stopAndWait(rowOf(h, kept.id)).then(() => (settled = true));
-    await until('a refused stop', () => stopCalls(h, kept.id).length === 1);
-    await until('the pending mark', () => rowOf(h, kept.id).lastError?.includes('stop pending') === true);
+    await h.until('a refused stop', () => stopCalls(h, kept.id).length === 1);
+    await h.until('the pending mark', () => rowOf(h, kept.id).lastError?.includes('stop pending') === true);
     const row = rowOf(h, kept.id);
     assert.equal(row.state, 'stopping', 'unfinished: a restart stops it again');
     assert.equal(h.fake.state.tasks.get(kept.id)?.status, 'processing');
@@ -130,7 +121,7 @@ describe('10811 caused by our own stopping task', () => {
           r.path === '/api/v1/users/tasks' &&
           r.body.raw.includes('second'),
       ).length;
-    await until('the refused create', () => refused() === 1);
+    await h.until('the refused create', () => refused() === 1);
     assert.equal(
       h.fake.state.tasks.get(firstTask.id)?.status,
       'processing',

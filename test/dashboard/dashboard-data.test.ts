@@ -8,7 +8,7 @@ import {
 } from '../../src/dashboard/dashboard-data.js';
 import { TrafficLog } from '../../src/dashboard/traffic-log.js';
 import type { AccountReportRow, PoolReport } from '../../src/pool/pool-report.js';
-import type { Account, UpstreamModel, UsageBucket } from '../../src/store/index.js';
+import type { Account, CachedModel, UsageBucket } from '../../src/store/index.js';
 
 const NOW = 1_000 * 3_600_000 + 30 * 60_000; // half past an hour
 const HOUR = 3_600_000;
@@ -61,7 +61,7 @@ function row(id: number, label: string, extra: Partial<AccountReportRow> = {}): 
   };
 }
 
-const model = (accountId: number, name: string): UpstreamModel => ({
+const model = (accountId: number, name: string): CachedModel => ({
   accountId,
   name,
   upstreamId: `${name}-id`,

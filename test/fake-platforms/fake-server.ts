@@ -22,6 +22,8 @@ export type Handler = (
 export interface FakeServer {
   url: string;
   requests: SeenRequest[];
+  /** Resolves once a request matching `predicate` has been answered (at once if one was); rejects after `timeoutMs`. */
+  handled(predicate: (req: SeenRequest) => boolean, timeoutMs?: number): Promise<SeenRequest>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export function route(method: string, path: string, handler: Handler): Route {
 /** Start a fake with these routes; unknown paths answer 404 `{"detail":"Not Found"}` (FastAPI). */
 export async function startFakeServer(routes: readonly Route[]): Promise<FakeServer> {
   const requests: SeenRequest[] = [];
+  const answered: SeenRequest[] = [];
+  const listeners = new Set<(req: SeenRequest) => void>();
   const server = createServer((incoming, res) => {
     void handle(incoming, res);
   });
@@ -61,6 +65,11 @@ export async function startFakeServer(routes: readonly Route[]): Promise<FakeSer
       body,
     };
     requests.push(seen);
+    await dispatch(seen, res);
+    answered.push(seen);
+    for (const listener of [...listeners]) listener(seen);
+  }
+  async function dispatch(seen: SeenRequest, res: ServerResponse): Promise<void> {
     for (const [method, pattern, keys, handler] of routes) {
       const match = method === seen.method ? pattern.exec(seen.path) : null;
       if (match === null) continue;
@@ -80,6 +89,23 @@ export async function startFakeServer(routes: readonly Route[]): Promise<FakeSer
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    handled: (predicate, timeoutMs = 5000) => {
+      const done = answered.find(predicate);
+      if (done !== undefined) return Promise.resolve(done);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listeners.delete(listener);
+          reject(new Error(`fake platform: timed out after ${timeoutMs} ms waiting for a request`));
+        }, timeoutMs);
+        const listener = (req: SeenRequest): void => {
+          if (!predicate(req)) return;
+          clearTimeout(timer);
+          listeners.delete(listener);
+          resolve(req);
+        };
+        listeners.add(listener);
+      });
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
 import { parseEnvelope } from '../../src/upstream/monkeycode/envelope.js';
 import { interpretFrame } from '../../src/upstream/monkeycode/frame-actions.js';
-import { parseWireFrame } from '../../src/upstream/monkeycode/frame-decode.js';
-import { taskSchema } from '../../src/upstream/monkeycode/task-schema.js';
+import { parseWireFrame } from '../../src/upstream/monkeycode/frame-codec.js';
+import { taskSchema } from '../../src/upstream/monkeycode/tasks.js';
 import { fuzzRuns } from './fuzz-runs.js';
 
 // Malformed upstream answers (docs/monkeycode-protocol.md §1 envelopes, docs/monkeycode-protocol.md §5.2 frames) never crash the client: a REST

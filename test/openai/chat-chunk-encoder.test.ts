@@ -161,8 +161,8 @@ test('reported usage is passed through', () => {
   const encoder = createChatChunkEncoder({ ...base, includeUsage: true });
   encoder.push(ev.usage(100, 20));
   assert.deepEqual(encoder.usage(), {
-    promptTokens: 100,
-    completionTokens: 20,
+    inputTokens: 100,
+    outputTokens: 20,
     totalTokens: 120,
     estimated: false,
   });
@@ -178,8 +178,8 @@ test('without a usage event, usage is estimated and marked', () => {
   encoder.push(ev.text('abcdefgh你好'));
   const last = encoder.push(ev.finish()).at(-1);
   assert.deepEqual(encoder.usage(), {
-    promptTokens: 3,
-    completionTokens: 5,
+    inputTokens: 3,
+    outputTokens: 5,
     totalTokens: 8,
     estimated: true,
   });

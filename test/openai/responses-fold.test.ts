@@ -43,7 +43,7 @@ test('the folded response type-checks as the SDK Response and carries the usage 
     sdk.output.map((item) => item.type),
     ['reasoning', 'message'],
   );
-  assert.deepEqual(usage, { promptTokens: 40, completionTokens: 9, totalTokens: 49, estimated: false });
+  assert.deepEqual(usage, { inputTokens: 40, outputTokens: 9, totalTokens: 49, estimated: false });
   assert.equal(sdk.usage?.total_tokens, 49);
 });
 

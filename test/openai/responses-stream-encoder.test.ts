@@ -187,8 +187,8 @@ test('without upstream usage the encoder estimates from the prompt and the outpu
   encoder.push(ev.text('abcd'));
   const response = terminal(encoder.finish());
   assert.deepEqual(encoder.usage(), {
-    promptTokens: 2,
-    completionTokens: 2,
+    inputTokens: 2,
+    outputTokens: 2,
     totalTokens: 4,
     estimated: true,
   });
@@ -304,7 +304,7 @@ test('reasoning hidden: no reasoning item, and reasoning alone is not output', (
     terminal(events).output.map((item) => item.type),
     ['message'],
   );
-  assert.ok(encoder.usage().completionTokens > 1, 'hidden reasoning still counts in the estimate');
+  assert.ok(encoder.usage().outputTokens > 1, 'hidden reasoning still counts in the estimate');
 });
 
 test('tool activity is hidden by default', () => {

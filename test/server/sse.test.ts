@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { test, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { getRequestListener } from '@hono/node-server';
@@ -112,6 +112,7 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
   async function serveFrames(
     t: TestContext,
     frames: (signal: AbortSignal) => AsyncGenerator<SseFrame>,
+    onResponse: (response: ServerResponse) => void = () => {},
   ): Promise<string> {
     const app = new Hono();
     app.use('*', requestId());
@@ -119,7 +120,10 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
       respondWithSse(frames(c.req.raw.signal), { ...options(c.req.raw.signal), node: nodeResponse(c) }),
     );
     const listener = getRequestListener(app.fetch);
-    const server = createServer((req, res) => void listener(req, res));
+    const server = createServer((req, res) => {
+      onResponse(res);
+      void listener(req, res);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     t.after(() => {
       server.closeAllConnections();
@@ -185,12 +189,15 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
     let finishBookkeeping: () => void = () => {};
     const bookkeeping = new Promise<void>((resolve) => (finishBookkeeping = resolve));
     let ranToEnd = false;
+    let ended: () => void = () => {};
+    const producerEnded = new Promise<void>((resolve) => (ended = resolve));
     const url = await serveFrames(t, async function* () {
       yield { kind: 'data', data: { n: 1 } };
       yield { kind: 'end' };
       await bookkeeping; // e.g. reading the billed tokens
       yield { kind: 'data', data: { n: 2 } };
       ranToEnd = true;
+      ended();
     });
     const { events } = await readSse((await fetch(url)).body); // ends while the producer waits
     assert.deepEqual(
@@ -199,26 +206,43 @@ describe('respondWithSse straight into the Node response (under @hono/node-serve
     );
     assert.equal(ranToEnd, false);
     finishBookkeeping();
-    while (!ranToEnd) await new Promise((resolve) => setImmediate(resolve));
+    await producerEnded;
   });
 
   test('a slow reader is not flooded: the producer waits for the socket to drain', async (t) => {
     let produced = 0;
+    let pulledWhileFull = 0;
+    let response: ServerResponse | undefined;
+    let full: () => void = () => {};
+    const filled = new Promise<void>((resolve) => (full = resolve));
     const big = 'x'.repeat(128 * 1024);
-    const url = await serveFrames(t, async function* () {
-      for (; produced < 400; produced++) yield { kind: 'data', data: big };
-    });
+    const url = await serveFrames(
+      t,
+      async function* () {
+        for (; produced < 400; produced++) {
+          if (response?.writableNeedDrain === true) pulledWhileFull += 1;
+          yield { kind: 'data', data: big };
+        }
+      },
+      (res) => {
+        response = res;
+        const write = res.write.bind(res) as (chunk: string) => boolean;
+        res.write = ((chunk: string) => {
+          const room = write(chunk);
+          if (!room) full();
+          return room;
+        }) as typeof res.write;
+      },
+    );
     const res = await fetch(url);
     const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
     await reader.read();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.ok(
-      produced < 400,
-      `the producer ran ahead of a reader that stopped reading (${produced} of 400 frames)`,
-    );
+    await filled; // the reader stopped reading and the socket's buffer filled up
+    assert.ok(produced < 400, `the producer ran ahead of a reader that stopped reading`);
     let bytes = 0;
     for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
     assert.equal(produced, 400);
+    assert.equal(pulledWhileFull, 0, 'the producer was asked for frames while the socket needed draining');
     assert.ok(bytes > 399 * big.length);
   });
 });

@@ -20,6 +20,11 @@ export interface Harness {
    * shutdown). Nothing may be left serving.
    */
   allTasksStopped: () => Promise<void>;
+  /**
+   * Wait until `check` holds: it is re-checked whenever the fake answers a request or changes a
+   * task's status and whenever relaypool changes a task row. Fails after 10 s naming `what`.
+   */
+  until: (what: string, check: () => boolean) => Promise<void>;
   /** Wait until every task the fake knows is `finished`, kept ones included. */
   allTasksFinished: () => Promise<void>;
   /** Upstream ids of the tasks relaypool keeps idle now. */
@@ -78,17 +83,58 @@ export async function startHarness(
       .listNeedingStop('all')
       .filter((task) => task.state === 'idle' && task.upstreamTaskId !== null)
       .map((task) => task.upstreamTaskId ?? '');
-  const allTasksStopped = async (): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const kept = new Set(idleTasks());
-      const serving = [...fake.state.tasks.values()].filter(
-        (task) => (task.status === 'pending' || task.status === 'processing') && !kept.has(task.id),
+  const serving = (): string[] => {
+    const kept = new Set(idleTasks());
+    return [...fake.state.tasks.values()]
+      .filter((task) => (task.status === 'pending' || task.status === 'processing') && !kept.has(task.id))
+      .map((task) => task.id);
+  };
+  // What changes tasks: the fake's requests and task statuses, and relaypool's task rows (a task
+  // kept idle for its conversation is a row change that no fake event follows). Each change
+  // re-checks the waits once the code that made it has finished its synchronous step.
+  const waits = new Set<() => void>();
+  const changed = (): void =>
+    queueMicrotask(() => {
+      for (const check of [...waits]) check();
+    });
+  fake.events.on('task-status', changed);
+  fake.events.on('request', changed);
+  const tasksRepo = server.services.store.tasks;
+  const setState = tasksRepo.setState.bind(tasksRepo);
+  const markStopped = tasksRepo.markStopped.bind(tasksRepo);
+  tasksRepo.setState = (...args) => {
+    const row = setState(...args);
+    changed();
+    return row;
+  };
+  tasksRepo.markStopped = (...args) => {
+    const row = markStopped(...args);
+    changed();
+    return row;
+  };
+  const until = (what: string, check: () => boolean): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const settle = (error: Error | null): void => {
+        waits.delete(recheck);
+        clearTimeout(timer);
+        if (error === null) resolve();
+        else reject(error);
+      };
+      const recheck = (): void => {
+        if (check()) settle(null);
+      };
+      const timer = setTimeout(
+        () => settle(check() ? null : new Error(`timed out waiting for ${what}`)),
+        10_000,
       );
-      if (serving.length === 0) return;
-      if (Date.now() > deadline)
-        throw new Error(`tasks still serving: ${serving.map((task) => task.id).join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      waits.add(recheck);
+      recheck();
+    });
+  const allTasksStopped = async (): Promise<void> => {
+    try {
+      await until('every task to stop or be kept', () => serving().length === 0);
+    } catch {
+      throw new Error(`tasks still serving: ${serving().join(', ')}`);
     }
   };
   const allTasksFinished = async (): Promise<void> => {
@@ -104,6 +150,7 @@ export async function startHarness(
     model,
     logs: log.text,
     allTasksStopped,
+    until,
     allTasksFinished,
     idleTasks,
     close: async () => {

@@ -6,7 +6,7 @@ import {
   summarizeInput,
 } from '../../src/upstream/monkeycode/acp-events.js';
 import { interpretFrame } from '../../src/upstream/monkeycode/frame-actions.js';
-import { parseWireFrame } from '../../src/upstream/monkeycode/frame-decode.js';
+import { parseWireFrame } from '../../src/upstream/monkeycode/frame-codec.js';
 
 const note = (update: Record<string, unknown>) => ({ sessionId: 'ses_1', update });
 

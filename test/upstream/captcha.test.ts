@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
 import { systemTimers } from '../../src/util/timing.js';
-import { fnv1a32, prng, xorshift32 } from '../../src/upstream/monkeycode/captcha/prng.js';
 import {
-  deriveSubChallenges,
-  isSolution,
   type CaptchaChallenge,
+  deriveSubChallenges,
+  fnv1a32,
+  isSolution,
+  prng,
+  xorshift32,
 } from '../../src/upstream/monkeycode/captcha/pow.js';
 import { solveCaptcha } from '../../src/upstream/monkeycode/captcha/solve-captcha.js';
 

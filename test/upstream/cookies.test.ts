@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
-import { captureSessionCookie } from '../../src/upstream/monkeycode/cookie-capture.js';
+import { captureSessionCookie } from '../../src/upstream/monkeycode/session-cookie.js';
 import { SessionJar, SessionJars } from '../../src/upstream/monkeycode/session-jar.js';
 
 const NOW = Date.UTC(2026, 0, 1);

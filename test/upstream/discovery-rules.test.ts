@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import type { UpstreamModel } from '../../src/upstream/types.js';
 import {
   allowedModels,
+  isCallableModel,
   pickDefaultModel,
   planAllowsModel,
-} from '../../src/upstream/monkeycode/model-gating.js';
-import { isCallableModel, toUpstreamModel } from '../../src/upstream/monkeycode/models.js';
-import { selectImage, type MonkeyCodeImage } from '../../src/upstream/monkeycode/images.js';
+  toUpstreamModel,
+} from '../../src/upstream/monkeycode/models.js';
+import { type MonkeyCodeImage, selectImage } from '../../src/upstream/monkeycode/images.js';
 
 function model(name: string, extra: Partial<UpstreamModel> = {}): UpstreamModel {
   return toUpstreamModel({ id: `id-${name}`, model: name, ...extraToRaw(extra) });

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
-import { decodeFrameData, parseWireFrame } from '../../src/upstream/monkeycode/frame-decode.js';
 import {
+  decodeFrameData,
   encodeClientFrame,
   encodeReplyQuestion,
   encodeUserInput,
   MAX_CLIENT_FRAME_BYTES,
-} from '../../src/upstream/monkeycode/frame-encode.js';
+  parseWireFrame,
+} from '../../src/upstream/monkeycode/frame-codec.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageCache } from '../../src/upstream/monkeycode/image-cache.js';
+import { ImageCache } from '../../src/upstream/monkeycode/images.js';
 import { SessionJar } from '../../src/upstream/monkeycode/session-jar.js';
 
 const UUID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
@@ -29,11 +29,26 @@ test('a cookie scoped to a sub-path only goes to that path (no reuse across path
 });
 
 test('an expired cookie is not served from the reused header', async () => {
-  const jar = SessionJar.withSession(origin, UUID);
+  let now = Date.now();
+  const jar = SessionJar.withSession(origin, UUID, { now: () => now });
   await jar.store(['short=1; Path=/; Max-Age=1'], api('/'));
   assert.match(await jar.cookieHeader(api('/a')), /short=1/);
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  now += 999;
+  assert.match(await jar.cookieHeader(api('/b')), /short=1/);
+  now += 1;
   assert.doesNotMatch(await jar.cookieHeader(api('/b')), /short=1/);
+});
+
+test('a Max-Age cookie expires that long after it was set, however often it is sent (RFC 6265 §5.2.2)', async () => {
+  let now = Date.now();
+  const jar = SessionJar.withSession(origin, UUID, { now: () => now });
+  await jar.store(['sub=1; Path=/api; Max-Age=2'], api('/api'));
+  for (let step = 0; step < 3; step += 1) {
+    assert.match(await jar.cookieHeader(api('/api/x')), /sub=1/);
+    now += 600;
+  }
+  now += 200;
+  assert.doesNotMatch(await jar.cookieHeader(api('/api/y')), /sub=1/);
 });
 
 test('the image id is loaded once per session, shared by concurrent turns, and forgotten on demand', async () => {

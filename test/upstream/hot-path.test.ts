@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isUpstreamFailure } from '../../src/upstream/errors.js';
 import { mapAcpNotification } from '../../src/upstream/monkeycode/acp-events.js';
 import { parseEnvelope } from '../../src/upstream/monkeycode/envelope.js';
-import { decodeBase64Utf8 } from '../../src/upstream/monkeycode/frame-decode.js';
+import { decodeBase64Utf8 } from '../../src/upstream/monkeycode/frame-codec.js';
 
 // The envelope and the ACP chunks are checked by hand on the hot path; these pin the edges the
 // schemas they replaced drew.

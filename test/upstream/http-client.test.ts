@@ -43,20 +43,24 @@ test('a POST carries its JSON body; every Set-Cookie of an answer reaches the ja
 });
 
 /** A server that sends headers and part of a body, then goes silent. */
-async function stallingServer(t: TestContext): Promise<{ url: string; closed: Promise<void> }> {
+async function stallingServer(
+  t: TestContext,
+): Promise<{ url: string; closed: Promise<void>; started: Promise<void> }> {
   let closed: () => void = () => {};
   const gone = new Promise<void>((resolve) => (closed = resolve));
+  let wrote: () => void = () => {};
+  const started = new Promise<void>((resolve) => (wrote = resolve));
   const server = createServer((req, res) => {
     req.on('close', closed);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.write('{"code":0,');
+    res.write('{"code":0,', () => wrote());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => {
     server.closeAllConnections();
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, closed: gone };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, closed: gone, started };
 }
 
 test('a body that stops arriving is a timeout', async (t) => {
@@ -73,7 +77,7 @@ test('a body that stops arriving is a timeout', async (t) => {
 });
 
 test('an abort mid-body rejects with the reason and drops the connection', async (t) => {
-  const { url, closed } = await stallingServer(t);
+  const { url, closed, started } = await stallingServer(t);
   const http = new MonkeyCodeHttp(resolveOptions({ baseUrl: url }));
   const controller = new AbortController();
   const pending = http.exchange(null, {
@@ -82,7 +86,9 @@ test('an abort mid-body rejects with the reason and drops the connection', async
     context: 'slow call',
     options: { signal: controller.signal },
   });
-  setTimeout(() => controller.abort(new Error('client left')), 50);
-  await assert.rejects(pending, /client left/);
+  const rejected = assert.rejects(pending, /client left/);
+  await started; // the first part of the body is on its way
+  controller.abort(new Error('client left'));
+  await rejected;
   await closed;
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UpstreamFailure } from '../../src/upstream/errors.js';
 import { BootSchedule } from '../../src/upstream/monkeycode/boot-schedule.js';
-import type { MonkeyCodeTask } from '../../src/upstream/monkeycode/task-schema.js';
+import type { MonkeyCodeTask } from '../../src/upstream/monkeycode/tasks.js';
 import { isProcessing, waitForTask } from '../../src/upstream/monkeycode/wait-for-task.js';
 import type { Clock, Timers } from '../../src/util/timing.js';
 

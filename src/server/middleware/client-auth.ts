@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { AuthenticationError } from '../../util/errors.js';
-import '../client-scope.js';
+import '../client-key-hash.js';
 import type { RemoteAddress } from './admin-guard.js';
 import type { FailureThrottle } from './failure-throttle.js';
 import { bearerToken, matchSecret } from './same-secret.js';
@@ -9,7 +9,7 @@ import { bearerToken, matchSecret } from './same-secret.js';
 export interface ClientAuthOptions {
   /** Accepted client keys; empty: every request is let in (bind policy keeps that to loopback). */
   apiKeys: readonly string[];
-  /** Keyed hash of a key (never the key itself) — the request's scope. */
+  /** Keyed hash of a key (never the key itself): what scopes the request's data. */
   hashKey: (apiKey: string) => string;
   throttle: FailureThrottle;
   remoteAddress: RemoteAddress;

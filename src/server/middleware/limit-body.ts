@@ -3,15 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { PayloadTooLargeError } from '../../util/errors.js';
 
 /**
- * Reject bodies over `maxBytes` with a 413 in OpenAI's shape.
- *
- * A body with a `content-length` (and no `transfer-encoding`) is judged by the header alone: the
- * HTTP parser never delivers more bytes than declared, so the body is not touched here. This is
- * the hot path of every POST: hono's `bodyLimit` reads `c.req.raw.body` first, which makes
- * @hono/node-server build a full WHATWG `Request` (a web stream over the socket, an
- * AbortController, a URL) and sends the route's `c.req.text()` through that stream instead of its
- * direct read. Only bodies without a declared length (chunked) go through `bodyLimit`, which counts
- * the bytes as they arrive.
+ * Reject bodies over `maxBytes` with a 413 in OpenAI's shape. A declared `content-length` is judged
+ * by the header alone (the HTTP parser never delivers more): hono's `bodyLimit` would touch
+ * `c.req.raw.body`, making @hono/node-server build a whole WHATWG `Request` on every POST. Chunked
+ * bodies go through `bodyLimit`, which counts the bytes as they arrive.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
   const tooLarge = (): never => {

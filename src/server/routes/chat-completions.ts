@@ -13,7 +13,7 @@ import type { ModelCatalog } from '../../pool/model-catalog.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import type { Logger } from '../../util/logger.js';
-import { clientScope } from '../client-scope.js';
+import { clientKeyHash } from '../client-key-hash.js';
 import { collectTurn } from './collect-turn.js';
 import { resentConversationTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
@@ -35,11 +35,9 @@ export interface ChatRouteDeps {
 }
 
 /**
- * Stream frames for one turn: headers may go out once the task exists (docs/architecture.md §3 step 4); until
- * then a failure is thrown so the client gets a proper HTTP error. After that a failure ends the
- * stream with one error frame (the SSE writer's job) — never a silent `stop`. Once the client has
- * everything (see `endAtAnswer`: possibly before the billed tokens are looked up) the response
- * ends, and the turn is read to its end for the usage row and the stop.
+ * The turn as SSE frames. Headers wait for the task, so an early failure is an HTTP error
+ * (docs/architecture.md §3 step 4). The response may end at the answer, but the turn is read to its
+ * end: the usage row and the task's stop or keep depend on it.
  */
 async function* chatFrames(
   events: AsyncIterable<UpstreamEvent>,
@@ -70,7 +68,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
     const signal = c.req.raw.signal;
     const base = {
       route: 'chat.completions',
-      scope: clientScope(c),
+      clientKeyHash: clientKeyHash(c),
       upstreamModel,
       systemPrompt: request.systemPrompt,
       content: request.content,

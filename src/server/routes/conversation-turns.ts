@@ -1,6 +1,6 @@
 import type { RequestTrace } from '../../util/request-trace.js';
 import { continuationKey } from '../../conversations/conversation-key.js';
-import type { BindingScope, ConversationTurn, Retention } from '../../conversations/conversation-service.js';
+import type { Durability, ConversationTurn, Retention } from '../../conversations/conversation-service.js';
 import {
   answerMessage,
   canonicalMessages,
@@ -13,7 +13,7 @@ import {
 /** What every turn of a route shares. */
 interface TurnBase {
   route: string;
-  scope: string | null;
+  clientKeyHash: string | null;
   upstreamModel: string;
   systemPrompt: string | null;
   content: string;
@@ -24,7 +24,7 @@ function base(
   turn: TurnBase,
 ): Pick<
   ConversationTurn,
-  'route' | 'scope' | 'upstreamModel' | 'systemPrompt' | 'content' | 'warmText' | 'trace'
+  'route' | 'clientKeyHash' | 'upstreamModel' | 'systemPrompt' | 'content' | 'warmText' | 'trace'
 > {
   return { ...turn, warmText: () => inlineInstructions(turn.systemPrompt, turn.content) };
 }
@@ -32,7 +32,7 @@ function base(
 /** Keys of points in a conversation identified by its messages (chat; Responses without an id). */
 function messagesKey(turn: TurnBase, messages: readonly ChatMessage[]): string {
   return continuationKey({
-    scope: turn.scope,
+    clientKeyHash: turn.clientKeyHash,
     model: turn.upstreamModel,
     systemPrompt: turn.systemPrompt,
     point: { kind: 'messages', messages: canonicalMessages(messages) },
@@ -47,7 +47,7 @@ function messagesKey(turn: TurnBase, messages: readonly ChatMessage[]): string {
 export function resentConversationTurn(
   turn: TurnBase,
   messages: readonly ChatMessage[],
-  where: BindingScope,
+  where: Durability,
   retain: Retention,
 ): ConversationTurn {
   const split = splitAtLastAnswer(messages);
@@ -66,7 +66,7 @@ export function resentConversationTurn(
 /** The key of a stored response, as a point a conversation continues from. */
 function responseKey(turn: TurnBase, responseId: string): string {
   return continuationKey({
-    scope: turn.scope,
+    clientKeyHash: turn.clientKeyHash,
     model: turn.upstreamModel,
     systemPrompt: turn.systemPrompt,
     point: { kind: 'response', responseId },

@@ -15,7 +15,7 @@ import { clientErrorFor } from '../../pool/client-error.js';
 import type { UpstreamEvent } from '../../upstream/types.js';
 import type { RelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import { clientScope } from '../client-scope.js';
+import { clientKeyHash } from '../client-key-hash.js';
 import { readJson } from '../read-json.js';
 import '../render-error.js';
 import { nodeResponse, respondWithSse, type SseFrame } from '../sse.js';
@@ -46,9 +46,8 @@ export const anthropicErrors: MiddlewareHandler = async function useAnthropicErr
 const PING: SseFrame & { kind: 'data' } = { kind: 'data', event: 'ping', data: { type: 'ping' } };
 
 /**
- * Stream events for one turn. Headers go out with `message_start` once the task exists (docs/architecture.md §3
- * step 4); before that a failure is an HTTP error. After it, a failure is one `error` event (the
- * SSE writer's `errorFrame`) — never a silent end.
+ * The turn as Anthropic stream events. `message_start` waits for the task, so an early failure is
+ * an HTTP error (docs/architecture.md §3 step 4).
  */
 async function* messageFrames(
   events: AsyncIterable<UpstreamEvent>,
@@ -77,7 +76,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
     const signal = c.req.raw.signal;
     const base = {
       route: 'messages',
-      scope: clientScope(c),
+      clientKeyHash: clientKeyHash(c),
       upstreamModel,
       systemPrompt: request.systemPrompt,
       content: request.content,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import {
+  answerMessage,
   createResponsesStreamEncoder,
   foldResponse,
   parseResponsesRequest,
@@ -24,7 +25,7 @@ import type {
 import type { UpstreamEvent } from '../../upstream/types.js';
 import { NotFoundError, toRelayError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import { clientScope } from '../client-scope.js';
+import { clientKeyHash } from '../client-key-hash.js';
 import { collectTurn } from './collect-turn.js';
 import { resentConversationTurn, storedResponseTurn } from './conversation-turns.js';
 import { readJson } from '../read-json.js';
@@ -52,10 +53,10 @@ export interface ResponsesRouteDeps {
 function conversationOf(
   request: ResponsesRequest,
   deps: ResponsesRouteDeps,
-  scope: string | null,
+  keyHash: string | null,
 ): ChatMessage[] {
   if (request.previousResponseId === null) return request.messages;
-  const previous = deps.archive.load(request.previousResponseId, scope);
+  const previous = deps.archive.load(request.previousResponseId, keyHash);
   if (previous === null) {
     throw new NotFoundError(`previous response '${request.previousResponseId}' was not found`, {
       code: 'previous_response_not_found',
@@ -69,9 +70,8 @@ function conversationOf(
 }
 
 /**
- * Continuity (docs/architecture.md §3 step 3): `previous_response_id` continues from that stored response; a
- * `store: false` request retains nothing — unless the operator opted in to continuing those by the
- * resent conversation, bound in memory only.
+ * Continuity (docs/architecture.md §3 step 3) by `previous_response_id`. A `store: false` client asked
+ * for nothing on disk: it continues only when the operator opts in, by its resent messages, in memory.
  */
 function conversationTurn(
   request: ResponsesRequest,
@@ -91,13 +91,9 @@ function conversationTurn(
   );
 }
 
-function assistantMessage(text: string): ChatMessage {
-  return { role: 'assistant', text, name: null, toolCallId: null, toolCalls: [] };
-}
-
 /**
- * Stream events for one turn. Headers go out once the task exists; before that a failure is an
- * HTTP error. After it, a failure is one `response.failed` event — never a silent end.
+ * The turn as Responses events. Headers wait for the task, so an early failure is an HTTP error
+ * (docs/architecture.md §3 step 4) and a later one `response.failed`.
  */
 async function* responseFrames(
   events: AsyncIterable<UpstreamEvent>,
@@ -131,10 +127,10 @@ async function* responseFrames(
 export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   const app = new Hono();
   app.post('/v1/responses', async (c) => {
-    const scope = clientScope(c);
+    const keyHash = clientKeyHash(c);
     const request = parseResponsesRequest(await readJson(c), { clientTools: deps.clientTools });
     const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
-    const conversation = conversationOf(request, deps, scope);
+    const conversation = conversationOf(request, deps, keyHash);
     const content = request.previousResponseId === null ? request.content : renderConversation(conversation);
     const ids = deps.newIds();
     const options: ResponsesEncoderOptions = {
@@ -152,11 +148,11 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       if (!request.store) return; // store:false retains nothing
       const transcript = [
         ...conversation.filter((m) => m.role !== 'system' && m.role !== 'developer'),
-        assistantMessage(response.output_text),
+        answerMessage(response.output_text),
       ];
       deps.archive.save({
         id: response.id,
-        clientKeyHash: scope,
+        clientKeyHash: keyHash,
         model: response.model,
         response,
         transcript,
@@ -168,7 +164,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
         deps,
         {
           route: 'responses',
-          scope,
+          clientKeyHash: keyHash,
           upstreamModel,
           systemPrompt: request.systemPrompt,
           content,
@@ -192,7 +188,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
     return c.json(response);
   });
   app.get('/v1/responses/:id', (c) => {
-    const stored = deps.archive.load(c.req.param('id'), clientScope(c));
+    const stored = deps.archive.load(c.req.param('id'), clientKeyHash(c));
     if (stored === null)
       throw new NotFoundError(`response '${c.req.param('id')}' was not found`, {
         code: 'response_not_found',
@@ -201,7 +197,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   });
   app.delete('/v1/responses/:id', (c) => {
     const id = c.req.param('id');
-    if (!deps.archive.delete(id, clientScope(c)))
+    if (!deps.archive.delete(id, clientKeyHash(c)))
       throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
     return c.json({ id, object: 'response.deleted', deleted: true });
   });

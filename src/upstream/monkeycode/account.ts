@@ -3,8 +3,7 @@ import { isUpstreamFailure } from '../errors.js';
 import type { AccountDiscovery, CallOptions, UpstreamWallet } from '../types.js';
 import type { UpstreamLogger } from '../logger.js';
 import { fetchImages, PUBLIC_HOST_ID, selectImage } from './images.js';
-import { allowedModels, pickDefaultModel } from './model-gating.js';
-import { fetchModels } from './models.js';
+import { allowedModels, fetchModels, pickDefaultModel } from './models.js';
 import type { MonkeyCodeHttp } from './http-client.js';
 import type { SessionJar } from './session-jar.js';
 

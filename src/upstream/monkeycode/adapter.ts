@@ -14,15 +14,13 @@ import type {
 import { discoverAccount, fetchPlan, fetchWallet } from './account.js';
 import { fetchSessionUser, logoutSession, passwordLogin } from './auth.js';
 import { MonkeyCodeHttp } from './http-client.js';
-import { ImageCache } from './image-cache.js';
-import { fetchImages, type MonkeyCodeImage } from './images.js';
+import { fetchImages, ImageCache, type MonkeyCodeImage } from './images.js';
 import { fetchModels } from './models.js';
-import { resolveOptions, type MonkeyCodeDeps, type MonkeyCodeOptions } from './options.js';
-import { fitsUserInput } from './frame-encode.js';
+import { type MonkeyCodeDeps, type MonkeyCodeOptions, resolveOptions } from './options.js';
+import { fitsUserInput } from './frame-codec.js';
 import { errorEvent, runFollowUpTurn, runNewTaskTurn } from './task-turn.js';
-import { SessionJars, type SessionJar } from './session-jar.js';
-import type { MonkeyCodeTask } from './task-schema.js';
-import { deleteTask, getTask, listTasks, stopTask } from './tasks.js';
+import { type SessionJar, SessionJars } from './session-jar.js';
+import { deleteTask, getTask, listTasks, type MonkeyCodeTask, stopTask } from './tasks.js';
 import { parseSessionCookie } from './session-cookie.js';
 
 /**
@@ -39,7 +37,7 @@ export class MonkeyCodeAdapter implements UpstreamAdapter {
   constructor(options: MonkeyCodeOptions) {
     this.#deps = resolveOptions(options);
     this.#http = new MonkeyCodeHttp(this.#deps);
-    this.#jars = new SessionJars(this.#deps.baseUrl);
+    this.#jars = new SessionJars(this.#deps.baseUrl, undefined, this.#deps.clock);
     this.#images = new ImageCache(this.#deps.clock);
   }
 

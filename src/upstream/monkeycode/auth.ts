@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isUpstreamFailure, UpstreamFailure } from '../errors.js';
 import type { CallOptions, UpstreamLogin, UpstreamUser } from '../types.js';
 import { obtainCaptchaToken } from './captcha/captcha-api.js';
-import { captureSessionCookie } from './cookie-capture.js';
+import { captureSessionCookie } from './session-cookie.js';
 import { parseEnvelope, protocolError } from './envelope.js';
 import type { MonkeyCodeHttp } from './http-client.js';
 import type { MonkeyCodeDeps } from './options.js';
@@ -38,7 +38,7 @@ export async function passwordLogin(
   options: CallOptions = {},
 ): Promise<MonkeyCodeLogin> {
   const captchaToken = await obtainCaptchaToken(http, deps, options);
-  const jar = new SessionJar(deps.baseUrl);
+  const jar = new SessionJar(deps.baseUrl, deps.clock);
   const context = 'password login';
   // docs/monkeycode-protocol.md §2.2: the password goes as typed (no trim, no hash).
   const body = { email: credentials.email, password: credentials.password, captcha_token: captchaToken };

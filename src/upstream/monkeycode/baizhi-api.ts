@@ -4,8 +4,8 @@ import { UpstreamFailure } from '../errors.js';
 import type { CallOptions } from '../types.js';
 import { cleanUpstreamMessage } from './error-codes.js';
 import { parseJson } from './envelope.js';
-import { sendHop, type HopDeps } from './oauth-hop.js';
-import type { OAuthParams } from './oauth-start.js';
+import { sendHop, type HopDeps } from './oauth-redirects.js';
+import type { OAuthParams } from './oauth-redirects.js';
 import { apiUrl } from './options.js';
 
 // docs/monkeycode-protocol.md §2.7: Baizhi's envelope is `{code, message, success, data}`.

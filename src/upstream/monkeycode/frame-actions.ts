@@ -3,7 +3,7 @@ import { UpstreamFailure } from '../errors.js';
 import type { UpstreamEvent } from '../types.js';
 import { mapAcpNotification, mapAskUserQuestion } from './acp-events.js';
 import { cleanUpstreamMessage } from './error-codes.js';
-import { frameText, type FrameData, type WireFrame } from './frame-decode.js';
+import { frameText, type FrameData, type WireFrame } from './frame-codec.js';
 
 /** What one server frame means for the running turn. */
 export type FrameAction =

@@ -1,17 +1,19 @@
 import { CookieJar } from 'tough-cookie';
 import type { Dispatcher } from 'undici';
 import { silentLogger, type UpstreamLogger } from '../logger.js';
-import type { OperatorLoginFlows, OperatorSession, PendingSmsLogin } from '../operator-login-flows.js';
-import { systemClock, systemTimers, type Clock, type Timers } from '../../util/timing.js';
+import { type Clock, systemClock, systemTimers, type Timers } from '../../util/timing.js';
 import type { CallOptions } from '../types.js';
 import { authorizeUrl, loginWithPhone, requestPhoneCode } from './baizhi-api.js';
 import { obtainCaptchaToken } from './captcha/captcha-api.js';
 import { MonkeyCodeHttp } from './http-client.js';
-import { callbackTarget } from './oauth-callback-url.js';
-import { followToSession } from './oauth-follow.js';
-import type { HopDeps } from './oauth-hop.js';
-import { startOAuth, type OAuthParams } from './oauth-start.js';
+import { followToSession, type HopDeps, type OAuthParams, startOAuth } from './oauth-redirects.js';
 import { resolveOptions } from './options.js';
+import {
+  CallbackUrlError,
+  type OperatorLoginFlows,
+  type OperatorSession,
+  type PendingSmsLogin,
+} from '../operator-login-flows.js';
 
 /** Configuration of the MonkeyCode operator logins. */
 export interface OperatorLoginOptions {
@@ -110,4 +112,32 @@ export class MonkeyCodeOperatorLogin implements OperatorLoginFlows {
 /** The operator-login flows for a MonkeyCode upstream. */
 export function createOperatorLogin(options: OperatorLoginOptions): OperatorLoginFlows {
   return new MonkeyCodeOperatorLogin(options);
+}
+
+/**
+ * The URL to request for a pasted OAuth callback (docs/monkeycode-protocol.md §2.7 step 4): the same path and query on the
+ * configured upstream's origin. Refuses (`CallbackUrlError`) anything that is not an absolute
+ * http(s) URL on the upstream's host, whose path is not under `/api/`, or that has no `code`.
+ */
+export function callbackTarget(pasted: string, upstream: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(pasted.trim());
+  } catch {
+    throw new CallbackUrlError('expected the absolute URL the browser was sent to after authorizing');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CallbackUrlError('expected an http(s) URL');
+  if (url.host.toLowerCase() !== upstream.host.toLowerCase()) {
+    throw new CallbackUrlError(`the URL is not on the configured upstream host (${upstream.host})`);
+  }
+  if (!url.pathname.startsWith('/api/'))
+    throw new CallbackUrlError(
+      'the URL path is not under /api/ (paste the callback URL, not the page it led to)',
+    );
+  if (!url.searchParams.has('code')) throw new CallbackUrlError('the URL has no code parameter');
+  const target = new URL(upstream.origin);
+  target.pathname = url.pathname;
+  target.search = url.search;
+  return target;
 }

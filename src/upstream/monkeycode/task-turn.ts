@@ -1,20 +1,23 @@
-import { isUpstreamFailure, toUpstreamFailure, UpstreamFailure, type AnyUpstreamFailure } from '../errors.js';
+import { type AnyUpstreamFailure, isUpstreamFailure, toUpstreamFailure, UpstreamFailure } from '../errors.js';
 import { abortReason } from '../../util/timing.js';
+import { estimateTokens } from '../../util/token-estimate.js';
 import type { TokenUsage, TurnOptions, TurnRequest, UpstreamEvent } from '../types.js';
-import { encodeUserInput } from './frame-encode.js';
+import { encodeUserInput } from './frame-codec.js';
 import type { MonkeyCodeHttp } from './http-client.js';
-import type { SessionImage } from './image-cache.js';
-import { fetchImages, selectImage } from './images.js';
+import { fetchImages, selectImage, type SessionImage } from './images.js';
 import type { MonkeyCodeDeps } from './options.js';
 import type { SessionJar } from './session-jar.js';
-import { ResumeCursor } from './resume-cursor.js';
-import { readTurnResuming } from './resume-turn.js';
+import { readTurnResuming, ResumeCursor } from './resume-turn.js';
 import { TaskSocket } from './task-socket.js';
-import type { MonkeyCodeTask, TaskStats } from './task-schema.js';
-import { createTask, getTask } from './tasks.js';
-import { estimateUsage, usageFromStats } from './usage.js';
-import { assertAlive, isProcessing, waitForTask } from './wait-for-task.js';
-import { wakeTask } from './wake-task.js';
+import {
+  createTask,
+  estimateUsage,
+  getTask,
+  type MonkeyCodeTask,
+  type TaskStats,
+  usageFromStats,
+} from './tasks.js';
+import { assertAlive, isProcessing, waitForTask, wakeTask } from './wait-for-task.js';
 
 /** What a turn runs with: resolved options, HTTP client, the account's cookie jar and image. */
 export interface TurnContext {
@@ -77,10 +80,10 @@ export async function* runNewTaskTurn(
       signal,
     });
     yield { type: 'task-ready', taskId: id };
-    const inputChars = request.content.length + (request.systemPrompt?.length ?? 0);
+    const inputTokens = estimateTokens(request.content, request.systemPrompt ?? null);
     terminal = yield* streamTurn(
       ctx,
-      { taskId: id, mode: 'attach', userFrame: null, before: null, inputChars },
+      { taskId: id, mode: 'attach', userFrame: null, before: null, inputTokens },
       options,
     );
   } catch (err) {
@@ -111,7 +114,7 @@ export async function* runFollowUpTurn(
       mode: 'new' as const,
       userFrame,
       before: task.stats,
-      inputChars: request.text.length,
+      inputTokens: estimateTokens(request.text),
     };
     terminal = yield* streamTurn(ctx, turn, options);
   } catch (err) {
@@ -128,7 +131,8 @@ interface Turn {
   userFrame: string | null;
   /** Task stats before the turn, for the usage diff. */
   before: TaskStats | null;
-  inputChars: number;
+  /** Estimated tokens of the turn's input, for when the task reports no stats. */
+  inputTokens: number;
 }
 
 async function* streamTurn(
@@ -160,7 +164,7 @@ async function* streamTurn(
   });
   if (!end.ok) return errorEvent(end.error, turn.taskId);
   yield { type: 'answer-complete' };
-  yield { type: 'usage', ...(await measureUsage(ctx, turn, cursor.outputChars, options.signal)) };
+  yield { type: 'usage', ...(await measureUsage(ctx, turn, cursor.outputTokens, options.signal)) };
   return { type: 'finish', taskId: turn.taskId };
 }
 
@@ -243,7 +247,7 @@ async function discoverImageId(ctx: TurnContext): Promise<string> {
 async function measureUsage(
   ctx: TurnContext,
   turn: Turn,
-  outputChars: number,
+  outputTokens: number,
   signal?: AbortSignal,
 ): Promise<TokenUsage> {
   try {
@@ -254,5 +258,5 @@ async function measureUsage(
     if (signal?.aborted) throw abortReason(signal);
     ctx.deps.logger.debug({ taskId: turn.taskId }, 'task stats unavailable; estimating usage');
   }
-  return estimateUsage(turn.inputChars, outputChars);
+  return estimateUsage(turn.inputTokens, outputTokens);
 }

@@ -1,10 +1,72 @@
 import { z } from 'zod';
-import type { CallOptions } from '../types.js';
+import type { CallOptions, TokenUsage } from '../types.js';
 import type { MonkeyCodeHttp } from './http-client.js';
 import { PUBLIC_HOST_ID } from './images.js';
 import type { TaskResource } from './options.js';
 import type { SessionJar } from './session-jar.js';
-import { taskSchema, toTask, type MonkeyCodeTask } from './task-schema.js';
+
+// docs/monkeycode-protocol.md §4.2: `stats` is cumulative per task and absent while zero.
+const statsSchema = z.object({
+  input_tokens: z.number().nullish(),
+  output_tokens: z.number().nullish(),
+  total_tokens: z.number().nullish(),
+  llm_requests: z.number().nullish(),
+});
+
+const conditionSchema = z.object({ type: z.string().nullish(), status: z.number().nullish() });
+
+/** docs/monkeycode-protocol.md §4.2 `Task` (and docs/monkeycode-protocol.md §4.1 `ProjectTask`): only the fields the proxy reads. */
+export const taskSchema = z.object({
+  id: z.string().min(1),
+  status: z.string().nullish(),
+  virtualmachine: z
+    .object({ status: z.string().nullish(), conditions: z.array(conditionSchema).nullish() })
+    .nullish(),
+  stats: statsSchema.nullish(),
+  created_at: z.number().nullish(),
+});
+
+/** Cumulative token counts of a task. */
+export interface TaskStats {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+/** A task as the proxy sees it. */
+export interface MonkeyCodeTask {
+  id: string;
+  /** `pending | processing | finished | error` (other values pass through). */
+  status: string;
+  /** `unknown | pending | online | offline | hibernated`, or null without a VM. */
+  vmStatus: string | null;
+  /** True when the VM's last condition is `Failed` (docs/monkeycode-protocol.md §4.2). */
+  vmFailed: boolean;
+  stats: TaskStats | null;
+  /** Creation time (ms), when the platform said (docs/monkeycode-protocol.md §4.1 `created_at`, Unix seconds). */
+  createdAt: number | null;
+}
+
+/** Map a parsed wire task to `MonkeyCodeTask`. */
+export function toTask(raw: z.infer<typeof taskSchema>): MonkeyCodeTask {
+  const conditions = raw.virtualmachine?.conditions ?? [];
+  const last = conditions[conditions.length - 1];
+  return {
+    id: raw.id,
+    status: raw.status ?? 'unknown',
+    vmStatus: raw.virtualmachine?.status ?? null,
+    vmFailed: last?.type === 'Failed',
+    stats: toStats(raw.stats),
+    createdAt: typeof raw.created_at === 'number' && raw.created_at > 0 ? raw.created_at * 1000 : null,
+  };
+}
+
+function toStats(raw: z.infer<typeof statsSchema> | null | undefined): TaskStats | null {
+  if (!raw) return null;
+  const inputTokens = raw.input_tokens ?? 0;
+  const outputTokens = raw.output_tokens ?? 0;
+  return { inputTokens, outputTokens, totalTokens: raw.total_tokens ?? inputTokens + outputTokens };
+}
 
 /** What a new task needs; everything else has the official clients' defaults (docs/monkeycode-protocol.md §4.1). */
 export interface CreateTaskInput {
@@ -106,4 +168,22 @@ export async function listTasks(
     options,
   });
   return { tasks: (data.tasks ?? []).map(toTask), hasNextPage: data.page_info?.has_next_page ?? false };
+}
+
+/**
+ * docs/monkeycode-protocol.md §4.2/§9.2 item 4: the only billed token counts are the task's cumulative `stats`, so a turn's
+ * usage is `after − before`. Null when the platform reported no increase (stats absent or lagging).
+ */
+export function usageFromStats(before: TaskStats | null, after: TaskStats | null): TokenUsage | null {
+  if (!after) return null;
+  const inputTokens = after.inputTokens - (before?.inputTokens ?? 0);
+  const outputTokens = after.outputTokens - (before?.outputTokens ?? 0);
+  if (inputTokens < 0 || outputTokens < 0 || inputTokens + outputTokens === 0) return null;
+  const totalTokens = Math.max(after.totalTokens - (before?.totalTokens ?? 0), inputTokens + outputTokens);
+  return { inputTokens, outputTokens, totalTokens, estimated: false };
+}
+
+/** An estimate from the tokens estimated for what was sent and received (util/token-estimate.ts). */
+export function estimateUsage(inputTokens: number, outputTokens: number): TokenUsage {
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
 }

@@ -1,12 +1,11 @@
 import { QueueOverflowError } from '../../util/async-queue.js';
-import { UpstreamFailure, UpstreamTimeoutFailure, type AnyUpstreamFailure } from '../errors.js';
+import { type AnyUpstreamFailure, UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
 import type { UpstreamLogger } from '../logger.js';
 import { abortReason } from '../../util/timing.js';
 import type { UpstreamEvent } from '../types.js';
 import { interpretFrame } from './frame-actions.js';
-import { parseWireFrame } from './frame-decode.js';
-import { encodeReplyQuestion } from './frame-encode.js';
-import type { ResumeCursor } from './resume-cursor.js';
+import { encodeReplyQuestion, parseWireFrame } from './frame-codec.js';
+import type { ResumeCursor } from './resume-turn.js';
 import type { SocketSignal, TaskSocket } from './task-socket.js';
 
 /**

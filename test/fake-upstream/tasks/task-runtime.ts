@@ -6,7 +6,7 @@ import type { TaskRecord, TurnRecord } from '../types.js';
 import { b64json } from '../wire/base64.js';
 import { makeFrame, type WireFrame } from '../wire/frames.js';
 import type { QuestionReply } from '../wire/inbound.js';
-import { accumulateOutput, estimateTokens, type TurnOutput } from './turn-stats.js';
+import { accumulateOutput, billedTokens, type TurnOutput } from './turn-stats.js';
 
 /** A socket watching the task's live stream. */
 export interface TurnListener {
@@ -246,8 +246,8 @@ export class TaskRuntime {
     if (state === 'ended' && endFrame !== undefined) this.emit(cur.turn, endFrame, true);
     if (state === 'ended' && !cur.explicitUsage) {
       this.addStats(
-        200 + estimateTokens(cur.turn.prompt.length),
-        estimateTokens(cur.output.chars),
+        200 + billedTokens(cur.turn.prompt.length),
+        billedTokens(cur.output.chars),
         1 + cur.output.toolCalls,
       );
     }

@@ -65,6 +65,7 @@ export class TaskService {
       deleted: false,
     };
     this.store.tasks.set(task.id, task);
+    this.events.emit('task-status', { taskId: task.id, status: 'pending' });
     const boot = this.nextBoots.shift();
     if (boot?.kind === 'fail') this.later(this.options.bootDelayMs, () => this.failBoot(task));
     else this.later(boot?.ms ?? this.options.bootDelayMs, () => this.boot(task));

@@ -30,7 +30,7 @@ export function accumulateOutput(acc: TurnOutput, frame: WireFrame): void {
   }
 }
 
-/** Estimated token count of `chars` characters. */
-export function estimateTokens(chars: number): number {
+/** The tokens the fake bills for `chars` characters (its own rule, not relaypool's estimate). */
+export function billedTokens(chars: number): number {
   return Math.ceil(chars / 4);
 }

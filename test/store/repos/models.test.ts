@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { backendTest } from '../backends.js';
 import { ZodError } from 'zod';
-import type { UpstreamModelInput } from '../../../src/store/index.js';
+import type { CachedModelInput } from '../../../src/store/index.js';
 import { manualClock } from '../temp-store.js';
 
-const basic: UpstreamModelInput = {
+const basic: CachedModelInput = {
   upstreamId: '0b5e2f7a-3c1d-4e8b-9a2f-6d4c1b7e9f00',
   name: 'monkeycode-basic/qwen3.5-plus',
   remark: 'MonkeyCode Basic',
@@ -17,7 +17,7 @@ const basic: UpstreamModelInput = {
   weight: 10,
   isDefault: false,
 };
-const pro: UpstreamModelInput = {
+const pro: CachedModelInput = {
   upstreamId: 'p-1',
   name: 'monkeycode-pro/glm',
   interfaceType: 'anthropic',

@@ -7,7 +7,7 @@ declare module 'hono' {
   }
 }
 
-/** The scope of this request's conversations and usage: its client key's hash, or null. */
-export function clientScope(c: Context): string | null {
+/** The hash of this request's client key, which scopes its conversations, responses and usage; null when /v1 is open. */
+export function clientKeyHash(c: Context): string | null {
   return c.get('clientKeyHash') ?? null;
 }
