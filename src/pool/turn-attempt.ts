@@ -1,7 +1,7 @@
 import type { RequestTrace } from '../util/request-trace.js';
 import type { Store, TaskRecord } from '../store/index.js';
 import { policyFor, type AnyUpstreamFailure, type UpstreamErrorKind } from '../upstream/errors.js';
-import type { TurnRequest, UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, TurnRequest, UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { AccountSelector, Lease, LeaseOutcome } from './lease.js';
 import type { PoolObserver } from './account-pool-types.js';
 import type { TaskReaper } from './task-reaper.js';
@@ -52,7 +52,7 @@ export interface RequestProgress {
   /** The first output event (text, reasoning, tool activity) went to the consumer. */
   output: boolean;
   ttfbMs: number | null;
-  usage: { input: number; output: number; total: number; estimated: boolean } | null;
+  usage: TokenUsage | null;
   /** `ok`, a failure kind, or `aborted` (the usage row's `outcome`). */
   outcome: 'ok' | 'aborted' | UpstreamErrorKind;
   accountId: number | null;
@@ -205,12 +205,8 @@ function track(progress: RequestProgress, event: UpstreamEvent, now: number, col
   }
   if (event.type === 'text' && collectAnswer) progress.answer += event.text;
   if (event.type === 'usage') {
-    progress.usage = {
-      input: event.inputTokens,
-      output: event.outputTokens,
-      total: event.totalTokens,
-      estimated: event.estimated,
-    };
+    const { inputTokens, outputTokens, totalTokens, estimated } = event;
+    progress.usage = { inputTokens, outputTokens, totalTokens, estimated };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { UsageEntry } from '../store/index.js';
-import type { UpstreamEvent } from '../upstream/types.js';
+import type { TokenUsage, UpstreamEvent } from '../upstream/types.js';
 import { emptyTally, estimateTokens, tallyText, tallyTokens } from '../util/token-estimate.js';
 import type { PooledTurnDeps, TurnPlan } from './pooled-turn.js';
 import type { RequestProgress } from './turn-attempt.js';
@@ -66,9 +66,9 @@ export class UsageRow {
       accountId: progress.accountId,
       clientKeyHash: plan.clientKeyHash,
       upstreamTaskId: progress.taskId,
-      promptTokens: usage?.input,
-      completionTokens: usage?.output,
-      totalTokens: usage?.total,
+      promptTokens: usage?.inputTokens,
+      completionTokens: usage?.outputTokens,
+      totalTokens: usage?.totalTokens,
       estimated: usage?.estimated ?? false,
       ttfbMs: progress.ttfbMs,
       durationMs: this.deps.now() - progress.started,
@@ -76,13 +76,13 @@ export class UsageRow {
   }
 
   /** What the platform has not reported yet: the prompt this attempt sent and the output relayed. */
-  #estimate(): NonNullable<RequestProgress['usage']> {
+  #estimate(): TokenUsage {
     const { plan } = this;
-    const input =
+    const inputTokens =
       this.progress.resumed && plan.resume
         ? estimateTokens(plan.resume.text)
         : estimateTokens(plan.systemPrompt, plan.content);
-    const output = tallyTokens(this.#output);
-    return { input, output, total: input + output, estimated: true };
+    const outputTokens = tallyTokens(this.#output);
+    return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
   }
 }

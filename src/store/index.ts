@@ -16,7 +16,7 @@ export {
 } from './account-types.js';
 export type { ModelsRepo, CachedModel, CachedModelInput } from './models-repo.js';
 export type { ModelCooldown } from './model-cooldowns.js';
-export type { TaskScope, TasksRepo } from './tasks-repo.js';
+export type { TaskFilter, TasksRepo } from './tasks-repo.js';
 export {
   TASK_PURPOSES,
   TASK_STATES,

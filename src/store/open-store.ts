@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { UserError } from '../util/errors.js';
 import { createAccountsRepo, type AccountsRepo } from './accounts-repo.js';
-import { createClientKeyHasher } from './client-key-scope.js';
+import { createClientKeyHasher } from './client-key-hash.js';
 import { createConversationsRepo, type ConversationsRepo } from './conversations-repo.js';
 import { describePostgresUrl, isPostgresUrl } from './db-target.js';
 import { migrate } from './migrate.js';

@@ -18,8 +18,8 @@ import {
   type TaskState,
 } from './task-types.js';
 
-/** Which unfinished tasks `listNeedingStop` returns. */
-export type TaskScope = 'orphaned' | 'own' | 'all';
+/** Which unfinished tasks `listNeedingStop` returns (by owner). */
+export type TaskFilter = 'orphaned' | 'own' | 'all';
 
 /** Task bookkeeping for the conversation layer, the pool and start-up/shutdown. */
 export interface TasksRepo {
@@ -39,7 +39,7 @@ export interface TasksRepo {
    * Unfinished tasks: `orphaned` (default) = owned by an instance that is not alive (a dead process),
    * `own` = this instance's (on shutdown), `all` = both. Oldest first.
    */
-  listNeedingStop(scope?: TaskScope): TaskRecord[];
+  listNeedingStop(filter?: TaskFilter): TaskRecord[];
   /** Atomically take over every orphaned task (owner := this instance, state `stopping`); never a live process's. */
   claimOrphans(): TaskRecord[];
   /**
@@ -108,10 +108,10 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
   // final state) is read as it is.
   const written = (id: number, row: unknown): TaskRecord | null =>
     row === undefined ? get(id) : taskRow.parse(row);
-  const list = (scope: TaskScope): TaskRecord[] =>
+  const list = (filter: TaskFilter): TaskRecord[] =>
     parseRows(
       taskRow,
-      scope === 'all' ? allUnfinished.all() : unfinished[scope].all({ self: instanceId, now: now() }),
+      filter === 'all' ? allUnfinished.all() : unfinished[filter].all({ self: instanceId, now: now() }),
     );
   const changeState = (id: number, state: TaskState, lastError?: string | null): TaskRecord | null => {
     const error = lastError === undefined ? null : shortError(lastError);
@@ -147,7 +147,7 @@ export function createTasksRepo(db: Database, instanceId: string, now: () => num
     markStopped: (id, lastError) => changeState(id, 'stopped', lastError),
     get,
     findByUpstreamId: (upstreamTaskId) => parseRowOrNull(taskRow, byUpstreamId.get(upstreamTaskId)),
-    listNeedingStop: (scope = 'orphaned') => list(scope),
+    listNeedingStop: (filter = 'orphaned') => list(filter),
     claimOrphans: () => claimTx.immediate(),
     adoptKept: () => adoptTx.immediate(),
     countBusyByAccount: () =>

@@ -211,3 +211,22 @@ test('a conversation kept idle by one process goes on from another, which the fi
   assert.equal(fake.state.tasks.get(kept.id)?.status, 'finished', 'the first process stopped its idle task');
   assert.equal(refusedCreates(), 0);
 });
+
+test('a 10811 seen by one process cools the account for every process', async (t) => {
+  const { procs, model, fake } = await fleet(t, 1);
+  const [first, second] = procs;
+  fake.faults.failNextCreate({ code: 10811 });
+  await assert.rejects(
+    first!.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'busy?' }] }),
+    (err: unknown) => err instanceof OpenAI.APIError && err.status === 429,
+  );
+  const status = await until(
+    async () =>
+      (await (await fetch(`${second!.url}/admin/pool/status`)).json()) as {
+        accounts: Array<{ status: string; cooldownUntil: number | null }>;
+      },
+    (s) => s.accounts[0]?.status === 'cooling',
+    'the other process to see the cooldown',
+  );
+  assert.ok((status.accounts[0]?.cooldownUntil ?? 0) > Date.now());
+});

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../../util/errors.js';
 import type { AsyncStore } from '../async-store.js';
-import { createClientKeyHasher } from '../client-key-scope.js';
+import { createClientKeyHasher } from '../client-key-hash.js';
 import { describePostgresUrl } from '../db-target.js';
 import { SecretKeyError } from '../errors.js';
 import { createSecretBox } from '../secret-box.js';

@@ -84,12 +84,12 @@ export function createPgTasksRepo(db: PgDb, instanceId: string, now: () => numbe
     get,
     findByUpstreamId: async (upstreamTaskId) =>
       parseRowOrNull(taskRow, await db.get(byUpstreamId, [upstreamTaskId])),
-    listNeedingStop: async (scope = 'orphaned') =>
+    listNeedingStop: async (filter = 'orphaned') =>
       parseRows(
         taskRow,
-        await (scope === 'all'
+        await (filter === 'all'
           ? db.all(unfinished.all)
-          : scope === 'own'
+          : filter === 'own'
             ? db.all(unfinished.own, [instanceId])
             : db.all(unfinished.orphaned, [instanceId, now()])),
       ),
