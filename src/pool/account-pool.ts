@@ -18,6 +18,11 @@ import { WaiterDispatch } from './waiter-dispatch.js';
 export type { PoolOptions } from './account-pool-types.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
 
+/** How long a follow-up waits for another process to hand over its conversation's idle task. */
+const HANDOFF_WAIT_MS = 3_000;
+/** How often it looks whether the task is ours yet. */
+const HANDOFF_POLL_MS = 25;
+
 /** See `PoolOptions.processTtlMs`. */
 const DEFAULT_PROCESS_TTL_MS = 10_000;
 
@@ -45,6 +50,8 @@ export class AccountPool implements AccountSelector {
   readonly #slotListeners: Array<() => void> = [];
   readonly #leases: LeaseFactory;
   readonly #dispatch: WaiterDispatch;
+  /** Idle tasks of other processes this one asked for (`requestHandoff`). */
+  readonly #handoffs = new Set<number>();
   /** Accounts on which an idle task is being stopped for another process's waiter. */
   readonly #evictingFor = new Set<number>();
   #snapshot: PoolSnapshot | null = null;
@@ -237,7 +244,69 @@ export class AccountPool implements AccountSelector {
     this.#shared.refresh(); // another process may have taken or freed slots
     this.invalidate();
     if (this.#queue.size === 0) this.#shared.want([]); // its waiters left without a dispatch pass
+    this.#handOverToOthers();
     this.#evictForOthers();
+  }
+
+  /** See `AccountSelector.requestHandoff`. */
+  async requestHandoff(taskRowId: number, model: string, signal: AbortSignal): Promise<Lease | null> {
+    const { store, clock, timers } = this.#deps;
+    const row = store.tasks.get(taskRowId);
+    if (row === null || row.state !== 'idle' || row.upstreamTaskId === null) return null;
+    if (row.ownerInstanceId === store.instanceId) return null; // ours, and not idle here: gone
+    // A dead owner's tasks are taken over by the heartbeat; nobody would answer.
+    if (!store.slots.liveProcesses().includes(row.ownerInstanceId)) return null;
+    this.#handoffs.add(taskRowId);
+    this.#shared.requestHandoffs(this.#handoffs);
+    try {
+      const deadline = clock.now() + HANDOFF_WAIT_MS;
+      for (;;) {
+        const latest = store.tasks.get(taskRowId);
+        if (latest === null || latest.state !== 'idle' || latest.ownerInstanceId === store.instanceId) break;
+        if (signal.aborted || this.#closed || clock.now() >= deadline) break;
+        await new Promise<void>((resolve) => void timers.setTimeout(resolve, HANDOFF_POLL_MS));
+      }
+    } finally {
+      this.#handoffs.delete(taskRowId);
+      this.#shared.requestHandoffs(this.#handoffs);
+    }
+    // Read after the request is withdrawn: the holder hands over only while it stands, so a task
+    // that is ours now stays ours, and is used (never left unknown to this process).
+    const latest = store.tasks.get(taskRowId);
+    if (latest === null || latest.state !== 'idle' || latest.ownerInstanceId !== store.instanceId)
+      return null;
+    return this.#received(latest.accountId, taskRowId, model);
+  }
+
+  /** A lease on a task another process handed over (its slot lease came along). */
+  #received(accountId: number, taskRowId: number, model: string): Lease | null {
+    this.#shared.receive(accountId, taskRowId);
+    const account = this.#current().accounts.find((a) => a.id === accountId);
+    const session = account === undefined ? null : this.#leases.sessionOf(accountId);
+    if (account === undefined || session === null) {
+      this.#shared.release(accountId, 'idle'); // the account went (its tasks with it)
+      return null;
+    }
+    this.#liveTasks.add(taskRowId);
+    this.#slots.take(accountId);
+    this.#shared.mark(accountId, 'idle', 'serving');
+    const modelId = this.#current().modelIds.get(accountId)?.get(model) ?? '';
+    return this.#leases.create(account, session, modelId, model, [taskRowId]);
+  }
+
+  /** Hand the idle tasks other processes have a follow-up for over to them (not stopped: they go on there). */
+  #handOverToOthers(): void {
+    if (this.#idle.tasks.size === 0) return;
+    for (const { taskId, to } of this.#shared.handoffsRequested()) {
+      const task = this.#idle.tasks.take(taskId);
+      if (task === null) continue;
+      if (this.#shared.handOver(task.accountId, taskId, to)) {
+        this.#liveTasks.delete(taskId);
+        this.#deps.logger.debug({ taskRow: taskId, to }, 'idle task handed over to another process');
+      } else {
+        this.#idle.park(task.accountId, task); // it stays ours (the asker gave up meanwhile)
+      }
+    }
   }
 
   /** Stop one of our idle tasks on each account another process's waiters want a slot on. */

@@ -60,6 +60,12 @@ export interface AccountSelector {
    * is no longer idle (claimed, evicted, timed out) or its account cannot serve now.
    */
   claimIdle(taskRowId: number): Lease | null;
+  /**
+   * A lease on the idle task `taskRowId` that another process keeps for a conversation: that
+   * process is asked to hand it over (slot lease included) and this waits a moment for it. Null when
+   * it is not another live process's idle task, or it was not handed over in time.
+   */
+  requestHandoff(taskRowId: number, upstreamModel: string, signal: AbortSignal): Promise<Lease | null>;
   /** A lease on the oldest warm (pre-booted, unowned) idle task running `upstreamModel`, or null. */
   claimWarm(upstreamModel: string): { lease: Lease; taskRowId: number } | null;
 }

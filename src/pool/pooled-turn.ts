@@ -115,7 +115,7 @@ async function* resumeKept(
   signal: AbortSignal,
   progress: RequestProgress,
 ): AsyncGenerator<UpstreamEvent, boolean> {
-  const claimed = claimKept(deps, plan.upstreamModel, resume);
+  const claimed = await claimKept(deps, plan.upstreamModel, resume, signal);
   if (claimed === null) return false;
   const work = {
     kind: 'resume' as const,
@@ -149,13 +149,18 @@ async function* resumeKept(
   return false;
 }
 
-function claimKept(
+async function claimKept(
   deps: PooledTurnDeps,
   model: string,
   resume: ResumePlan,
-): { lease: Lease; row: TaskRecord; upstreamTaskId: string } | null {
-  const claimed =
-    resume.kind === 'task' ? claimTask(deps.pool, resume.taskRowId) : deps.pool.claimWarm(model);
+  signal: AbortSignal,
+): Promise<{ lease: Lease; row: TaskRecord; upstreamTaskId: string } | null> {
+  let claimed = resume.kind === 'task' ? claimTask(deps.pool, resume.taskRowId) : deps.pool.claimWarm(model);
+  if (claimed === null && resume.kind === 'task') {
+    // Kept by another process on the database (issue #12): it hands the task over.
+    const lease = await deps.pool.requestHandoff(resume.taskRowId, model, signal);
+    claimed = lease === null ? null : { lease, taskRowId: resume.taskRowId };
+  }
   if (claimed === null) return null;
   const row = deps.store.tasks.get(claimed.taskRowId);
   if (row === null || row.upstreamTaskId === null || row.state !== 'idle') {

@@ -78,6 +78,8 @@ export class SharedSlots {
   #othersIdle = new Map<number, number>();
   /** What `want` last wrote (written again only when it changes). */
   #wants = '';
+  /** What `requestHandoffs` last wrote. */
+  #handoffs = '';
   #registered = false;
   #cancelBeat: CancelTimer | null = null;
 
@@ -110,6 +112,36 @@ export class SharedSlots {
   /** Accounts other processes' waiters want a slot on. */
   wantedByOthers(): number[] {
     return this.#deps.repo.wantedByOthers();
+  }
+
+  /** Ask for these idle tasks of other processes (task row ids); a database write only on a change. */
+  requestHandoffs(taskIds: Iterable<number>): void {
+    const list = [...taskIds].sort((a, b) => a - b);
+    if (list.join(',') === this.#handoffs) return;
+    this.#ensureRegistered();
+    this.#deps.repo.requestHandoffs(list);
+    this.#handoffs = list.join(',');
+  }
+
+  /** Idle tasks other processes asked this one for. */
+  handoffsRequested(): Array<{ taskId: number; to: string }> {
+    return this.#deps.repo.handoffsRequested();
+  }
+
+  /** Hand the idle task `taskId` on `accountId` to process `to`, with one of our idle leases there. */
+  handOver(accountId: number, taskId: number, to: string): boolean {
+    const id = this.#pop(accountId, 'idle');
+    if (id === null) return false;
+    if (this.#deps.repo.handOver(taskId, id, to)) return true;
+    this.#ids(accountId).idle.push(id);
+    return false;
+  }
+
+  /** Count the slot of a task another process handed to this one as ours (kind `idle`). */
+  receive(accountId: number, taskId: number): void {
+    const id = this.#deps.repo.leaseOfTask(taskId);
+    if (id === null) this.occupy(accountId, 'idle');
+    else this.#ids(accountId).idle.push(id);
   }
 
   /** Take a slot of `accountId` if the account has fewer than `limit` leases over all processes. */
@@ -208,6 +240,7 @@ export class SharedSlots {
     this.#cancelBeat = null;
     this.#own.clear();
     this.#wants = '';
+    this.#handoffs = '';
     if (this.#registered) this.#deps.repo.leave();
     this.#registered = false;
   }

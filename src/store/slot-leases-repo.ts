@@ -66,6 +66,18 @@ export interface SlotLeasesRepo {
   want(accountIds: readonly number[]): void;
   /** Accounts other live processes want a slot on (see `want`), ascending. */
   wantedByOthers(): number[];
+  /** Ask the processes holding these idle tasks (task row ids) to hand them over (replaces the list). */
+  requestHandoffs(taskIds: readonly number[]): void;
+  /** Idle tasks other live processes asked for, with who asked. */
+  handoffsRequested(): Array<{ taskId: number; to: string }>;
+  /**
+   * Hand the idle task `taskId` and the lease `leaseId` that holds its slot to process `to`, in one
+   * transaction; false (nothing changed) when the task is no longer this process's idle task or
+   * `to` no longer asks for it (it gave up waiting).
+   */
+  handOver(taskId: number, leaseId: number, to: string): boolean;
+  /** The lease of this process that holds task `taskId`'s slot (one handed over), or null. */
+  leaseOfTask(taskId: number): number | null;
 }
 
 /** Parses one `slot_leases` row. */
@@ -102,6 +114,19 @@ export function joinWants(accountIds: readonly number[]): string {
   return [...new Set(accountIds)].sort((a, b) => a - b).join(',');
 }
 
+/** Parses one `processes` row's handoff requests. */
+export const handoffRow = z.object({ id: z.string(), handoffs: z.string() });
+
+/** Parses the id of a lease. */
+export const leaseIdRow = z.object({ id: sqlInt }).transform((row) => row.id);
+
+/** The task ids each process asked for (`processes.handoffs`), as (task, requester) pairs. */
+export function splitHandoffs(
+  rows: ReadonlyArray<z.infer<typeof handoffRow>>,
+): Array<{ taskId: number; to: string }> {
+  return rows.flatMap((row) => splitWants([row.handoffs]).map((taskId) => ({ taskId, to: row.id })));
+}
+
 /** The account ids in several `processes.wants` values, once each, ascending. */
 export function splitWants(values: readonly string[]): number[] {
   const ids = new Set(values.flatMap((value) => value.split(',').filter(Boolean).map(Number)));
@@ -135,6 +160,19 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
   const orphanLeases = db.prepare('DELETE FROM slot_leases WHERE holder NOT IN (SELECT id FROM processes)');
   const alive = db.prepare('SELECT id FROM processes WHERE expires_at > ? ORDER BY started_at, id');
   const setWants = db.prepare('UPDATE processes SET wants = ? WHERE id = ?');
+  const setHandoffs = db.prepare('UPDATE processes SET handoffs = ? WHERE id = ?');
+  const handoffs = db.prepare(
+    "SELECT id, handoffs FROM processes WHERE id <> ? AND expires_at > ? AND handoffs <> ''",
+  );
+  const moveTask = db.prepare(`
+    UPDATE tasks SET owner_instance_id = @to, updated_at = @now
+    WHERE id = @task AND owner_instance_id = @self AND state = 'idle'
+      AND EXISTS (SELECT 1 FROM processes
+                  WHERE id = @to AND instr(',' || handoffs || ',', ',' || CAST(@task AS INTEGER) || ',') > 0)`);
+  const moveLease = db.prepare(
+    'UPDATE slot_leases SET holder = @to, task_id = @task WHERE id = @lease AND holder = @self',
+  );
+  const leaseOfTask = db.prepare('SELECT id FROM slot_leases WHERE holder = ? AND task_id = ? LIMIT 1');
   const wants = db.prepare("SELECT wants FROM processes WHERE id <> ? AND expires_at > ? AND wants <> ''");
 
   const takeTx = db.transaction((accountId: number, limit: number, kind: SlotKind, taskId: number | null) => {
@@ -159,6 +197,12 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
     orphanLeases.run();
     return ids;
   });
+  const handOverTx = db.transaction((task: number, lease: number, to: string) => {
+    const names = { task, lease, to, self: instanceId, now: now() };
+    if (moveTask.run(names).changes === 0) return false;
+    moveLease.run(names);
+    return true;
+  });
   const leaveTx = db.transaction(() => {
     dropLeases.run(instanceId);
     dropProcess.run(instanceId);
@@ -178,5 +222,11 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
       setWants.run(joinWants(accountIds), instanceId);
     },
     wantedByOthers: () => splitWants(parseRows(wantsRow, wants.all(instanceId, now()))),
+    requestHandoffs(taskIds) {
+      setHandoffs.run(joinWants(taskIds), instanceId);
+    },
+    handoffsRequested: () => splitHandoffs(parseRows(handoffRow, handoffs.all(instanceId, now()))),
+    handOver: (taskId, leaseId, to) => handOverTx.immediate(taskId, leaseId, to),
+    leaseOfTask: (taskId) => parseRowOrNull(leaseIdRow, leaseOfTask.get(instanceId, taskId)),
   };
 }

@@ -195,20 +195,27 @@ test('a CLI change reaches every process', async (t) => {
     );
 });
 
-test('a conversation kept idle by one process goes on from another, which the first gives the slot up to', async (t) => {
+test('a conversation kept idle by one process goes on from another, on the same upstream task', async (t) => {
   const { procs, model, fake, refusedCreates } = await fleet(t, 1);
   const [first, second] = procs;
   const opening = await first!.client.responses.create({ model, input: 'remember the word kiwi' });
   assert.equal(opening.status, 'completed');
   const kept = [...fake.state.tasks.values()].at(-1)!;
   assert.equal(kept.status, 'processing', 'the first process keeps the task idle for the conversation');
-  const followUp = await second!.client.responses.create({
-    model,
-    previous_response_id: opening.id,
-    input: 'which word?',
-  });
-  assert.equal(followUp.status, 'completed');
-  assert.equal(fake.state.tasks.get(kept.id)?.status, 'finished', 'the first process stopped its idle task');
+  const tasksBefore = fake.state.tasks.size;
+  // Back and forth: each follow-up lands on the other process, which takes the task over.
+  let previous = opening.id;
+  for (const [turn, proc] of [second, first, second].entries()) {
+    const next = await proc!.client.responses.create({
+      model,
+      previous_response_id: previous,
+      input: `turn ${turn}`,
+    });
+    assert.equal(next.status, 'completed');
+    assert.equal(fake.state.tasks.size, tasksBefore, 'no new task: the other process handed its task over');
+    assert.equal(kept.turns.length, turn + 2, 'the follow-up ran on the kept task');
+    previous = next.id;
+  }
   assert.equal(refusedCreates(), 0);
 });
 

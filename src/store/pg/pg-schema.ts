@@ -187,7 +187,10 @@ CREATE TRIGGER slot_leases_freed AFTER DELETE OR UPDATE OF kind ON slot_leases
 `;
 
 // Requests waiting in one process for slots another process's idle tasks hold (see SQLite's 006).
-const slotWants = `ALTER TABLE processes ADD COLUMN wants TEXT NOT NULL DEFAULT '';`;
+const slotWants = `
+ALTER TABLE processes ADD COLUMN wants TEXT NOT NULL DEFAULT '';
+ALTER TABLE processes ADD COLUMN handoffs TEXT NOT NULL DEFAULT '';
+`;
 
 /** Every schema step, oldest first; same length and meaning as SQLite's `migrations`. */
 export const pgMigrations: readonly string[] = [

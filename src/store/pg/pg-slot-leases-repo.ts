@@ -2,9 +2,12 @@
 import { z } from 'zod';
 import type { Async } from '../async-store.js';
 import {
+  handoffRow,
   joinWants,
+  leaseIdRow,
   slotCountRow,
   slotLeaseRow,
+  splitHandoffs,
   splitWants,
   wantsRow,
   type SlotLeasesRepo,
@@ -40,6 +43,24 @@ const leave = sql(`
   WITH gone AS (DELETE FROM processes WHERE id = $1 RETURNING id)
   DELETE FROM slot_leases WHERE holder = $1`);
 const setWants = sql('UPDATE processes SET wants = $1 WHERE id = $2');
+const setHandoffs = sql('UPDATE processes SET handoffs = $1 WHERE id = $2');
+const handoffs = sql(
+  "SELECT id, handoffs FROM processes WHERE id <> $1 AND expires_at > $2 AND handoffs <> ''",
+);
+// One statement: the lease moves only when the task did (a CTE sees the task's update result).
+const handOver = sql(`
+  WITH moved AS (
+    UPDATE tasks SET owner_instance_id = $3, updated_at = $5
+    WHERE id = $1 AND owner_instance_id = $4 AND state = 'idle'
+      AND EXISTS (SELECT 1 FROM processes
+                  WHERE id = $3 AND position(',' || $1::text || ',' in ',' || handoffs || ',') > 0)
+    RETURNING id),
+  lease AS (
+    UPDATE slot_leases SET holder = $3, task_id = $1
+    WHERE id = $2 AND holder = $4 AND EXISTS (SELECT 1 FROM moved) RETURNING id)
+  SELECT (SELECT COUNT(*) FROM moved) AS moved`);
+const movedRow = z.object({ moved: z.coerce.number() }).transform((row) => row.moved > 0);
+const leaseOfTask = sql('SELECT id FROM slot_leases WHERE holder = $1 AND task_id = $2 LIMIT 1');
 const wants = sql("SELECT wants FROM processes WHERE id <> $1 AND expires_at > $2 AND wants <> ''");
 const idRow = z.object({ id: z.string() }).transform((row) => row.id);
 
@@ -69,5 +90,14 @@ export function createPgSlotLeasesRepo(
       await db.run(setWants, [joinWants(accountIds), instanceId]);
     },
     wantedByOthers: async () => splitWants(parseRows(wantsRow, await db.all(wants, [instanceId, now()]))),
+    async requestHandoffs(taskIds) {
+      await db.run(setHandoffs, [joinWants(taskIds), instanceId]);
+    },
+    handoffsRequested: async () =>
+      splitHandoffs(parseRows(handoffRow, await db.all(handoffs, [instanceId, now()]))),
+    handOver: async (taskId, leaseId, to) =>
+      movedRow.parse(await db.get(handOver, [taskId, leaseId, to, instanceId, now()])),
+    leaseOfTask: async (taskId) =>
+      parseRowOrNull(leaseIdRow, await db.get(leaseOfTask, [instanceId, taskId])),
   };
 }

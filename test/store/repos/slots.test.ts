@@ -136,3 +136,30 @@ backendTest('a process says which accounts it wants; others read it while it liv
   await waiter.slots.want([]);
   assert.deepEqual(await holder.slots.wantedByOthers(), []);
 });
+
+backendTest(
+  'an idle task is handed over to the process that asks, with its slot lease, once',
+  async (_t, { open }) => {
+    const holder = await open({ instanceId: 'holder' });
+    const asker = await open({ instanceId: 'asker' });
+    await holder.slots.heartbeat(TTL);
+    await asker.slots.heartbeat(TTL);
+    const account = await holder.accounts.add({ kind: 'cookie', cookie: 'c' });
+    const task = await holder.tasks.begin({ accountId: account.id, purpose: 'conversation' });
+    await holder.tasks.setUpstreamId(task.id, 'up-1');
+    await holder.tasks.setState(task.id, 'idle');
+    const lease = await holder.slots.take(account.id, 1, 'idle');
+    assert.deepEqual(await holder.slots.handoffsRequested(), []);
+    assert.equal(await holder.slots.handOver(task.id, lease?.id ?? 0, 'asker'), false, 'nobody asked');
+    await asker.slots.requestHandoffs([task.id]);
+    assert.deepEqual(await holder.slots.handoffsRequested(), [{ taskId: task.id, to: 'asker' }]);
+    assert.equal(await holder.slots.handOver(task.id, lease?.id ?? 0, 'asker'), true);
+    assert.equal(await holder.slots.handOver(task.id, lease?.id ?? 0, 'asker'), false, 'no longer its task');
+    assert.equal((await asker.tasks.get(task.id))?.ownerInstanceId, 'asker');
+    assert.equal(await asker.slots.leaseOfTask(task.id), lease?.id);
+    assert.equal(await holder.slots.leaseOfTask(task.id), null);
+    assert.equal(await asker.slots.take(account.id, 1, 'serving'), null, 'the slot stayed taken throughout');
+    await asker.slots.requestHandoffs([]);
+    assert.deepEqual(await holder.slots.handoffsRequested(), []);
+  },
+);
