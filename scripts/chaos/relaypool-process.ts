@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** A real `relaypool serve` child process, killed and restarted on the same port and database. */
@@ -50,9 +51,14 @@ export class RelaypoolProcess {
 
   /** SIGKILL (no shutdown: tasks and stops in flight are left to the next start), then start again. */
   async killAndRestart(): Promise<void> {
-    await this.#signal('SIGKILL');
+    await this.kill();
     this.restarts += 1;
     await this.start();
+  }
+
+  /** SIGKILL and wait for the exit; no restart. */
+  async kill(): Promise<void> {
+    await this.#signal('SIGKILL');
   }
 
   /** SIGTERM and wait for the graceful shutdown (it stops every task the process owns). */
@@ -69,4 +75,16 @@ export class RelaypoolProcess {
     await exited;
     this.#child = null;
   }
+}
+
+/** A port free now; relaypool keeps it across its restarts (clients reconnect to the same URL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
 }

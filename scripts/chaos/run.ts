@@ -6,7 +6,6 @@
  * test/fuzz run with `--fuzz-runs` cases each (0: skip). Exit 1 on any violation.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +16,7 @@ import { runChecks } from './checks.js';
 import { runRequest, type RequestKind, type RequestRecord } from './clients.js';
 import { FaultInjector } from './fault-injector.js';
 import { Prng } from './prng.js';
-import { RelaypoolProcess } from './relaypool-process.js';
+import { freePort, RelaypoolProcess } from './relaypool-process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -27,25 +26,23 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '6' },
     'max-seconds': { type: 'string', default: '120' },
     'fuzz-runs': { type: 'string', default: '1000' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log(`usage: npm run chaos [-- options]
+  --seed N          fixes every random choice (default 20261204; printed first, rerun with it)
+  --requests N      client requests in all (default 160); relaypool is SIGKILLed at 1/3 and 2/3
+  --concurrency N   clients at a time (default 6)
+  --max-seconds N   stop issuing requests after this long (default 120)
+  --fuzz-runs N     cases per fast-check property afterwards (default 1000; 0 skips them)`);
+  process.exit(0);
+}
 const seed = Number(values.seed);
 const total = Number(values.requests);
 const concurrency = Number(values.concurrency);
 const deadline = Date.now() + Number(values['max-seconds']) * 1000;
 console.log(`chaos: seed ${seed}, ${total} requests, concurrency ${concurrency} (rerun with --seed ${seed})`);
-
-/** A port free now; relaypool keeps it across its restarts (clients reconnect to the same URL). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 const random = new Prng(seed);
 const fake = await startFakeUpstream({
@@ -79,6 +76,7 @@ const relaypool = new RelaypoolProcess(
     RELAYPOOL_POOL_CONCURRENCY_COOLDOWN_MS: '200',
     RELAYPOOL_CONVERSATIONS_IDLE_TTL_MS: '4000',
     RELAYPOOL_SERVER_SHUTDOWN_GRACE_MS: '5000',
+    RELAYPOOL_POOL_PROCESS_TTL_MS: '3000',
   },
   join(dir, 'relaypool.log'),
 );

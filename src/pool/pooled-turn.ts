@@ -6,6 +6,7 @@ import type { Logger } from '../util/logger.js';
 import type { AccountSelector, Lease } from './lease.js';
 import type { PoolObserver } from './account-pool-types.js';
 import type { TaskReaper } from './task-reaper.js';
+import { UsageRow } from './usage-row.js';
 import {
   replayUnlessTimedOut,
   retryOnOtherAccount,
@@ -79,15 +80,29 @@ export async function* runPooledTurn(
     outcome: 'aborted',
     accountId: null,
     taskId: null,
+    resumed: false,
     answer: '',
     trace: plan.trace ?? null,
   };
+  const row = new UsageRow(deps, plan, progress);
   try {
-    if (plan.resume && (yield* resumeKept(deps, plan, plan.resume, signal, progress))) return;
-    yield* runOnNewTask(deps, plan, signal, progress);
+    for await (const event of runAttempts(deps, plan, signal, progress)) {
+      row.see(event); // stored before the consumer can end its client's response on this event
+      yield event;
+    }
   } finally {
-    if (progress.accountId !== null) recordUsage(deps, plan, progress);
+    row.close();
   }
+}
+
+async function* runAttempts(
+  deps: PooledTurnDeps,
+  plan: TurnPlan,
+  signal: AbortSignal,
+  progress: RequestProgress,
+): AsyncGenerator<UpstreamEvent> {
+  if (plan.resume && (yield* resumeKept(deps, plan, plan.resume, signal, progress))) return;
+  yield* runOnNewTask(deps, plan, signal, progress);
 }
 
 /** Continue on a kept task; false when the request must run on a new task instead. */
@@ -216,27 +231,5 @@ async function* runOnNewTask(
       { accountId: id, kind: last.kind, round: round + 1 },
       'failing over before the first output byte',
     );
-  }
-}
-
-/** One usage row per request; tokens only when the turn reported them (the adapter estimates when the platform has none). */
-function recordUsage(deps: PooledTurnDeps, turn: TurnPlan, progress: RequestProgress): void {
-  try {
-    deps.store.usage.record({
-      route: turn.route,
-      outcome: progress.outcome,
-      model: turn.upstreamModel,
-      accountId: progress.accountId,
-      clientKeyHash: turn.clientKeyHash,
-      upstreamTaskId: progress.taskId,
-      promptTokens: progress.usage?.inputTokens,
-      completionTokens: progress.usage?.outputTokens,
-      totalTokens: progress.usage?.totalTokens,
-      estimated: progress.usage?.estimated ?? false,
-      ttfbMs: progress.ttfbMs,
-      durationMs: deps.now() - progress.started,
-    });
-  } catch (err) {
-    deps.logger.error({ err }, 'could not record usage');
   }
 }

@@ -193,19 +193,20 @@ export class TaskReaper {
   }
 
   async #stopWithRetries(task: TaskRecord, delays = this.#delays, options: StopOptions = {}): Promise<void> {
-    const { store, adapter, logger } = this.deps;
+    const { store, logger } = this.deps;
     const upstreamTaskId = task.upstreamTaskId;
-    if (upstreamTaskId === null) {
-      // The create call never returned an id. Left by a dead process, it may still have created the
-      // task upstream (killed while the answer was on its way): look for it.
-      const found = options.recovered === true ? await this.#stopLostCreate(task) : 0;
-      store.tasks.setState(
-        task.id,
-        'failed',
-        `no upstream task id was recorded${found > 0 ? `; stopped ${found} unrecorded task(s) created then` : ''}`,
-      );
+    // The create call never returned an id. Left by a dead process, it may still have created the
+    // task upstream (killed while the answer was on its way): look for it, under the same session
+    // recovery and retries as a stop (the row stays unfinished until the lookup got through).
+    // (A `stopping` row without an id is such a lookup, parked or cut short by a shutdown.)
+    if (upstreamTaskId === null && options.recovered !== true && task.state !== 'stopping') {
+      store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
       return;
     }
+    const stop =
+      upstreamTaskId === null
+        ? (session: string) => this.#stopLostCreate(task, session)
+        : (session: string) => this.#stopOne(task, session, upstreamTaskId, options);
     // A serving task's row stays `running` until the stop is done: unfinished is all a restart needs
     // to stop it again (one SQLite commit less per request). An idle task is marked, so that a
     // restart does not take it over for its conversation while it is being stopped.
@@ -216,18 +217,17 @@ export class TaskReaper {
       const session = given ?? store.accounts.getSecrets(task.accountId)?.cookie ?? null;
       given = undefined;
       if (session === null) {
-        store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
+        if (upstreamTaskId === null)
+          store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
+        else store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
         return;
       }
       try {
-        await adapter.stopTask(session, upstreamTaskId);
-        if (this.deps.deleteTasks) await adapter.deleteTask(session, upstreamTaskId).catch(() => undefined);
-        store.tasks.markStopped(task.id);
-        this.deps.observer?.taskStopped?.(options.recovered ?? false);
+        await stop(session);
         return;
       } catch (err) {
         const kind = isUpstreamFailure(err) ? err.kind : 'unknown';
-        if (kind === 'not-found') {
+        if (kind === 'not-found' && upstreamTaskId !== null) {
           store.tasks.markStopped(task.id, 'the platform no longer knows the task');
           return;
         }
@@ -255,38 +255,42 @@ export class TaskReaper {
     }
   }
 
+  async #stopOne(
+    task: TaskRecord,
+    session: string,
+    upstreamTaskId: string,
+    options: StopOptions,
+  ): Promise<void> {
+    const { store, adapter } = this.deps;
+    await adapter.stopTask(session, upstreamTaskId);
+    if (this.deps.deleteTasks) await adapter.deleteTask(session, upstreamTaskId).catch(() => undefined);
+    store.tasks.markStopped(task.id);
+    this.deps.observer?.taskStopped?.(options.recovered ?? false);
+  }
+
   /**
    * A create interrupted by a crash: stop the account's active tasks (docs/monkeycode-protocol.md §4.3 list) that no row of ours
    * names and that were created while that create call could have run (its row's creation time, up
-   * to the REST timeout after it). Returns how many were stopped; never throws.
+   * to the REST timeout after it), then close the row. Throws what the list or a stop threw.
    */
-  async #stopLostCreate(task: TaskRecord): Promise<number> {
+  async #stopLostCreate(task: TaskRecord, session: string): Promise<void> {
     const { store, adapter, logger } = this.deps;
-    const session = store.accounts.getSecrets(task.accountId)?.cookie ?? null;
-    if (session === null || adapter.listActiveTasks === undefined) return 0;
-    try {
-      const active = await adapter.listActiveTasks(session);
-      const lost = active.filter(
-        (t) =>
-          t.createdAt !== null &&
-          t.createdAt >= task.createdAt - LOST_CREATE_SLACK_MS &&
-          t.createdAt <= task.createdAt + LOST_CREATE_WINDOW_MS &&
-          store.tasks.findByUpstreamId(t.id) === null,
-      );
-      for (const t of lost) await adapter.stopTask(session, t.id);
-      if (lost.length > 0)
-        logger.warn(
-          { taskRow: task.id, count: lost.length },
-          'stopped tasks created by a create call interrupted by a crash',
-        );
-      return lost.length;
-    } catch (err) {
+    const active = (await adapter.listActiveTasks?.(session)) ?? [];
+    const lost = active.filter(
+      (t) =>
+        t.createdAt !== null &&
+        t.createdAt >= task.createdAt - LOST_CREATE_SLACK_MS &&
+        t.createdAt <= task.createdAt + LOST_CREATE_WINDOW_MS &&
+        store.tasks.findByUpstreamId(t.id) === null,
+    );
+    for (const t of lost) await adapter.stopTask(session, t.id);
+    if (lost.length > 0)
       logger.warn(
-        { taskRow: task.id, kind: isUpstreamFailure(err) ? err.kind : 'unknown' },
-        'could not look for the task of an interrupted create',
+        { taskRow: task.id, count: lost.length },
+        'stopped tasks created by a create call interrupted by a crash',
       );
-      return 0;
-    }
+    const found = lost.length > 0 ? `; stopped ${lost.length} unrecorded task(s) created then` : '';
+    store.tasks.setState(task.id, 'failed', `no upstream task id was recorded${found}`);
   }
 
   /** Park a stop refused for an expired session; true when a new session is there to retry with. */

@@ -57,6 +57,8 @@ export interface RequestProgress {
   outcome: 'ok' | 'aborted' | UpstreamErrorKind;
   accountId: number | null;
   taskId: string | null;
+  /** The current attempt continues a kept task (its prompt is only the new text). */
+  resumed: boolean;
   /** The assistant text so far (only collected when the task may be kept). */
   answer: string;
   /** The request's trace for its access log line (account label, task id). */
@@ -105,6 +107,7 @@ export async function* runAttempt(
   // A new attempt: what the request did so far now belongs to this account and task.
   progress.accountId = lease.account.id;
   progress.taskId = work.kind === 'resume' ? work.upstreamTaskId : null;
+  progress.resumed = work.kind === 'resume';
   progress.outcome = 'aborted';
   progress.answer = '';
   if (progress.trace) {

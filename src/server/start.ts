@@ -279,9 +279,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }
       server.closeAllConnections();
       await stopped;
-      await Promise.all(takenOver);
       await monitorStopped;
+      // Before waiting for the taken-over stops: drain gives up stops parked until an account has a
+      // session again (they stay unfinished for the next start), which would otherwise never end.
       await services.reaper.drain(config.server.shutdownGraceMs);
+      await Promise.all(takenOver);
       pool.leave();
       services.close();
       logger.info('stopped');

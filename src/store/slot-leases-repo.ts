@@ -49,7 +49,11 @@ export interface SlotLeasesRepo {
   release(leaseId: number): boolean;
   /** Leases per account, over every process not yet expired. */
   countByAccount(): Map<number, SlotCounts>;
-  /** Delete the leases and rows of processes whose heartbeat ran out; returns their ids. */
+  /**
+   * Delete the leases and rows of processes whose heartbeat ran out, and free the login locks they
+   * held (one killed mid-login would otherwise keep its account from logging in until the lock's
+   * TTL); returns their ids.
+   */
   expireDead(): string[];
   /** Ids of the processes alive now, oldest first. */
   liveProcesses(): string[];
@@ -150,6 +154,9 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
   const dead = db.prepare('SELECT id FROM processes WHERE expires_at <= ? ORDER BY id');
   const dropLeases = db.prepare('DELETE FROM slot_leases WHERE holder = ?');
   const dropProcess = db.prepare('DELETE FROM processes WHERE id = ?');
+  const unlockLogins = db.prepare(
+    'UPDATE accounts SET login_owner = NULL, login_until = NULL WHERE login_owner = ?',
+  );
   const orphanLeases = db.prepare('DELETE FROM slot_leases WHERE holder NOT IN (SELECT id FROM processes)');
   const alive = db.prepare('SELECT id FROM processes WHERE expires_at > ? ORDER BY started_at, id');
   const setWants = db.prepare('UPDATE processes SET wants = ? WHERE id = ?');
@@ -185,6 +192,7 @@ export function createSlotLeasesRepo(db: Database, instanceId: string, now: () =
     for (const id of ids) {
       dropLeases.run(id);
       dropProcess.run(id);
+      unlockLogins.run(id);
     }
     orphanLeases.run();
     return ids;

@@ -52,6 +52,12 @@ export interface UsageRange {
 export interface UsageRepo {
   /** Append one row; returns its id. An account deleted meanwhile is recorded as null. */
   record(entry: UsageEntry): number;
+  /**
+   * Overwrite row `id` with `entry`, keeping its time (`entry.at` is ignored): a row stored early,
+   * before the client has its last byte, completed once the billed tokens are known. False when
+   * there is no such row.
+   */
+  update(id: number, entry: UsageEntry): boolean;
   /** Totals per account and overall within `range`. */
   aggregate(range?: UsageRange): UsageSummary;
   /** Requests and tokens per `bucketMs`-long time bucket and model, from `since` on (dashboard charts). */
@@ -117,6 +123,13 @@ export function createUsageRepo(db: Database, now: () => number): UsageRepo {
     VALUES (@at, @route, @model, (SELECT id FROM accounts WHERE id = @accountId), @clientKeyHash,
       @upstreamTaskId, @promptTokens, @completionTokens, @totalTokens, @estimated, @ttfbMs,
       @durationMs, @status, @outcome)`);
+  const overwrite = db.prepare(`
+    UPDATE usage SET route = @route, model = @model,
+      account_id = (SELECT id FROM accounts WHERE id = @accountId), client_key_hash = @clientKeyHash,
+      upstream_task_id = @upstreamTaskId, prompt_tokens = @promptTokens,
+      completion_tokens = @completionTokens, total_tokens = @totalTokens, estimated = @estimated,
+      ttfb_ms = @ttfbMs, duration_ms = @durationMs, status = @status, outcome = @outcome
+    WHERE id = @id`);
   const totals = db.prepare(`
     SELECT account_id, COUNT(*) AS requests,
       COALESCE(SUM(outcome = 'ok'), 0) AS succeeded,
@@ -131,26 +144,10 @@ export function createUsageRepo(db: Database, now: () => number): UsageRepo {
 
   return {
     record(entry) {
-      const promptTokens = entry.promptTokens ?? 0;
-      const completionTokens = entry.completionTokens ?? 0;
-      const result = insert.run({
-        at: entry.at ?? now(),
-        route: entry.route,
-        model: entry.model ?? null,
-        accountId: entry.accountId ?? null,
-        clientKeyHash: entry.clientKeyHash ?? null,
-        upstreamTaskId: entry.upstreamTaskId ?? null,
-        promptTokens,
-        completionTokens,
-        totalTokens: entry.totalTokens ?? promptTokens + completionTokens,
-        estimated: toSqlBool(entry.estimated ?? false),
-        ttfbMs: entry.ttfbMs ?? null,
-        durationMs: entry.durationMs ?? null,
-        status: entry.status ?? null,
-        outcome: entry.outcome,
-      });
+      const result = insert.run({ at: entry.at ?? now(), ...usageColumns(entry) });
       return rowId(result.lastInsertRowid);
     },
+    update: (id, entry) => overwrite.run({ id, ...usageColumns(entry) }).changes > 0,
     aggregate(range = {}) {
       const since = range.since ?? 0;
       const until = range.until ?? Number.MAX_SAFE_INTEGER;
@@ -159,6 +156,44 @@ export function createUsageRepo(db: Database, now: () => number): UsageRepo {
     },
     bucketsByModel: (since, bucketMs) => parseRows(bucketRow, byModel.all({ since, bucketMs })),
     bucketsByClientKey: (since, bucketMs) => parseRows(bucketRow, byClientKey.all({ since, bucketMs })),
+  };
+}
+
+/** Every column of a row but `at` and `id`, defaults applied (both dialects bind these). */
+export interface UsageColumns {
+  route: string;
+  model: string | null;
+  accountId: number | null;
+  clientKeyHash: string | null;
+  upstreamTaskId: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  estimated: 0 | 1;
+  ttfbMs: number | null;
+  durationMs: number | null;
+  status: number | null;
+  outcome: string;
+}
+
+/** The columns `entry` stores. */
+export function usageColumns(entry: UsageEntry): UsageColumns {
+  const promptTokens = entry.promptTokens ?? 0;
+  const completionTokens = entry.completionTokens ?? 0;
+  return {
+    route: entry.route,
+    model: entry.model ?? null,
+    accountId: entry.accountId ?? null,
+    clientKeyHash: entry.clientKeyHash ?? null,
+    upstreamTaskId: entry.upstreamTaskId ?? null,
+    promptTokens,
+    completionTokens,
+    totalTokens: entry.totalTokens ?? promptTokens + completionTokens,
+    estimated: toSqlBool(entry.estimated ?? false),
+    ttfbMs: entry.ttfbMs ?? null,
+    durationMs: entry.durationMs ?? null,
+    status: entry.status ?? null,
+    outcome: entry.outcome,
   };
 }
 

@@ -120,6 +120,15 @@ export class UpstreamSet implements UpstreamAdapter {
     return this.#for(session).getTaskState(session, taskId, options);
   }
 
+  /** The session's upstream's active tasks; none for an upstream that cannot list them. */
+  listActiveTasks(
+    session: string,
+    options?: CallOptions,
+  ): Promise<Array<{ id: string; createdAt: number | null }>> {
+    const adapter = this.#for(session);
+    return adapter.listActiveTasks?.(session, options) ?? Promise.resolve([]);
+  }
+
   stopTask(session: string, taskId: string, options?: CallOptions): Promise<void> {
     return this.#for(session).stopTask(session, taskId, options);
   }

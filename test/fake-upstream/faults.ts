@@ -46,6 +46,7 @@ interface HttpHold {
   method: string;
   path: string | RegExp;
   until: Promise<unknown>;
+  onHeld: (() => void) | undefined;
 }
 
 const matches = (ctx: RequestContext, method: string | undefined, path: string | RegExp): boolean =>
@@ -93,15 +94,20 @@ export class Faults {
     });
   }
 
-  /** The next authenticated `method` request to `path` is answered as usual, but only once `until` settles. */
-  holdNext(method: string, path: string | RegExp, until: Promise<unknown>): void {
-    this.holds.push({ method, path, until });
+  /**
+   * The next authenticated `method` request to `path` is answered as usual, but only once `until`
+   * settles; `onHeld` is told when that request has arrived and is being held.
+   */
+  holdNext(method: string, path: string | RegExp, until: Promise<unknown>, onHeld?: () => void): void {
+    this.holds.push({ method, path, until, onHeld });
   }
 
   /** Router hook: what a request must wait for before it is handled (the first matching hold, consumed). */
   holdFor(ctx: RequestContext): Promise<unknown> | undefined {
     const i = this.holds.findIndex((h) => matches(ctx, h.method, h.path));
-    return i < 0 ? undefined : this.holds.splice(i, 1)[0]?.until;
+    const hold = i < 0 ? undefined : this.holds.splice(i, 1)[0];
+    hold?.onHeld?.();
+    return hold?.until;
   }
 
   /** Router hook: the reply of the first matching override, consuming it. */

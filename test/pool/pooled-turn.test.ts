@@ -234,3 +234,80 @@ describe('runPooledTurn: failover before the first output byte', () => {
     assert.equal(store.usage.aggregate().overall.requests, 0);
   });
 });
+
+describe('runPooledTurn: the usage row is stored before the event that ends the client response', () => {
+  // A route writes its client's last frame on `answer-complete` (a stateless chat stream), `finish`
+  // or a terminal `error`; a process killed right after must not lose the row (design §5).
+  const rows = (store: Store) => store.usage.aggregate().overall;
+
+  test('at answer-complete an estimated ok row; at finish the same row with the billed tokens', async (t) => {
+    const time = manualTime();
+    const { store } = tempStore(t, time.now);
+    addAccount(store, { label: 'a' });
+    const adapter = new ScriptedAdapter();
+    const [created, ready, started, , usage, finish] = okTurn('t-a');
+    adapter.script('cookie-a', [
+      created!,
+      ready!,
+      started!,
+      { type: 'text', text: 'twelve chars' },
+      { type: 'answer-complete' },
+      usage!,
+      finish!,
+    ]);
+    const { deps } = runner(store, time, adapter);
+    const seen: Array<[string, ReturnType<typeof rows>]> = [];
+    for await (const event of runPooledTurn(deps, { ...turn, content: 'a prompt of 24 chars....' }, never))
+      seen.push([event.type, rows(store)]);
+    const at = new Map(seen);
+    assert.equal(at.get('text')?.requests, 0);
+    assert.deepEqual(at.get('answer-complete'), {
+      requests: 1,
+      succeeded: 1,
+      promptTokens: 6,
+      completionTokens: 3,
+      totalTokens: 9,
+      estimatedRequests: 1,
+    });
+    assert.deepEqual(at.get('finish'), {
+      requests: 1,
+      succeeded: 1,
+      promptTokens: 3,
+      completionTokens: 2,
+      totalTokens: 5,
+      estimatedRequests: 0,
+    });
+    assert.deepEqual(rows(store), at.get('finish'), 'nothing written after the last event');
+  });
+
+  test('a failure after output: its row is stored before the error event goes out', async (t) => {
+    const time = manualTime();
+    const { store } = tempStore(t, time.now);
+    addAccount(store, { label: 'a' });
+    const adapter = new ScriptedAdapter();
+    adapter.script('cookie-a', [...okTurn('t-a').slice(0, 4), errorEvent('task-failed')]);
+    const { deps } = runner(store, time, adapter);
+    for await (const event of runPooledTurn(deps, turn, never)) {
+      if (event.type !== 'error') continue;
+      const summary = rows(store);
+      assert.equal(summary.requests, 1);
+      assert.equal(summary.succeeded, 0);
+      assert.equal(summary.totalTokens, 0, 'no tokens for a turn that did not complete');
+    }
+    assert.equal(rows(store).requests, 1);
+  });
+
+  test('a consumer that stops after answer-complete leaves one row, corrected to its outcome', async (t) => {
+    const time = manualTime();
+    const { store } = tempStore(t, time.now);
+    addAccount(store, { label: 'a' });
+    const adapter = new ScriptedAdapter();
+    const events = okTurn('t-a');
+    adapter.script('cookie-a', [...events.slice(0, 4), { type: 'answer-complete' }, ...events.slice(4)]);
+    const { deps } = runner(store, time, adapter);
+    for await (const event of runPooledTurn(deps, turn, never)) if (event.type === 'answer-complete') break;
+    const summary = rows(store);
+    assert.equal(summary.requests, 1);
+    assert.equal(summary.succeeded, 0, 'the client left before the end: aborted');
+  });
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
 import { upstreamFailure } from '../../src/upstream/errors.js';
 import { captureLogger } from '../support/log-capture.js';
-import { addAccount, ScriptedAdapter, tempStore } from './support.js';
+import { addAccount, flush, ScriptedAdapter, tempStore } from './support.js';
 
 /** An adapter whose stops wait until the test releases them, and can fail once. */
 class GatedStops extends ScriptedAdapter {
@@ -98,4 +98,35 @@ test('stopStrays leaves alone a task whose stop is already under way', async (t)
   );
   adapter.release();
   await done;
+});
+
+/** Lists the account's active tasks (protocol §4.3); a dead session is refused. */
+class ListingAdapter extends ScriptedAdapter {
+  active: Array<{ id: string; createdAt: number | null }> = [];
+
+  listActiveTasks(session: string): Promise<Array<{ id: string; createdAt: number | null }>> {
+    if (this.dead.has(session)) return Promise.reject(upstreamFailure('session-expired', 'list: 401'));
+    return Promise.resolve(this.active);
+  }
+}
+
+test('a create cut by a crash on an account whose session expired: the row stays unfinished and the lookup runs once a session is back', async (t) => {
+  const { store } = tempStore(t);
+  const adapter = new ListingAdapter();
+  const logger = captureLogger('silent').logger;
+  const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
+  const account = addAccount(store, { label: 'a' });
+  const row = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
+  adapter.active = [{ id: 'lost', createdAt: row.createdAt }];
+  adapter.dead.add('cookie-a');
+  const done = reaper.stopAndWait(row, { recovered: true });
+  for (let i = 0; i < 5; i++) await flush();
+  assert.equal(store.tasks.get(row.id)?.state, 'stopping', 'never failed while the task may run upstream');
+  assert.deepEqual(adapter.stopped, []);
+  store.accounts.setCookie(account.id, 'cookie-new');
+  reaper.retryPendingStops();
+  await done;
+  assert.deepEqual(adapter.stopped, [{ session: 'cookie-new', taskId: 'lost' }]);
+  assert.equal(store.tasks.get(row.id)?.state, 'failed');
+  assert.match(store.tasks.get(row.id)?.lastError ?? '', /stopped 1 unrecorded task/);
 });

@@ -34,7 +34,9 @@ const counts = sql(`
 const expire = sql(`
   WITH dead AS (DELETE FROM processes WHERE expires_at <= $1 RETURNING id),
     freed AS (DELETE FROM slot_leases WHERE holder IN (SELECT id FROM dead)
-      OR holder NOT IN (SELECT id FROM processes) RETURNING id)
+      OR holder NOT IN (SELECT id FROM processes) RETURNING id),
+    unlocked AS (UPDATE accounts SET login_owner = NULL, login_until = NULL
+      WHERE login_owner IN (SELECT id FROM dead) RETURNING id)
   SELECT id FROM dead ORDER BY id`);
 const alive = sql('SELECT id FROM processes WHERE expires_at > $1 ORDER BY started_at, id');
 const leave = sql(`

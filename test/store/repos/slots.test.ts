@@ -37,32 +37,42 @@ backendTest('parallel takers on every process get exactly the limit', async (_t,
   assert.deepEqual([...((await stores[1]?.slots.countByAccount()) ?? [])], [[id, { serving: 1, idle: 0 }]]);
 });
 
-backendTest('a dead process loses its slots when its heartbeat runs out', async (_t, { open }) => {
-  const clock = manualClock();
-  const dying = await open({ now: clock.now, instanceId: 'dying' });
-  const survivor = await open({ now: clock.now, instanceId: 'survivor' });
-  assert.equal(await dying.slots.heartbeat(TTL), false, 'first beat: was not alive');
-  assert.equal(await dying.slots.heartbeat(TTL), true);
-  await survivor.slots.heartbeat(TTL);
-  const account = await dying.accounts.add({ kind: 'cookie', cookie: 'c' });
-  assert.ok(await dying.slots.take(account.id, 1, 'serving'));
-  assert.equal(await survivor.slots.take(account.id, 1, 'serving'), null);
-  clock.advance(TTL - 1);
-  await survivor.slots.heartbeat(TTL);
-  assert.equal(await survivor.slots.take(account.id, 1, 'serving'), null, 'still alive');
-  assert.deepEqual(await survivor.slots.liveProcesses(), ['dying', 'survivor']);
-  clock.advance(1); // `dying` stopped beating TTL ms ago
-  assert.deepEqual(await survivor.slots.liveProcesses(), ['survivor']);
-  assert.equal(
-    await survivor.slots.take(account.id, 1, 'serving'),
-    null,
-    'its task may still run upstream: the slot counts until a survivor expires it',
-  );
-  assert.deepEqual(await survivor.slots.expireDead(), ['dying']);
-  assert.deepEqual(await survivor.slots.expireDead(), []);
-  assert.equal((await survivor.slots.take(account.id, 1, 'serving'))?.holder, 'survivor');
-  assert.deepEqual([...(await survivor.slots.countByAccount())], [[account.id, { serving: 1, idle: 0 }]]);
-});
+backendTest(
+  'a dead process loses its slots and login locks when its heartbeat runs out',
+  async (_t, { open }) => {
+    const clock = manualClock();
+    const dying = await open({ now: clock.now, instanceId: 'dying' });
+    const survivor = await open({ now: clock.now, instanceId: 'survivor' });
+    assert.equal(await dying.slots.heartbeat(TTL), false, 'first beat: was not alive');
+    assert.equal(await dying.slots.heartbeat(TTL), true);
+    await survivor.slots.heartbeat(TTL);
+    const account = await dying.accounts.add({ kind: 'cookie', cookie: 'c' });
+    assert.ok(await dying.slots.take(account.id, 1, 'serving'));
+    assert.equal(await survivor.slots.take(account.id, 1, 'serving'), null);
+    assert.equal(await dying.accounts.tryLockLogin(account.id, 'dying', 10 * TTL), true, 'killed mid-login');
+    clock.advance(TTL - 1);
+    await survivor.slots.heartbeat(TTL);
+    assert.equal(await survivor.slots.take(account.id, 1, 'serving'), null, 'still alive');
+    assert.deepEqual(await survivor.slots.liveProcesses(), ['dying', 'survivor']);
+    clock.advance(1); // `dying` stopped beating TTL ms ago
+    assert.deepEqual(await survivor.slots.liveProcesses(), ['survivor']);
+    assert.equal(
+      await survivor.slots.take(account.id, 1, 'serving'),
+      null,
+      'its task may still run upstream: the slot counts until a survivor expires it',
+    );
+    assert.equal(await survivor.accounts.tryLockLogin(account.id, 'survivor', TTL), false);
+    assert.deepEqual(await survivor.slots.expireDead(), ['dying']);
+    assert.deepEqual(await survivor.slots.expireDead(), []);
+    assert.equal(
+      await survivor.accounts.tryLockLogin(account.id, 'survivor', TTL),
+      true,
+      'its login lock went with it, long before the lock would have run out',
+    );
+    assert.equal((await survivor.slots.take(account.id, 1, 'serving'))?.holder, 'survivor');
+    assert.deepEqual([...(await survivor.slots.countByAccount())], [[account.id, { serving: 1, idle: 0 }]]);
+  },
+);
 
 backendTest(
   'an idle task keeps its slot; only its holder re-marks it; leaving frees everything',

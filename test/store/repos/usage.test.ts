@@ -91,3 +91,39 @@ backendTest('a usage row for a deleted account is kept, with a null account', as
   const rows = (await store.usage.aggregate()).byAccount.map((row) => [row.accountId, row.promptTokens]);
   assert.deepEqual(rows, [[null, 3]]);
 });
+
+backendTest('a usage row stored early is completed in place, keeping its time', async (t, { open }) => {
+  const clock = manualClock();
+  const store = await open({ now: clock.now });
+  const a = await store.accounts.add({ kind: 'cookie', cookie: 'a' });
+  const first = { route: 'chat.completions', model: 'm', accountId: a.id, upstreamTaskId: 't1' };
+  const id = await store.usage.record({
+    ...first,
+    promptTokens: 4,
+    completionTokens: 2,
+    estimated: true,
+    outcome: 'ok',
+  });
+  const at = clock.now();
+  clock.advance(5000);
+  const updated = await store.usage.update(id, {
+    ...first,
+    at: clock.now(),
+    promptTokens: 40,
+    completionTokens: 2,
+    outcome: 'ok',
+    durationMs: 5000,
+  });
+  assert.equal(updated, true);
+  const all = await store.usage.aggregate();
+  assert.deepEqual(all.overall, {
+    requests: 1,
+    succeeded: 1,
+    promptTokens: 40,
+    completionTokens: 2,
+    totalTokens: 42,
+    estimatedRequests: 0,
+  });
+  assert.equal((await store.usage.aggregate({ since: at, until: at + 1 })).overall.requests, 1);
+  assert.equal(await store.usage.update(id + 1, { ...first, outcome: 'ok' }), false);
+});

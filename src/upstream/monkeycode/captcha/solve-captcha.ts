@@ -61,9 +61,11 @@ class WorkerStartError extends Error {}
 function startWorker(challenge: CaptchaChallenge): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    // Under tsx (tests, dev) a worker thread does not inherit tsx's loader: register it first.
+    // Under tsx (tests, dev) a worker thread does not inherit tsx's loader: register it first. The
+    // eval'd script resolves bare names from the working directory, so tsx is named by its path.
     const target = new URL('./pow-worker.ts', here).href;
-    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
+    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+    const boot = `import(${tsx}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
     return new Worker(boot, { eval: true, workerData: challenge });
   }
   return new Worker(new URL('./pow-worker.js', here), { workerData: challenge });
