@@ -2,26 +2,19 @@ import type { Account } from '../store/index.js';
 import { abortReason } from '../util/timing.js';
 import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
-import { classifyAccounts } from './selection.js';
+import { classifyAccounts, readSnapshot, type PoolSnapshot } from './selection.js';
 import { queueTimeoutError } from './client-error.js';
 import { LeaseFactory } from './lease-factory.js';
-import { IdleSlots } from './idle-slots.js';
-import type { IdleTask, ParkRequest } from './idle-slots.js';
+import { IdleSlots, type IdleTask, type ParkRequest } from './idle-slots.js';
 import type { AccountSelector, AcquireOptions, Lease } from './lease.js';
 import type { AccountPoolDeps } from './account-pool-types.js';
 import { PoolHealth, type StrayListener } from './pool-health.js';
-import { readSnapshot, type PoolSnapshot } from './selection.js';
-import { SharedSlots } from './slots.js';
-import { SlotLedger } from './slots.js';
+import { SharedSlots, SlotLedger } from './slots.js';
+import { PeerRequests } from './peer-requests.js';
 import { WaiterDispatch } from './waiter-dispatch.js';
 
 export type { PoolOptions } from './account-pool-types.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
-
-/** How long a follow-up waits for another process to hand over its conversation's idle task. */
-const HANDOFF_WAIT_MS = 3_000;
-/** How often it looks whether the task is ours yet. */
-const HANDOFF_POLL_MS = 25;
 
 /** See `PoolOptions.processTtlMs`. */
 const DEFAULT_PROCESS_TTL_MS = 10_000;
@@ -50,10 +43,8 @@ export class AccountPool implements AccountSelector {
   readonly #slotListeners: Array<() => void> = [];
   readonly #leases: LeaseFactory;
   readonly #dispatch: WaiterDispatch;
-  /** Idle tasks of other processes this one asked for (`requestHandoff`). */
-  readonly #handoffs = new Set<number>();
-  /** Accounts on which an idle task is being stopped for another process's waiter. */
-  readonly #evictingFor = new Set<number>();
+  /** What other processes on the database ask of this one, and it of them. */
+  readonly #peers: PeerRequests;
   #snapshot: PoolSnapshot | null = null;
   #dataVersion: number | null = null;
   #closed = false;
@@ -116,6 +107,17 @@ export class AccountPool implements AccountSelector {
       leases: this.#leases,
       snapshot: () => this.#current(),
       recovering: (id) => this.health.recovering(id),
+      closed: () => this.#closed,
+    });
+    this.#peers = new PeerRequests({
+      store: deps.store,
+      clock: deps.clock,
+      timers: deps.timers,
+      logger: deps.logger,
+      shared: this.#shared,
+      idle: this.#idle,
+      claimReceived: (accountId, taskRowId, model) => this.#received(accountId, taskRowId, model),
+      forgetTask: (taskRowId) => this.#liveTasks.delete(taskRowId),
       closed: () => this.#closed,
     });
   }
@@ -244,38 +246,12 @@ export class AccountPool implements AccountSelector {
     this.#shared.refresh(); // another process may have taken or freed slots
     this.invalidate();
     if (this.#queue.size === 0) this.#shared.want([]); // its waiters left without a dispatch pass
-    this.#handOverToOthers();
-    this.#evictForOthers();
+    this.#peers.answer();
   }
 
   /** See `AccountSelector.requestHandoff`. */
-  async requestHandoff(taskRowId: number, model: string, signal: AbortSignal): Promise<Lease | null> {
-    const { store, clock, timers } = this.#deps;
-    const row = store.tasks.get(taskRowId);
-    if (row === null || row.state !== 'idle' || row.upstreamTaskId === null) return null;
-    if (row.ownerInstanceId === store.instanceId) return null; // ours, and not idle here: gone
-    // A dead owner's tasks are taken over by the heartbeat; nobody would answer.
-    if (!store.slots.liveProcesses().includes(row.ownerInstanceId)) return null;
-    this.#handoffs.add(taskRowId);
-    this.#shared.requestHandoffs(this.#handoffs);
-    try {
-      const deadline = clock.now() + HANDOFF_WAIT_MS;
-      for (;;) {
-        const latest = store.tasks.get(taskRowId);
-        if (latest === null || latest.state !== 'idle' || latest.ownerInstanceId === store.instanceId) break;
-        if (signal.aborted || this.#closed || clock.now() >= deadline) break;
-        await new Promise<void>((resolve) => void timers.setTimeout(resolve, HANDOFF_POLL_MS));
-      }
-    } finally {
-      this.#handoffs.delete(taskRowId);
-      this.#shared.requestHandoffs(this.#handoffs);
-    }
-    // Read after the request is withdrawn: the holder hands over only while it stands, so a task
-    // that is ours now stays ours, and is used (never left unknown to this process).
-    const latest = store.tasks.get(taskRowId);
-    if (latest === null || latest.state !== 'idle' || latest.ownerInstanceId !== store.instanceId)
-      return null;
-    return this.#received(latest.accountId, taskRowId, model);
+  requestHandoff(taskRowId: number, model: string, signal: AbortSignal): Promise<Lease | null> {
+    return this.#peers.requestHandoff(taskRowId, model, signal);
   }
 
   /** A lease on a task another process handed over (its slot lease came along). */
@@ -292,32 +268,6 @@ export class AccountPool implements AccountSelector {
     this.#shared.mark(accountId, 'idle', 'serving');
     const modelId = this.#current().modelIds.get(accountId)?.get(model) ?? '';
     return this.#leases.create(account, session, modelId, model, [taskRowId]);
-  }
-
-  /** Hand the idle tasks other processes have a follow-up for over to them (not stopped: they go on there). */
-  #handOverToOthers(): void {
-    if (this.#idle.tasks.size === 0) return;
-    for (const { taskId, to } of this.#shared.handoffsRequested()) {
-      const task = this.#idle.tasks.take(taskId);
-      if (task === null) continue;
-      if (this.#shared.handOver(task.accountId, taskId, to)) {
-        this.#liveTasks.delete(taskId);
-        this.#deps.logger.debug({ taskRow: taskId, to }, 'idle task handed over to another process');
-      } else {
-        this.#idle.park(task.accountId, task); // it stays ours (the asker gave up meanwhile)
-      }
-    }
-  }
-
-  /** Stop one of our idle tasks on each account another process's waiters want a slot on. */
-  #evictForOthers(): void {
-    if (this.#idle.tasks.size === 0) return;
-    for (const accountId of this.#shared.wantedByOthers()) {
-      if (this.#evictingFor.has(accountId)) continue;
-      const victim = this.#idle.tasks.oldest((task) => task.accountId === accountId);
-      if (victim !== null && this.#idle.evict(victim, () => this.#evictingFor.delete(accountId)))
-        this.#evictingFor.add(accountId);
-    }
   }
 
   /**
