@@ -1,15 +1,18 @@
 import type { CancelTimer, Clock, Timers } from '../util/timing.js';
 import { ServiceUnavailableError } from '../util/errors.js';
-import type { Waiter } from './account-pool-types.js';
-import { classifyAccounts, type ClassifyContext } from './selection.js';
+import type { PoolOptions, Waiter } from './account-pool-types.js';
 import { exhaustedError } from './client-error.js';
 import type { IdleSlots } from './idle-slots.js';
 import type { LeaseFactory } from './lease-factory.js';
-import type { PoolOptions } from './account-pool-types.js';
-import { nextRestEnd, type PoolSnapshot } from './selection.js';
-import type { SharedSlots } from './slots.js';
-import type { SlotLedger } from './slots.js';
-import { pickCandidate, type SlotCandidate } from './selection.js';
+import {
+  classifyAccounts,
+  nextRestEnd,
+  pickCandidate,
+  type ClassifyContext,
+  type PoolSnapshot,
+  type SlotCandidate,
+} from './selection.js';
+import type { SharedSlots, SlotLedger } from './slots.js';
 import type { WaitQueue } from './wait-queue.js';
 
 /** What serving the queue reads and changes; all of it owned by the pool. */

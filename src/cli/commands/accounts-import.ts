@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { importAccounts, type ImportSummary } from '../../pool/account-import.js';
-import { parseImportFile } from '../../pool/account-import.js';
+import { importAccounts, parseImportFile, type ImportSummary } from '../../pool/account-import.js';
 import { UserError } from '../../util/errors.js';
 import { resolveConfig, withCommonFlags, withServices, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';

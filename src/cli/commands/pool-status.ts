@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { PoolReport } from '../../pool/pool-report.js';
-import { readPoolStatus } from '../../pool/pool-report.js';
+import { readPoolStatus, type PoolReport } from '../../pool/pool-report.js';
 import { formatTable, formatTime } from '../format-table.js';
 import { resolveConfig, withCommonFlags, withStore, type CommonFlags } from '../context.js';
 import type { CliIo } from '../io.js';
