@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { WsImpl } from './direct/direct-socket.js';
 
 /** Scenarios `npm run bench` can run (all by default). */
-export const SCENARIOS = ['latency', 'readiness', 'memory', 'growth', 'pool'] as const;
+export const SCENARIOS = ['latency', 'postgres', 'readiness', 'memory', 'growth', 'pool'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Everything a bench run is configured with (see bench/README.md). */
@@ -13,6 +13,9 @@ export interface BenchOptions {
   /** Measured requests per (concurrency, mode, repeat): index = position in `concurrency`. */
   requests: number[];
   repeats: number;
+  /** Concurrency levels of the SQLite vs PostgreSQL scenario, and its measured requests per phase. */
+  postgresConcurrency: number[];
+  postgresRequests: number[];
   /** Fake users = relaypool accounts in the latency scenario (≥ max concurrency). */
   accounts: number;
   /** Fake `concurrencyLimit` per user in the latency and long-run scenarios (relaypool keeps 1 per account). */
@@ -46,8 +49,14 @@ const int = (value: string | undefined, name: string, fallback: number): number 
   return n;
 };
 
-const list = (value: string | undefined, fallback: number[]): number[] =>
-  value === undefined ? fallback : value.split(',').map((part) => int(part.trim(), 'concurrency', 1));
+const list = (value: string | undefined, name: string, fallback: number[]): number[] =>
+  value === undefined ? fallback : value.split(',').map((part) => int(part.trim(), name, 1));
+
+/** Measured requests per phase at each level: `--requests N`, else enough for a p99 at every level while the whole default run stays short on 2 cores. */
+function requestsPerLevel(levels: number[], quick: boolean, requests: string | undefined): number[] {
+  if (requests !== undefined) return levels.map(() => int(requests, 'requests', 1));
+  return levels.map((c) => (quick ? Math.max(100, 2 * c) : Math.max(200, 5 * c, Math.min(25 * c, 400))));
+}
 
 /** Parse `npm run bench -- [flags]`. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -58,6 +67,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean' },
       only: { type: 'string' },
       concurrency: { type: 'string' },
+      'pg-concurrency': { type: 'string' },
       requests: { type: 'string' },
       repeats: { type: 'string' },
       accounts: { type: 'string' },
@@ -74,15 +84,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     },
   });
   const quick = values.quick === true;
-  const concurrency = list(values.concurrency, [1, 16, 128]);
-  // Enough for a p99 at every level while the whole default run stays under 5 minutes on 2 cores.
-  const defaultRequests = concurrency.map((c) =>
-    quick ? Math.max(100, 2 * c) : Math.max(200, 5 * c, Math.min(25 * c, 400)),
-  );
-  const requests =
-    values.requests === undefined
-      ? defaultRequests
-      : concurrency.map(() => int(values.requests, 'requests', 1));
+  const concurrency = list(values.concurrency, 'concurrency', [1, 16, 128]);
+  const postgresConcurrency = list(values['pg-concurrency'], 'pg-concurrency', [1, 32]);
   const only = values.only?.split(',').map((s) => s.trim()) ?? [...SCENARIOS];
   const scenarios = SCENARIOS.filter((s) => only.includes(s));
   if (scenarios.length === 0) throw new Error(`--only takes a comma list of ${SCENARIOS.join(', ')}`);
@@ -92,7 +95,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     quick,
     scenarios,
     concurrency,
-    requests,
+    requests: requestsPerLevel(concurrency, quick, values.requests),
+    postgresConcurrency,
+    postgresRequests: requestsPerLevel(postgresConcurrency, quick, values.requests),
     repeats: int(values.repeats, 'repeats', quick ? 1 : 3),
     accounts: int(values.accounts, 'accounts', Math.max(...concurrency) + 8),
     upstreamSlots: int(values['upstream-slots'], 'upstream-slots', 1),

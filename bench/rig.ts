@@ -22,18 +22,14 @@ export const POLL_INTERVAL_MS = 10;
 export const PROXY_NODE_FLAGS = ['--max-semi-space-size=2'];
 
 /** What a rig is started with. */
-export interface RigOptions {
+export interface RigOptions extends ProxyOptions {
   /** Fake users, each added to relaypool as one account. */
   accounts: number;
-  /** relaypool account `maxConcurrency` (1: the pool default). */
-  slotsPerAccount: number;
   /** Fake `concurrencyLimit` per user; default `slotsPerAccount`. */
   upstreamSlotsPerUser?: number;
   replyChars: number;
   replyChunks: number;
   paceMs: number;
-  /** Directory for `--cpu-prof` output; null: no profile. */
-  profileDir: string | null;
 }
 
 /** A fake upstream process and a relaypool process pointed at it, with the accounts added. */
@@ -54,6 +50,16 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+/** A relaypool process of a rig: its database and profile. */
+export interface ProxyOptions {
+  /** relaypool account `maxConcurrency` (1: the pool default). */
+  slotsPerAccount: number;
+  /** Directory for `--cpu-prof` output; null: no profile. */
+  profileDir: string | null;
+  /** `RELAYPOOL_DB`: a PostgreSQL URL; null: a SQLite file in a fresh temporary directory. */
+  db?: string | null;
+}
+
 /** Start the fake and relaypool as two processes and register `accounts` accounts. */
 export async function startRig(options: RigOptions): Promise<Rig> {
   const fake = await BenchChild.start({
@@ -67,6 +73,42 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       }),
     },
   });
+  try {
+    const users = await fake.call(
+      'add-users',
+      {
+        count: options.accounts,
+        concurrencyLimit: options.upstreamSlotsPerUser ?? options.slotsPerAccount,
+        prefix: 'bench',
+      },
+      z.array(benchUserSchema),
+    );
+    const { proxy, model } = await startProxy(fake.url, users, options);
+    return rigOf(fake, proxy, users, model, async () => {
+      await proxy.stop();
+      await fake.stop();
+    });
+  } catch (err) {
+    await fake.stop();
+    throw err;
+  }
+}
+
+/**
+ * Another relaypool on the same fake with the same accounts (e.g. on another database), measured
+ * on its own; closing the returned rig stops only that relaypool.
+ */
+export async function addProxy(rig: Rig, options: ProxyOptions): Promise<Rig> {
+  const { proxy, model } = await startProxy(rig.fake.url, rig.users, options);
+  return rigOf(rig.fake, proxy, rig.users, model, () => proxy.stop());
+}
+
+/** Start relaypool against the fake at `fakeUrl` and add one account per fake user. */
+async function startProxy(
+  fakeUrl: string,
+  users: readonly BenchUser[],
+  options: ProxyOptions,
+): Promise<{ proxy: BenchChild; model: string }> {
   const proxy = await BenchChild.start({
     script: buildProxy(),
     nodeFlags: [
@@ -76,29 +118,36 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     ],
     env: {
       BENCH_PROXY_CONFIG: JSON.stringify({
-        upstreamUrl: fake.url,
+        upstreamUrl: fakeUrl,
         maxConcurrentPerAccount: 1,
         logLevel: 'info',
         pollIntervalMs: POLL_INTERVAL_MS,
+        db: options.db ?? null,
       }),
     },
-  }).catch(async (err: unknown) => {
-    await fake.stop();
-    throw err;
   });
-  const concurrencyLimit = options.upstreamSlotsPerUser ?? options.slotsPerAccount;
-  const users = await fake.call(
-    'add-users',
-    { count: options.accounts, concurrencyLimit, prefix: 'bench' },
-    z.array(benchUserSchema),
-  );
-  const slots = options.slotsPerAccount > 1 ? options.slotsPerAccount : undefined;
-  const { model } = await proxy.call(
-    'add-accounts',
-    { cookies: users.map((u) => u.cookie), maxConcurrency: slots },
-    z.object({ model: z.string() }),
-    300_000,
-  );
+  try {
+    const slots = options.slotsPerAccount > 1 ? options.slotsPerAccount : undefined;
+    const { model } = await proxy.call(
+      'add-accounts',
+      { cookies: users.map((u) => u.cookie), maxConcurrency: slots },
+      z.object({ model: z.string() }),
+      300_000,
+    );
+    return { proxy, model };
+  } catch (err) {
+    await proxy.stop();
+    throw err;
+  }
+}
+
+function rigOf(
+  fake: BenchChild,
+  proxy: BenchChild,
+  users: BenchUser[],
+  model: string,
+  close: () => Promise<void>,
+): Rig {
   const active = z.number();
   return {
     fake,
@@ -124,9 +173,6 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       await fake.call('prune', null, z.number());
       return left;
     },
-    close: async () => {
-      await proxy.stop();
-      await fake.stop();
-    },
+    close,
   };
 }

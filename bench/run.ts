@@ -9,11 +9,13 @@ import { parseBenchOptions, type BenchOptions } from './options.js';
 import { summarizeProfile, type ProfileSummary } from './profile/summarize-profile.js';
 import { summarizeAdded, summarizeModes } from './report/aggregate.js';
 import { renderMarkdown, type BenchReport } from './report/markdown.js';
+import { compareBackends } from './report/backends.js';
 import { checkTargets } from './report/targets.js';
 import { runGrowth, type GrowthResult } from './scenarios/growth.js';
 import { runLatency, type PhaseRecord } from './scenarios/latency.js';
 import { runOpenStreams } from './scenarios/open-streams.js';
 import { runPoolBottleneck } from './scenarios/pool-bottleneck.js';
+import { runPostgres, type BackendRecord } from './scenarios/postgres.js';
 import { runReadiness } from './scenarios/readiness.js';
 import { startRig } from './rig.js';
 
@@ -86,6 +88,18 @@ async function main(): Promise<void> {
     `relaypool bench${options.quick ? ' (quick)' : ''}: ${machine.nproc} CPU (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAvgAtStart}`,
   );
   const main = await runMain(options, profileDir);
+  let backendRecords: BackendRecord[] = [];
+  if (options.scenarios.includes('postgres')) {
+    log(`SQLite vs PostgreSQL (c=${options.postgresConcurrency.join(', ')}; embedded PostgreSQL):`);
+    // A failure here (no PostgreSQL binaries for this platform, relaypool refusing the URL) must
+    // not cost the other scenarios' results: say so, report the rest, exit 1.
+    backendRecords = await runPostgres(options, log).catch((err: unknown) => {
+      process.exitCode = 1;
+      log(`  FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    });
+  }
+  const postgres = backendRecords.length > 0 ? compareBackends(backendRecords) : null;
   let readiness = null;
   if (options.scenarios.includes('readiness')) {
     log(`readiness (VM boot ${options.bootsMs.join(', ')} ms; 8 tasks at a time):`);
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
     openStreams,
     growth: main.growth,
     pool,
+    postgres,
     targets: checkTargets({
       added,
       modes,
@@ -126,6 +141,7 @@ async function main(): Promise<void> {
       openStreams,
       growth: main.growth,
       pool,
+      postgres,
     }),
   };
   const markdown = renderMarkdown(report, main.profile);
@@ -134,7 +150,7 @@ async function main(): Promise<void> {
   const elapsedS = Math.round((performance.now() - started) / 1000);
   writeFileSync(
     file,
-    `${JSON.stringify({ ...report, options, elapsedS, records: main.records, profile: main.profile, markdown }, null, 2)}\n`,
+    `${JSON.stringify({ ...report, options, elapsedS, records: main.records, backendRecords, profile: main.profile, markdown }, null, 2)}\n`,
   );
   if (main.profile)
     log(`profile: ${main.profile.file} (summary in the JSON; print it with bench/profile/print-profile.ts)`);

@@ -21,6 +21,8 @@ const configSchema = z.object({
   maxConcurrentPerAccount: z.number().int().positive(),
   logLevel: z.string(),
   pollIntervalMs: z.number().int().positive(),
+  /** A PostgreSQL URL; null: a SQLite file in this process's temporary directory. */
+  db: z.string().nullable().default(null),
 });
 const addAccountsSchema = z.object({
   cookies: z.array(z.string()),
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
     cwd: dir,
     env: {
       RELAYPOOL_UPSTREAM_URL: settings.upstreamUrl,
-      RELAYPOOL_DB: join(dir, 'relaypool.db'),
+      RELAYPOOL_DB: settings.db ?? join(dir, 'relaypool.db'),
       RELAYPOOL_SECRET_KEY: 'ab'.repeat(32),
       RELAYPOOL_LOG_LEVEL: settings.logLevel,
       RELAYPOOL_UPSTREAM_POLL_INTERVAL_MS: String(settings.pollIntervalMs),

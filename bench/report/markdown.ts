@@ -5,6 +5,7 @@ import type { OpenStreamsResult } from '../scenarios/open-streams.js';
 import type { PoolBottleneckResult } from '../scenarios/pool-bottleneck.js';
 import type { ReadinessResult } from '../scenarios/readiness.js';
 import type { AddedSummary, ModeSummary } from './aggregate.js';
+import type { BackendComparison } from './backends.js';
 import type { TargetCheck } from './targets.js';
 
 /** Everything one run reports. */
@@ -18,6 +19,7 @@ export interface BenchReport {
   openStreams: OpenStreamsResult | null;
   growth: GrowthResult | null;
   pool: PoolBottleneckResult | null;
+  postgres: BackendComparison | null;
   targets: TargetCheck[];
 }
 
@@ -27,6 +29,49 @@ function table(header: string[], rows: (string | number)[][]): string {
 }
 
 const verdict = (pass: boolean | null): string => (pass === null ? '—' : pass ? 'pass' : '**FAIL**');
+
+/** SQLite vs PostgreSQL (same fake, same accounts, interleaved phases). */
+function renderBackends({ backends, added }: BackendComparison): string {
+  return [
+    'SQLite vs PostgreSQL (streamed requests, one relaypool on each, same fake and accounts, phases interleaved; server CPU = the PostgreSQL processes):',
+    '',
+    table(
+      [
+        'c',
+        'store',
+        'TTFB p50',
+        'TTFB p95',
+        'total p50',
+        'req/s',
+        'relaypool CPU/req',
+        'server CPU/req',
+        'failed',
+      ],
+      backends.map((b) => [
+        b.concurrency,
+        b.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL',
+        `${b.ttfbP50Ms} ms`,
+        `${b.ttfbP95Ms} ms`,
+        `${b.totalP50Ms} ms`,
+        b.requestsPerSec,
+        `${b.proxyCpuMsPerReq} ms`,
+        b.dbCpuMsPerReq === null ? '—' : `${b.dbCpuMsPerReq} ms`,
+        `${b.failed}/${b.ok + b.failed}`,
+      ]),
+    ),
+    '',
+    table(
+      ['c', 'PostgreSQL adds: TTFB p50', 'TTFB p95', 'relaypool CPU/req', 'throughput vs SQLite'],
+      added.map((a) => [
+        a.concurrency,
+        `${a.addedTtfbP50Ms} ms`,
+        `${a.addedTtfbP95Ms} ms`,
+        `${a.addedProxyCpuMsPerReq} ms`,
+        `${Math.round(a.throughputRatio * 100)} %`,
+      ]),
+    ),
+  ].join('\n');
+}
 
 /** The run as markdown tables (what the README's Performance section shows), plus a profile summary. */
 export function renderMarkdown(report: BenchReport, profile: ProfileSummary | null = null): string {
@@ -85,6 +130,7 @@ export function renderMarkdown(report: BenchReport, profile: ProfileSummary | nu
     ),
   ];
   const { openStreams: o, growth: g, pool: p, readiness: r } = report;
+  if (report.postgres) parts.push('', renderBackends(report.postgres));
   if (r) {
     parts.push(
       '',

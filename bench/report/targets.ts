@@ -3,6 +3,7 @@ import type { OpenStreamsResult } from '../scenarios/open-streams.js';
 import type { PoolBottleneckResult } from '../scenarios/pool-bottleneck.js';
 import type { ReadinessResult } from '../scenarios/readiness.js';
 import type { AddedSummary, ModeSummary } from './aggregate.js';
+import type { BackendComparison } from './backends.js';
 
 /** One target of the benchmark issue and what this run measured. */
 export interface TargetCheck {
@@ -21,6 +22,7 @@ export interface TargetInputs {
   openStreams: OpenStreamsResult | null;
   growth: GrowthResult | null;
   pool: PoolBottleneckResult | null;
+  postgres: BackendComparison | null;
 }
 
 const NOT_RUN: Omit<TargetCheck, 'target'> = { measured: 'not run', pass: null };
@@ -71,7 +73,43 @@ function readinessCheck(results: ReadinessResult[] | null, bootMs: number, maxRe
   };
 }
 
-/** Judge the targets of issue 15 (2-core machine); throughput and slot utilisation are information. */
+const signed = (ms: number): string => `${ms >= 0 ? '+' : ''}${ms} ms`;
+
+/** PostgreSQL against SQLite in the same run (issue 12): added TTFB at c=1, CPU per request at the highest level. */
+function postgresChecks(comparison: BackendComparison | null): TargetCheck[] {
+  const ttfbTarget = 'PostgreSQL adds ≤ 2 ms TTFB p50 at c=1 (stream, vs SQLite in the same run)';
+  const cpuTarget = 'information: CPU per request on PostgreSQL (stream, highest concurrency)';
+  if (comparison === null) return [ttfbTarget, cpuTarget].map((target) => ({ target, ...NOT_RUN }));
+  const c1 = comparison.added.find((a) => a.concurrency === 1);
+  const failed = comparison.backends.some((b) => b.failed > 0);
+  const top = comparison.added[comparison.added.length - 1];
+  const at = (backend: 'sqlite' | 'postgres') =>
+    comparison.backends.find((b) => b.concurrency === top?.concurrency && b.backend === backend);
+  const pg = at('postgres');
+  const lite = at('sqlite');
+  return [
+    {
+      target: ttfbTarget,
+      ...(c1
+        ? {
+            measured: `${signed(c1.addedTtfbP50Ms)} (p95 ${signed(c1.addedTtfbP95Ms)})${failed ? '; requests failed' : ''}`,
+            pass: c1.addedTtfbP50Ms <= 2 && !failed,
+          }
+        : NOT_RUN),
+    },
+    {
+      target: cpuTarget,
+      ...(top && pg && lite
+        ? {
+            measured: `c=${top.concurrency}: relaypool ${pg.proxyCpuMsPerReq} ms (on SQLite ${lite.proxyCpuMsPerReq} ms) + PostgreSQL server ${pg.dbCpuMsPerReq ?? 0} ms; ${Math.round(top.throughputRatio * 100)} % of SQLite's requests/s`,
+            pass: null,
+          }
+        : NOT_RUN),
+    },
+  ];
+}
+
+/** Judge the targets of issues 15 and 12 (2-core machine); throughput and slot utilisation are information. */
 export function checkTargets(inputs: TargetInputs): TargetCheck[] {
   const c1 = added(inputs, 1);
   const c128 = added(inputs, 128);
@@ -81,6 +119,7 @@ export function checkTargets(inputs: TargetInputs): TargetCheck[] {
     readinessCheck(inputs.readiness, 1500, 5),
     // About one read per second of boot: 8 s → ≤ 9 reads.
     readinessCheck(inputs.readiness, 8000, 9),
+    ...postgresChecks(inputs.postgres),
     {
       target: `private memory (RssAnon) ≤ 80 MB with ${o?.streams ?? 256} open streams`,
       ...(o

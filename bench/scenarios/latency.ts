@@ -18,7 +18,8 @@ export interface PhaseRecord extends PhaseMetrics {
   repeat: number;
 }
 
-const PROMPT = 'Benchmark: answer with the fixed reply.';
+/** What every bench request asks (the fake's agent answers the fixed reply whatever it is). */
+export const PROMPT = 'Benchmark: answer with the fixed reply.';
 const TURN_TIMEOUT_MS = 30_000;
 
 /** Rotate the mode order per repeat so no mode always runs first (drift on a shared machine). */

@@ -1,0 +1,100 @@
+import { Pool } from 'undici';
+import { replyText } from '../fake/bench-agents.js';
+import { relayRequest } from '../load/relay-request.js';
+import type { BenchOptions } from '../options.js';
+import { startBenchPostgres } from '../postgres/bench-postgres.js';
+import { addProxy, startRig, type Rig } from '../rig.js';
+import { PROMPT } from './latency.js';
+import { measurePhase, type PhaseMetrics } from './phase.js';
+
+/** Where relaypool keeps its pool: a SQLite file, or a PostgreSQL database. */
+export const BACKENDS = ['sqlite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/** One measured phase of one backend. */
+export interface BackendRecord extends PhaseMetrics {
+  backend: Backend;
+  concurrency: number;
+  repeat: number;
+}
+
+/**
+ * SQLite vs PostgreSQL in one run: one fake, two relaypool processes with the same accounts (one
+ * on a SQLite file, one on the bench's own PostgreSQL server), streamed requests at each
+ * concurrency, phases interleaved and their order rotated per repeat; the PostgreSQL server's CPU
+ * is read over the same window as relaypool's.
+ */
+export async function runPostgres(
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<BackendRecord[]> {
+  const postgres = await startBenchPostgres();
+  let sqlite: Rig | null = null;
+  let onPostgres: Rig | null = null;
+  try {
+    sqlite = await startRig({
+      accounts: Math.max(...options.postgresConcurrency) + 8,
+      slotsPerAccount: 1,
+      upstreamSlotsPerUser: options.upstreamSlots,
+      replyChars: options.replyChars,
+      replyChunks: options.replyChunks,
+      paceMs: options.paceMs,
+      profileDir: null,
+    });
+    onPostgres = await addProxy(sqlite, { slotsPerAccount: 1, profileDir: null, db: postgres.url });
+    const rigs: Record<Backend, Rig> = { sqlite, postgres: onPostgres };
+    return await measureBackends(rigs, () => postgres.cpuMs(), options, log);
+  } finally {
+    await onPostgres?.close();
+    await sqlite?.close();
+    await postgres.stop();
+  }
+}
+
+async function measureBackends(
+  rigs: Record<Backend, Rig>,
+  postgresCpuMs: () => number,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<BackendRecord[]> {
+  const maxC = Math.max(...options.postgresConcurrency);
+  const pools = {
+    sqlite: new Pool(rigs.sqlite.proxy.url, { connections: maxC }),
+    postgres: new Pool(rigs.postgres.proxy.url, { connections: maxC }),
+  };
+  const expectedText = replyText({ chars: options.replyChars, chunks: options.replyChunks });
+  const records: BackendRecord[] = [];
+  try {
+    for (const [index, concurrency] of options.postgresConcurrency.entries()) {
+      const shape = { concurrency, total: options.postgresRequests[index] ?? 200, maxWallMs: 120_000 };
+      for (let repeat = 0; repeat < options.repeats; repeat++) {
+        const order = repeat % 2 === 0 ? BACKENDS : [...BACKENDS].reverse();
+        for (const backend of order) {
+          const rig = rigs[backend];
+          const target = {
+            dispatcher: pools[backend],
+            origin: rig.proxy.url,
+            model: rig.model,
+            prompt: PROMPT,
+            stream: true,
+            expectedText,
+          };
+          const metrics = await measurePhase(
+            rig,
+            shape,
+            () => relayRequest(target),
+            backend === 'postgres' ? postgresCpuMs : null,
+          );
+          records.push({ backend, concurrency, repeat, ...metrics });
+          const failed = Object.values(metrics.failures).reduce((a, b) => a + b, 0);
+          log(
+            `  c=${concurrency} ${backend.padEnd(8)} r${repeat}: ttfb p50 ${metrics.ttfbP50Ms} ms, p95 ${metrics.ttfbP95Ms} ms, ${metrics.requestsPerSec} req/s, proxy ${metrics.proxyCpuMsPerReq} ms CPU/req${metrics.dbCpuMsPerReq === null ? '' : `, server ${metrics.dbCpuMsPerReq} ms CPU/req`}${failed > 0 ? `, ${failed} failed ${JSON.stringify(metrics.failures)}` : ''}`,
+          );
+        }
+      }
+    }
+  } finally {
+    await Promise.all([pools.sqlite.close(), pools.postgres.close()]);
+  }
+  return records;
+}
