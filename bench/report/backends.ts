@@ -1,3 +1,4 @@
+import type { DbPhaseMetrics } from '../scenarios/phase.js';
 import type { Backend, BackendRecord } from '../scenarios/postgres.js';
 import { median, round } from './stats.js';
 
@@ -15,6 +16,10 @@ export interface BackendSummary {
   proxyCpuMsPerReq: number;
   /** The PostgreSQL server's CPU per request; null for SQLite (inside relaypool's own figure). */
   dbCpuMsPerReq: number | null;
+  /** Statements relaypool ran on PostgreSQL per request; null for SQLite. */
+  dbStatementsPerReq: number | null;
+  /** PostgreSQL's most frequent statements in the last repeat; empty for SQLite. */
+  dbTop: DbPhaseMetrics['top'];
 }
 
 /** PostgreSQL minus SQLite at one concurrency, per repeat, then the median. */
@@ -49,7 +54,9 @@ function summarize(group: BackendRecord[], first: BackendRecord): BackendSummary
     totalP50Ms: m((r) => r.totalP50Ms),
     requestsPerSec: m((r) => r.requestsPerSec),
     proxyCpuMsPerReq: m((r) => r.proxyCpuMsPerReq),
-    dbCpuMsPerReq: first.dbCpuMsPerReq === null ? null : m((r) => r.dbCpuMsPerReq ?? 0),
+    dbCpuMsPerReq: first.db === null ? null : m((r) => r.db?.cpuMsPerReq ?? 0),
+    dbStatementsPerReq: first.db === null ? null : m((r) => r.db?.statementsPerReq ?? 0),
+    dbTop: group[group.length - 1]?.db?.top ?? [],
   };
 }
 

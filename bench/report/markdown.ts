@@ -30,10 +30,10 @@ function table(header: string[], rows: (string | number)[][]): string {
 
 const verdict = (pass: boolean | null): string => (pass === null ? '—' : pass ? 'pass' : '**FAIL**');
 
-/** SQLite vs PostgreSQL (same fake, same accounts, interleaved phases). */
+/** SQLite vs PostgreSQL (same fake, same accounts, interleaved phases), and what PostgreSQL ran per request. */
 function renderBackends({ backends, added }: BackendComparison): string {
-  return [
-    'SQLite vs PostgreSQL (streamed requests, one relaypool on each, same fake and accounts, phases interleaved; server CPU = the PostgreSQL processes):',
+  const parts = [
+    'SQLite vs PostgreSQL (streamed requests, one relaypool on each, same fake and accounts, phases interleaved; server = the PostgreSQL processes):',
     '',
     table(
       [
@@ -45,6 +45,7 @@ function renderBackends({ backends, added }: BackendComparison): string {
         'req/s',
         'relaypool CPU/req',
         'server CPU/req',
+        'statements/req',
         'failed',
       ],
       backends.map((b) => [
@@ -56,6 +57,7 @@ function renderBackends({ backends, added }: BackendComparison): string {
         b.requestsPerSec,
         `${b.proxyCpuMsPerReq} ms`,
         b.dbCpuMsPerReq === null ? '—' : `${b.dbCpuMsPerReq} ms`,
+        b.dbStatementsPerReq ?? '—',
         `${b.failed}/${b.ok + b.failed}`,
       ]),
     ),
@@ -70,7 +72,20 @@ function renderBackends({ backends, added }: BackendComparison): string {
         `${Math.round(a.throughputRatio * 100)} %`,
       ]),
     ),
-  ].join('\n');
+  ];
+  const c1 = backends.find((b) => b.backend === 'postgres' && b.concurrency === 1);
+  if (c1 && c1.dbTop.length > 0) {
+    parts.push(
+      '',
+      'Most frequent PostgreSQL statements at c=1 (`pg_stat_statements`, last repeat):',
+      '',
+      table(
+        ['per request', 'mean server time', 'statement'],
+        c1.dbTop.map((s) => [s.perReq, `${s.meanMs} ms`, `\`${s.query.replace(/\|/g, '\\|')}\``]),
+      ),
+    );
+  }
+  return parts.join('\n');
 }
 
 /** The run as markdown tables (what the README's Performance section shows), plus a profile summary. */

@@ -5,7 +5,7 @@ import type { BenchOptions } from '../options.js';
 import { startBenchPostgres } from '../postgres/bench-postgres.js';
 import { addProxy, startRig, type Rig } from '../rig.js';
 import { PROMPT } from './latency.js';
-import { measurePhase, type PhaseMetrics } from './phase.js';
+import { measurePhase, type DbProbe, type PhaseMetrics } from './phase.js';
 
 /** Where relaypool keeps its pool: a SQLite file, or a PostgreSQL database. */
 export const BACKENDS = ['sqlite', 'postgres'] as const;
@@ -22,7 +22,7 @@ export interface BackendRecord extends PhaseMetrics {
  * SQLite vs PostgreSQL in one run: one fake, two relaypool processes with the same accounts (one
  * on a SQLite file, one on the bench's own PostgreSQL server), streamed requests at each
  * concurrency, phases interleaved and their order rotated per repeat; the PostgreSQL server's CPU
- * is read over the same window as relaypool's.
+ * and statements are read over the same window as relaypool's CPU.
  */
 export async function runPostgres(
   options: BenchOptions,
@@ -43,7 +43,7 @@ export async function runPostgres(
     });
     onPostgres = await addProxy(sqlite, { slotsPerAccount: 1, profileDir: null, db: postgres.url });
     const rigs: Record<Backend, Rig> = { sqlite, postgres: onPostgres };
-    return await measureBackends(rigs, () => postgres.cpuMs(), options, log);
+    return await measureBackends(rigs, postgres.probe, options, log);
   } finally {
     await onPostgres?.close();
     await sqlite?.close();
@@ -53,7 +53,7 @@ export async function runPostgres(
 
 async function measureBackends(
   rigs: Record<Backend, Rig>,
-  postgresCpuMs: () => number,
+  probe: DbProbe,
   options: BenchOptions,
   log: (line: string) => void,
 ): Promise<BackendRecord[]> {
@@ -83,12 +83,12 @@ async function measureBackends(
             rig,
             shape,
             () => relayRequest(target),
-            backend === 'postgres' ? postgresCpuMs : null,
+            backend === 'postgres' ? probe : null,
           );
           records.push({ backend, concurrency, repeat, ...metrics });
           const failed = Object.values(metrics.failures).reduce((a, b) => a + b, 0);
           log(
-            `  c=${concurrency} ${backend.padEnd(8)} r${repeat}: ttfb p50 ${metrics.ttfbP50Ms} ms, p95 ${metrics.ttfbP95Ms} ms, ${metrics.requestsPerSec} req/s, proxy ${metrics.proxyCpuMsPerReq} ms CPU/req${metrics.dbCpuMsPerReq === null ? '' : `, server ${metrics.dbCpuMsPerReq} ms CPU/req`}${failed > 0 ? `, ${failed} failed ${JSON.stringify(metrics.failures)}` : ''}`,
+            `  c=${concurrency} ${backend.padEnd(8)} r${repeat}: ttfb p50 ${metrics.ttfbP50Ms} ms, p95 ${metrics.ttfbP95Ms} ms, ${metrics.requestsPerSec} req/s, proxy ${metrics.proxyCpuMsPerReq} ms CPU/req${metrics.db === null ? '' : `, server ${metrics.db.cpuMsPerReq} ms CPU/req, ${metrics.db.statementsPerReq} statements/req`}${failed > 0 ? `, ${failed} failed ${JSON.stringify(metrics.failures)}` : ''}`,
           );
         }
       }
