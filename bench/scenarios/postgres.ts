@@ -2,10 +2,10 @@ import { Pool } from 'undici';
 import { replyText } from '../fake/bench-agents.js';
 import { relayRequest } from '../load/relay-request.js';
 import type { BenchOptions } from '../options.js';
-import { startBenchPostgres } from '../postgres/bench-postgres.js';
+import { startBenchPostgres, type BenchPostgres } from '../postgres/bench-postgres.js';
 import { addProxy, startRig, type Rig } from '../rig.js';
 import { PROMPT } from './latency.js';
-import { measurePhase, type DbProbe, type PhaseMetrics } from './phase.js';
+import { measurePhase, type PhaseMetrics } from './phase.js';
 
 /** Where relaypool keeps its pool: a SQLite file, or a PostgreSQL database. */
 export const BACKENDS = ['sqlite', 'postgres'] as const;
@@ -16,6 +16,8 @@ export interface BackendRecord extends PhaseMetrics {
   backend: Backend;
   concurrency: number;
   repeat: number;
+  /** PostgreSQL only: p50 of a `SELECT 1` round trip from the bench, just before the phase (ms). */
+  roundTripP50Ms: number | null;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function runPostgres(
     });
     onPostgres = await addProxy(sqlite, { slotsPerAccount: 1, profileDir: null, db: postgres.url });
     const rigs: Record<Backend, Rig> = { sqlite, postgres: onPostgres };
-    return await measureBackends(rigs, postgres.probe, options, log);
+    return await measureBackends(rigs, postgres, options, log);
   } finally {
     await onPostgres?.close();
     await sqlite?.close();
@@ -53,7 +55,7 @@ export async function runPostgres(
 
 async function measureBackends(
   rigs: Record<Backend, Rig>,
-  probe: DbProbe,
+  postgres: BenchPostgres,
   options: BenchOptions,
   log: (line: string) => void,
 ): Promise<BackendRecord[]> {
@@ -79,16 +81,17 @@ async function measureBackends(
             stream: true,
             expectedText,
           };
+          const roundTripP50Ms = backend === 'postgres' ? await postgres.roundTripMs(100) : null;
           const metrics = await measurePhase(
             rig,
             shape,
             () => relayRequest(target),
-            backend === 'postgres' ? probe : null,
+            backend === 'postgres' ? postgres.probe : null,
           );
-          records.push({ backend, concurrency, repeat, ...metrics });
+          records.push({ backend, concurrency, repeat, roundTripP50Ms, ...metrics });
           const failed = Object.values(metrics.failures).reduce((a, b) => a + b, 0);
           log(
-            `  c=${concurrency} ${backend.padEnd(8)} r${repeat}: ttfb p50 ${metrics.ttfbP50Ms} ms, p95 ${metrics.ttfbP95Ms} ms, ${metrics.requestsPerSec} req/s, proxy ${metrics.proxyCpuMsPerReq} ms CPU/req${metrics.db === null ? '' : `, server ${metrics.db.cpuMsPerReq} ms CPU/req, ${metrics.db.statementsPerReq} statements/req`}${failed > 0 ? `, ${failed} failed ${JSON.stringify(metrics.failures)}` : ''}`,
+            `  c=${concurrency} ${backend.padEnd(8)} r${repeat}: ttfb p50 ${metrics.ttfbP50Ms} ms, p95 ${metrics.ttfbP95Ms} ms, ${metrics.requestsPerSec} req/s, proxy ${metrics.proxyCpuMsPerReq} ms CPU/req${metrics.db === null ? '' : `, server ${metrics.db.cpuMsPerReq} ms CPU/req, ${metrics.db.statementsPerReq} statements/req, SELECT 1 ${roundTripP50Ms} ms`}${failed > 0 ? `, ${failed} failed ${JSON.stringify(metrics.failures)}` : ''}`,
           );
         }
       }
