@@ -2,11 +2,11 @@
  * `npm run bench [-- --quick | --only latency,memory,growth,pool | --profile …]`: measures what
  * relaypool adds on top of talking to the upstream directly. See bench/README.md.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineInfo } from './machine.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
-import { summarizeProfile, type ProfileSummary } from './profile/summarize-profile.js';
+import { summarizeProfileIn, type ProfileSummary } from './profile/summarize-profile.js';
 import { summarizeAdded, summarizeModes } from './report/aggregate.js';
 import { renderMarkdown, type BenchReport } from './report/markdown.js';
 import { compareBackends } from './report/backends.js';
@@ -15,7 +15,7 @@ import { runGrowth, type GrowthResult } from './scenarios/growth.js';
 import { runLatency, type PhaseRecord } from './scenarios/latency.js';
 import { runOpenStreams } from './scenarios/open-streams.js';
 import { runPoolBottleneck } from './scenarios/pool-bottleneck.js';
-import { runPostgres, type BackendRecord } from './scenarios/postgres.js';
+import { runPostgres, type PostgresRun } from './scenarios/postgres.js';
 import { runReadiness } from './scenarios/readiness.js';
 import { startRig } from './rig.js';
 
@@ -63,14 +63,7 @@ async function runMain(options: BenchOptions, profileDir: string | null): Promis
       growth = await runGrowth(rig, options, log);
     }
     await rig.close();
-    const found =
-      profileDir === null
-        ? undefined
-        : readdirSync(profileDir).find((name) => /\.0\.\d+\.cpuprofile$/.test(name));
-    const profile =
-      profileDir !== null && found !== undefined
-        ? summarizeProfile(join(profileDir, found), profileWindow)
-        : null;
+    const profile = profileDir === null ? null : summarizeProfileIn(profileDir, profileWindow);
     return { records, growth, profile, startup };
   } finally {
     await rig.close();
@@ -88,17 +81,19 @@ async function main(): Promise<void> {
     `relaypool bench${options.quick ? ' (quick)' : ''}: ${machine.nproc} CPU (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAvgAtStart}`,
   );
   const main = await runMain(options, profileDir);
-  let backendRecords: BackendRecord[] = [];
+  let onPostgres: PostgresRun = { records: [], profile: null };
   if (options.scenarios.includes('postgres')) {
     log(`SQLite vs PostgreSQL (c=${options.postgresConcurrency.join(', ')}; embedded PostgreSQL):`);
     // A failure here (no PostgreSQL binaries for this platform, relaypool refusing the URL) must
     // not cost the other scenarios' results: say so, report the rest, exit 1.
-    backendRecords = await runPostgres(options, log).catch((err: unknown) => {
+    const pgProfileDir = profileDir === null ? null : join(profileDir, 'postgres');
+    onPostgres = await runPostgres(options, log, pgProfileDir).catch((err: unknown) => {
       process.exitCode = 1;
       log(`  FAILED: ${err instanceof Error ? err.message : String(err)}`);
-      return [];
+      return { records: [], profile: null };
     });
   }
+  const backendRecords = onPostgres.records;
   const postgres = backendRecords.length > 0 ? compareBackends(backendRecords) : null;
   let readiness = null;
   if (options.scenarios.includes('readiness')) {
@@ -144,13 +139,13 @@ async function main(): Promise<void> {
       postgres,
     }),
   };
-  const markdown = renderMarkdown(report, main.profile);
+  const markdown = renderMarkdown(report, main.profile, onPostgres.profile);
   log(`\n${markdown}`);
   const file = join(options.outDir, `${stamp}.json`);
   const elapsedS = Math.round((performance.now() - started) / 1000);
   writeFileSync(
     file,
-    `${JSON.stringify({ ...report, options, elapsedS, records: main.records, backendRecords, profile: main.profile, markdown }, null, 2)}\n`,
+    `${JSON.stringify({ ...report, options, elapsedS, records: main.records, backendRecords, profile: main.profile, postgresProfile: onPostgres.profile, markdown }, null, 2)}\n`,
   );
   if (main.profile)
     log(`profile: ${main.profile.file} (summary in the JSON; print it with bench/profile/print-profile.ts)`);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const callFrameSchema = z.object({
@@ -136,4 +137,13 @@ export function summarizeProfile(
     relaypoolInclusive: top(inclusive, busyMs, n),
     byOwner: top(byOwner, busyMs, n),
   };
+}
+
+/** Summarise the main thread's profile that `--cpu-prof --cpu-prof-dir=dir` wrote, if there is one. */
+export function summarizeProfileIn(
+  dir: string,
+  window: { fromUs: number; toUs: number } | null,
+): ProfileSummary | null {
+  const found = readdirSync(dir).find((name) => /\.0\.\d+\.cpuprofile$/.test(name));
+  return found === undefined ? null : summarizeProfile(join(dir, found), window);
 }

@@ -93,8 +93,23 @@ function renderBackends({ backends, added }: BackendComparison): string {
   return parts.join('\n');
 }
 
+function renderProfile(title: string, profile: ProfileSummary): string {
+  return [
+    `${title} (${profile.busyMs} ms busy), each sample charged to the nearest relaypool file on its stack:`,
+    '',
+    table(
+      ['share', 'ms', 'charged to'],
+      profile.byOwner.slice(0, 15).map((row) => [`${row.percent} %`, row.selfMs, `\`${row.name}\``]),
+    ),
+  ].join('\n');
+}
+
 /** The run as markdown tables (what the README's Performance section shows), plus a profile summary. */
-export function renderMarkdown(report: BenchReport, profile: ProfileSummary | null = null): string {
+export function renderMarkdown(
+  report: BenchReport,
+  profile: ProfileSummary | null = null,
+  postgresProfile: ProfileSummary | null = null,
+): string {
   const { machine } = report;
   const parts = [
     `Machine: ${machine.nproc} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; load average ${machine.loadAvgAtStart} at start (shared machine).`,
@@ -195,18 +210,14 @@ export function renderMarkdown(report: BenchReport, profile: ProfileSummary | nu
       report.targets.map((t) => [t.target, t.measured, verdict(t.pass)]),
     ),
   );
-  if (profile) {
+  if (profile) parts.push('', renderProfile('relaypool CPU profile of the latency phases', profile));
+  if (postgresProfile)
     parts.push(
       '',
-      `relaypool CPU profile of the latency phases (${profile.busyMs} ms busy), each sample charged to the nearest relaypool file on its stack:`,
-      '',
-    );
-    parts.push(
-      table(
-        ['share', 'ms', 'charged to'],
-        profile.byOwner.slice(0, 15).map((row) => [`${row.percent} %`, row.selfMs, `\`${row.name}\``]),
+      renderProfile(
+        'CPU profile of the relaypool on PostgreSQL, first to last PostgreSQL phase',
+        postgresProfile,
       ),
     );
-  }
   return `${parts.join('\n')}\n`;
 }

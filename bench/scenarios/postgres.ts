@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { Pool } from 'undici';
 import { replyText } from '../fake/bench-agents.js';
 import { relayRequest } from '../load/relay-request.js';
 import type { BenchOptions } from '../options.js';
+import { summarizeProfileIn, type ProfileSummary } from '../profile/summarize-profile.js';
 import { startBenchPostgres, type BenchPostgres } from '../postgres/bench-postgres.js';
 import { addProxy, startRig, type Rig } from '../rig.js';
 import { PROMPT } from './latency.js';
@@ -10,6 +12,12 @@ import { measurePhase, type PhaseMetrics } from './phase.js';
 /** Where relaypool keeps its pool: a SQLite file, or a PostgreSQL database. */
 export const BACKENDS = ['sqlite', 'postgres'] as const;
 export type Backend = (typeof BACKENDS)[number];
+
+/** What the scenario measured, and with `--profile` the profile of relaypool on PostgreSQL. */
+export interface PostgresRun {
+  records: BackendRecord[];
+  profile: ProfileSummary | null;
+}
 
 /** One measured phase of one backend. */
 export interface BackendRecord extends PhaseMetrics {
@@ -24,15 +32,18 @@ export interface BackendRecord extends PhaseMetrics {
  * SQLite vs PostgreSQL in one run: one fake, two relaypool processes with the same accounts (one
  * on a SQLite file, one on the bench's own PostgreSQL server), streamed requests at each
  * concurrency, phases interleaved and their order rotated per repeat; the PostgreSQL server's CPU
- * and statements are read over the same window as relaypool's CPU.
+ * and statements are read over the same window as relaypool's CPU. With `profileDir`, relaypool on
+ * PostgreSQL runs under `--cpu-prof` and its profile is summarised from its first to its last phase.
  */
 export async function runPostgres(
   options: BenchOptions,
   log: (line: string) => void,
-): Promise<BackendRecord[]> {
+  profileDir: string | null,
+): Promise<PostgresRun> {
   const postgres = await startBenchPostgres();
   let sqlite: Rig | null = null;
   let onPostgres: Rig | null = null;
+  let measured: Measured;
   try {
     sqlite = await startRig({
       accounts: Math.max(...options.postgresConcurrency) + 8,
@@ -43,14 +54,23 @@ export async function runPostgres(
       paceMs: options.paceMs,
       profileDir: null,
     });
-    onPostgres = await addProxy(sqlite, { slotsPerAccount: 1, profileDir: null, db: postgres.url });
-    const rigs: Record<Backend, Rig> = { sqlite, postgres: onPostgres };
-    return await measureBackends(rigs, postgres, options, log);
+    if (profileDir !== null) mkdirSync(profileDir, { recursive: true });
+    onPostgres = await addProxy(sqlite, { slotsPerAccount: 1, profileDir, db: postgres.url });
+    measured = await measureBackends({ sqlite, postgres: onPostgres }, postgres, options, log);
   } finally {
     await onPostgres?.close();
     await sqlite?.close();
     await postgres.stop();
   }
+  // The profile is written when relaypool exits.
+  const profile = profileDir === null ? null : summarizeProfileIn(profileDir, measured.window);
+  return { records: measured.records, profile };
+}
+
+interface Measured {
+  records: BackendRecord[];
+  /** From the first to the last PostgreSQL phase, on the clock of relaypool-on-PostgreSQL's profile. */
+  window: { fromUs: number; toUs: number };
 }
 
 async function measureBackends(
@@ -58,7 +78,7 @@ async function measureBackends(
   postgres: BenchPostgres,
   options: BenchOptions,
   log: (line: string) => void,
-): Promise<BackendRecord[]> {
+): Promise<Measured> {
   const maxC = Math.max(...options.postgresConcurrency);
   const pools = {
     sqlite: new Pool(rigs.sqlite.proxy.url, { connections: maxC }),
@@ -66,6 +86,7 @@ async function measureBackends(
   };
   const expectedText = replyText({ chars: options.replyChars, chunks: options.replyChunks });
   const records: BackendRecord[] = [];
+  const fromUs = (await rigs.postgres.proxyStats(false)).monoUs;
   try {
     for (const [index, concurrency] of options.postgresConcurrency.entries()) {
       const shape = { concurrency, total: options.postgresRequests[index] ?? 200, maxWallMs: 120_000 };
@@ -99,5 +120,5 @@ async function measureBackends(
   } finally {
     await Promise.all([pools.sqlite.close(), pools.postgres.close()]);
   }
-  return records;
+  return { records, window: { fromUs, toUs: (await rigs.postgres.proxyStats(false)).monoUs } };
 }
