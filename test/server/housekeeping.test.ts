@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startHousekeeping } from '../../src/server/housekeeping.js';
@@ -27,7 +28,12 @@ test('housekeeping prunes finished task rows after a day and dead bindings after
     accountId: account.id,
     taskId: idle.id,
   });
-  const stop = startHousekeeping(store, time.timers, time.now, captureLogger('silent').logger);
+  const stop = startHousekeeping(
+    asyncSqliteStore(store),
+    time.timers,
+    time.now,
+    captureLogger('silent').logger,
+  );
   assert.ok(store.tasks.get(finished.id), 'nothing is old enough yet');
   time.advance(3_600_000 + 10 * 60_000);
   assert.equal(store.conversations.get('dead'), null, 'the dead binding went after an hour');
