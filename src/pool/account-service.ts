@@ -67,7 +67,7 @@ export function describeFailure(err: unknown): string {
 export class AccountService {
   readonly #refreshing = new Map<number, Promise<AccountCheck>>();
   readonly #login: SessionLoginDeps;
-  readonly #changeListeners: Array<(accountId: number) => void> = [];
+  readonly #changeListeners: Array<(accountId: number) => void | Promise<void>> = [];
 
   constructor(private readonly deps: AccountServiceDeps) {
     const timers = deps.timers ?? systemTimers;
@@ -196,13 +196,16 @@ export class AccountService {
     return { ...(await this.#save(known.id, check.user, discovery)), reloggedIn: true, action: 'updated' };
   }
 
-  /** Call `listener` after the service changed an account (the pool re-reads the store). */
-  onChange(listener: (accountId: number) => void): void {
+  /**
+   * Call `listener` after the service changed an account (the pool re-reads the store); the change
+   * is reported done once every listener's promise settled (a request right after sees it).
+   */
+  onChange(listener: (accountId: number) => void | Promise<void>): void {
     this.#changeListeners.push(listener);
   }
 
-  #changed(accountId: number): void {
-    for (const listener of this.#changeListeners) listener(accountId);
+  async #changed(accountId: number): Promise<void> {
+    await Promise.allSettled(this.#changeListeners.map(async (listener) => listener(accountId)));
   }
 
   /**
@@ -213,9 +216,9 @@ export class AccountService {
   refresh(id: number, options: { forceLogin?: boolean } = {}): Promise<AccountCheck> {
     const running = this.#refreshing.get(id);
     if (running !== undefined) return running;
-    const job = this.#refresh(id, options.forceLogin ?? false).finally(() => {
+    const job = this.#refresh(id, options.forceLogin ?? false).finally(async () => {
       this.#refreshing.delete(id);
-      this.#changed(id);
+      await this.#changed(id);
     });
     this.#refreshing.set(id, job);
     return job;
@@ -337,7 +340,7 @@ export class AccountService {
         ? await this.deps.store.accounts.update(id, patch)
         : await this.deps.store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
-    this.#changed(id);
+    await this.#changed(id);
     return account;
   }
 
@@ -346,7 +349,7 @@ export class AccountService {
     const account = await this.deps.store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
     await this.deps.store.accounts.remove(id);
-    this.#changed(id);
+    await this.#changed(id);
     return account;
   }
 
@@ -364,7 +367,7 @@ export class AccountService {
     discovery: AccountDiscovery,
   ): Promise<Omit<AccountCheck, 'reloggedIn'>> {
     const result = await saveAccountCheck(this.deps.store, id, user, discovery, this.deps.now());
-    this.#changed(id);
+    await this.#changed(id);
     return result;
   }
 }

@@ -157,8 +157,8 @@ async function assemble(
     relogin: (id) => pool.health.relogin(id, 'expired'),
   });
   pool.onStrays((id, keep) => void reaper.stopStrays(id, keep));
-  accounts.onChange(() => {
-    void pool.invalidate();
+  accounts.onChange(async () => {
+    await pool.invalidate();
     void reaper.retryPendingStops(); // a stop parked for a session may go now
   });
   const monitor = new HealthMonitor({

@@ -102,10 +102,10 @@ test('with an admin token: login form, session cookie, CSRF on every action, log
       (await b.send(disable, { method: 'POST', form: { _csrf: csrf }, origin: null })).status,
       403,
     );
-    assert.equal(enabled(), true, 'nothing changed');
+    assert.equal(await enabled(), true, 'nothing changed');
     const done = await b.send(disable, { method: 'POST', form: { _csrf: csrf } });
     assert.deepEqual([done.status, done.location], [303, '/dashboard#pool']);
-    assert.equal(enabled(), false);
+    assert.equal(await enabled(), false);
     assert.match((await b.send('/dashboard')).text, /role="status">Disabled account acc0 \(#1\)\./);
     assert.doesNotMatch((await b.send('/dashboard')).text, /Disabled account/, 'a result is shown once');
 
