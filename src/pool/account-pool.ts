@@ -99,6 +99,7 @@ export class AccountPool implements AccountSelector {
       timings: deps.options.timings,
       liveTasks: () => this.#liveTasks,
       onChange: () => void this.invalidate(),
+      known: (accountId) => this.#snapshot.accounts.find((a) => a.id === accountId),
     });
     this.#leases = new LeaseFactory({
       logger: deps.logger,

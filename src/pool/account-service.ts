@@ -62,7 +62,7 @@ export function describeFailure(err: unknown): string {
 /**
  * Adding and checking upstream accounts: the one implementation behind the CLI, the pool's
  * re-logins and (later) the admin API. A cookie or password the upstream rejects is never stored.
- * Refreshes are single-flight per account; logins hold the account's login lock in SQLite.
+ * Refreshes are single-flight per account; logins hold the account's login lock in the database.
  */
 export class AccountService {
   readonly #refreshing = new Map<number, Promise<AccountCheck>>();

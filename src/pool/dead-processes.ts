@@ -20,7 +20,7 @@ export interface AdoptDeps {
 
 /**
  * After a restart or a crash, the tasks an earlier process kept idle for a conversation whose
- * binding is in SQLite become this process's idle tasks, so those conversations go on without a
+ * binding is in the database become this process's idle tasks, so those conversations go on without a
  * replay; every other task it left is stopped as an orphan. A kept task that died meanwhile is
  * found out at its next turn, which then replays the conversation. Returns how many were adopted.
  */

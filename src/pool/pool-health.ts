@@ -1,4 +1,4 @@
-import type { AsyncStore } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 import type { Clock } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 import { nextHealth, type HealthEffect, type HealthEvent, type HealthTimings } from './account-health.js';
@@ -21,6 +21,8 @@ export interface PoolHealthDeps {
   liveTasks: () => ReadonlySet<number>;
   /** Called after anything that may change who can be leased. */
   onChange: () => void;
+  /** The account as the pool last read it (its snapshot), if known: spares a read per success. */
+  known?: (accountId: number) => Account | undefined;
 }
 
 /**
@@ -41,6 +43,11 @@ export class PoolHealth {
    */
   async record(accountId: number, event: HealthEvent, session: string | null = null): Promise<void> {
     const { store, logger } = this.deps;
+    if (event.type === 'success' && !this.#backoff.has(accountId)) {
+      // The common case changes nothing (an active account, no backoff): no database read for it.
+      const seen = this.deps.known?.(accountId);
+      if (seen !== undefined && seen.state === 'active' && seen.cooldownUntil === null) return;
+    }
     const account = await store.accounts.get(accountId);
     if (account === null) return;
     if (

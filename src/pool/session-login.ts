@@ -27,7 +27,7 @@ export interface SessionLogin {
 }
 
 /**
- * Log a password account in while holding its login lock in SQLite, so two relaypool processes on
+ * Log a password account in while holding its login lock in the database, so two relaypool processes on
  * one database never log the same account in twice. With `reuse`, a session that another process
  * (or an earlier call) stored meanwhile — anything but `staleSession` — is validated and used
  * instead of logging in again.
