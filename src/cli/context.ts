@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import { buildServices, type Services } from '../server/services.js';
-import { openStore, type Store } from '../store/index.js';
+import { openAsyncStore, type AsyncStore } from '../store/index.js';
 import { createLogger } from '../util/logger.js';
 import type { CliIo } from './io.js';
 
@@ -19,7 +19,10 @@ export function withCommonFlags(command: Command): Command {
       '-c, --config <file>',
       'YAML config file (default: ./config.yaml when present, or $RELAYPOOL_CONFIG)',
     )
-    .option('--db <file>', 'SQLite database file (default: data/relaypool.db, or $RELAYPOOL_DB)');
+    .option(
+      '--db <file|url>',
+      'SQLite database file or postgres:// URL (default: data/relaypool.db, or $RELAYPOOL_DB)',
+    );
 }
 
 /** Resolve the configuration for a command: defaults < YAML < env < these flags. */
@@ -33,16 +36,16 @@ export function resolveConfig(io: CliIo, flags: CommonFlags, extra: Record<strin
 }
 
 /** Open the store for one command and always close it. */
-export async function withStore<T>(config: Config, work: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = openStore({
-    file: config.store.db,
+export async function withStore<T>(config: Config, work: (store: AsyncStore) => Promise<T>): Promise<T> {
+  const store = await openAsyncStore({
+    db: config.store.db,
     secretKey: config.store.secretKey ?? undefined,
     keyFile: config.store.keyFile ?? undefined,
   });
   try {
     return await work(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -65,10 +68,10 @@ export async function withServices<T>(
     level: config.log.level === 'info' ? 'warn' : config.log.level,
     destination: process.stderr,
   });
-  const services = buildServices(config, logger);
+  const services = await buildServices(config, logger);
   try {
     return await work(services);
   } finally {
-    services.close();
+    await services.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.js';
+import type { AsyncStore } from '../store/index.js';
 
 /** Where a conversation continues: its kept task (row id in `tasks`) on one account. */
 export interface Binding {
@@ -19,28 +19,28 @@ export interface NewBinding {
 
 /** Conversation bindings by (client key hash, continuation key). */
 export interface BindingStore {
-  find(clientKeyHash: string | null, key: string): Binding | null;
+  find(clientKeyHash: string | null, key: string): Promise<Binding | null>;
   /** Record where the conversation continues; returns its id. */
-  bind(binding: NewBinding): string;
+  bind(binding: NewBinding): Promise<string>;
 }
 
 /** Bindings in SQLite (`conversations` table): they survive a restart. */
-export function durableBindings(store: Store): BindingStore {
+export function durableBindings(store: AsyncStore): BindingStore {
   return {
-    find(clientKeyHash, key) {
-      const found = store.conversations.findByPrefix(clientKeyHash, key);
+    async find(clientKeyHash, key) {
+      const found = await store.conversations.findByPrefix(clientKeyHash, key);
       return found === null ? null : { id: found.id, taskRowId: found.taskId };
     },
-    bind(binding) {
+    async bind(binding) {
       if (binding.id !== null) {
-        const moved = store.conversations.touch(binding.id, {
+        const moved = await store.conversations.touch(binding.id, {
           prefixHash: binding.key,
           taskId: binding.taskRowId,
           state: 'idle',
         });
         if (moved !== null) return moved.id;
       }
-      const created = store.conversations.create({
+      const created = await store.conversations.create({
         clientKeyHash: binding.clientKeyHash,
         model: binding.model,
         prefixHash: binding.key,
@@ -68,7 +68,7 @@ export function memoryBindings(limit: number, newId: () => string): BindingStore
   };
   return {
     find(clientKeyHash, key) {
-      return byKey.get(slot(clientKeyHash, key)) ?? null;
+      return Promise.resolve(byKey.get(slot(clientKeyHash, key)) ?? null);
     },
     bind(binding) {
       const id = binding.id ?? newId();
@@ -82,7 +82,7 @@ export function memoryBindings(limit: number, newId: () => string): BindingStore
         if (byKey.size <= limit) break;
         forget(oldest);
       }
-      return id;
+      return Promise.resolve(id);
     },
   };
 }

@@ -54,9 +54,9 @@ export class ConversationService {
   constructor(private readonly deps: ConversationServiceDeps) {}
 
   /** Run the turn; events as `runPooledTurn` yields them. */
-  run(turn: ConversationTurn, signal: AbortSignal): AsyncIterable<UpstreamEvent> {
+  async *run(turn: ConversationTurn, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
     const found =
-      turn.from === null ? null : this.#find(turn.clientKeyHash, turn.from.key, turn.from.bindings);
+      turn.from === null ? null : await this.#find(turn.clientKeyHash, turn.from.key, turn.from.bindings);
     const plan: TurnPlan = {
       route: turn.route,
       upstreamModel: turn.upstreamModel,
@@ -70,12 +70,12 @@ export class ConversationService {
         turn.from !== null && turn.from.bindings === turn.retain ? (found?.id ?? null) : null,
       ),
     };
-    return this.deps.runPooledTurn(plan, signal);
+    yield* this.deps.runPooledTurn(plan, signal);
   }
 
-  #find(clientKeyHash: string | null, key: string, where: Durability) {
+  async #find(clientKeyHash: string | null, key: string, where: Durability) {
     try {
-      return this.deps.bindings[where].find(clientKeyHash, key);
+      return await this.deps.bindings[where].find(clientKeyHash, key);
     } catch (err) {
       this.deps.logger.error({ err }, 'cannot read a conversation binding; starting a new task');
       return null;
@@ -100,10 +100,10 @@ export class ConversationService {
   #keep(turn: ConversationTurn, conversationId: string | null): TurnPlan['keep'] {
     const retain = turn.retain;
     if (retain === 'none' || !this.keepsTask(turn)) return null;
-    const onKept = (task: KeptTask): void => {
+    const onKept = async (task: KeptTask): Promise<void> => {
       try {
         const key = turn.nextKey(task.answer);
-        this.deps.bindings[retain].bind({
+        await this.deps.bindings[retain].bind({
           id: conversationId,
           clientKeyHash: turn.clientKeyHash,
           model: turn.upstreamModel,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonValue, Store } from '../store/index.js';
+import type { JsonValue, AsyncStore } from '../store/index.js';
 
 /** One message of a stored transcript (the same shape as the OpenAI layer's normalized message). */
 export interface TranscriptMessage {
@@ -32,7 +32,7 @@ export interface ArchivedResponse {
  * key: looking one up with another key's hash finds nothing.
  */
 export class ResponseArchive {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: AsyncStore) {}
 
   /** Keep a finished response and the transcript it ends. */
   save(entry: {
@@ -41,19 +41,19 @@ export class ResponseArchive {
     model: string;
     response: object;
     transcript: readonly TranscriptMessage[];
-  }): void {
-    this.store.responses.save(entry);
+  }): Promise<void> {
+    return this.store.responses.save(entry);
   }
 
   /** A stored response of this client key, or null. */
-  load(id: string, clientKeyHash: string | null): ArchivedResponse | null {
-    const stored = this.store.responses.get(id, clientKeyHash);
+  async load(id: string, clientKeyHash: string | null): Promise<ArchivedResponse | null> {
+    const stored = await this.store.responses.get(id, clientKeyHash);
     if (stored === null) return null;
     return { response: stored.response, transcript: transcriptSchema.parse(stored.transcript) };
   }
 
   /** Forget a stored response; false when this client key had none. */
-  delete(id: string, clientKeyHash: string | null): boolean {
+  delete(id: string, clientKeyHash: string | null): Promise<boolean> {
     return this.store.responses.delete(id, clientKeyHash);
   }
 }

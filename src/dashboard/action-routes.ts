@@ -92,13 +92,13 @@ export function actionRoutes(deps: ActionDeps): Hono<DashboardEnv> {
     });
   perAccount(
     'enable',
-    (id) => `Enabled account ${accounts.configure(id, { enabled: true }).label} (#${id}).`,
+    async (id) => `Enabled account ${(await accounts.configure(id, { enabled: true })).label} (#${id}).`,
   );
   perAccount(
     'disable',
-    (id) => `Disabled account ${accounts.configure(id, { enabled: false }).label} (#${id}).`,
+    async (id) => `Disabled account ${(await accounts.configure(id, { enabled: false })).label} (#${id}).`,
   );
-  perAccount('remove', (id) => `Removed account ${accounts.remove(id).label} (#${id}).`);
+  perAccount('remove', async (id) => `Removed account ${(await accounts.remove(id)).label} (#${id}).`);
   perAccount('refresh', async (id) => {
     const check = await accounts.refresh(id);
     const how = check.reloggedIn ? ' after a fresh login' : '';

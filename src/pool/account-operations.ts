@@ -1,4 +1,4 @@
-import type { Account, Store } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import { describeFailure, type AccountService } from './account-service.js';
 
@@ -35,9 +35,9 @@ export interface RefreshResult {
 }
 
 /** Ask the upstream, per stored account, for its plan, image, host and models. Never throws per account. */
-export async function discoverAccounts(store: Store, adapter: UpstreamAdapter): Promise<DiscoverRow[]> {
+export async function discoverAccounts(store: AsyncStore, adapter: UpstreamAdapter): Promise<DiscoverRow[]> {
   const out: DiscoverRow[] = [];
-  for (const account of store.accounts.list()) {
+  for (const account of await store.accounts.list()) {
     const base = {
       id: account.id,
       label: account.label,
@@ -46,7 +46,7 @@ export async function discoverAccounts(store: Store, adapter: UpstreamAdapter): 
       hostId: null,
       models: [],
     };
-    const session = store.accounts.getSecrets(account.id)?.cookie;
+    const session = (await store.accounts.getSecrets(account.id))?.cookie;
     if (!session) {
       out.push({ ...base, error: 'no session stored' });
       continue;
@@ -75,9 +75,11 @@ export async function discoverAccounts(store: Store, adapter: UpstreamAdapter): 
 }
 
 /** The accounts a bulk refresh covers: enabled ones, optionally without those marked invalid. */
-export function refreshableIds(store: Store, options: { skipInvalid?: boolean } = {}): number[] {
-  return store.accounts
-    .list()
+export async function refreshableIds(
+  store: AsyncStore,
+  options: { skipInvalid?: boolean } = {},
+): Promise<number[]> {
+  return (await store.accounts.list())
     .filter((a) => a.enabled && !(options.skipInvalid && a.state === 'invalid'))
     .map((a) => a.id);
 }
@@ -85,7 +87,7 @@ export function refreshableIds(store: Store, options: { skipInvalid?: boolean } 
 /** Re-validate the given accounts one by one (re-login where a password is stored). Never throws per account. */
 export async function refreshAccountList(
   service: AccountService,
-  store: Store,
+  store: AsyncStore,
   ids: readonly number[],
 ): Promise<RefreshResult[]> {
   const results: RefreshResult[] = [];
@@ -103,7 +105,7 @@ export async function refreshAccountList(
         error: null,
       });
     } catch (err) {
-      const account = store.accounts.get(id);
+      const account = await store.accounts.get(id);
       results.push({
         id,
         label: account?.label ?? '',

@@ -1,5 +1,5 @@
 /** What the pool is built from and reports to: its dependencies, settings, waiters and observer. */
-import type { Store } from '../store/index.js';
+import type { AsyncStore } from '../store/index.js';
 import type { Clock, Timers } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 import type { Lease } from './lease.js';
@@ -9,7 +9,7 @@ import type { Strategy } from './selection.js';
 
 /** What the pool is built from; clock and timers are injected so tests drive time. */
 export interface AccountPoolDeps {
-  store: Store;
+  store: AsyncStore;
   logger: Logger;
   clock: Clock;
   timers: Timers;
@@ -25,6 +25,8 @@ export interface Waiter {
   readonly noWait: boolean;
   /** An idle task is being stopped to free a slot for this waiter. */
   evicting: boolean;
+  /** A slot was picked for this waiter and its shared lease is being taken (it waits for no other). */
+  granting: boolean;
   readonly since: number;
   resolve(lease: Lease): void;
   reject(err: unknown): void;

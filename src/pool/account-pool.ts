@@ -16,6 +16,15 @@ import { WaiterDispatch } from './waiter-dispatch.js';
 export type { PoolOptions } from './account-pool-types.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
 
+/** The snapshot before the first read: no accounts. */
+const EMPTY: PoolSnapshot = {
+  accounts: [],
+  modelIds: new Map(),
+  modelNames: new Set(),
+  modelCooldowns: new Map(),
+  sessions: new Map(),
+};
+
 /** See `PoolOptions.processTtlMs`. */
 const DEFAULT_PROCESS_TTL_MS = 10_000;
 
@@ -45,8 +54,13 @@ export class AccountPool implements AccountSelector {
   readonly #dispatch: WaiterDispatch;
   /** What other processes on the database ask of this one, and it of them. */
   readonly #peers: PeerRequests;
-  #snapshot: PoolSnapshot | null = null;
+  #snapshot: PoolSnapshot = EMPTY;
+  /** The snapshot being read (null: the one held is current); waiters are served once it is in. */
+  #loading: Promise<void> | null = null;
+  /** Bumped by every `invalidate`: only the newest read becomes the snapshot. */
+  #generation = 0;
   #dataVersion: number | null = null;
+  #stopListening: (() => Promise<void>) | null = null;
   #closed = false;
 
   constructor(deps: AccountPoolDeps) {
@@ -84,11 +98,12 @@ export class AccountPool implements AccountSelector {
       ...deps,
       timings: deps.options.timings,
       liveTasks: () => this.#liveTasks,
-      onChange: () => this.invalidate(),
+      onChange: () => void this.invalidate(),
+      known: (accountId) => this.#snapshot.accounts.find((a) => a.id === accountId),
     });
     this.#leases = new LeaseFactory({
-      store: deps.store,
       logger: deps.logger,
+      snapshot: () => this.#current(),
       health: this.health,
       liveTasks: this.#liveTasks,
       free: (accountId) => this.#free(accountId),
@@ -107,6 +122,7 @@ export class AccountPool implements AccountSelector {
       leases: this.#leases,
       snapshot: () => this.#current(),
       recovering: (id) => this.health.recovering(id),
+      ready: () => this.#loading === null,
       closed: () => this.#closed,
     });
     this.#peers = new PeerRequests({
@@ -122,15 +138,30 @@ export class AccountPool implements AccountSelector {
     });
   }
 
-  /** See `AccountSelector.acquire`. */
+  /** Read the accounts for the first time (before the pool serves). */
+  async load(): Promise<void> {
+    await this.checkForChanges();
+  }
+
+  /**
+   * See `AccountSelector.acquire`. The request queues at once (its place and its wait start now);
+   * it is served once the pool has looked for changes another process or the CLI made.
+   */
   acquire(model: string, signal: AbortSignal, options: AcquireOptions = {}): Promise<Lease> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     if (this.#closed)
       return Promise.reject(
         new ServiceUnavailableError('relaypool is shutting down', { code: 'shutting_down' }),
       );
-    this.checkForChanges();
-    return this.#queue.enqueue(model, signal, options, () => this.#dispatch.run());
+    return this.#queue.enqueue(model, signal, options, () => {
+      this.checkForChanges().then(
+        () => this.#dispatch.run(),
+        (err: unknown) => {
+          this.#deps.logger.warn({ err }, 'could not look for account changes');
+          this.#dispatch.run();
+        },
+      );
+    });
   }
 
   /** Slots serving a request (or stopping a task) per account id; idle tasks are not counted. */
@@ -169,15 +200,15 @@ export class AccountPool implements AccountSelector {
   }
 
   /** See `AccountSelector.claimIdle`. */
-  claimIdle(taskRowId: number): Lease | null {
-    this.checkForChanges();
+  async claimIdle(taskRowId: number): Promise<Lease | null> {
+    await this.checkForChanges();
     const task = this.#idle.tasks.get(taskRowId);
     return task === null ? null : this.#claim(task);
   }
 
   /** See `AccountSelector.claimWarm`. */
-  claimWarm(model: string): { lease: Lease; taskRowId: number } | null {
-    this.checkForChanges();
+  async claimWarm(model: string): Promise<{ lease: Lease; taskRowId: number } | null> {
+    await this.checkForChanges();
     for (;;) {
       const task = this.#idle.tasks.oldest((t) => t.warm && t.model === model);
       if (task === null) return null;
@@ -194,7 +225,7 @@ export class AccountPool implements AccountSelector {
    */
   adoptIdle(accountId: number, request: ParkRequest): void {
     this.#liveTasks.add(request.taskRowId);
-    this.#shared.occupy(accountId, 'idle');
+    void this.#shared.occupy(accountId, 'idle');
     const task = this.#idle.park(accountId, request);
     const account = this.#current().accounts.find((a) => a.id === accountId);
     if (account === undefined || !canServe(account) || this.#closed) this.#idle.evict(task);
@@ -210,12 +241,16 @@ export class AccountPool implements AccountSelector {
     return this.health.whenRecovered(accountId);
   }
 
-  /** Occupy one slot of an account until `until` settles (e.g. while a crashed run's task is stopped). */
-  hold(accountId: number, until: Promise<unknown>): void {
+  /**
+   * Occupy one slot of an account until `until` settles (e.g. while a crashed run's task is
+   * stopped); resolves once the slot is recorded for every process.
+   */
+  hold(accountId: number, until: Promise<unknown>): Promise<void> {
     this.#slots.take(accountId);
-    this.#shared.occupy(accountId, 'serving');
+    const recorded = this.#shared.occupy(accountId, 'serving');
     const free = (): void => this.#free(accountId);
     void until.then(free, free);
+    return recorded;
   }
 
   /** Every upstream model name some account offers, from the cached snapshot (no query per request). */
@@ -223,13 +258,33 @@ export class AccountPool implements AccountSelector {
     return this.#current().modelNames;
   }
 
-  /** Forget the cached accounts (something changed them) and serve waiters again. */
-  invalidate(): void {
-    this.#snapshot = null;
-    this.#leases.forgetSessions();
+  /**
+   * Read the accounts again (something changed them) and then serve waiters again; until the read
+   * is in, waiters wait for it. Resolves once the newest read is in.
+   */
+  invalidate(): Promise<void> {
+    const generation = ++this.#generation;
+    const loading = this.#load(generation);
+    this.#loading = loading;
+    return loading;
+  }
+
+  async #load(generation: number): Promise<void> {
+    const { store, clock, logger } = this.#deps;
+    let snapshot: PoolSnapshot | null = null;
+    try {
+      snapshot = await readSnapshot(store, clock.now(), (accountId, err) =>
+        logger.error({ accountId, err }, 'cannot read the session of an account'),
+      );
+    } catch (err) {
+      logger.warn({ err }, 'could not read the accounts; serving from the last read');
+    }
+    if (generation !== this.#generation) return this.#loading ?? undefined; // a newer read was asked for
+    this.#loading = null;
+    if (snapshot !== null) this.#snapshot = snapshot;
     if (this.#idle.tasks.size > 0) {
       // Idle tasks whose account can no longer serve (disabled, removed, expired, invalid) go.
-      const accounts = new Map(this.#current().accounts.map((a) => [a.id, a]));
+      const accounts = new Map(this.#snapshot.accounts.map((a) => [a.id, a]));
       this.#idle.sweep((id) => {
         const account = accounts.get(id);
         return account !== undefined && canServe(account);
@@ -238,15 +293,37 @@ export class AccountPool implements AccountSelector {
     if (this.#queue.size > 0) this.#dispatch.run();
   }
 
-  /** Re-read the store if another connection committed since the last look. Cheap; call often. */
-  checkForChanges(): void {
-    const version = this.#deps.store.dataVersion();
-    if (version === this.#dataVersion) return;
-    this.#dataVersion = version;
-    this.#shared.refresh(); // another process may have taken or freed slots
-    this.invalidate();
-    if (this.#queue.size === 0) this.#shared.want([]); // its waiters left without a dispatch pass
-    this.#peers.answer();
+  /**
+   * Re-read the store if another connection committed since the last look (one query), and wait for
+   * a read under way. Call before every decision.
+   */
+  async checkForChanges(): Promise<void> {
+    const version = await this.#deps.store.dataVersion();
+    if (version !== this.#dataVersion) {
+      this.#dataVersion = version;
+      void this.invalidate();
+      await this.#lookAtOthers();
+    }
+    while (this.#loading !== null) await this.#loading;
+  }
+
+  /**
+   * What the watch loop runs: `checkForChanges`, and what other processes did to the shared slots
+   * and asked of this one (PostgreSQL's data version moves with accounts and models only).
+   */
+  async poll(): Promise<void> {
+    const version = this.#dataVersion;
+    await this.checkForChanges();
+    if (version === this.#dataVersion) await this.#lookAtOthers();
+  }
+
+  /** Re-count other processes' slots and answer what they asked of this one. */
+  async #lookAtOthers(): Promise<void> {
+    await this.#shared.refresh(); // another process may have taken or freed slots
+    if (this.#queue.size === 0)
+      this.#shared.want([]); // its waiters left without a dispatch pass
+    else this.#dispatch.run();
+    await this.#peers.answer();
   }
 
   /** See `AccountSelector.requestHandoff`. */
@@ -255,8 +332,8 @@ export class AccountPool implements AccountSelector {
   }
 
   /** A lease on a task another process handed over (its slot lease came along). */
-  #received(accountId: number, taskRowId: number, model: string): Lease | null {
-    this.#shared.receive(accountId, taskRowId);
+  async #received(accountId: number, taskRowId: number, model: string): Promise<Lease | null> {
+    await this.#shared.receive(accountId, taskRowId);
     const account = this.#current().accounts.find((a) => a.id === accountId);
     const session = account === undefined ? null : this.#leases.sessionOf(accountId);
     if (account === undefined || session === null) {
@@ -272,20 +349,27 @@ export class AccountPool implements AccountSelector {
 
   /**
    * Beat this process's heartbeat every third of `pool.processTtlMs`; `onBeat` runs after each beat
-   * (the server takes over the tasks of processes whose heartbeat ran out there).
+   * (the server takes over the tasks of processes whose heartbeat ran out there). Resolves once
+   * the first beat and its `onBeat` ran.
    */
-  startHeartbeat(onBeat: () => void): void {
-    this.#shared.start(() => {
-      onBeat();
+  async startHeartbeat(onBeat: () => Promise<void>): Promise<void> {
+    // A slot freed by another process wakes this one's waiters at once (PostgreSQL: LISTEN).
+    this.#stopListening = await this.#deps.store.onSlotFreed(() => {
+      if (this.#queue.size > 0) void this.#lookAtOthers().catch(() => {});
+    });
+    await this.#shared.start(async () => {
+      await onBeat();
       // Our own commits (a dead process expired) do not move the data version: look again here.
-      this.#shared.refresh();
+      await this.#shared.refresh();
       if (this.#queue.size > 0) this.#dispatch.run();
     });
   }
 
   /** Free every slot lease of this process and leave the registry (after shutdown stopped its tasks). */
-  leave(): void {
-    this.#shared.leave();
+  async leave(): Promise<void> {
+    await this.#stopListening?.();
+    this.#stopListening = null;
+    await this.#shared.leave();
   }
 
   #claim(task: IdleTask): Lease | null {
@@ -340,7 +424,6 @@ export class AccountPool implements AccountSelector {
   }
 
   #current(): PoolSnapshot {
-    this.#snapshot ??= readSnapshot(this.#deps.store, this.#deps.clock.now());
     return this.#snapshot;
   }
 }

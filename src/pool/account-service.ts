@@ -1,4 +1,4 @@
-import type { Account, Store } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 import { isUpstreamFailure, upstreamFailure } from '../upstream/errors.js';
 import { systemTimers, type Timers } from '../util/timing.js';
 import type { AccountDiscovery, UpstreamAdapter, UpstreamUser } from '../upstream/types.js';
@@ -9,7 +9,7 @@ import { saveAccountCheck } from './save-check.js';
 import { loginExclusively, type SessionLogin, type SessionLoginDeps } from './session-login.js';
 
 export interface AccountServiceDeps {
-  store: Store;
+  store: AsyncStore;
   adapter: UpstreamAdapter;
   logger: Logger;
   now: () => number;
@@ -62,12 +62,12 @@ export function describeFailure(err: unknown): string {
 /**
  * Adding and checking upstream accounts: the one implementation behind the CLI, the pool's
  * re-logins and (later) the admin API. A cookie or password the upstream rejects is never stored.
- * Refreshes are single-flight per account; logins hold the account's login lock in SQLite.
+ * Refreshes are single-flight per account; logins hold the account's login lock in the database.
  */
 export class AccountService {
   readonly #refreshing = new Map<number, Promise<AccountCheck>>();
   readonly #login: SessionLoginDeps;
-  readonly #changeListeners: Array<(accountId: number) => void> = [];
+  readonly #changeListeners: Array<(accountId: number) => void | Promise<void>> = [];
 
   constructor(private readonly deps: AccountServiceDeps) {
     const timers = deps.timers ?? systemTimers;
@@ -99,12 +99,17 @@ export class AccountService {
         `a cookie is a MonkeyCode session; for upstream ${options.upstream} use a token or a password`,
       );
     }
-    const known = this.deps.store.accounts.findByCookie(cookie);
+    const known = await this.deps.store.accounts.findByCookie(cookie);
     if (known !== null)
       throw new UserError(`this cookie is already stored as account ${known.id} (${known.label})`);
     const { user, discovery } = await this.#probe(cookie, 'the upstream rejected this cookie');
-    const account = this.deps.store.accounts.add({ kind: 'cookie', cookie, ...options, state: 'active' });
-    return { ...this.#save(account.id, user, discovery), reloggedIn: false };
+    const account = await this.deps.store.accounts.add({
+      kind: 'cookie',
+      cookie,
+      ...options,
+      state: 'active',
+    });
+    return { ...(await this.#save(account.id, user, discovery)), reloggedIn: false };
   }
 
   /**
@@ -114,27 +119,32 @@ export class AccountService {
    */
   async addOrRenewSession(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
     const { user, discovery } = await this.#probe(cookie, 'the upstream rejected this session');
-    const known = this.deps.store.accounts
-      .list()
-      .find((a) => a.kind === 'cookie' && a.upstreamUserId === user.id);
+    const known = (await this.deps.store.accounts.list()).find(
+      (a) => a.kind === 'cookie' && a.upstreamUserId === user.id,
+    );
     if (known === undefined) {
-      const account = this.deps.store.accounts.add({ kind: 'cookie', cookie, ...options, state: 'active' });
-      return { ...this.#save(account.id, user, discovery), reloggedIn: false, action: 'added' };
+      const account = await this.deps.store.accounts.add({
+        kind: 'cookie',
+        cookie,
+        ...options,
+        state: 'active',
+      });
+      return { ...(await this.#save(account.id, user, discovery)), reloggedIn: false, action: 'added' };
     }
-    this.deps.store.accounts.setCookie(known.id, cookie, { obtainedAt: this.deps.now() });
-    this.deps.store.accounts.update(known.id, { state: 'active', lastError: null });
-    this.#applyOptions(known.id, options);
-    return { ...this.#save(known.id, user, discovery), reloggedIn: true, action: 'updated' };
+    await this.deps.store.accounts.setCookie(known.id, cookie, { obtainedAt: this.deps.now() });
+    await this.deps.store.accounts.update(known.id, { state: 'active', lastError: null });
+    await this.#applyOptions(known.id, options);
+    return { ...(await this.#save(known.id, user, discovery)), reloggedIn: true, action: 'updated' };
   }
 
   /** Log in with email and password (solving the captcha proof-of-work), then store the account. */
   async addPassword(email: string, password: string, options: AccountOptions = {}): Promise<AccountCheck> {
     const upstream = this.#checkUpstream(options.upstream);
-    const known = this.deps.store.accounts.findByEmail(email);
+    const known = await this.deps.store.accounts.findByEmail(email);
     if (known !== null)
       throw new UserError(`${email} is already stored as account ${known.id} (${known.label})`);
     const { login, discovery } = await this.#loginProbe(email, password, upstream);
-    const account = this.deps.store.accounts.add({
+    const account = await this.deps.store.accounts.add({
       kind: 'password',
       email,
       password,
@@ -144,23 +154,24 @@ export class AccountService {
       ...options,
       state: 'active',
     });
-    return { ...this.#save(account.id, login.user, discovery), reloggedIn: true };
+    return { ...(await this.#save(account.id, login.user, discovery)), reloggedIn: true };
   }
 
   /**
    * `POST /admin/session`: like `upsertCookie`, but a fresh cookie of an upstream user already stored
    * renews that account instead of adding the user twice (`addOrRenewSession`).
    */
-  upsertSession(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
-    if (this.deps.store.accounts.findByCookie(cookie) !== null) return this.upsertCookie(cookie, options);
+  async upsertSession(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
+    if ((await this.deps.store.accounts.findByCookie(cookie)) !== null)
+      return this.upsertCookie(cookie, options);
     return this.addOrRenewSession(cookie, options);
   }
 
   /** Add a cookie account, or — when the cookie is stored already — re-check it and apply `options`. */
   async upsertCookie(cookie: string, options: AccountOptions = {}): Promise<UpsertResult> {
-    const known = this.deps.store.accounts.findByCookie(cookie);
+    const known = await this.deps.store.accounts.findByCookie(cookie);
     if (known === null) return { ...(await this.addCookie(cookie, options)), action: 'added' };
-    this.#applyOptions(known.id, options);
+    await this.#applyOptions(known.id, options);
     return { ...(await this.refresh(known.id)), action: 'updated' };
   }
 
@@ -169,7 +180,7 @@ export class AccountService {
    * and, only if the upstream accepts it, store it and apply `options`.
    */
   async upsertPassword(email: string, password: string, options: AccountOptions = {}): Promise<UpsertResult> {
-    const known = this.deps.store.accounts.findByEmail(email);
+    const known = await this.deps.store.accounts.findByEmail(email);
     if (known === null || known.kind !== 'password')
       return { ...(await this.addPassword(email, password, options)), action: 'added' };
     const { store } = this.deps;
@@ -179,19 +190,22 @@ export class AccountService {
     } catch (err) {
       throw new UserError(`the upstream refused the login: ${describeFailure(err)}`);
     }
-    store.accounts.setPassword(known.id, password);
-    this.#applyOptions(known.id, options);
+    await store.accounts.setPassword(known.id, password);
+    await this.#applyOptions(known.id, options);
     const { discovery } = await this.#probe(check.session, 'the upstream refused the new session');
-    return { ...this.#save(known.id, check.user, discovery), reloggedIn: true, action: 'updated' };
+    return { ...(await this.#save(known.id, check.user, discovery)), reloggedIn: true, action: 'updated' };
   }
 
-  /** Call `listener` after the service changed an account (the pool re-reads the store). */
-  onChange(listener: (accountId: number) => void): void {
+  /**
+   * Call `listener` after the service changed an account (the pool re-reads the store); the change
+   * is reported done once every listener's promise settled (a request right after sees it).
+   */
+  onChange(listener: (accountId: number) => void | Promise<void>): void {
     this.#changeListeners.push(listener);
   }
 
-  #changed(accountId: number): void {
-    for (const listener of this.#changeListeners) listener(accountId);
+  async #changed(accountId: number): Promise<void> {
+    await Promise.allSettled(this.#changeListeners.map(async (listener) => listener(accountId)));
   }
 
   /**
@@ -202,9 +216,9 @@ export class AccountService {
   refresh(id: number, options: { forceLogin?: boolean } = {}): Promise<AccountCheck> {
     const running = this.#refreshing.get(id);
     if (running !== undefined) return running;
-    const job = this.#refresh(id, options.forceLogin ?? false).finally(() => {
+    const job = this.#refresh(id, options.forceLogin ?? false).finally(async () => {
       this.#refreshing.delete(id);
-      this.#changed(id);
+      await this.#changed(id);
     });
     this.#refreshing.set(id, job);
     return job;
@@ -212,9 +226,9 @@ export class AccountService {
 
   async #refresh(id: number, forceLogin: boolean): Promise<AccountCheck> {
     const { store, adapter } = this.deps;
-    const account = store.accounts.get(id);
+    const account = await store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
-    const secrets = store.accounts.getSecrets(id);
+    const secrets = await store.accounts.getSecrets(id);
     try {
       const stored = secrets?.cookie ?? null;
       let valid: SessionLogin | null = null;
@@ -232,7 +246,7 @@ export class AccountService {
       }
       if (valid.user.blocked) throw upstreamFailure('banned', 'the upstream account is blocked');
       const discovery = await adapter.discover(valid.session);
-      return { ...this.#save(id, valid.user, discovery), reloggedIn: valid.fresh };
+      return { ...(await this.#save(id, valid.user, discovery)), reloggedIn: valid.fresh };
     } catch (err) {
       const failure = isUpstreamFailure(err) ? err : null;
       const state =
@@ -241,7 +255,11 @@ export class AccountService {
           : failure === null || failure.scope === 'session-expired'
             ? 'expired'
             : account.state;
-      store.accounts.update(id, { state, lastError: describeFailure(err), lastCheckedAt: this.deps.now() });
+      await store.accounts.update(id, {
+        state,
+        lastError: describeFailure(err),
+        lastCheckedAt: this.deps.now(),
+      });
       throw err instanceof UserError
         ? err
         : new UserError(`account ${id} (${account.label}): ${describeFailure(err)}`);
@@ -276,10 +294,10 @@ export class AccountService {
     }
     if (adopted === null)
       throw new UserError(`upstream ${upstream} takes no pasted token (use --cookie or a password)`);
-    if (this.deps.store.accounts.findByCookie(adopted.session) !== null)
+    if ((await this.deps.store.accounts.findByCookie(adopted.session)) !== null)
       throw new UserError('this token is already stored');
     const { user, discovery } = await this.#probe(adopted.session, 'the upstream rejected this token');
-    const account = this.deps.store.accounts.add({
+    const account = await this.deps.store.accounts.add({
       kind: 'cookie',
       cookie: adopted.session,
       cookieExpiresAt: adopted.expiresAt?.getTime() ?? null,
@@ -287,7 +305,7 @@ export class AccountService {
       upstream,
       state: 'active',
     });
-    return { ...this.#save(account.id, user, discovery), reloggedIn: false };
+    return { ...(await this.#save(account.id, user, discovery)), reloggedIn: false };
   }
 
   #checkUpstream(name: string | undefined): string {
@@ -311,7 +329,7 @@ export class AccountService {
   }
 
   /** Change an account's label, concurrency limit or enabled flag (404 when unknown). */
-  configure(id: number, settings: AccountSettings): Account {
+  async configure(id: number, settings: AccountSettings): Promise<Account> {
     const patch = {
       ...(settings.label !== undefined ? { label: settings.label } : {}),
       ...(settings.maxConcurrency !== undefined ? { maxConcurrency: settings.maxConcurrency } : {}),
@@ -319,33 +337,37 @@ export class AccountService {
     };
     const account =
       Object.keys(patch).length > 0
-        ? this.deps.store.accounts.update(id, patch)
-        : this.deps.store.accounts.get(id);
+        ? await this.deps.store.accounts.update(id, patch)
+        : await this.deps.store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
-    this.#changed(id);
+    await this.#changed(id);
     return account;
   }
 
   /** Remove an account and its cached models (usage rows stay); the removed account, 404 when unknown. */
-  remove(id: number): Account {
-    const account = this.deps.store.accounts.get(id);
+  async remove(id: number): Promise<Account> {
+    const account = await this.deps.store.accounts.get(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
-    this.deps.store.accounts.remove(id);
-    this.#changed(id);
+    await this.deps.store.accounts.remove(id);
+    await this.#changed(id);
     return account;
   }
 
-  #applyOptions(id: number, options: AccountOptions): void {
+  async #applyOptions(id: number, options: AccountOptions): Promise<void> {
     const patch = {
       ...(options.label !== undefined ? { label: options.label } : {}),
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
     };
-    if (Object.keys(patch).length > 0) this.deps.store.accounts.update(id, patch);
+    if (Object.keys(patch).length > 0) await this.deps.store.accounts.update(id, patch);
   }
 
-  #save(id: number, user: UpstreamUser, discovery: AccountDiscovery): Omit<AccountCheck, 'reloggedIn'> {
-    const result = saveAccountCheck(this.deps.store, id, user, discovery, this.deps.now());
-    this.#changed(id);
+  async #save(
+    id: number,
+    user: UpstreamUser,
+    discovery: AccountDiscovery,
+  ): Promise<Omit<AccountCheck, 'reloggedIn'>> {
+    const result = await saveAccountCheck(this.deps.store, id, user, discovery, this.deps.now());
+    await this.#changed(id);
     return result;
   }
 }

@@ -2,7 +2,7 @@
  * Taking over what dead processes left (docs/architecture.md §3 step 5; issue #12): the pool owns
  * idle and kept tasks, so it also takes over those of a process whose heartbeat stopped.
  */
-import type { Store } from '../store/index.js';
+import type { AsyncStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { AccountPool } from './account-pool.js';
 import type { ParkRequest } from './idle-slots.js';
@@ -10,7 +10,7 @@ import type { TaskReaper } from './task-reaper.js';
 
 /** What adopting needs. */
 export interface AdoptDeps {
-  store: Store;
+  store: AsyncStore;
   pool: { adoptIdle(accountId: number, request: ParkRequest): void };
   reaper: TaskReaper;
   /** `conversations.idleTtlMs`; 0 adopts nothing (those tasks are stopped as orphans). */
@@ -20,17 +20,17 @@ export interface AdoptDeps {
 
 /**
  * After a restart or a crash, the tasks an earlier process kept idle for a conversation whose
- * binding is in SQLite become this process's idle tasks, so those conversations go on without a
+ * binding is in the database become this process's idle tasks, so those conversations go on without a
  * replay; every other task it left is stopped as an orphan. A kept task that died meanwhile is
  * found out at its next turn, which then replays the conversation. Returns how many were adopted.
  */
-export function adoptKeptTasks(deps: AdoptDeps): number {
+export async function adoptKeptTasks(deps: AdoptDeps): Promise<number> {
   if (deps.idleTtlMs === 0) return 0;
-  const kept = deps.store.tasks.adoptKept();
+  const kept = await deps.store.tasks.adoptKept();
   for (const { task, model } of kept) {
-    const stop = (): Promise<void> => {
-      const latest = deps.store.tasks.get(task.id);
-      return latest === null ? Promise.resolve() : deps.reaper.stopAndWait(latest);
+    const stop = async (): Promise<void> => {
+      const latest = await deps.store.tasks.get(task.id);
+      if (latest !== null) await deps.reaper.stopAndWait(latest);
     };
     deps.pool.adoptIdle(task.accountId, {
       taskRowId: task.id,
@@ -47,7 +47,7 @@ export function adoptKeptTasks(deps: AdoptDeps): number {
 
 /** What taking over after dead processes needs. */
 export interface DeadProcessDeps {
-  store: Store;
+  store: AsyncStore;
   pool: AccountPool;
   reaper: TaskReaper;
   idleTtlMs: number;
@@ -59,15 +59,15 @@ export interface DeadProcessDeps {
  * covers an earlier run of this process): tasks kept idle for a conversation become ours, the
  * others are stopped — and until each stop is done its account's slot stays taken, so no request
  * runs into the platform's concurrency limit. Only then are the dead processes expired, which frees
- * their slot leases. The claims are atomic: two survivors never take the same task. Resolves when
- * the claimed tasks are stopped.
+ * their slot leases. The claims are atomic: two survivors never take the same task. Resolves once
+ * the claims are made, to `stopped`, which resolves when the claimed tasks are stopped.
  */
-export function takeOverDeadProcesses(deps: DeadProcessDeps): Promise<void> {
+export async function takeOverDeadProcesses(deps: DeadProcessDeps): Promise<{ stopped: Promise<void> }> {
   const { store, pool, reaper, idleTtlMs, logger } = deps;
-  adoptKeptTasks({ store, pool, reaper, idleTtlMs, logger });
-  const orphans = reaper.claimOrphans();
-  for (const orphan of orphans) pool.hold(orphan.accountId, orphan.stopped);
-  const dead = store.slots.expireDead();
+  await adoptKeptTasks({ store, pool, reaper, idleTtlMs, logger });
+  const orphans = await reaper.claimOrphans();
+  await Promise.all(orphans.map((orphan) => pool.hold(orphan.accountId, orphan.stopped)));
+  const dead = await store.slots.expireDead();
   if (dead.length > 0) logger.warn({ processes: dead }, 'relaypool processes stopped beating; took over');
-  return Promise.all(orphans.map((orphan) => orphan.stopped)).then(() => undefined);
+  return { stopped: Promise.all(orphans.map((orphan) => orphan.stopped)).then(() => undefined) };
 }

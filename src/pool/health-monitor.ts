@@ -1,4 +1,4 @@
-import type { Account, Store } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 import { isUpstreamFailure, policyFor } from '../upstream/errors.js';
 import type { CancelTimer, Clock, Timers } from '../util/timing.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
@@ -7,7 +7,7 @@ import type { AccountPool } from './account-pool.js';
 
 /** What the periodic health check needs. */
 export interface HealthMonitorDeps {
-  store: Store;
+  store: AsyncStore;
   adapter: UpstreamAdapter;
   pool: AccountPool;
   logger: Logger;
@@ -47,7 +47,7 @@ export class HealthMonitor {
 
   /** One round over every account, one account at a time. */
   async checkAll(): Promise<void> {
-    for (const account of this.deps.store.accounts.list()) {
+    for (const account of await this.deps.store.accounts.list()) {
       if (this.#stopped) return;
       try {
         await this.#check(account);
@@ -86,7 +86,7 @@ export class HealthMonitor {
 
   async #validate(accountId: number): Promise<void> {
     const { store, adapter, pool } = this.deps;
-    const session = store.accounts.getSecrets(accountId)?.cookie ?? null;
+    const session = (await store.accounts.getSecrets(accountId))?.cookie ?? null;
     if (session === null) return;
     try {
       const user = await adapter.validateSession(session);
@@ -98,13 +98,13 @@ export class HealthMonitor {
             model: null,
           } as const)
         : ({ type: 'session-valid' } as const);
-      pool.health.record(accountId, event, session);
+      await pool.health.record(accountId, event, session);
     } catch (err) {
       if (!isUpstreamFailure(err)) throw err;
       // Only definite verdicts change the account; passing trouble says nothing about it.
       const action = policyFor(err.kind).action;
       if (action === 'expired' || action === 'invalid') {
-        pool.health.record(
+        await pool.health.record(
           accountId,
           { type: 'failure', kind: err.kind, message: err.message, model: null },
           session,

@@ -1,13 +1,15 @@
-import type { Account, Store } from '../store/index.js';
+import type { Account } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { ParkRequest } from './idle-slots.js';
 import type { Lease, LeaseOutcome } from './lease.js';
 import type { PoolHealth } from './pool-health.js';
+import type { PoolSnapshot } from './selection.js';
 
 /** What leases are made from: the pool's bookkeeping, passed in. */
 export interface LeaseFactoryDeps {
-  store: Store;
   logger: Logger;
+  /** The accounts and their sessions as last read from the store. */
+  snapshot: () => PoolSnapshot;
   health: PoolHealth;
   /** The pool's task rows tied to live leases (and idle tasks). */
   liveTasks: Set<number>;
@@ -18,34 +20,20 @@ export interface LeaseFactoryDeps {
 }
 
 /**
- * Makes the pool's leases: reads the account's session (decrypted once per account until the
- * accounts change: every lease needs it) and records each lease's outcome as account health.
+ * Makes the pool's leases: takes the account's session from the pool's snapshot (decrypted once
+ * per account until the accounts change: every lease needs it) and records each lease's outcome as
+ * account health.
  */
 export class LeaseFactory {
   readonly #deps: LeaseFactoryDeps;
-  readonly #sessions = new Map<number, string>();
 
   constructor(deps: LeaseFactoryDeps) {
     this.#deps = deps;
   }
 
-  /** The accounts changed: read sessions again. */
-  forgetSessions(): void {
-    this.#sessions.clear();
-  }
-
   /** The account's session, or null when it has none or it cannot be read. */
   sessionOf(accountId: number): string | null {
-    const cached = this.#sessions.get(accountId);
-    if (cached !== undefined) return cached;
-    try {
-      const session = this.#deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
-      if (session !== null) this.#sessions.set(accountId, session);
-      return session;
-    } catch (err) {
-      this.#deps.logger.error({ accountId, err }, 'cannot read the session of an account');
-      return null;
-    }
+    return this.#deps.snapshot().sessions.get(accountId) ?? null;
   }
 
   /** A lease on one slot of `account` for `model` (starting with `tasks` when it claims an idle task). */
@@ -63,19 +51,22 @@ export class LeaseFactory {
       modelId,
       tasks,
       liveTasks: deps.liveTasks,
-      record: (outcome) => this.#record(account.id, outcome, model, session),
+      record: (outcome) =>
+        this.#record(account.id, outcome, model, session).catch((err: unknown) =>
+          deps.logger.warn({ accountId: account.id, err }, 'could not record the outcome of a request'),
+        ),
       free: () => deps.free(account.id),
       park: (task) => deps.park(account.id, task),
     });
   }
 
-  #record(accountId: number, outcome: LeaseOutcome, model: string, session: string): void {
+  async #record(accountId: number, outcome: LeaseOutcome, model: string, session: string): Promise<void> {
     const { health } = this.#deps;
-    if (outcome.result === 'success') health.record(accountId, { type: 'success' });
+    if (outcome.result === 'success') await health.record(accountId, { type: 'success' });
     if (outcome.result !== 'failure') return;
     const { failure, afterOutput } = outcome;
     if (failure.kind === 'concurrency') this.#deps.onConcurrencyFailure(accountId);
-    health.record(
+    await health.record(
       accountId,
       { type: 'failure', kind: failure.kind, message: failure.message, model, afterOutput },
       session,
@@ -90,8 +81,8 @@ export interface LeaseParts {
   modelId: string;
   /** The pool's set of task rows tied to live leases. */
   liveTasks: Set<number>;
-  /** Record the outcome (account health). */
-  record: (outcome: LeaseOutcome) => void;
+  /** Record the outcome (account health); the slot is freed once it is written. */
+  record: (outcome: LeaseOutcome) => Promise<void>;
   /** Give the slot back to the pool. */
   free: () => void;
   /** Turn the slot into an idle task's slot. */
@@ -118,19 +109,26 @@ export function createLease(parts: LeaseParts): Lease {
     release(outcome, drained) {
       if (released) return;
       released = true;
-      parts.record(outcome);
+      // The health it records (a cooldown, an expired session) is written before the slot goes
+      // back, so the next waiter is not given an account this outcome just took out.
+      const recorded = parts.record(outcome);
       const free = (): void => {
         for (const row of tasks) parts.liveTasks.delete(row);
         parts.free();
       };
-      const until = typeof drained === 'function' ? drained() : drained;
-      if (until === undefined) free();
-      else void until.then(free, free);
+      // A function is called once the outcome is recorded (e.g. a re-login it starts is under way).
+      const done =
+        typeof drained === 'function'
+          ? recorded.then(drained)
+          : drained === undefined
+            ? recorded
+            : Promise.allSettled([recorded, drained]);
+      void done.then(free, free);
     },
     park(outcome, task) {
       if (released) return;
       released = true;
-      parts.record(outcome);
+      void parts.record(outcome);
       for (const row of tasks) if (row !== task.taskRowId) parts.liveTasks.delete(row);
       parts.park(task);
     },

@@ -59,7 +59,7 @@ export interface AccountSelector {
    * A lease on the idle task `taskRowId` (its slot becomes a serving slot), or null when the task
    * is no longer idle (claimed, evicted, timed out) or its account cannot serve now.
    */
-  claimIdle(taskRowId: number): Lease | null;
+  claimIdle(taskRowId: number): Promise<Lease | null>;
   /**
    * A lease on the idle task `taskRowId` that another process keeps for a conversation: that
    * process is asked to hand it over (slot lease included) and this waits a moment for it. Null when
@@ -67,5 +67,5 @@ export interface AccountSelector {
    */
   requestHandoff(taskRowId: number, upstreamModel: string, signal: AbortSignal): Promise<Lease | null>;
   /** A lease on the oldest warm (pre-booted, unowned) idle task running `upstreamModel`, or null. */
-  claimWarm(upstreamModel: string): { lease: Lease; taskRowId: number } | null;
+  claimWarm(upstreamModel: string): Promise<{ lease: Lease; taskRowId: number } | null>;
 }

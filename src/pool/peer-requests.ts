@@ -3,7 +3,7 @@
  * a follow-up for a conversation whose idle task another process keeps asks for that task to be
  * handed over; waiters blocked only by other processes' idle tasks ask them to stop one.
  */
-import type { Store } from '../store/index.js';
+import type { AsyncStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { Clock, Timers } from '../util/timing.js';
 import type { IdleSlots } from './idle-slots.js';
@@ -17,14 +17,14 @@ const HANDOFF_POLL_MS = 25;
 
 /** What answering and asking needs from the pool. */
 export interface PeerRequestsDeps {
-  store: Store;
+  store: AsyncStore;
   clock: Clock;
   timers: Timers;
   logger: Logger;
   shared: SharedSlots;
   idle: IdleSlots;
   /** A lease on a task another process handed over (null when its account went meanwhile). */
-  claimReceived: (accountId: number, taskRowId: number, model: string) => Lease | null;
+  claimReceived: (accountId: number, taskRowId: number, model: string) => Promise<Lease | null>;
   /** A task handed over is the other process's now: no longer ours to protect from stray stops. */
   forgetTask: (taskRowId: number) => void;
   closed: () => boolean;
@@ -43,49 +43,49 @@ export class PeerRequests {
   }
 
   /** Answer what other processes asked for: hand tasks over first, then stop idle tasks they want gone. */
-  answer(): void {
+  async answer(): Promise<void> {
     if (this.#deps.idle.tasks.size === 0) return;
-    this.#handOver();
-    this.#evictForOthers();
+    await this.#handOver();
+    await this.#evictForOthers();
   }
 
   /** See `AccountSelector.requestHandoff`. */
   async requestHandoff(taskRowId: number, model: string, signal: AbortSignal): Promise<Lease | null> {
     const { store, clock, timers, shared } = this.#deps;
-    const row = store.tasks.get(taskRowId);
+    const row = await store.tasks.get(taskRowId);
     if (row === null || row.state !== 'idle' || row.upstreamTaskId === null) return null;
     if (row.ownerInstanceId === store.instanceId) return null; // ours, and not idle here: gone
     // A dead owner's tasks are taken over by the heartbeat; nobody would answer.
-    if (!store.slots.liveProcesses().includes(row.ownerInstanceId)) return null;
+    if (!(await store.slots.liveProcesses()).includes(row.ownerInstanceId)) return null;
     this.#handoffs.add(taskRowId);
-    shared.requestHandoffs(this.#handoffs);
+    await shared.requestHandoffs(this.#handoffs);
     try {
       const deadline = clock.now() + HANDOFF_WAIT_MS;
       for (;;) {
-        const latest = store.tasks.get(taskRowId);
+        const latest = await store.tasks.get(taskRowId);
         if (latest === null || latest.state !== 'idle' || latest.ownerInstanceId === store.instanceId) break;
         if (signal.aborted || this.#deps.closed() || clock.now() >= deadline) break;
         await new Promise<void>((resolve) => void timers.setTimeout(resolve, HANDOFF_POLL_MS));
       }
     } finally {
       this.#handoffs.delete(taskRowId);
-      shared.requestHandoffs(this.#handoffs);
+      await shared.requestHandoffs(this.#handoffs);
     }
     // Read after the request is withdrawn: the holder hands over only while it stands, so a task
     // that is ours now stays ours, and is used (never left unknown to this process).
-    const latest = store.tasks.get(taskRowId);
+    const latest = await store.tasks.get(taskRowId);
     if (latest === null || latest.state !== 'idle' || latest.ownerInstanceId !== store.instanceId)
       return null;
     return this.#deps.claimReceived(latest.accountId, taskRowId, model);
   }
 
   /** Hand the idle tasks other processes have a follow-up for over to them (not stopped: they go on there). */
-  #handOver(): void {
+  async #handOver(): Promise<void> {
     const { idle, shared, logger } = this.#deps;
-    for (const { taskId, to } of shared.handoffsRequested()) {
+    for (const { taskId, to } of await shared.handoffsRequested()) {
       const task = idle.tasks.take(taskId);
       if (task === null) continue;
-      if (shared.handOver(task.accountId, taskId, to)) {
+      if (await shared.handOver(task.accountId, taskId, to)) {
         this.#deps.forgetTask(taskId);
         logger.debug({ taskRow: taskId, to }, 'idle task handed over to another process');
       } else {
@@ -95,10 +95,10 @@ export class PeerRequests {
   }
 
   /** Stop one of our idle tasks on each account another process's waiters want a slot on. */
-  #evictForOthers(): void {
+  async #evictForOthers(): Promise<void> {
     const { idle, shared } = this.#deps;
     if (idle.tasks.size === 0) return;
-    for (const accountId of shared.wantedByOthers()) {
+    for (const accountId of await shared.wantedByOthers()) {
       if (this.#evictingFor.has(accountId)) continue;
       const victim = idle.tasks.oldest((task) => task.accountId === accountId);
       if (victim !== null && idle.evict(victim, () => this.#evictingFor.delete(accountId)))

@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 import type { Clock } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 import { nextHealth, type HealthEffect, type HealthEvent, type HealthTimings } from './account-health.js';
@@ -11,7 +11,7 @@ export type StrayListener = (accountId: number, keep: ReadonlySet<number>) => vo
 
 /** What applying health events needs. */
 export interface PoolHealthDeps {
-  store: Store;
+  store: AsyncStore;
   logger: Logger;
   clock: Clock;
   timings: HealthTimings;
@@ -21,6 +21,8 @@ export interface PoolHealthDeps {
   liveTasks: () => ReadonlySet<number>;
   /** Called after anything that may change who can be leased. */
   onChange: () => void;
+  /** The account as the pool last read it (its snapshot), if known: spares a read per success. */
+  known?: (accountId: number) => Account | undefined;
 }
 
 /**
@@ -39,15 +41,20 @@ export class PoolHealth {
    * Record an event. `session` is the session the request used: a session failure reported on a
    * session the account has already replaced is stale and ignored (no second re-login).
    */
-  record(accountId: number, event: HealthEvent, session: string | null = null): void {
+  async record(accountId: number, event: HealthEvent, session: string | null = null): Promise<void> {
     const { store, logger } = this.deps;
-    const account = store.accounts.get(accountId);
+    if (event.type === 'success' && !this.#backoff.has(accountId)) {
+      // The common case changes nothing (an active account, no backoff): no database read for it.
+      const seen = this.deps.known?.(accountId);
+      if (seen !== undefined && seen.state === 'active' && seen.cooldownUntil === null) return;
+    }
+    const account = await store.accounts.get(accountId);
     if (account === null) return;
     if (
       event.type === 'failure' &&
       event.kind === 'session-expired' &&
       session !== null &&
-      this.#currentSession(accountId) !== session
+      (await this.#currentSession(accountId)) !== session
     )
       return;
     const view = {
@@ -59,7 +66,7 @@ export class PoolHealth {
     const change = nextHealth(view, event, this.deps.timings, this.deps.clock.now());
     if (change.backoffLevel === 0) this.#backoff.delete(accountId);
     else this.#backoff.set(accountId, change.backoffLevel);
-    if (change.patch !== null) store.accounts.update(accountId, change.patch);
+    if (change.patch !== null) await store.accounts.update(accountId, change.patch);
     if (change.patch?.state !== undefined && change.patch.state !== account.state) {
       const kind = event.type === 'failure' ? event.kind : event.type;
       logger.warn(
@@ -73,7 +80,7 @@ export class PoolHealth {
         'account health changed',
       );
     }
-    for (const effect of change.effects) this.#run(accountId, effect);
+    for (const effect of change.effects) await this.#run(accountId, effect);
     if (change.patch !== null || change.effects.length > 0) this.deps.onChange();
   }
 
@@ -124,7 +131,7 @@ export class PoolHealth {
     return this.#backoff.get(accountId) ?? 0;
   }
 
-  #run(accountId: number, effect: HealthEffect): void {
+  async #run(accountId: number, effect: HealthEffect): Promise<void> {
     switch (effect.type) {
       case 'relogin':
         void this.relogin(accountId, 'expired');
@@ -133,7 +140,7 @@ export class PoolHealth {
         for (const listener of this.#strayListeners) listener(accountId, this.deps.liveTasks());
         return;
       case 'cool-model':
-        this.deps.store.models.coolModel(accountId, effect.model, effect.until);
+        await this.deps.store.models.coolModel(accountId, effect.model, effect.until);
         this.deps.logger.warn(
           { accountId, model: effect.model, until: effect.until },
           'model resting on account',
@@ -142,9 +149,9 @@ export class PoolHealth {
     }
   }
 
-  #currentSession(accountId: number): string | null {
+  async #currentSession(accountId: number): Promise<string | null> {
     try {
-      return this.deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+      return (await this.deps.store.accounts.getSecrets(accountId))?.cookie ?? null;
     } catch {
       return null;
     }

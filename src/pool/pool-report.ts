@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.js';
+import type { AsyncStore } from '../store/index.js';
 import { summarizePool, type AccountStatusRow, type PoolStatus } from './status.js';
 
 /** A model resting on one account. */
@@ -22,18 +22,18 @@ export interface PoolReport extends PoolStatus {
 }
 
 /** Build the operator's view from the store, the slots in use and the queue length. */
-export function buildPoolReport(
-  store: Store,
+export async function buildPoolReport(
+  store: AsyncStore,
   inFlight: ReadonlyMap<number, number>,
   queued: number | null,
   defaultMaxConcurrency: number,
   now: number,
   idle?: ReadonlyMap<number, number>,
   elsewhere?: ReadonlyMap<number, number>,
-): PoolReport {
-  const accounts = store.accounts.list();
+): Promise<PoolReport> {
+  const accounts = await store.accounts.list();
   const status = summarizePool(accounts, inFlight, defaultMaxConcurrency, now, idle, elsewhere);
-  const rests = store.models.listModelCooldowns(now);
+  const rests = await store.models.listModelCooldowns(now);
   const byId = new Map(accounts.map((account) => [account.id, account]));
   const rows = status.accounts.map((row): AccountReportRow => {
     const account = byId.get(row.id);
@@ -54,13 +54,17 @@ export function buildPoolReport(
  * tasks relaypool recorded as running (so the CLI sees what a running server is doing). The wait
  * queue lives in the server's memory, so `queued` is null here.
  */
-export function readPoolStatus(store: Store, defaultMaxConcurrency: number, now: number): PoolReport {
+export async function readPoolStatus(
+  store: AsyncStore,
+  defaultMaxConcurrency: number,
+  now: number,
+): Promise<PoolReport> {
   return buildPoolReport(
     store,
-    store.tasks.countBusyByAccount(),
+    await store.tasks.countBusyByAccount(),
     null,
     defaultMaxConcurrency,
     now,
-    store.tasks.countIdleByAccount(),
+    await store.tasks.countIdleByAccount(),
   );
 }

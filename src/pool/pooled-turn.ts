@@ -1,5 +1,5 @@
 import type { RequestTrace } from '../util/request-trace.js';
-import type { Store, TaskRecord } from '../store/index.js';
+import type { AsyncStore, TaskRecord } from '../store/index.js';
 import type { AnyUpstreamFailure } from '../upstream/errors.js';
 import type { UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
@@ -19,7 +19,7 @@ import {
 export type { KeepTask, KeptTask } from './turn-attempt.js';
 
 export interface PooledTurnDeps {
-  store: Store;
+  store: AsyncStore;
   adapter: UpstreamAdapter;
   pool: AccountSelector;
   reaper: TaskReaper;
@@ -87,11 +87,12 @@ export async function* runPooledTurn(
   const row = new UsageRow(deps, plan, progress);
   try {
     for await (const event of runAttempts(deps, plan, signal, progress)) {
-      row.see(event); // stored before the consumer can end its client's response on this event
+      const storing = row.see(event);
+      if (storing !== undefined) await storing; // stored before the consumer can end its client's response on this event
       yield event;
     }
   } finally {
-    row.close();
+    await row.close();
   }
 }
 
@@ -153,14 +154,15 @@ async function claimKept(
   resume: ResumePlan,
   signal: AbortSignal,
 ): Promise<{ lease: Lease; row: TaskRecord; upstreamTaskId: string } | null> {
-  let claimed = resume.kind === 'task' ? claimTask(deps.pool, resume.taskRowId) : deps.pool.claimWarm(model);
+  let claimed =
+    resume.kind === 'task' ? await claimTask(deps.pool, resume.taskRowId) : await deps.pool.claimWarm(model);
   if (claimed === null && resume.kind === 'task') {
     // Kept by another process on the database (issue #12): it hands the task over.
     const lease = await deps.pool.requestHandoff(resume.taskRowId, model, signal);
     claimed = lease === null ? null : { lease, taskRowId: resume.taskRowId };
   }
   if (claimed === null) return null;
-  const row = deps.store.tasks.get(claimed.taskRowId);
+  const row = await deps.store.tasks.get(claimed.taskRowId);
   if (row === null || row.upstreamTaskId === null || row.state !== 'idle') {
     // Its row changed under us (account removed, stopped by another path): not resumable.
     claimed.lease.release({ result: 'abandoned' }, row === null ? undefined : deps.reaper.stopAndWait(row));
@@ -169,8 +171,11 @@ async function claimKept(
   return { lease: claimed.lease, row, upstreamTaskId: row.upstreamTaskId };
 }
 
-function claimTask(pool: AccountSelector, taskRowId: number): { lease: Lease; taskRowId: number } | null {
-  const lease = pool.claimIdle(taskRowId);
+async function claimTask(
+  pool: AccountSelector,
+  taskRowId: number,
+): Promise<{ lease: Lease; taskRowId: number } | null> {
+  const lease = await pool.claimIdle(taskRowId);
   return lease === null ? null : { lease, taskRowId };
 }
 

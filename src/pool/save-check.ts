@@ -1,4 +1,4 @@
-import type { Account, Store } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 import type { AccountDiscovery, UpstreamUser } from '../upstream/types.js';
 import { NotFoundError } from '../util/errors.js';
 
@@ -6,14 +6,14 @@ import { NotFoundError } from '../util/errors.js';
  * Store what a successful check found: the models the plan allows (this clears model cooldowns)
  * and the account as `active`, with its upstream user and plan.
  */
-export function saveAccountCheck(
-  store: Store,
+export async function saveAccountCheck(
+  store: AsyncStore,
   id: number,
   user: UpstreamUser,
   discovery: AccountDiscovery,
   now: number,
-): { account: Account; user: UpstreamUser; discovery: AccountDiscovery } {
-  store.models.replaceForAccount(
+): Promise<{ account: Account; user: UpstreamUser; discovery: AccountDiscovery }> {
+  await store.models.replaceForAccount(
     id,
     discovery.allowedModels.map((model) => ({
       upstreamId: model.id,
@@ -29,7 +29,7 @@ export function saveAccountCheck(
       isDefault: model.isDefault,
     })),
   );
-  const account = store.accounts.update(id, {
+  const account = await store.accounts.update(id, {
     state: 'active',
     lastError: null,
     cooldownUntil: null,

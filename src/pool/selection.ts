@@ -3,7 +3,7 @@
  * classification of the eligible accounts (free, worth waiting for, evictable, out), and the
  * strategy that picks among the free ones (config `pool.strategy`).
  */
-import type { Account, Store } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 
 /** What the pool selects from: the accounts, the models each offers and the models resting on each. */
 export interface PoolSnapshot {
@@ -14,25 +14,52 @@ export interface PoolSnapshot {
   readonly modelNames: ReadonlySet<string>;
   /** Account id → upstream model name → end of its cooldown (ms). */
   readonly modelCooldowns: ReadonlyMap<number, ReadonlyMap<string, number>>;
+  /** Account id → its session (decrypted once per snapshot: every lease needs it). */
+  readonly sessions: ReadonlyMap<number, string>;
 }
 
-/** Read a snapshot from the store (three queries; the pool caches it until the data changes). */
-export function readSnapshot(store: Store, now: number): PoolSnapshot {
+/**
+ * Read a snapshot from the store (three queries and one per logged-in account's session; the pool
+ * keeps it until the data changes). `unreadable` hears of a session that cannot be decrypted.
+ */
+export async function readSnapshot(
+  store: AsyncStore,
+  now: number,
+  unreadable: (accountId: number, err: unknown) => void,
+): Promise<PoolSnapshot> {
+  const [models, rests, accounts] = await Promise.all([
+    store.models.listAll(),
+    store.models.listModelCooldowns(now),
+    store.accounts.list(),
+  ]);
   const modelIds = new Map<number, Map<string, string>>();
-  for (const model of store.models.listAll()) {
+  for (const model of models) {
     const ids = modelIds.get(model.accountId) ?? new Map<string, string>();
     // listAll is ordered by weight, highest first: the first id of a name wins (as before).
     if (!ids.has(model.name)) ids.set(model.name, model.upstreamId);
     modelIds.set(model.accountId, ids);
   }
   const modelCooldowns = new Map<number, Map<string, number>>();
-  for (const rest of store.models.listModelCooldowns(now)) {
+  for (const rest of rests) {
     const byName = modelCooldowns.get(rest.accountId) ?? new Map<string, number>();
     byName.set(rest.name, rest.until);
     modelCooldowns.set(rest.accountId, byName);
   }
   const modelNames = new Set([...modelIds.values()].flatMap((byName) => [...byName.keys()]));
-  return { accounts: store.accounts.list(), modelIds, modelNames, modelCooldowns };
+  const sessions = new Map<number, string>();
+  await Promise.all(
+    accounts
+      .filter((account) => account.hasCookie)
+      .map(async (account) => {
+        try {
+          const session = (await store.accounts.getSecrets(account.id))?.cookie ?? null;
+          if (session !== null) sessions.set(account.id, session);
+        } catch (err) {
+          unreadable(account.id, err);
+        }
+      }),
+  );
+  return { accounts, modelIds, modelNames, modelCooldowns, sessions };
 }
 
 /** The soonest end of an account or model cooldown after `now`, or null when nothing rests. */

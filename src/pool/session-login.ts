@@ -1,11 +1,11 @@
-import type { Account, Store } from '../store/index.js';
+import type { Account, AsyncStore } from '../store/index.js';
 import { delay, type Timers } from '../util/timing.js';
 import type { UpstreamAdapter, UpstreamLogin, UpstreamUser } from '../upstream/types.js';
 import { UserError } from '../util/errors.js';
 
 /** What a locked login needs. */
 export interface SessionLoginDeps {
-  store: Store;
+  store: AsyncStore;
   adapter: UpstreamAdapter;
   timers: Timers;
   now: () => number;
@@ -27,7 +27,7 @@ export interface SessionLogin {
 }
 
 /**
- * Log a password account in while holding its login lock in SQLite, so two relaypool processes on
+ * Log a password account in while holding its login lock in the database, so two relaypool processes on
  * one database never log the same account in twice. With `reuse`, a session that another process
  * (or an earlier call) stored meanwhile — anything but `staleSession` — is validated and used
  * instead of logging in again.
@@ -41,13 +41,13 @@ export async function loginExclusively(
   const { store, adapter } = deps;
   if (account.email === null) throw new UserError(`account ${account.id} has no email to log in with`);
   const giveUpAt = deps.now() + deps.lockTtlMs;
-  while (!store.accounts.tryLockLogin(account.id, deps.owner, deps.lockTtlMs)) {
+  while (!(await store.accounts.tryLockLogin(account.id, deps.owner, deps.lockTtlMs))) {
     if (deps.now() > giveUpAt)
       throw new UserError(`another relaypool process is still logging account ${account.id} in`);
     await delay(deps.timers, deps.pollMs);
   }
   try {
-    const current = store.accounts.getSecrets(account.id)?.cookie ?? null;
+    const current = (await store.accounts.getSecrets(account.id))?.cookie ?? null;
     if (options.reuse && current !== null && current !== options.staleSession) {
       const user = await adapter.validateSession(current).catch(() => null);
       if (user !== null) return { session: current, user, fresh: false };
@@ -56,12 +56,12 @@ export async function loginExclusively(
     const login = await (deps.loginTo
       ? deps.loginTo(account.upstream, credentials)
       : adapter.login(credentials));
-    store.accounts.setCookie(account.id, login.session, {
+    await store.accounts.setCookie(account.id, login.session, {
       obtainedAt: deps.now(),
       expiresAt: login.expiresAt?.getTime() ?? null,
     });
     return { session: login.session, user: login.user, fresh: true };
   } finally {
-    store.accounts.unlockLogin(account.id, deps.owner);
+    await store.accounts.unlockLogin(account.id, deps.owner);
   }
 }

@@ -30,9 +30,9 @@ export class SessionWaits {
   }
 
   /** Wake the stops of accounts whose stored session (`sessionOf`) is new. */
-  check(sessionOf: (accountId: number) => string | null): void {
-    for (const [accountId, list] of this.#waiters) {
-      const current = sessionOf(accountId);
+  async check(sessionOf: (accountId: number) => Promise<string | null>): Promise<void> {
+    for (const [accountId, list] of [...this.#waiters]) {
+      const current = await sessionOf(accountId);
       if (current === null) continue;
       const ready = list.filter((w) => w.refused !== current);
       if (ready.length === 0) continue;

@@ -3,7 +3,7 @@
  * strategies), the same slots as lease rows that every process on the database shares, and the
  * watch that notices what other processes (and the CLI) changed.
  */
-import type { SlotKind, SlotLeasesRepo } from '../store/index.js';
+import type { Async, SlotKind, SlotLeasesRepo } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { CancelTimer, Timers } from '../util/timing.js';
 
@@ -57,7 +57,7 @@ const UNLIMITED = 2 ** 31 - 1;
 
 /** What the shared slots need. */
 export interface SharedSlotsDeps {
-  repo: SlotLeasesRepo;
+  repo: Async<SlotLeasesRepo>;
   timers: Timers;
   logger: Logger;
   /** A process is presumed dead this long after its last heartbeat (it beats three times as often). */
@@ -69,18 +69,24 @@ export interface SharedSlotsDeps {
  * row per occupied slot, taken atomically against the account's limit, and the count of slots other
  * processes hold, which the pool adds to its own when it classifies accounts. Slots of one account
  * are interchangeable, so the pool names them by account and kind, and this class keeps the ids.
+ *
+ * The database calls are asynchronous (PostgreSQL is a round trip away). Only `take` is awaited by
+ * the pool — it decides; the other changes of one account run in the order they were asked for, one
+ * after the other (a release must find the id its take or mark recorded), without holding the caller.
  */
 export class SharedSlots {
   readonly #deps: SharedSlotsDeps;
   /** Account id → lease ids of this process, by kind. */
   readonly #own = new Map<number, Record<SlotKind, number[]>>();
+  /** Account id → the last change of its slots asked for (the next one runs after it). */
+  readonly #chains = new Map<number, Promise<unknown>>();
   #others = new Map<number, number>();
   #othersIdle = new Map<number, number>();
   /** What `want` last wrote (written again only when it changes). */
   #wants = '';
   /** What `requestHandoffs` last wrote. */
   #handoffs = '';
-  #registered = false;
+  #registered: Promise<boolean> | null = null;
   #cancelBeat: CancelTimer | null = null;
 
   constructor(deps: SharedSlotsDeps) {
@@ -102,87 +108,115 @@ export class SharedSlots {
    * hold (they stop one; see `AccountPool.checkForChanges`). A database write only on a change.
    */
   want(accountIds: Iterable<number>): void {
-    const wants = [...accountIds].sort((a, b) => a - b).join(',');
+    const list = [...accountIds].sort((a, b) => a - b);
+    const wants = list.join(',');
     if (wants === this.#wants) return;
-    this.#ensureRegistered();
-    this.#deps.repo.want([...accountIds]);
     this.#wants = wants;
+    void this.#background(async () => {
+      await this.#ensureRegistered();
+      await this.#deps.repo.want(list);
+    }, 'could not say which accounts this process waits for');
   }
 
   /** Accounts other processes' waiters want a slot on. */
-  wantedByOthers(): number[] {
+  wantedByOthers(): Promise<number[]> {
     return this.#deps.repo.wantedByOthers();
   }
 
   /** Ask for these idle tasks of other processes (task row ids); a database write only on a change. */
-  requestHandoffs(taskIds: Iterable<number>): void {
+  requestHandoffs(taskIds: Iterable<number>): Promise<void> {
     const list = [...taskIds].sort((a, b) => a - b);
-    if (list.join(',') === this.#handoffs) return;
-    this.#ensureRegistered();
-    this.#deps.repo.requestHandoffs(list);
+    if (list.join(',') === this.#handoffs) return Promise.resolve();
     this.#handoffs = list.join(',');
+    return this.#ensureRegistered().then(() => this.#deps.repo.requestHandoffs(list));
   }
 
   /** Idle tasks other processes asked this one for. */
-  handoffsRequested(): Array<{ taskId: number; to: string }> {
+  handoffsRequested(): Promise<Array<{ taskId: number; to: string }>> {
     return this.#deps.repo.handoffsRequested();
   }
 
   /** Hand the idle task `taskId` on `accountId` to process `to`, with one of our idle leases there. */
-  handOver(accountId: number, taskId: number, to: string): boolean {
-    const id = this.#pop(accountId, 'idle');
-    if (id === null) return false;
-    if (this.#deps.repo.handOver(taskId, id, to)) return true;
-    this.#ids(accountId).idle.push(id);
-    return false;
+  handOver(accountId: number, taskId: number, to: string): Promise<boolean> {
+    return this.#serial(accountId, async () => {
+      const id = this.#pop(accountId, 'idle');
+      if (id === null) return false;
+      if (await this.#deps.repo.handOver(taskId, id, to)) return true;
+      this.#ids(accountId).idle.push(id);
+      return false;
+    });
   }
 
   /** Count the slot of a task another process handed to this one as ours (kind `idle`). */
-  receive(accountId: number, taskId: number): void {
-    const id = this.#deps.repo.leaseOfTask(taskId);
-    if (id === null) this.occupy(accountId, 'idle');
-    else this.#ids(accountId).idle.push(id);
+  receive(accountId: number, taskId: number): Promise<void> {
+    return this.#serial(accountId, async () => {
+      const id = await this.#deps.repo.leaseOfTask(taskId);
+      if (id === null) await this.#record(accountId, UNLIMITED, 'idle');
+      else this.#ids(accountId).idle.push(id);
+    });
   }
 
   /** Take a slot of `accountId` if the account has fewer than `limit` leases over all processes. */
-  take(accountId: number, limit: number, kind: SlotKind = 'serving'): boolean {
-    this.#ensureRegistered();
-    let lease = this.#deps.repo.take(accountId, limit, kind);
-    // Refused: the account is full, or this process was presumed dead (a long pause) — then beat and
-    // take back what it holds before trying once more.
-    if (lease === null && !this.beat()) lease = this.#deps.repo.take(accountId, limit, kind);
-    if (lease === null) {
+  take(accountId: number, limit: number, kind: SlotKind = 'serving'): Promise<boolean> {
+    return this.#serial(accountId, async () => {
+      if (await this.#record(accountId, limit, kind)) return true;
       this.#others.set(accountId, Math.max(this.#others.get(accountId) ?? 0, limit - this.#count(accountId)));
       return false;
-    }
-    this.#ids(accountId)[kind].push(lease.id);
-    return true;
+    });
   }
 
-  /** Record a slot that is occupied whatever the limit says (a task already running upstream). */
-  occupy(accountId: number, kind: SlotKind): void {
-    this.take(accountId, UNLIMITED, kind);
+  /**
+   * Record a slot that is occupied whatever the limit says (a task already running upstream);
+   * resolves once recorded.
+   */
+  occupy(accountId: number, kind: SlotKind): Promise<void> {
+    return this.#background(
+      () => this.#serial(accountId, () => this.#record(accountId, UNLIMITED, kind)),
+      'could not record a slot',
+    );
   }
 
   /** Give one slot of `accountId` back (one of `kind`, else any). */
   release(accountId: number, kind: SlotKind = 'serving'): void {
-    const id = this.#pop(accountId, kind);
-    if (id !== null) this.#deps.repo.release(id);
+    void this.#background(
+      () =>
+        this.#serial(accountId, async () => {
+          const id = this.#pop(accountId, kind);
+          if (id !== null) await this.#deps.repo.release(id);
+        }),
+      'could not free a slot',
+    );
   }
 
   /** One of this process's slots on `accountId` now holds for `to` (serving ↔ idle). */
   mark(accountId: number, from: SlotKind, to: SlotKind): void {
-    const id = this.#pop(accountId, from);
-    const lease = id === null ? null : this.#deps.repo.mark(id, to);
-    if (lease !== null) this.#ids(accountId)[to].push(lease.id);
-    else this.occupy(accountId, to); // its row went with an expiry: record the slot again
+    void this.#background(
+      () =>
+        this.#serial(accountId, async () => {
+          const id = this.#pop(accountId, from);
+          const lease = id === null ? null : await this.#deps.repo.mark(id, to);
+          if (lease !== null) this.#ids(accountId)[to].push(lease.id);
+          else await this.#record(accountId, UNLIMITED, to); // its row went with an expiry: record the slot again
+        }),
+      'could not record a slot',
+    );
+  }
+
+  /** Resolves once every change asked for so far is written. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const pending = [...this.#chains.values()];
+      if (pending.length === 0) return;
+      await Promise.allSettled(pending);
+    }
   }
 
   /** Re-read how many slots the other processes hold. */
-  refresh(): void {
+  async refresh(): Promise<void> {
+    const counted = await this.#deps.repo.countByAccount();
     const others = new Map<number, number>();
     const othersIdle = new Map<number, number>();
-    for (const [accountId, counts] of this.#deps.repo.countByAccount()) {
+    for (const [accountId, counts] of counted) {
       const own = this.#own.get(accountId);
       const theirs = counts.serving + counts.idle - this.#count(accountId);
       const theirIdle = counts.idle - (own?.idle.length ?? 0);
@@ -197,10 +231,15 @@ export class SharedSlots {
    * Renew this process's heartbeat. False when it had run out (a pause longer than the TTL): its
    * leases may be gone, so they are taken again as they are held here.
    */
-  beat(): boolean {
+  beat(): Promise<boolean> {
+    const beating = this.#beat();
+    this.#registered = beating.catch(() => false);
+    return beating;
+  }
+
+  async #beat(): Promise<boolean> {
     const { repo, ttlMs, logger } = this.#deps;
-    this.#registered = true;
-    if (repo.heartbeat(ttlMs)) return true;
+    if (await repo.heartbeat(ttlMs)) return true;
     const held = [...this.#own].flatMap(([accountId, ids]) =>
       (['serving', 'idle'] as const).flatMap((kind) => ids[kind].map(() => ({ accountId, kind }))),
     );
@@ -209,44 +248,86 @@ export class SharedSlots {
       { slots: held.length },
       'this process was presumed dead (no heartbeat); recording its slots again',
     );
-    repo.leave();
-    repo.heartbeat(ttlMs);
+    await repo.leave();
+    await repo.heartbeat(ttlMs);
     this.#own.clear();
     for (const { accountId, kind } of held) {
-      const lease = repo.take(accountId, UNLIMITED, kind);
+      const lease = await repo.take(accountId, UNLIMITED, kind);
       if (lease !== null) this.#ids(accountId)[kind].push(lease.id);
     }
     return false;
   }
 
-  /** Beat every third of the TTL; `onBeat` runs after each beat (take over dead processes' tasks). */
-  start(onBeat: () => void): void {
+  /**
+   * Beat every third of the TTL; `onBeat` runs after each beat (take over dead processes' tasks).
+   * Resolves once the first beat and its `onBeat` ran.
+   */
+  start(onBeat: () => Promise<void>): Promise<void> {
     const { timers, logger, ttlMs } = this.#deps;
-    const tick = (): void => {
+    const tick = async (): Promise<void> => {
       try {
-        this.beat();
-        onBeat();
+        await this.beat();
+        await onBeat();
       } catch (err) {
         logger.warn({ err }, 'heartbeat failed');
       }
-      this.#cancelBeat = timers.setTimeout(tick, Math.floor(ttlMs / 3));
+      if (this.#registered !== null)
+        this.#cancelBeat = timers.setTimeout(() => void tick(), Math.floor(ttlMs / 3));
     };
-    tick();
+    return tick();
   }
 
   /** Stop beating and free every slot of this process (clean shutdown: nothing of ours runs now). */
-  leave(): void {
+  async leave(): Promise<void> {
     this.#cancelBeat?.();
     this.#cancelBeat = null;
+    await this.settled();
     this.#own.clear();
     this.#wants = '';
     this.#handoffs = '';
-    if (this.#registered) this.#deps.repo.leave();
-    this.#registered = false;
+    const registered = this.#registered;
+    this.#registered = null;
+    if (registered !== null) await this.#deps.repo.leave();
   }
 
-  #ensureRegistered(): void {
-    if (!this.#registered) this.beat();
+  /** Take a lease row (after a beat when this process was presumed dead); false when refused. */
+  async #record(accountId: number, limit: number, kind: SlotKind): Promise<boolean> {
+    await this.#ensureRegistered();
+    let lease = await this.#deps.repo.take(accountId, limit, kind);
+    // Refused: the account is full, or this process was presumed dead (a long pause) — then beat and
+    // take back what it holds before trying once more.
+    if (lease === null && !(await this.beat())) lease = await this.#deps.repo.take(accountId, limit, kind);
+    if (lease === null) return false;
+    this.#ids(accountId)[kind].push(lease.id);
+    return true;
+  }
+
+  /** Run `step` after every earlier change of `accountId`'s slots. */
+  #serial<T>(accountId: number, step: () => Promise<T>): Promise<T> {
+    const previous = this.#chains.get(accountId) ?? Promise.resolve();
+    const run = previous.then(step, step);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#chains.set(accountId, tail);
+    void tail.then(() => {
+      if (this.#chains.get(accountId) === tail) this.#chains.delete(accountId);
+    });
+    return run;
+  }
+
+  /** Run `work` without a caller waiting for its outcome: a failure is logged, not thrown. */
+  async #background(work: () => Promise<unknown>, what: string): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.#deps.logger.warn({ err }, what);
+    }
+  }
+
+  #ensureRegistered(): Promise<boolean> {
+    return (this.#registered ??= this.beat());
   }
 
   #ids(accountId: number): Record<SlotKind, number[]> {
@@ -278,22 +359,22 @@ export class SharedSlots {
  * take effect — and waiting requests are served — without a restart. Returns `stop`.
  */
 export function watchStore(
-  check: () => void,
+  check: () => Promise<void>,
   timers: Timers,
   intervalMs: () => number,
   logger: Logger,
 ): () => void {
   let cancel: CancelTimer | null = null;
   let stopped = false;
-  const tick = (): void => {
+  const tick = async (): Promise<void> => {
     try {
-      check();
+      await check();
     } catch (err) {
       logger.warn({ err }, 'could not look for account changes');
     }
-    if (!stopped) cancel = timers.setTimeout(tick, intervalMs());
+    if (!stopped) cancel = timers.setTimeout(() => void tick(), intervalMs());
   };
-  cancel = timers.setTimeout(tick, intervalMs());
+  cancel = timers.setTimeout(() => void tick(), intervalMs());
   return () => {
     stopped = true;
     cancel?.();

@@ -1,4 +1,4 @@
-import type { Store, TaskRecord } from '../store/index.js';
+import type { AsyncStore, TaskRecord } from '../store/index.js';
 import type { UpstreamAdapter } from '../upstream/types.js';
 import { isUpstreamFailure } from '../upstream/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -6,7 +6,7 @@ import type { PoolObserver } from './account-pool-types.js';
 import { SessionWaits } from './session-waits.js';
 
 export interface ReaperDeps {
-  store: Store;
+  store: AsyncStore;
   adapter: UpstreamAdapter;
   logger: Logger;
   /** Also delete tasks after stopping them. */
@@ -106,11 +106,11 @@ export class TaskReaper {
    * Stops parked for a session (refused as session-expired on an account that could not log in
    * again) are retried for accounts whose stored session changed; call after accounts change.
    */
-  retryPendingStops(): void {
+  async retryPendingStops(): Promise<void> {
     if (this.#sessionWaits.accounts().length === 0) return;
-    this.#sessionWaits.check((accountId) => {
+    await this.#sessionWaits.check(async (accountId) => {
       try {
-        return this.deps.store.accounts.getSecrets(accountId)?.cookie ?? null;
+        return (await this.deps.store.accounts.getSecrets(accountId))?.cookie ?? null;
       } catch {
         return null;
       }
@@ -139,17 +139,15 @@ export class TaskReaper {
    * Stop our own tasks on an account that are not serving a live request (`keep`): the platform
    * said a task is still active there (10811), so whatever of ours lingers must go.
    */
-  stopStrays(accountId: number, keep: ReadonlySet<number>): number {
-    const strays = this.deps.store.tasks
-      .listNeedingStop('own')
-      .filter(
-        (task) =>
-          task.accountId === accountId &&
-          !keep.has(task.id) &&
-          !this.#stopping.has(task.id) &&
-          task.state !== 'stopping' &&
-          task.upstreamTaskId !== null,
-      );
+  async stopStrays(accountId: number, keep: ReadonlySet<number>): Promise<number> {
+    const strays = (await this.deps.store.tasks.listNeedingStop('own')).filter(
+      (task) =>
+        task.accountId === accountId &&
+        !keep.has(task.id) &&
+        !this.#stopping.has(task.id) &&
+        task.state !== 'stopping' &&
+        task.upstreamTaskId !== null,
+    );
     if (strays.length > 0)
       this.deps.logger.warn({ accountId, count: strays.length }, 'stopping stray tasks on a busy account');
     for (const task of strays) this.stop(task);
@@ -160,8 +158,8 @@ export class TaskReaper {
    * Take over tasks left by processes that are gone and start stopping them; one promise per task
    * (with its account), so the pool can keep that account's slot until the stop is done.
    */
-  claimOrphans(): Array<{ accountId: number; stopped: Promise<void> }> {
-    const orphans = this.deps.store.tasks.claimOrphans();
+  async claimOrphans(): Promise<Array<{ accountId: number; stopped: Promise<void> }>> {
+    const orphans = await this.deps.store.tasks.claimOrphans();
     if (orphans.length > 0)
       this.deps.logger.warn({ count: orphans.length }, 'stopping upstream tasks left by an earlier process');
     if (orphans.length > 0) this.deps.observer?.tasksRecovered?.(orphans.length);
@@ -173,7 +171,7 @@ export class TaskReaper {
 
   /** Take over tasks left by processes that are gone, and stop them. Resolves to how many. */
   async stopOrphans(): Promise<number> {
-    const claimed = this.claimOrphans();
+    const claimed = await this.claimOrphans();
     await Promise.all(claimed.map((orphan) => orphan.stopped));
     return claimed.length;
   }
@@ -182,7 +180,7 @@ export class TaskReaper {
   async drain(timeoutMs: number): Promise<void> {
     this.#sessionWaits.abandonAll();
     const deadline = sleep(timeoutMs);
-    const own = this.deps.store.tasks.listNeedingStop('own');
+    const own = await this.deps.store.tasks.listNeedingStop('own');
     await Promise.race([
       Promise.all([
         ...this.#pending,
@@ -200,7 +198,7 @@ export class TaskReaper {
     // recovery and retries as a stop (the row stays unfinished until the lookup got through).
     // (A `stopping` row without an id is such a lookup, parked or cut short by a shutdown.)
     if (upstreamTaskId === null && options.recovered !== true && task.state !== 'stopping') {
-      store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
+      await store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
       return;
     }
     const stop =
@@ -210,16 +208,17 @@ export class TaskReaper {
     // A serving task's row stays `running` until the stop is done: unfinished is all a restart needs
     // to stop it again (one SQLite commit less per request). An idle task is marked, so that a
     // restart does not take it over for its conversation while it is being stopped.
-    if (task.state === 'idle') store.tasks.setState(task.id, 'stopping');
+    if (task.state === 'idle') await store.tasks.setState(task.id, 'stopping');
     let given = options.session;
     let reloggedIn = false;
     for (let attempt = 0; ; attempt++) {
-      const session = given ?? store.accounts.getSecrets(task.accountId)?.cookie ?? null;
+      const session = given ?? (await store.accounts.getSecrets(task.accountId))?.cookie ?? null;
       given = undefined;
       if (session === null) {
         if (upstreamTaskId === null)
-          store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
-        else store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
+          await store.tasks.setState(task.id, 'failed', 'no upstream task id was recorded');
+        else
+          await store.tasks.markStopped(task.id, 'account removed; the platform recycles the task when idle');
         return;
       }
       try {
@@ -228,16 +227,20 @@ export class TaskReaper {
       } catch (err) {
         const kind = isUpstreamFailure(err) ? err.kind : 'unknown';
         if (kind === 'not-found' && upstreamTaskId !== null) {
-          store.tasks.markStopped(task.id, 'the platform no longer knows the task');
+          await store.tasks.markStopped(task.id, 'the platform no longer knows the task');
           return;
         }
         if (kind === 'session-expired') {
           // A password account logs in again (single-flight with every other caller) and the stop
           // is retried at once with the new session.
-          if (!reloggedIn && this.deps.relogin && store.accounts.get(task.accountId)?.kind === 'password') {
+          if (
+            !reloggedIn &&
+            this.deps.relogin &&
+            (await store.accounts.get(task.accountId))?.kind === 'password'
+          ) {
             reloggedIn = true;
             await this.deps.relogin(task.accountId);
-            if (store.accounts.getSecrets(task.accountId)?.cookie !== session) continue;
+            if ((await store.accounts.getSecrets(task.accountId))?.cookie !== session) continue;
           }
           if (!(await this.#awaitSession(task, session, options))) return;
           reloggedIn = false;
@@ -247,7 +250,7 @@ export class TaskReaper {
         if (delay === undefined) {
           // Never `failed` while it may still run upstream: unfinished, the next start stops it.
           logger.warn({ taskRow: task.id, kind }, 'could not stop upstream task; the next start tries again');
-          store.tasks.setState(task.id, 'stopping', `stop failed (${kind}); retried at the next start`);
+          await store.tasks.setState(task.id, 'stopping', `stop failed (${kind}); retried at the next start`);
           return;
         }
         await sleep(delay);
@@ -264,7 +267,7 @@ export class TaskReaper {
     const { store, adapter } = this.deps;
     await adapter.stopTask(session, upstreamTaskId);
     if (this.deps.deleteTasks) await adapter.deleteTask(session, upstreamTaskId).catch(() => undefined);
-    store.tasks.markStopped(task.id);
+    await store.tasks.markStopped(task.id);
     this.deps.observer?.taskStopped?.(options.recovered ?? false);
   }
 
@@ -276,13 +279,13 @@ export class TaskReaper {
   async #stopLostCreate(task: TaskRecord, session: string): Promise<void> {
     const { store, adapter, logger } = this.deps;
     const active = (await adapter.listActiveTasks?.(session)) ?? [];
-    const lost = active.filter(
-      (t) =>
-        t.createdAt !== null &&
-        t.createdAt >= task.createdAt - LOST_CREATE_SLACK_MS &&
-        t.createdAt <= task.createdAt + LOST_CREATE_WINDOW_MS &&
-        store.tasks.findByUpstreamId(t.id) === null,
-    );
+    const lost = [];
+    for (const t of active) {
+      if (t.createdAt === null) continue;
+      if (t.createdAt < task.createdAt - LOST_CREATE_SLACK_MS) continue;
+      if (t.createdAt > task.createdAt + LOST_CREATE_WINDOW_MS) continue;
+      if ((await store.tasks.findByUpstreamId(t.id)) === null) lost.push(t);
+    }
     for (const t of lost) await adapter.stopTask(session, t.id);
     if (lost.length > 0)
       logger.warn(
@@ -290,17 +293,17 @@ export class TaskReaper {
         'stopped tasks created by a create call interrupted by a crash',
       );
     const found = lost.length > 0 ? `; stopped ${lost.length} unrecorded task(s) created then` : '';
-    store.tasks.setState(task.id, 'failed', `no upstream task id was recorded${found}`);
+    await store.tasks.setState(task.id, 'failed', `no upstream task id was recorded${found}`);
   }
 
   /** Park a stop refused for an expired session; true when a new session is there to retry with. */
   async #awaitSession(task: TaskRecord, refused: string, options: StopOptions): Promise<boolean> {
     const pending = 'stop pending: the session expired; retried once the account has a session again';
-    this.deps.store.tasks.setState(task.id, 'stopping', pending);
+    await this.deps.store.tasks.setState(task.id, 'stopping', pending);
     if (options.waitForSession === false) return false;
     this.deps.logger.warn({ taskRow: task.id, accountId: task.accountId }, pending);
     const wake = this.#sessionWaits.wait(task.accountId, refused);
-    this.retryPendingStops(); // a session may have been stored meanwhile
+    void this.retryPendingStops(); // a session may have been stored meanwhile
     return (await wake) === 'retry';
   }
 }

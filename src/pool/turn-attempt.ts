@@ -1,5 +1,5 @@
 import type { RequestTrace } from '../util/request-trace.js';
-import type { Store, TaskRecord } from '../store/index.js';
+import type { AsyncStore, TaskRecord } from '../store/index.js';
 import { policyFor, type AnyUpstreamFailure, type UpstreamErrorKind } from '../upstream/errors.js';
 import type { TokenUsage, TurnRequest, UpstreamAdapter, UpstreamEvent } from '../upstream/types.js';
 import type { AccountSelector, Lease, LeaseOutcome } from './lease.js';
@@ -8,7 +8,7 @@ import type { TaskReaper } from './task-reaper.js';
 
 /** What one attempt needs (a subset of the turn runner's deps). */
 export interface AttemptDeps {
-  store: Store;
+  store: AsyncStore;
   adapter: UpstreamAdapter;
   pool: AccountSelector;
   reaper: TaskReaper;
@@ -33,7 +33,7 @@ export interface KeepTask {
   /** A warm task: pre-booted, no conversation owns it. */
   warm?: boolean;
   /** Told once the task is kept, with the answer text of the turn (to key the conversation). */
-  onKept?: (task: KeptTask) => void;
+  onKept?: (task: KeptTask) => void | Promise<void>;
 }
 
 /** A task kept idle after a turn. */
@@ -103,7 +103,7 @@ export async function* runAttempt(
   retry: RetryRule,
   keep: KeepTask | null,
 ): AsyncGenerator<UpstreamEvent, AttemptEnd> {
-  const record = beginTask(deps, lease, work, keep);
+  const record = await beginTask(deps, lease, work, keep);
   // A new attempt: what the request did so far now belongs to this account and task.
   progress.accountId = lease.account.id;
   progress.taskId = work.kind === 'resume' ? work.upstreamTaskId : null;
@@ -142,7 +142,7 @@ export async function* runAttempt(
         if (event.type === 'task-created') {
           taskId = progress.taskId = event.taskId;
           if (progress.trace) progress.trace.taskId = event.taskId;
-          deps.store.tasks.setUpstreamId(record.id, event.taskId);
+          await deps.store.tasks.setUpstreamId(record.id, event.taskId);
           deps.observer?.taskStarted?.();
         }
         if (event.type === 'stream-reattached') {
@@ -163,20 +163,24 @@ export async function* runAttempt(
       if (!createAgain) return { kind: 'done' };
     }
   } finally {
-    settleAttempt(
-      deps,
-      lease,
-      { rowId: record.id, taskId, model: work.model, answer: progress.answer },
-      outcome,
-      keep,
-    );
+    const task = { rowId: record.id, taskId, model: work.model, answer: progress.answer };
+    await settleAttempt(deps, lease, task, outcome, keep).catch(() => {
+      // The store failed: the slot still goes back once the task is stopped (its row stays unfinished,
+      // so a later start stops it again if this stop fails too).
+      lease.release(outcome, taskId === null ? undefined : deps.reaper.stopDetached(lease.session, taskId));
+    });
   }
 }
 
-function beginTask(deps: AttemptDeps, lease: Lease, work: AttemptWork, keep: KeepTask | null): TaskRecord {
+async function beginTask(
+  deps: AttemptDeps,
+  lease: Lease,
+  work: AttemptWork,
+  keep: KeepTask | null,
+): Promise<TaskRecord> {
   try {
-    if (work.kind === 'resume') return deps.store.tasks.setState(work.row.id, 'running') ?? work.row;
-    const record = deps.store.tasks.begin({
+    if (work.kind === 'resume') return (await deps.store.tasks.setState(work.row.id, 'running')) ?? work.row;
+    const record = await deps.store.tasks.begin({
       accountId: lease.account.id,
       purpose: keep === null ? 'stateless' : 'conversation',
     });
@@ -221,29 +225,29 @@ interface AttemptTask {
  * Give the lease back. The task is kept idle when the turn succeeded and `keep` asks for it;
  * otherwise it is stopped and the slot handed on once that is done (it holds the platform's slot).
  */
-function settleAttempt(
+async function settleAttempt(
   deps: AttemptDeps,
   lease: Lease,
   task: AttemptTask,
   outcome: LeaseOutcome,
   keep: KeepTask | null,
-): void {
+): Promise<void> {
   const { rowId, taskId } = task;
-  const row = deps.store.tasks.get(rowId);
+  const row = await deps.store.tasks.get(rowId);
   let drained: Promise<unknown> | (() => Promise<unknown>) | undefined;
   if (row === null) {
     // The account was removed while the request ran (its rows went with it): stop with the lease's session.
     drained = taskId === null ? undefined : deps.reaper.stopDetached(lease.session, taskId);
   } else if (taskId === null) {
     const why = outcome.result === 'failure' ? outcome.failure.kind : 'aborted';
-    deps.store.tasks.setState(rowId, 'failed', `no task was created (${why})`);
+    await deps.store.tasks.setState(rowId, 'failed', `no task was created (${why})`);
   } else if (outcome.result === 'success' && keep !== null && row.state === 'running') {
-    deps.store.tasks.setState(rowId, 'idle');
-    const stop = (): Promise<void> => {
-      const latest = deps.store.tasks.get(rowId);
-      return latest === null
+    await deps.store.tasks.setState(rowId, 'idle');
+    const stop = async (): Promise<void> => {
+      const latest = await deps.store.tasks.get(rowId);
+      await (latest === null
         ? deps.reaper.stopDetached(lease.session, taskId)
-        : deps.reaper.stopAndWait(latest);
+        : deps.reaper.stopAndWait(latest));
     };
     lease.park(outcome, {
       taskRowId: rowId,
@@ -252,7 +256,7 @@ function settleAttempt(
       ttlMs: keep.ttlMs,
       warm: keep.warm ?? false,
     });
-    keep.onKept?.({ taskRowId: rowId, accountId: lease.account.id, answer: task.answer });
+    await keep.onKept?.({ taskRowId: rowId, accountId: lease.account.id, answer: task.answer });
     return;
   } else if (outcome.result === 'failure' && outcome.failure.kind === 'session-expired') {
     // A dead session cannot stop its task. `release` below records the failure, which starts the

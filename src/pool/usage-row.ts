@@ -28,29 +28,33 @@ export class UsageRow {
     private readonly progress: RequestProgress,
   ) {}
 
-  /** Note `event` before it goes to the consumer; stores the row when the event ends the client's answer. */
-  see(event: UpstreamEvent): void {
+  /**
+   * Note `event` before it goes to the consumer; stores the row when the event ends the client's
+   * answer (then the returned promise says when it is stored; most events return none).
+   */
+  see(event: UpstreamEvent): Promise<void> | undefined {
     if (event.type === 'text' || event.type === 'reasoning') tallyText(this.#output, event.text);
     else if (event.type === 'answer-complete') {
       this.#answered = true;
-      this.#write('ok');
+      return this.#write('ok');
     } else if (event.type === 'finish' || event.type === 'error') {
-      this.#write(this.progress.outcome);
       this.#final = true;
+      return this.#write(this.progress.outcome);
     }
+    return undefined;
   }
 
   /** The turn is over: store the row if no terminal event did. */
-  close(): void {
-    if (!this.#final) this.#write(this.progress.outcome);
+  async close(): Promise<void> {
+    if (!this.#final) await this.#write(this.progress.outcome);
   }
 
-  #write(outcome: RequestProgress['outcome']): void {
+  async #write(outcome: RequestProgress['outcome']): Promise<void> {
     if (this.progress.accountId === null) return;
     const entry = this.#entry(outcome);
     try {
-      if (this.#id === null) this.#id = this.deps.store.usage.record(entry);
-      else this.deps.store.usage.update(this.#id, entry);
+      if (this.#id === null) this.#id = await this.deps.store.usage.record(entry);
+      else await this.deps.store.usage.update(this.#id, entry);
     } catch (err) {
       this.deps.logger.error({ err }, 'could not record usage');
     }

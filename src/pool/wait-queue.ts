@@ -28,7 +28,7 @@ export class WaitQueue {
   /** Queue a request; `added` runs once it is queued (the pool dispatches). */
   enqueue(model: string, signal: AbortSignal, options: AcquireOptions, added: () => void): Promise<Lease> {
     return new Promise<Lease>((resolve, reject) => {
-      const onAbort = (): void => this.settle(waiter, abortReason(signal));
+      const onAbort = (): void => void this.settle(waiter, abortReason(signal));
       const cancelTimer = this.#deps.timers.setTimeout(() => {
         if (this.#waiters.has(waiter)) this.settle(waiter, this.#deps.timeoutError(waiter));
       }, this.#deps.timeoutMs);
@@ -37,6 +37,7 @@ export class WaitQueue {
         exclude: options.exclude ?? NONE,
         noWait: options.noWait ?? false,
         evicting: false,
+        granting: false,
         since: this.#deps.clock.now(),
         resolve,
         reject,
@@ -51,12 +52,13 @@ export class WaitQueue {
     });
   }
 
-  /** Answer a waiter (once): with a lease, or with `error`. */
-  settle(waiter: Waiter, error: unknown, lease?: Lease): void {
-    if (!this.#waiters.delete(waiter)) return;
+  /** Answer a waiter (once): with a lease, or with `error`. False when it was answered before. */
+  settle(waiter: Waiter, error: unknown, lease?: Lease): boolean {
+    if (!this.#waiters.delete(waiter)) return false;
     waiter.cleanup();
     if (lease !== undefined) waiter.resolve(lease);
     else waiter.reject(error);
+    return true;
   }
 
   /** The waiters, oldest first (a copy: serving one may settle others). */

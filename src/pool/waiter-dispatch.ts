@@ -28,6 +28,8 @@ export interface WaiterDispatchDeps {
   /** The accounts as last read from the store. */
   snapshot: () => PoolSnapshot;
   recovering: (accountId: number) => boolean;
+  /** False while the accounts are being read again: the pool serves the queue once they are in. */
+  ready: () => boolean;
   closed: () => boolean;
 }
 
@@ -50,6 +52,7 @@ export class WaiterDispatch {
 
   /** Serve the queue (re-entrant calls make the running pass go round once more). */
   run(): void {
+    if (!this.#deps.ready()) return;
     if (this.#running) {
       this.#again = true;
       return;
@@ -99,16 +102,15 @@ export class WaiterDispatch {
    */
   #serve(waiter: Waiter, blocked: Set<string>): void {
     const { clock, options, queue, slots, idle } = this.#deps;
+    if (waiter.granting) return;
     const plain = waiter.exclude.size === 0 && !waiter.noWait;
     if (plain && blocked.has(waiter.model)) return;
     const now = clock.now();
     const snapshot = this.#deps.snapshot();
-    let classes = classifyAccounts(snapshot, waiter.model, this.context(waiter, now));
-    // Another process took the picked account's last slot meanwhile: `shared` now counts it full.
-    while (classes.free.length > 0) {
-      const pick = pickCandidate(options.strategy, classes.free, slots.previous);
-      if (this.#grant(waiter, snapshot, pick)) return;
-      classes = classifyAccounts(snapshot, waiter.model, this.context(waiter, now));
+    const classes = classifyAccounts(snapshot, waiter.model, this.context(waiter, now));
+    if (classes.free.length > 0) {
+      this.#grant(waiter, snapshot, pickCandidate(options.strategy, classes.free, slots.previous));
+      return;
     }
     for (const accountId of classes.wanted) this.#wanted.add(accountId);
     if (classes.waitable === 0 || waiter.noWait) {
@@ -124,8 +126,12 @@ export class WaiterDispatch {
     }
   }
 
-  /** Settle `waiter` on `pick` (a lease, or an error); false when another process took that slot first. */
-  #grant(waiter: Waiter, snapshot: PoolSnapshot, pick: SlotCandidate): boolean {
+  /**
+   * Give `waiter` the slot `pick`: counted here at once (so no later waiter gets it too), settled
+   * once the shared lease row is taken. Another process may have taken the account's last slot
+   * meanwhile: then `shared` counts the account full and the queue is served again.
+   */
+  #grant(waiter: Waiter, snapshot: PoolSnapshot, pick: SlotCandidate): void {
     const { queue, slots, leases, shared } = this.#deps;
     const { accountId } = pick;
     const account = snapshot.accounts.find((a) => a.id === accountId);
@@ -136,12 +142,33 @@ export class WaiterDispatch {
         waiter,
         new ServiceUnavailableError(`account ${accountId} has no readable session`, { code: 'no_session' }),
       );
-      return true;
+      return;
     }
-    if (!shared.take(accountId, pick.max)) return false;
     slots.lease(accountId);
-    queue.settle(waiter, null, leases.create(account, session, modelId, waiter.model));
-    return true;
+    waiter.granting = true;
+    const granted = (taken: boolean): void => {
+      waiter.granting = false;
+      if (!taken) {
+        slots.release(accountId);
+        this.run();
+        return;
+      }
+      const lease = leases.create(account, session, modelId, waiter.model);
+      // The waiter left meanwhile (aborted, timed out, shutdown): the slot goes back.
+      if (!queue.settle(waiter, null, lease)) lease.release({ result: 'abandoned' });
+    };
+    shared.take(accountId, pick.max).then(granted, (err: unknown) => {
+      waiter.granting = false;
+      slots.release(accountId);
+      queue.settle(
+        waiter,
+        new ServiceUnavailableError('the shared slot store did not answer', {
+          code: 'store_unavailable',
+          cause: err,
+        }),
+      );
+      this.run();
+    });
   }
 
   /** While requests wait, wake up when the soonest cooldown ends (a resting account may serve them). */

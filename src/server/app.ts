@@ -31,7 +31,7 @@ export interface AppDeps {
   logger: Logger;
   version: string;
   bodyLimitBytes: number;
-  poolStatus: () => PoolStatus;
+  poolStatus: () => Promise<PoolStatus>;
   now?: () => number;
   newId?: () => string;
   /** The client's address (default: the TCP peer); injectable for in-process tests. */

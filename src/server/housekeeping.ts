@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.js';
+import type { AsyncStore } from '../store/index.js';
 import type { CancelTimer, Timers } from '../util/timing.js';
 import type { Logger } from '../util/logger.js';
 
@@ -13,26 +13,26 @@ const INTERVAL_MS = 10 * 60_000;
  * bindings whose task is gone, now and every ten minutes. Returns a function that stops it.
  */
 export function startHousekeeping(
-  store: Store,
+  store: AsyncStore,
   timers: Timers,
   now: () => number,
   logger: Logger,
 ): () => void {
   let cancel: CancelTimer | null = null;
   let stopped = false;
-  const run = (): void => {
+  const run = async (): Promise<void> => {
     try {
       const at = now();
       // Bindings first: pruning a task row sets its bindings' task to NULL, which the next run removes.
-      const bindings = store.conversations.pruneUnbound(at - UNBOUND_CONVERSATION_RETENTION_MS);
-      const tasks = store.tasks.pruneFinished(at - FINISHED_TASK_RETENTION_MS);
+      const bindings = await store.conversations.pruneUnbound(at - UNBOUND_CONVERSATION_RETENTION_MS);
+      const tasks = await store.tasks.pruneFinished(at - FINISHED_TASK_RETENTION_MS);
       if (bindings + tasks > 0) logger.debug({ bindings, tasks }, 'housekeeping: pruned old rows');
     } catch (err) {
       logger.warn({ err }, 'housekeeping failed; trying again later');
     }
-    if (!stopped) cancel = timers.setTimeout(run, INTERVAL_MS);
+    if (!stopped) cancel = timers.setTimeout(() => void run(), INTERVAL_MS);
   };
-  run();
+  void run();
   return () => {
     stopped = true;
     cancel?.();

@@ -10,7 +10,7 @@ import { ConversationService } from '../conversations/conversation-service.js';
 import { WarmTasks } from '../conversations/warm-tasks.js';
 import { randomUUID } from 'node:crypto';
 import { TaskReaper } from '../pool/task-reaper.js';
-import { openStore, type Store } from '../store/index.js';
+import { openAsyncStore, type AsyncStore } from '../store/index.js';
 import { createMonkeyCodeAdapter } from '../upstream/monkeycode/index.js';
 import { createOperatorLogin } from '../upstream/monkeycode/oauth-login.js';
 import type { OperatorLoginFlows } from '../upstream/operator-login-flows.js';
@@ -25,7 +25,7 @@ import type { PoolObserver } from '../pool/account-pool-types.js';
 export interface Services {
   config: Config;
   logger: Logger;
-  store: Store;
+  store: AsyncStore;
   /** Every upstream (MonkeyCode + `upstreams:`) behind one adapter that routes by session. */
   adapter: UpstreamAdapter;
   upstreams: UpstreamSet;
@@ -44,7 +44,7 @@ export interface Services {
   /** Pre-booted tasks (`warm.size`); built here, started only by the server. */
   warm: WarmTasks;
   now: () => number;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface ServiceOverrides {
@@ -95,16 +95,37 @@ function buildAdapter(config: Config, logger: Logger): UpstreamAdapter {
   });
 }
 
-/** Build the services for one process (composition root, docs/architecture.md §2). Starts no timer. */
-export function buildServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Services {
-  const now = overrides.now ?? Date.now;
-  const clock = { now };
-  const timers = overrides.timers ?? systemTimers;
-  const store = openStore({
-    file: config.store.db,
+/**
+ * Build the services for one process (composition root, docs/architecture.md §2): open the store
+ * (SQLite file or PostgreSQL URL) and read the accounts. Starts no timer.
+ */
+export async function buildServices(
+  config: Config,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): Promise<Services> {
+  const store = await openAsyncStore({
+    db: config.store.db,
     secretKey: config.store.secretKey ?? undefined,
     keyFile: config.store.keyFile ?? undefined,
   });
+  try {
+    return await assemble(store, config, logger, overrides);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+async function assemble(
+  store: AsyncStore,
+  config: Config,
+  logger: Logger,
+  overrides: ServiceOverrides,
+): Promise<Services> {
+  const now = overrides.now ?? Date.now;
+  const clock = { now };
+  const timers = overrides.timers ?? systemTimers;
   const upstreams = buildUpstreams(config, logger, overrides.adapter ?? buildAdapter(config, logger));
   const adapter: UpstreamAdapter = upstreams;
   // Built in dependency order; where two parts need each other, the later one subscribes to an
@@ -136,9 +157,9 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     relogin: (id) => pool.health.relogin(id, 'expired'),
   });
   pool.onStrays((id, keep) => void reaper.stopStrays(id, keep));
-  accounts.onChange(() => {
-    pool.invalidate();
-    reaper.retryPendingStops(); // a stop parked for a session may go now
+  accounts.onChange(async () => {
+    await pool.invalidate();
+    void reaper.retryPendingStops(); // a stop parked for a session may go now
   });
   const monitor = new HealthMonitor({
     store,
@@ -201,6 +222,7 @@ export function buildServices(config: Config, logger: Logger, overrides: Service
     logger: logger.child({ component: 'warm' }),
   });
   pool.onSlotsChanged(() => warm.nudge());
+  await pool.load();
   return {
     config,
     logger,

@@ -98,9 +98,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const maxPerAccount = config.pool.maxConcurrentPerAccount;
   // The metrics exist before the services so the pool reports into them; the pool report they
   // read is only called at scrape time, once the services are built.
-  let report: (() => PoolReport) | null = null;
-  const metrics = createMetrics(() => report?.() ?? EMPTY_REPORT, options.overrides?.now ?? Date.now);
-  const services = buildServices(config, logger, { ...options.overrides, observer: metrics.observer });
+  let report: (() => Promise<PoolReport>) | null = null;
+  const metrics = createMetrics(
+    () => report?.() ?? Promise.resolve(EMPTY_REPORT),
+    options.overrides?.now ?? Date.now,
+  );
+  const services = await buildServices(config, logger, { ...options.overrides, observer: metrics.observer });
   const { store, now, pool } = services;
   const poolReport = () =>
     buildPoolReport(
@@ -117,17 +120,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Aborted once the shutdown grace period is over: in-flight turns fail with this reason, so a
   // stream ends with its error frame (and its task is stopped) instead of a cut connection.
   const shutdown = new AbortController();
-  const refresh = ({ skipInvalid }: { skipInvalid: boolean }) =>
-    refreshAccountList(services.accounts, store, refreshableIds(store, { skipInvalid }));
+  const refresh = async ({ skipInvalid }: { skipInvalid: boolean }) =>
+    refreshAccountList(services.accounts, store, await refreshableIds(store, { skipInvalid }));
   const listAccounts = () => store.accounts.list();
   const app = createApp({
     logger,
     version: readVersion(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     now,
-    poolStatus: () =>
+    poolStatus: async () =>
       summarizePool(
-        store.accounts.list(),
+        await store.accounts.list(),
         pool.inFlight(),
         maxPerAccount,
         now(),
@@ -203,7 +206,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     server = await listen(app, config.server.host, config.server.port);
   } catch (err) {
-    services.close();
+    await services.close();
     throw err;
   }
   // Crash recovery, at start and after every heartbeat: what dead processes left is taken over.
@@ -215,17 +218,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     logger,
   };
   const takenOver = new Set<Promise<void>>();
-  pool.startHeartbeat(() => {
-    const stopped = takeOverDeadProcesses(takeOver);
+  await pool.startHeartbeat(async () => {
+    const { stopped } = await takeOverDeadProcesses(takeOver);
     takenOver.add(stopped);
     void stopped.finally(() => takenOver.delete(stopped));
   });
-  const orphansStopped = Promise.all(takenOver); // the first beat ran at once
+  const orphansStopped = Promise.all(takenOver); // the first beat has run
   const stopHousekeeping = startHousekeeping(store, options.overrides?.timers ?? systemTimers, now, logger);
   const stopWatching = watchStore(
-    () => {
-      pool.checkForChanges();
-      services.reaper.retryPendingStops(); // sessions the CLI stored
+    async () => {
+      await pool.poll();
+      await services.reaper.retryPendingStops(); // sessions the CLI stored
     },
     options.overrides?.timers ?? systemTimers,
     // While requests wait, a slot another process frees is looked for often (a cheap PRAGMA).
@@ -284,8 +287,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // session again (they stay unfinished for the next start), which would otherwise never end.
       await services.reaper.drain(config.server.shutdownGraceMs);
       await Promise.all(takenOver);
-      pool.leave();
-      services.close();
+      await pool.leave();
+      await services.close();
       logger.info('stopped');
     })();
     return closing;

@@ -128,12 +128,12 @@ test('the dashboard in Chromium: login, pool, disable, live update, add, remove,
   const { context, watch } = await openBrowser(profile, h.server.url);
   try {
     const store = h.server.services.store;
-    store.accounts.update(3, {
+    await store.accounts.update(3, {
       state: 'cooling',
       cooldownUntil: Date.now() + 10 * 60_000,
       lastError: 'rate limited by the upstream (10811)',
     });
-    h.server.services.pool.invalidate();
+    await h.server.services.pool.invalidate();
     await makeTraffic(h);
     const page = context.pages()[0] ?? (await context.newPage());
 
@@ -168,8 +168,8 @@ test('the dashboard in Chromium: login, pool, disable, live update, add, remove,
     assert.match(await page.locator('#account-3').innerText(), /rate limited by the upstream/);
     const html = await page.content();
     assert.ok(!html.includes(ADMIN_TOKEN), 'the admin token never reaches the page');
-    for (const account of store.accounts.list()) {
-      const cookie = store.accounts.getSecrets(account.id)?.cookie ?? 'none';
+    for (const account of await store.accounts.list()) {
+      const cookie = (await store.accounts.getSecrets(account.id))?.cookie ?? 'none';
       assert.ok(!html.includes(cookie), 'no account cookie in the page');
     }
 
@@ -245,7 +245,7 @@ test('the dashboard in Chromium: login, pool, disable, live update, add, remove,
     await clickAndLoad(page, 'button:has-text("Remove added-in-browser")');
     assert.match(await page.locator('#flash').innerText(), /Removed account added-in-browser/);
     assert.equal(await page.locator('#account-4').count(), 0);
-    assert.equal(store.accounts.get(4), null);
+    assert.equal(await store.accounts.get(4), null);
 
     // Log out: the dashboard asks for the token again.
     await clickAndLoad(page, 'button:has-text("Log out")');

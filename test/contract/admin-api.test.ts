@@ -43,7 +43,7 @@ describe('admin account API', () => {
       const refused = await call(h, 'POST', '/admin/session', { cookie: dead });
       assert.equal(refused.status, 400);
       assert.equal((refused.json.error as Json).code, 'account_rejected');
-      assert.equal(h.server.services.store.accounts.list().length, 1);
+      assert.equal((await h.server.services.store.accounts.list()).length, 1);
       const garbage = await call(h, 'POST', '/admin/session', { cookie: 'a=b; c=d' });
       assert.equal(garbage.status, 400);
       assert.equal((garbage.json.error as Json).param, 'cookie');
@@ -120,7 +120,7 @@ describe('admin account API', () => {
       const removed = await call(h, 'DELETE', `/admin/accounts/${id}`);
       assert.deepEqual(removed.json, { id, label: 'renamed', deleted: true });
       assert.equal((await call(h, 'DELETE', `/admin/accounts/${id}`)).status, 404);
-      assert.equal(h.server.services.store.accounts.list().length, 1);
+      assert.equal((await h.server.services.store.accounts.list()).length, 1);
     } finally {
       await h.close();
     }
@@ -145,7 +145,7 @@ describe('admin account API', () => {
       assert.equal(models.json.ok, 2);
       assert.ok((models.json.models as string[]).includes(h.model));
 
-      const cookie = h.server.services.store.accounts.getSecrets(2)?.cookie ?? '';
+      const cookie = (await h.server.services.store.accounts.getSecrets(2))?.cookie ?? '';
       h.fake.expireSession(cookie);
       const refreshed = await call(h, 'POST', '/admin/pool/refresh', {});
       assert.equal(refreshed.status, 200, refreshed.text);

@@ -94,7 +94,7 @@ describe('operator-driven login (admin API)', () => {
             (r.headers.cookie ?? '').includes(BAIZHI_COOKIE),
         ),
       );
-      assert.equal(h.server.services.store.accounts.list().length, 1);
+      assert.equal((await h.server.services.store.accounts.list()).length, 1);
       const model = (verified.json.models as string[]).find((m) => m.startsWith('monkeycode-basic/')) ?? '';
       const reply = await h.client.chat.completions.create({
         model,
@@ -104,7 +104,7 @@ describe('operator-driven login (admin API)', () => {
       const again = await call(h, '/admin/login/verify', { loginId: sent.json.loginId, code });
       assert.equal(again.status, 404, 'a finished login is gone');
       // The same phone logging in again renews that account's session instead of adding a second one.
-      const oldCookie = h.server.services.store.accounts.getSecrets(1)?.cookie;
+      const oldCookie = (await h.server.services.store.accounts.getSecrets(1))?.cookie;
       const resent = await call(h, '/admin/login/send-code', { phone: PHONE });
       const renewed = await call(h, '/admin/login/verify', {
         loginId: resent.json.loginId,
@@ -112,10 +112,10 @@ describe('operator-driven login (admin API)', () => {
       });
       assert.equal(renewed.status, 200, renewed.text);
       assert.equal(renewed.json.action, 'updated');
-      assert.equal(h.server.services.store.accounts.list().length, 1);
+      assert.equal((await h.server.services.store.accounts.list()).length, 1);
       assert.equal((renewed.json.account as Json).label, 'sms', 'the label stays');
       assert.notEqual(
-        h.server.services.store.accounts.getSecrets(1)?.cookie,
+        (await h.server.services.store.accounts.getSecrets(1))?.cookie,
         oldCookie,
         'the new session is stored',
       );
@@ -140,7 +140,7 @@ describe('operator-driven login (admin API)', () => {
       assert.equal(wrong.status, 400, wrong.text);
       assert.equal(errorOf(wrong).code, 'login_rejected');
       assert.equal(errorOf(wrong).param, 'code');
-      assert.equal(h.server.services.store.accounts.list().length, 0);
+      assert.equal((await h.server.services.store.accounts.list()).length, 0);
       baizhi.failNextRedeem();
       const captcha = await call(h, '/admin/login/verify', { phone: PHONE, code });
       assert.equal(captcha.status, 502, captcha.text);
@@ -148,7 +148,7 @@ describe('operator-driven login (admin API)', () => {
       const expired = await call(h, '/admin/login/verify', { phone: PHONE, code });
       assert.equal(expired.status, 400, expired.text);
       assert.equal(errorOf(expired).code, 'login_rejected');
-      assert.equal(h.server.services.store.accounts.list().length, 0);
+      assert.equal((await h.server.services.store.accounts.list()).length, 0);
       await call(h, '/admin/login/send-code', { phone: PHONE, label: 'retry' });
       const ok = await call(h, '/admin/login/verify', { phone: PHONE, code: baizhi.lastCode(PHONE) });
       assert.equal(ok.status, 201, ok.text);
@@ -176,7 +176,7 @@ describe('operator-driven login (admin API)', () => {
       const replay = await call(h, '/admin/login/callback', { url: landed.href });
       assert.equal(replay.status, 400, replay.text);
       assert.equal(errorOf(replay).code, 'login_rejected');
-      assert.equal(h.server.services.store.accounts.list().length, 1);
+      assert.equal((await h.server.services.store.accounts.list()).length, 1);
       for (const secret of secretsOf(h, baizhi, [landed.searchParams.get('code') ?? ''])) {
         for (const text of [added.text, replay.text, h.logs()]) assert.ok(!text.includes(secret));
       }

@@ -103,6 +103,6 @@ describe('task lifecycle and model resolution', () => {
     const stopped = await h.server.services.reaper.stopOrphans();
     assert.equal(stopped, 1);
     await h.fake.waitForTaskStatus(taskId, 'finished', 5_000);
-    assert.equal(h.server.services.store.tasks.get(row.id)?.state, 'stopped');
+    assert.equal((await h.server.services.store.tasks.get(row.id))?.state, 'stopped');
   });
 });

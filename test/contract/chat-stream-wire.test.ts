@@ -62,11 +62,11 @@ describe('chat completions on the wire', () => {
   });
 
   test('each request records one usage row', async () => {
-    const before = h.server.services.store.usage.aggregate().overall.requests;
+    const before = (await h.server.services.store.usage.aggregate()).overall.requests;
     const res = await post({ model: h.model, messages: [{ role: 'user', content: 'count me' }] });
     assert.equal(res.status, 200);
     await res.json();
-    const after = h.server.services.store.usage.aggregate().overall;
+    const after = (await h.server.services.store.usage.aggregate()).overall;
     assert.equal(after.requests, before + 1);
     assert.ok(after.totalTokens > 0);
   });
@@ -78,7 +78,7 @@ describe('the end of a chat stream', () => {
     'a stateless stream without include_usage gets [DONE] before the billed tokens are read; its usage row is stored first, completed with them later, and the task stopped',
     { timeout: 20_000 },
     async (t) => {
-      const before = h.server.services.store.usage.aggregate().overall;
+      const before = (await h.server.services.store.usage.aggregate()).overall;
       let release: () => void = () => {};
       const held = new Promise<void>((resolve) => (release = resolve));
       t.after(() => release());
@@ -117,13 +117,13 @@ describe('the end of a chat stream', () => {
       const last = JSON.parse(data.at(-2) ?? '{}') as { choices: Array<{ finish_reason: string | null }> };
       assert.equal(last.choices[0]?.finish_reason, 'stop');
       // The row is stored before [DONE] (a crash now must not lose it), with an estimate.
-      const atDone = h.server.services.store.usage.aggregate().overall;
+      const atDone = (await h.server.services.store.usage.aggregate()).overall;
       assert.equal(atDone.requests, before.requests + 1, 'the usage row is stored before [DONE]');
       assert.equal(atDone.succeeded, before.succeeded + 1);
       assert.equal(atDone.estimatedRequests, before.estimatedRequests + 1);
       release();
       await h.allTasksStopped();
-      const after = h.server.services.store.usage.aggregate().overall;
+      const after = (await h.server.services.store.usage.aggregate()).overall;
       assert.equal(after.requests, before.requests + 1, 'the same row, completed in place');
       assert.equal(after.estimatedRequests, before.estimatedRequests, 'billed tokens, not an estimate');
       assert.equal(after.totalTokens - before.totalTokens, 42);

@@ -29,7 +29,7 @@ function lastTask(h: Harness): TaskRecord {
 
 /** Stop a task behind relaypool's back, as an operator on the web UI (or the platform recycling it) would. */
 async function stopUpstream(h: Harness, taskId: string): Promise<void> {
-  const cookie = h.server.services.store.accounts.getSecrets(1)?.cookie ?? '';
+  const cookie = (await h.server.services.store.accounts.getSecrets(1))?.cookie ?? '';
   const res = await fetch(`${h.fake.url}/api/v1/users/tasks/stop`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', cookie: `monkeycode_ai_session=${cookie}` },
@@ -338,7 +338,7 @@ describe('conversations.reuseWhenStoreFalse (Codex CLI: store:false, the whole c
       assert.equal(second.output_text, 'echo: codex turn two');
       assert.equal(creates(h) - before, 0);
       assert.equal(task.turns.length, 2);
-      assert.equal(h.server.services.store.conversations.count(), 0, 'no binding on disk');
+      assert.equal(await h.server.services.store.conversations.count(), 0, 'no binding on disk');
       await assert.rejects(h.client.responses.retrieve(second.id), OpenAI.NotFoundError);
     } finally {
       await h.close();
@@ -356,7 +356,7 @@ describe('continuity across a restart', () => {
       await h.allTasksStopped();
       // The first process stops beating, as if it had crashed (it is not shut down: its tasks stay
       // unstopped); a second process on the same database takes over.
-      h.server.services.pool.leave();
+      await h.server.services.pool.leave();
       const { config } = h.server.services;
       const restarted = await startServer({
         config: { ...config, server: { ...config.server, port: 0 } },

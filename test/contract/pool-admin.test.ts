@@ -11,7 +11,7 @@ describe('GET /admin/pool/status', () => {
   test('from loopback without an admin token: counts, the queue and per-account rows, no secrets; the CLI prints the same', async () => {
     const h = await startHarness({ accounts: 2 });
     try {
-      h.server.services.store.accounts.update(2, { enabled: false });
+      await h.server.services.store.accounts.update(2, { enabled: false });
       const res = await fetch(`${h.server.url}/admin/pool/status`);
       assert.equal(res.status, 200);
       const text = await res.text();
@@ -54,8 +54,8 @@ describe('GET /admin/pool/status', () => {
         'status',
         'upstream',
       ]);
-      for (const account of h.server.services.store.accounts.list()) {
-        const cookie = h.server.services.store.accounts.getSecrets(account.id)?.cookie ?? 'none';
+      for (const account of await h.server.services.store.accounts.list()) {
+        const cookie = (await h.server.services.store.accounts.getSecrets(account.id))?.cookie ?? 'none';
         assert.ok(!text.includes(cookie), 'no cookie in the status');
       }
       using box = cliSandbox({
@@ -103,7 +103,7 @@ describe('GET /admin/pool/status', () => {
         logger: captureLogger('silent').logger,
         version: 'test',
         bodyLimitBytes: 1024,
-        poolStatus: () => summarizePool([], new Map(), 1, 0),
+        poolStatus: () => Promise.resolve(summarizePool([], new Map(), 1, 0)),
         admin: { adminToken: null, poolReport, remoteAddress: () => remote },
       });
       const res = await app.request('/admin/pool/status');
@@ -116,7 +116,7 @@ describe('GET /admin/pool/status', () => {
         logger: captureLogger('silent').logger,
         version: 'test',
         bodyLimitBytes: 1024,
-        poolStatus: () => summarizePool([], new Map(), 1, 0),
+        poolStatus: () => Promise.resolve(summarizePool([], new Map(), 1, 0)),
         admin: { adminToken: null, poolReport, remoteAddress: () => remote },
       });
       assert.equal((await app.request('/admin/pool/status')).status, 200, remote);
@@ -125,5 +125,5 @@ describe('GET /admin/pool/status', () => {
 });
 
 function buildPoolReportStub(): ReturnType<typeof buildPoolReport> {
-  return { ...summarizePool([], new Map(), 1, 0), queued: 0, accounts: [] };
+  return Promise.resolve({ ...summarizePool([], new Map(), 1, 0), queued: 0, accounts: [] });
 }

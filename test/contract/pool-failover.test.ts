@@ -18,7 +18,7 @@ const emailOfTask = (taskId: string): string | undefined =>
 
 /** Put every account back to active (a refresh clears cooldowns). */
 async function healAll(): Promise<void> {
-  for (const account of h.server.services.store.accounts.list()) {
+  for (const account of await h.server.services.store.accounts.list()) {
     if (account.state !== 'invalid') await h.server.services.accounts.refresh(account.id);
   }
 }
@@ -71,7 +71,7 @@ describe('failover before the first output byte', () => {
       messages: [{ role: 'user', content: 'ban one' }],
     });
     assert.equal(done.choices[0]?.message.content, 'echo: ban one');
-    const invalid = h.server.services.store.accounts.list().filter((a) => a.state === 'invalid');
+    const invalid = (await h.server.services.store.accounts.list()).filter((a) => a.state === 'invalid');
     assert.equal(invalid.length, 1);
     const bannedEmail = `user${invalid[0]!.id - 1}@example.com`;
     for (let i = 0; i < 4; i++)
@@ -89,7 +89,9 @@ describe('failover before the first output byte', () => {
   });
 
   test('every account broken: 429 with Retry-After that says why — never 500, never 401', async () => {
-    const usable = h.server.services.store.accounts.list().filter((a) => a.state !== 'invalid').length;
+    const usable = (await h.server.services.store.accounts.list()).filter(
+      (a) => a.state !== 'invalid',
+    ).length;
     h.fake.faults.failNext('POST', '/api/v1/users/tasks', { code: 10811 }, usable);
     const first = await h.client.chat.completions
       .create({ model: h.model, messages: [{ role: 'user', content: 'x' }] })

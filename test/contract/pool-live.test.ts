@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccountService } from '../../src/pool/account-service.js';
@@ -42,7 +43,7 @@ describe('live account changes (another process writes the database)', () => {
     while (h.server.services.pool.queued() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const user = h.fake.addUser({ email: 'late@example.com', password: 'pw', plan: 'pro' });
     const other = new AccountService({
-      store: cli,
+      store: asyncSqliteStore(cli),
       adapter: h.server.services.adapter,
       logger: h.server.services.logger,
       now: Date.now,

@@ -11,7 +11,7 @@ test('after a crash: states and cooldowns survive, and a task the dead process l
   const { config } = h.server.services;
   try {
     // A task the dead process started on account 1 (the fake counts it against the limit of 1).
-    const cookie = h.server.services.store.accounts.getSecrets(1)?.cookie ?? '';
+    const cookie = (await h.server.services.store.accounts.getSecrets(1))?.cookie ?? '';
     // store:false: nothing kept, so account 1 is free for the orphan below.
     const template = await h.client.chat.completions.create({
       model: h.model,

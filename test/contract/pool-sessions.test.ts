@@ -18,7 +18,7 @@ describe('sessions', () => {
       label: 'pw',
     });
     const model = h.server.services.catalog.list()[0]!.upstreamName;
-    const session = h.server.services.store.accounts.getSecrets(account.id)?.cookie ?? '';
+    const session = (await h.server.services.store.accounts.getSecrets(account.id))?.cookie ?? '';
     const loginsBefore = logins();
     let expired = false;
     // The session dies right after the task is created: headers are out, the VM is booting.
@@ -40,9 +40,9 @@ describe('sessions', () => {
     off();
     assert.equal(final.choices[0]?.message.content, 'echo: survive expiry');
     assert.equal(logins() - loginsBefore, 1, 'exactly one re-login');
-    const fresh = h.server.services.store.accounts.getSecrets(account.id)?.cookie;
+    const fresh = (await h.server.services.store.accounts.getSecrets(account.id))?.cookie;
     assert.notEqual(fresh, session);
-    assert.equal(h.server.services.store.accounts.get(account.id)?.state, 'active');
+    assert.equal((await h.server.services.store.accounts.get(account.id))?.state, 'active');
     await h.allTasksStopped();
     const tasks = [...h.fake.state.tasks.values()].slice(tasksBefore);
     assert.equal(tasks.length, 2);
@@ -61,8 +61,8 @@ describe('sessions', () => {
     const user = h.fake.addUser({ email: 'cookie@example.com', password: 'x', plan: 'pro' });
     const cookie = h.fake.issueSession(user.id);
     const { account } = await h.server.services.accounts.addCookie(cookie, { label: 'cookie' });
-    h.server.services.store.accounts.update(1, { enabled: false });
-    h.server.services.pool.invalidate();
+    await h.server.services.store.accounts.update(1, { enabled: false });
+    await h.server.services.pool.invalidate();
     h.fake.expireSession(cookie);
     const model = h.server.services.catalog.list()[0]!.upstreamName;
     const res = await fetch(`${h.server.url}/v1/chat/completions`, {
@@ -72,7 +72,7 @@ describe('sessions', () => {
     });
     assert.equal(res.status, 503);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'upstream_session_expired');
-    assert.equal(h.server.services.store.accounts.get(account.id)?.state, 'expired');
+    assert.equal((await h.server.services.store.accounts.get(account.id))?.state, 'expired');
     const again = await fetch(`${h.server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -80,6 +80,6 @@ describe('sessions', () => {
     });
     assert.equal(again.status, 429);
     assert.match(((await again.json()) as { error: { message: string } }).error.message, /1 expired/);
-    h.server.services.store.accounts.update(1, { enabled: true });
+    await h.server.services.store.accounts.update(1, { enabled: true });
   });
 });

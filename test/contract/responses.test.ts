@@ -45,7 +45,7 @@ describe('/v1/responses through the openai SDK', () => {
   test('previous_response_id whose task is gone replays the stored conversation into a new task; GET/DELETE work', async () => {
     const first = await h.client.responses.create({ model: h.model, input: 'my name is Ada' });
     // The kept task ends behind relaypool's back (stopped on the web UI, recycled by the platform).
-    const cookie = h.server.services.store.accounts.getSecrets(1)?.cookie ?? '';
+    const cookie = (await h.server.services.store.accounts.getSecrets(1))?.cookie ?? '';
     const kept = lastTask().id;
     await fetch(`${h.fake.url}/api/v1/users/tasks/stop`, {
       method: 'PUT',

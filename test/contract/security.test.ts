@@ -96,11 +96,11 @@ describe('brute-force guard', () => {
       version: 'test',
       bodyLimitBytes: 1024,
       now: () => now,
-      poolStatus: () => summarizePool([], new Map(), 1, 0),
+      poolStatus: () => Promise.resolve(summarizePool([], new Map(), 1, 0)),
       throttle: { freeFailures: 2, baseDelayMs: 2_000 },
       admin: {
         adminToken: 'right',
-        poolReport: () => ({ ...summarizePool([], new Map(), 1, 0), queued: 0, accounts: [] }),
+        poolReport: () => Promise.resolve({ ...summarizePool([], new Map(), 1, 0), queued: 0, accounts: [] }),
         remoteAddress: () => remote,
       },
     });
@@ -237,9 +237,10 @@ describe('admin bodies and secrets', () => {
         messages: [{ role: 'user', content: 'hi' }],
       });
       await h.allTasksStopped();
-      const sessions = h.server.services.store.accounts
-        .list()
-        .map((a) => h.server.services.store.accounts.getSecrets(a.id)?.cookie ?? '');
+      const { store } = h.server.services;
+      const sessions = await Promise.all(
+        (await store.accounts.list()).map(async (a) => (await store.accounts.getSecrets(a.id))?.cookie ?? ''),
+      );
       await h.server.close('test');
       const db = readFileSync(h.server.services.config.store.db).toString('latin1');
       const secrets = [

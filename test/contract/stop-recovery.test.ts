@@ -14,7 +14,7 @@ function lastTask(h: Harness): TaskRecord {
 }
 
 function rowOf(h: Harness, upstreamId: string) {
-  const row = h.server.services.store.tasks.findByUpstreamId(upstreamId);
+  const row = h.store.tasks.findByUpstreamId(upstreamId);
   assert.ok(row, `a row for ${upstreamId}`);
   return row;
 }
@@ -131,7 +131,7 @@ describe('10811 caused by our own stopping task', () => {
     const answer = await second;
     assert.equal(answer.choices[0]?.message.content, 'echo: second');
     assert.equal(refused(), 2, 'created again on the same account after the stop');
-    const account = h.server.services.store.accounts.get(1);
+    const account = await h.server.services.store.accounts.get(1);
     assert.equal(account?.state, 'active', 'the account was not cooled');
     assert.equal(account?.cooldownUntil, null);
     await h.allTasksStopped();

@@ -85,12 +85,12 @@ test('with an admin token: login form, session cookie, CSRF on every action, log
     assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'self'/);
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
     assert.ok(!page.text.includes(TOKEN), 'no admin token in the page');
-    const stored = h.server.services.store.accounts.getSecrets(1)?.cookie ?? 'none';
+    const stored = (await h.server.services.store.accounts.getSecrets(1))?.cookie ?? 'none';
     assert.ok(!page.text.includes(stored), 'no account cookie in the page');
     const csrf = csrfOf(page.text);
     assert.notEqual(csrf, '');
 
-    const enabled = () => h.server.services.store.accounts.get(1)?.enabled;
+    const enabled = async () => (await h.server.services.store.accounts.get(1))?.enabled;
     const disable = '/dashboard/actions/accounts/1/disable';
     assert.equal((await b.send(disable, { method: 'POST', form: {} })).status, 403, 'no CSRF token');
     assert.equal((await b.send(disable, { method: 'POST', form: { _csrf: 'forged' } })).status, 403);
@@ -102,10 +102,10 @@ test('with an admin token: login form, session cookie, CSRF on every action, log
       (await b.send(disable, { method: 'POST', form: { _csrf: csrf }, origin: null })).status,
       403,
     );
-    assert.equal(enabled(), true, 'nothing changed');
+    assert.equal(await enabled(), true, 'nothing changed');
     const done = await b.send(disable, { method: 'POST', form: { _csrf: csrf } });
     assert.deepEqual([done.status, done.location], [303, '/dashboard#pool']);
-    assert.equal(enabled(), false);
+    assert.equal(await enabled(), false);
     assert.match((await b.send('/dashboard')).text, /role="status">Disabled account acc0 \(#1\)\./);
     assert.doesNotMatch((await b.send('/dashboard')).text, /Disabled account/, 'a result is shown once');
 
@@ -115,7 +115,7 @@ test('with an admin token: login form, session cookie, CSRF on every action, log
     });
     assert.deepEqual([bad.status, bad.location], [303, '/dashboard#actions']);
     assert.match((await b.send('/dashboard')).text, /role="alert">The cookie is not usable/);
-    assert.equal(h.server.services.store.accounts.list().length, 1);
+    assert.equal((await h.server.services.store.accounts.list()).length, 1);
 
     const gone = await b.send('/dashboard/actions/accounts/99/remove', {
       method: 'POST',
@@ -182,7 +182,7 @@ test('without an admin token: loopback browsers get in with a session (for CSRF)
       'CSRF holds without a token too',
     );
     assert.equal((await b.send(disable, { method: 'POST', form: { _csrf: csrfOf(page.text) } })).status, 303);
-    assert.equal(h.server.services.store.accounts.get(1)?.enabled, false);
+    assert.equal((await h.server.services.store.accounts.get(1))?.enabled, false);
     assert.equal(await getWithHost(`${h.server.url}/dashboard`, 'attacker.example:80'), 403, 'DNS rebinding');
     assert.equal(await getWithHost(`${h.server.url}/dashboard`, `localhost:${h.server.port}`), 200);
 
@@ -192,7 +192,7 @@ test('without an admin token: loopback browsers get in with a session (for CSRF)
         logger: captureLogger('silent').logger,
         version: 'test',
         bodyLimitBytes: 1024,
-        poolStatus: () => summarizePool([], new Map(), 1, 0),
+        poolStatus: () => Promise.resolve(summarizePool([], new Map(), 1, 0)),
         remoteAddress: () => remote,
         admin: {
           adminToken: null,

@@ -164,6 +164,6 @@ test('/admin/*: no body or header makes a 5xx; errors are 4xx in OpenAI shape; t
     ),
     fuzzRuns(150),
   );
-  assert.ok(h.server.services.store.accounts.list().length >= 1, 'the account is still there');
+  assert.ok((await h.server.services.store.accounts.list()).length >= 1, 'the account is still there');
   assert.equal((await fetch(`${h.server.url}/health`)).status, 200);
 });

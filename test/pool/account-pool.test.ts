@@ -155,7 +155,7 @@ describe('leases and the wait queue', () => {
     const a = addAccount(store);
     const { pool } = testPool(store, time);
     let done!: () => void;
-    pool.hold(a.id, new Promise<void>((resolve) => (done = resolve)));
+    await pool.hold(a.id, new Promise<void>((resolve) => (done = resolve)));
     const waiter = pending(pool.acquire(MODEL, never));
     await flush();
     assert.equal(waiter.lease(), null);
@@ -178,6 +178,7 @@ describe('strategies over the pool', () => {
       lease.release({ result: 'success' });
     }
     assert.deepEqual(rrIds, [1, 2, 3, 1]);
+    await flush(); // the last release is written
     const ff = testPool(store, time, { strategy: 'fill-first' }).pool;
     const ffIds: number[] = [];
     for (let i = 0; i < 4; i++) ffIds.push((await ff.acquire(MODEL, never)).account.id);
@@ -259,7 +260,7 @@ describe('exhaustion and health', () => {
     const { pool } = testPool(store, time);
     await pool.acquire(MODEL, never);
     store.accounts.update(b.id, { state: 'cooling', cooldownUntil: time.now() + 2_000 });
-    pool.invalidate();
+    await pool.invalidate();
     const waiter = pending(pool.acquire(MODEL, never));
     time.advance(1_999);
     await flush();
@@ -281,6 +282,7 @@ describe('exhaustion and health', () => {
       failure: upstreamFailure('concurrency', 'create task failed (code 10811)'),
       afterOutput: false,
     });
+    await flush();
     assert.equal(store.accounts.get(a.id)?.state, 'cooling');
     assert.equal(store.accounts.get(a.id)?.cooldownUntil, time.now() + 5_000);
     assert.deepEqual(strays, [{ accountId: a.id, keep: [41] }]);
@@ -315,6 +317,7 @@ describe('exhaustion and health', () => {
       failure: upstreamFailure('banned', 'user is blocked'),
       afterOutput: false,
     });
+    await flush();
     assert.equal(store.accounts.get(1)?.state, 'invalid');
     for (let i = 0; i < 3; i++) {
       const next = await pool.acquire(MODEL, never);
@@ -339,6 +342,7 @@ describe('exhaustion and health', () => {
       failure: upstreamFailure('session-expired', 'not logged in'),
       afterOutput: false,
     });
+    await flush();
     assert.equal(store.accounts.get(a.id)?.state, 'expired');
     const waiter = pending(pool.acquire(MODEL, never));
     void pool.health.relogin(a.id, 'expired');
@@ -354,7 +358,7 @@ describe('exhaustion and health', () => {
       failure: upstreamFailure('session-expired', 'late'),
       afterOutput: false,
     });
-    pool.health.record(
+    await pool.health.record(
       a.id,
       { type: 'failure', kind: 'session-expired', message: 'late', model: null },
       `cookie-${a.label}`,
@@ -377,12 +381,12 @@ describe('live changes', () => {
     const added = addAccount(cli, { label: 'from-cli' });
     await flush();
     assert.equal(waiter.lease(), null);
-    pool.checkForChanges();
+    await pool.checkForChanges();
     await flush();
     assert.equal(waiter.lease()?.account.id, added.id);
     cli.accounts.update(added.id, { enabled: false });
     cli.accounts.remove(1);
-    pool.checkForChanges();
+    await pool.checkForChanges();
     await assert.rejects(pool.acquire(MODEL, never), ServiceUnavailableError);
   });
 
@@ -393,8 +397,9 @@ describe('live changes', () => {
     const { pool } = testPool(store, time);
     const lease = await pool.acquire(MODEL, never);
     store.accounts.remove(a.id);
-    pool.invalidate();
+    await pool.invalidate();
     lease.release({ result: 'failure', failure: upstreamFailure('banned', 'x'), afterOutput: false });
+    await flush();
     assert.deepEqual([...pool.inFlight()], []);
   });
 

@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccountService } from '../../src/pool/account-service.js';
@@ -15,7 +16,7 @@ function service(
 ): AccountService {
   const clock = time ?? { now: Date.now, timers: undefined };
   const service = new AccountService({
-    store,
+    store: asyncSqliteStore(store),
     adapter,
     logger: captureLogger('silent').logger,
     now: clock.now,

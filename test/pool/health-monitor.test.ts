@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { HealthMonitor } from '../../src/pool/health-monitor.js';
@@ -12,7 +13,7 @@ function monitor(t: Parameters<typeof tempStore>[0], options: { reloginBeforeExp
   const adapter = new ScriptedAdapter();
   const { pool, relogins } = testPool(store, time);
   const health = new HealthMonitor({
-    store,
+    store: asyncSqliteStore(store),
     adapter,
     pool,
     logger: captureLogger('silent').logger,

@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { WarmTasks } from '../../src/conversations/warm-tasks.js';
@@ -30,9 +31,15 @@ const logger = captureLogger('silent').logger;
 
 function setup(store: Store, time: ManualTime, adapter: ScriptedAdapter) {
   const { pool } = testPool(store, time);
-  const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
+  const reaper = new TaskReaper({
+    store: asyncSqliteStore(store),
+    adapter,
+    logger,
+    deleteTasks: false,
+    retryDelaysMs: [],
+  });
   const deps: PooledTurnDeps = {
-    store,
+    store: asyncSqliteStore(store),
     adapter,
     pool,
     reaper,
@@ -79,7 +86,7 @@ function keeping(kept: KeptTask[], extra: Partial<TurnPlan> = {}): TurnPlan {
     content: 'hi',
     systemPrompt: null,
     clientKeyHash: null,
-    keep: { ttlMs: 60_000, onKept: (task) => kept.push(task) },
+    keep: { ttlMs: 60_000, onKept: (task) => void kept.push(task) },
     ...extra,
   };
 }
@@ -201,7 +208,7 @@ describe('kept tasks: park, resume, evict', () => {
     assert.equal(events.at(-1)?.type, 'finish');
     assert.deepEqual(adapter.stopped.map((s) => s.taskId).slice(0, 1), ['t-1'], 'the idle task went first');
     assert.equal(store.tasks.get(1)?.state, 'stopped');
-    assert.equal(pool.claimIdle(1), null, 'an evicted task cannot be claimed');
+    assert.equal(await pool.claimIdle(1), null, 'an evicted task cannot be claimed');
     assert.equal(pool.idleCounts().size, 0);
   });
 
@@ -216,7 +223,7 @@ describe('kept tasks: park, resume, evict', () => {
       adapter.stopped.map((s) => s.taskId),
       ['t-1'],
     );
-    assert.equal(pool.claimIdle(1), null);
+    assert.equal(await pool.claimIdle(1), null);
     assert.equal(pool.inFlight().get(1) ?? 0, 0, 'the slot is free again');
   });
 
@@ -226,7 +233,7 @@ describe('kept tasks: park, resume, evict', () => {
     await assert.rejects(pool.acquire(MODEL, never, { noWait: true }), NoCapacityError);
     assert.equal(adapter.stopped.length, 0, 'noWait did not evict');
     store.accounts.update(1, { enabled: false });
-    pool.invalidate();
+    await pool.invalidate();
     await flush();
     assert.deepEqual(
       adapter.stopped.map((s) => s.taskId),
@@ -306,6 +313,7 @@ describe('warm tasks', () => {
     assert.equal(adapter.runs.length, 0);
     adapter.script('cookie-a', okTurn('w-1', 'ready'));
     held.release({ result: 'success' });
+    await flush(); // the slot is free once the outcome is recorded
     time.advance(1000);
     for (let i = 0; i < 10 && pool.warmCount(MODEL) < 1; i++) await flush();
     assert.equal(pool.warmCount(MODEL), 1);

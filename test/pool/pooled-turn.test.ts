@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPooledTurn, type PooledTurnDeps } from '../../src/pool/pooled-turn.js';
@@ -37,9 +38,15 @@ function runner(
 ) {
   const logger = captureLogger('silent').logger;
   const { pool } = testPool(store, time, {}, relogin);
-  const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
+  const reaper = new TaskReaper({
+    store: asyncSqliteStore(store),
+    adapter,
+    logger,
+    deleteTasks: false,
+    retryDelaysMs: [],
+  });
   const deps: PooledTurnDeps = {
-    store,
+    store: asyncSqliteStore(store),
     adapter,
     pool,
     reaper,

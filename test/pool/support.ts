@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 /** Test helpers for the pool: manual time, a temp store with accounts, a scripted adapter. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,7 +139,7 @@ export function testPool(
   const relogins: number[] = [];
   const strays: Array<{ accountId: number; keep: number[] }> = [];
   const pool = new AccountPool({
-    store,
+    store: asyncSqliteStore(store),
     logger: captureLogger('silent').logger,
     clock: { now: time.now },
     timers: time.timers,

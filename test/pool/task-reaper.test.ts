@@ -1,3 +1,4 @@
+import { asyncSqliteStore } from '../../src/store/async-store.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
@@ -29,7 +30,7 @@ function setup(t: Parameters<typeof tempStore>[0], retryDelaysMs: number[] = [])
   const { store } = tempStore(t);
   const adapter = new GatedStops();
   const reaper = new TaskReaper({
-    store,
+    store: asyncSqliteStore(store),
     adapter,
     logger: captureLogger('silent').logger,
     deleteTasks: false,
@@ -91,7 +92,7 @@ test('stopStrays leaves alone a task whose stop is already under way', async (t)
   running('up-5');
   const done = reaper.stopAndWait(beingStopped);
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(reaper.stopStrays(account.id, new Set()), 1);
+  assert.equal(await reaper.stopStrays(account.id, new Set()), 1);
   assert.deepEqual(
     adapter.stopped.map((s) => s.taskId),
     ['up-4', 'up-5'],
@@ -114,7 +115,13 @@ test('a create cut by a crash on an account whose session expired: the row stays
   const { store } = tempStore(t);
   const adapter = new ListingAdapter();
   const logger = captureLogger('silent').logger;
-  const reaper = new TaskReaper({ store, adapter, logger, deleteTasks: false, retryDelaysMs: [] });
+  const reaper = new TaskReaper({
+    store: asyncSqliteStore(store),
+    adapter,
+    logger,
+    deleteTasks: false,
+    retryDelaysMs: [],
+  });
   const account = addAccount(store, { label: 'a' });
   const row = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
   adapter.active = [{ id: 'lost', createdAt: row.createdAt }];
@@ -124,7 +131,7 @@ test('a create cut by a crash on an account whose session expired: the row stays
   assert.equal(store.tasks.get(row.id)?.state, 'stopping', 'never failed while the task may run upstream');
   assert.deepEqual(adapter.stopped, []);
   store.accounts.setCookie(account.id, 'cookie-new');
-  reaper.retryPendingStops();
+  await reaper.retryPendingStops();
   await done;
   assert.deepEqual(adapter.stopped, [{ session: 'cookie-new', taskId: 'lost' }]);
   assert.equal(store.tasks.get(row.id)?.state, 'failed');

@@ -12,34 +12,36 @@ function buildApp(bodyLimitBytes = 1024) {
     bodyLimitBytes,
     now: () => 1_000_000,
     poolStatus: () =>
-      summarizePool(
-        [
-          {
-            id: 1,
-            label: 'a',
-            kind: 'cookie',
-            state: 'active',
-            enabled: true,
-            maxConcurrency: null,
-            cooldownUntil: null,
-            lastError: null,
-            lastCheckedAt: null,
-          },
-          {
-            id: 2,
-            label: 'b',
-            kind: 'cookie',
-            state: 'expired',
-            enabled: true,
-            maxConcurrency: null,
-            cooldownUntil: null,
-            lastError: null,
-            lastCheckedAt: null,
-          },
-        ],
-        new Map(),
-        1,
-        1_000_000,
+      Promise.resolve(
+        summarizePool(
+          [
+            {
+              id: 1,
+              label: 'a',
+              kind: 'cookie',
+              state: 'active',
+              enabled: true,
+              maxConcurrency: null,
+              cooldownUntil: null,
+              lastError: null,
+              lastCheckedAt: null,
+            },
+            {
+              id: 2,
+              label: 'b',
+              kind: 'cookie',
+              state: 'expired',
+              enabled: true,
+              maxConcurrency: null,
+              cooldownUntil: null,
+              lastError: null,
+              lastCheckedAt: null,
+            },
+          ],
+          new Map(),
+          1,
+          1_000_000,
+        ),
       ),
   });
   return { app, log };

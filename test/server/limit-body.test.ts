@@ -15,7 +15,7 @@ function echoApp(bodyLimitBytes: number) {
     logger: captureLogger().logger,
     version: '0.0.0',
     bodyLimitBytes,
-    poolStatus: () => summarizePool([], new Map(), 1, 0),
+    poolStatus: () => Promise.resolve(summarizePool([], new Map(), 1, 0)),
   });
   app.post('/echo', async (c) => c.text(await c.req.text()));
   return app;

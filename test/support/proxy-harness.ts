@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../fake-upstream/index.js';
 import { captureLogger } from './log-capture.js';
 
 export interface Harness {
   fake: FakeUpstream;
   server: RunningServer;
+  /**
+   * The server's SQLite database through a second, synchronous connection: for checks that read
+   * committed rows in one step (inside `until`).
+   */
+  store: Store;
   client: OpenAI;
   /** A model the demo account may use. */
   model: string;
@@ -78,8 +84,9 @@ export async function startHarness(
     maxRetries: 0,
     timeout: 20_000,
   });
+  const store = openStore({ file: config.store.db, secretKey: config.store.secretKey ?? undefined });
   const idleTasks = (): string[] =>
-    server.services.store.tasks
+    store.tasks
       .listNeedingStop('all')
       .filter((task) => task.state === 'idle' && task.upstreamTaskId !== null)
       .map((task) => task.upstreamTaskId ?? '');
@@ -102,13 +109,13 @@ export async function startHarness(
   const tasksRepo = server.services.store.tasks;
   const setState = tasksRepo.setState.bind(tasksRepo);
   const markStopped = tasksRepo.markStopped.bind(tasksRepo);
-  tasksRepo.setState = (...args) => {
-    const row = setState(...args);
+  tasksRepo.setState = async (...args) => {
+    const row = await setState(...args);
     changed();
     return row;
   };
-  tasksRepo.markStopped = (...args) => {
-    const row = markStopped(...args);
+  tasksRepo.markStopped = async (...args) => {
+    const row = await markStopped(...args);
     changed();
     return row;
   };
@@ -146,6 +153,7 @@ export async function startHarness(
   return {
     fake,
     server,
+    store,
     client,
     model,
     logs: log.text,
@@ -155,6 +163,7 @@ export async function startHarness(
     idleTasks,
     close: async () => {
       await server.close('test');
+      store.close();
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -10,10 +10,10 @@ interface ListFlags extends CommonFlags {
 
 async function listAccounts(io: CliIo, flags: ListFlags): Promise<void> {
   const config = resolveConfig(io, flags);
-  const rows = await withStore(config, (store) => {
-    const status = readPoolStatus(store, config.pool.maxConcurrentPerAccount, Date.now());
+  const rows = await withStore(config, async (store) => {
+    const status = await readPoolStatus(store, config.pool.maxConcurrentPerAccount, Date.now());
     const byId = new Map(status.accounts.map((row) => [row.id, row]));
-    return store.accounts.list().map((account) => {
+    return (await store.accounts.list()).map((account) => {
       const row = byId.get(account.id);
       return {
         ...account,

@@ -13,12 +13,12 @@ const DESCRIPTIONS: Record<Action, string> = {
 
 async function manage(io: CliIo, action: Action, id: number, flags: CommonFlags): Promise<void> {
   const config = resolveConfig(io, flags);
-  const label = await withServices(config, (services) => {
+  const label = await withServices(config, async (services) => {
     try {
       const account =
         action === 'remove'
-          ? services.accounts.remove(id)
-          : services.accounts.configure(id, { enabled: action === 'enable' });
+          ? await services.accounts.remove(id)
+          : await services.accounts.configure(id, { enabled: action === 'enable' });
       return account.label;
     } catch (err) {
       if (err instanceof NotFoundError) throw new UserError(`no account with id ${id}`);

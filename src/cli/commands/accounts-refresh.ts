@@ -31,7 +31,7 @@ async function refresh(io: CliIo, id: number | undefined, flags: RefreshFlags): 
   if (id !== undefined && flags.all) throw new UserError('give an account id or --all, not both');
   const config = resolveConfig(io, flags);
   const failed = await withServices(config, async (services) => {
-    const ids = id !== undefined ? [id] : refreshableIds(services.store);
+    const ids = id !== undefined ? [id] : await refreshableIds(services.store);
     if (ids.length === 0) {
       io.stdout('no enabled accounts to refresh\n');
       return 0;

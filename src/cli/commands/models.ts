@@ -14,11 +14,10 @@ async function listModels(io: CliIo, flags: ModelsFlags): Promise<void> {
   const config = resolveConfig(io, flags);
   const rows = await withServices(config, async (services) => {
     if (flags.refresh) {
-      await refreshAccounts(services, refreshableIds(services.store, { skipInvalid: true }), (line) =>
-        io.stderr(`${line}\n`),
-      );
+      const ids = await refreshableIds(services.store, { skipInvalid: true });
+      await refreshAccounts(services, ids, (line) => io.stderr(`${line}\n`));
     }
-    const perAccount = services.store.models.listAll();
+    const perAccount = await services.store.models.listAll();
     return services.catalog.list().map((entry) => ({
       id: entry.id,
       upstream: entry.upstreamName,

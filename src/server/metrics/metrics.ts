@@ -20,7 +20,7 @@ export interface Metrics {
  * Build the metrics of one app. Pool gauges are read from `poolReport` only when scraped, so
  * the request path pays for nothing but a counter increment and two histogram observations.
  */
-export function createMetrics(poolReport: () => PoolReport, now: () => number): Metrics {
+export function createMetrics(poolReport: () => Promise<PoolReport>, now: () => number): Metrics {
   const registry = new Registry();
   const registers = [registry];
   const requests = new Counter({
@@ -88,8 +88,8 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     help: 'Accounts by state',
     labelNames: ['state'],
     registers,
-    collect() {
-      const report = poolReport();
+    async collect() {
+      const report = await poolReport();
       for (const state of STATES)
         this.set({ state }, report.accounts.filter((a) => a.status === state).length);
     },
@@ -99,9 +99,10 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     help: 'Requests running on each account',
     labelNames: ['account_id'],
     registers,
-    collect() {
+    async collect() {
+      const report = await poolReport();
       this.reset();
-      for (const row of poolReport().accounts) this.set({ account_id: String(row.id) }, row.inFlight);
+      for (const row of report.accounts) this.set({ account_id: String(row.id) }, row.inFlight);
     },
   });
   new Gauge({
@@ -109,9 +110,10 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     help: 'Tasks kept idle on each account for a conversation (or warm); each holds a slot until a request needs it',
     labelNames: ['account_id'],
     registers,
-    collect() {
+    async collect() {
+      const report = await poolReport();
       this.reset();
-      for (const row of poolReport().accounts) this.set({ account_id: String(row.id) }, row.idleTasks);
+      for (const row of report.accounts) this.set({ account_id: String(row.id) }, row.idleTasks);
     },
   });
   new Gauge({
@@ -119,10 +121,11 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     help: 'Seconds until each cooling account is used again (0: not cooling)',
     labelNames: ['account_id'],
     registers,
-    collect() {
+    async collect() {
+      const report = await poolReport();
       this.reset();
       const at = now();
-      for (const row of poolReport().accounts)
+      for (const row of report.accounts)
         this.set(
           { account_id: String(row.id) },
           row.cooldownUntil === null ? 0 : Math.max(0, (row.cooldownUntil - at) / 1000),
@@ -133,8 +136,8 @@ export function createMetrics(poolReport: () => PoolReport, now: () => number): 
     name: 'relaypool_queue_depth',
     help: 'Requests waiting for an account',
     registers,
-    collect() {
-      this.set(poolReport().queued ?? 0);
+    async collect() {
+      this.set((await poolReport()).queued ?? 0);
     },
   });
   return {

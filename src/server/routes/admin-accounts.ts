@@ -14,8 +14,8 @@ import {
 /** What the account admin routes need. */
 export interface AdminAccountDeps {
   accounts: AccountService;
-  listAccounts: () => Account[];
-  getAccount: (id: number) => Account | null;
+  listAccounts: () => Promise<Account[]>;
+  getAccount: (id: number) => Promise<Account | null>;
 }
 
 /** The answer to an add/update: the account (never a secret), its plan and usable models. */
@@ -56,10 +56,10 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Hono {
     const result = await asAdminResult(() => deps.accounts.upsertSession(cookie, options));
     return c.json(checkView(result, result.action), result.action === 'added' ? 201 : 200);
   });
-  app.get('/admin/accounts', (c) => c.json({ object: 'list', data: deps.listAccounts() }));
-  app.get('/admin/accounts/:id', (c) => {
+  app.get('/admin/accounts', async (c) => c.json({ object: 'list', data: await deps.listAccounts() }));
+  app.get('/admin/accounts/:id', async (c) => {
     const id = accountIdParam(c);
-    const account = deps.getAccount(id);
+    const account = await deps.getAccount(id);
     if (account === null) throw new NotFoundError(`no account with id ${id}`, { code: 'account_not_found' });
     return c.json(account);
   });
@@ -95,11 +95,11 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Hono {
   app.patch('/admin/accounts/:id', async (c) => {
     const id = accountIdParam(c);
     const body = await readAdminBody(c, accountPatchBody);
-    return c.json(deps.accounts.configure(id, body));
+    return c.json(await deps.accounts.configure(id, body));
   });
-  app.delete('/admin/accounts/:id', (c) => {
+  app.delete('/admin/accounts/:id', async (c) => {
     const id = accountIdParam(c);
-    const account = deps.accounts.remove(id);
+    const account = await deps.accounts.remove(id);
     return c.json({ id: account.id, label: account.label, deleted: true });
   });
   return app;

@@ -5,7 +5,7 @@ import { emptyBody, readAdminBody } from './admin-body.js';
 
 /** What the pool admin routes need. */
 export interface AdminPoolDeps {
-  poolReport: () => PoolReport;
+  poolReport: () => Promise<PoolReport>;
   /** Ask the upstream about every account (plan, image, host, models). */
   discover?: () => Promise<DiscoverRow[]>;
   /** Re-validate accounts, re-login where possible: every enabled one, or (`skipInvalid`) those not marked invalid. */
@@ -29,7 +29,7 @@ function summary(results: RefreshResult[]) {
  */
 export function adminPoolRoutes(deps: AdminPoolDeps): Hono {
   const app = new Hono();
-  app.get('/admin/pool/status', (c) => c.json(deps.poolReport()));
+  app.get('/admin/pool/status', async (c) => c.json(await deps.poolReport()));
   const { discover, refresh, modelIds } = deps;
   if (discover !== undefined)
     app.get('/admin/discover', async (c) => c.json({ object: 'list', data: await discover() }));

@@ -5,14 +5,14 @@ export interface HealthDeps {
   version: string;
   startedAt: number;
   now: () => number;
-  poolStatus: () => PoolStatus;
+  poolStatus: () => Promise<PoolStatus>;
 }
 
 /** `GET /health`: liveness plus a pool summary (counts only, no account details — no auth here). */
 export function healthRoutes(deps: HealthDeps): Hono {
   const app = new Hono();
-  app.get('/health', (c) => {
-    const { accounts: _accounts, ...counts } = deps.poolStatus();
+  app.get('/health', async (c) => {
+    const { accounts: _accounts, ...counts } = await deps.poolStatus();
     return c.json({
       status: 'ok',
       version: deps.version,

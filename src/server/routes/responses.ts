@@ -50,13 +50,13 @@ export interface ResponsesRouteDeps {
 }
 
 /** The conversation this request continues (from `previous_response_id`) followed by its own input. */
-function conversationOf(
+async function conversationOf(
   request: ResponsesRequest,
   deps: ResponsesRouteDeps,
   keyHash: string | null,
-): ChatMessage[] {
+): Promise<ChatMessage[]> {
   if (request.previousResponseId === null) return request.messages;
-  const previous = deps.archive.load(request.previousResponseId, keyHash);
+  const previous = await deps.archive.load(request.previousResponseId, keyHash);
   if (previous === null) {
     throw new NotFoundError(`previous response '${request.previousResponseId}' was not found`, {
       code: 'previous_response_not_found',
@@ -98,7 +98,7 @@ function conversationTurn(
 async function* responseFrames(
   events: AsyncIterable<UpstreamEvent>,
   options: ResponsesEncoderOptions,
-  onDone: (response: ResponseObject) => void,
+  onDone: (response: ResponseObject) => Promise<void>,
 ): AsyncGenerator<SseFrame> {
   const encoder = createResponsesStreamEncoder(options);
   const frames = (list: ReturnType<typeof encoder.push>): SseFrame[] =>
@@ -115,7 +115,7 @@ async function* responseFrames(
       if (encoder.isFinished()) break;
     }
     if (!encoder.isFinished()) yield* frames(encoder.finish());
-    onDone(encoder.response());
+    await onDone(encoder.response());
   } catch (err) {
     if (!started) throw err;
     const error = toRelayError(err);
@@ -130,7 +130,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
     const keyHash = clientKeyHash(c);
     const request = parseResponsesRequest(await readJson(c), { clientTools: deps.clientTools });
     const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
-    const conversation = conversationOf(request, deps, keyHash);
+    const conversation = await conversationOf(request, deps, keyHash);
     const content = request.previousResponseId === null ? request.content : renderConversation(conversation);
     const ids = deps.newIds();
     const options: ResponsesEncoderOptions = {
@@ -144,13 +144,13 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       ids,
       now: deps.now,
     };
-    const save = (response: ResponseObject): void => {
+    const save = async (response: ResponseObject): Promise<void> => {
       if (!request.store) return; // store:false retains nothing
       const transcript = [
         ...conversation.filter((m) => m.role !== 'system' && m.role !== 'developer'),
         answerMessage(response.output_text),
       ];
-      deps.archive.save({
+      await deps.archive.save({
         id: response.id,
         clientKeyHash: keyHash,
         model: response.model,
@@ -184,20 +184,20 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
       });
     }
     const { response } = foldResponse(await collectTurn(events), options);
-    save(response);
+    await save(response);
     return c.json(response);
   });
-  app.get('/v1/responses/:id', (c) => {
-    const stored = deps.archive.load(c.req.param('id'), clientKeyHash(c));
+  app.get('/v1/responses/:id', async (c) => {
+    const stored = await deps.archive.load(c.req.param('id'), clientKeyHash(c));
     if (stored === null)
       throw new NotFoundError(`response '${c.req.param('id')}' was not found`, {
         code: 'response_not_found',
       });
     return c.json(stored.response);
   });
-  app.delete('/v1/responses/:id', (c) => {
+  app.delete('/v1/responses/:id', async (c) => {
     const id = c.req.param('id');
-    if (!deps.archive.delete(id, clientKeyHash(c)))
+    if (!(await deps.archive.delete(id, clientKeyHash(c))))
       throw new NotFoundError(`response '${id}' was not found`, { code: 'response_not_found' });
     return c.json({ id, object: 'response.deleted', deleted: true });
   });
