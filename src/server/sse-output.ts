@@ -52,7 +52,7 @@ export function nodeSink(response: ServerResponse): NodeSseSink {
       else response.end(last);
     },
     flushHeaders: () => {
-      if (sent) return;
+      if (sent || response.destroyed) return;
       sent = true;
       response.flushHeaders();
     },
