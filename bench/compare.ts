@@ -21,7 +21,7 @@ import { relayRequest } from './load/relay-request.js';
 import type { RequestSample } from './load/samples.js';
 import { buildProxy } from './proxy/build-proxy.js';
 import { percentile, round } from './report/stats.js';
-import { POLL_INTERVAL_MS } from './rig.js';
+import { POLL_INTERVAL_MS, PROXY_NODE_FLAGS } from './rig.js';
 
 function buildOther(root: string): string {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -40,6 +40,8 @@ async function startProxy(
 ): Promise<{ child: BenchChild; model: string }> {
   const child = await BenchChild.start({
     script: entry,
+    // The V8 flags of `npm start`, as in `npm run bench`: young-generation size changes CPU per request.
+    nodeFlags: PROXY_NODE_FLAGS,
     env: {
       BENCH_PROXY_CONFIG: JSON.stringify({
         upstreamUrl,

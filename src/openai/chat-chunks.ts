@@ -37,3 +37,30 @@ export function usageChunk(header: ChunkHeader, usage: CompletionUsage): ChatCom
     usage,
   };
 }
+
+/**
+ * The JSON text of a completion's chunks, byte for byte what `JSON.stringify` writes, with the part
+ * every choice chunk shares (`{"id":…,"delta":`) built once: a stream writes one chunk per output
+ * fragment. A chunk of any other shape (the usage chunk) is stringified whole.
+ */
+export function chunkJsonWriter(header: ChunkHeader): (chunk: ChatCompletionChunk) => string {
+  const head =
+    `{"id":${JSON.stringify(header.id)},"object":"chat.completion.chunk",` +
+    `"created":${JSON.stringify(header.created)},"model":${JSON.stringify(header.model)},` +
+    `"choices":[{"index":0,"delta":`;
+  const usage = header.includeUsage ? null : undefined;
+  const tail = header.includeUsage ? ',"logprobs":null}],"usage":null}' : ',"logprobs":null}]}';
+  return (chunk) => {
+    const choice = chunk.choices.length === 1 ? chunk.choices[0] : undefined;
+    const shared =
+      choice !== undefined &&
+      choice.index === 0 &&
+      choice.logprobs === null &&
+      chunk.id === header.id &&
+      chunk.created === header.created &&
+      chunk.model === header.model &&
+      chunk.usage === usage;
+    if (!shared) return JSON.stringify(chunk);
+    return `${head}${JSON.stringify(choice.delta)},"finish_reason":${JSON.stringify(choice.finish_reason)}${tail}`;
+  };
+}

@@ -20,6 +20,7 @@ export {
   type ChatFoldOptions,
   type FoldedChatCompletion,
 } from './fold-chat-completion.js';
+export { chunkJsonWriter } from './chat-chunks.js';
 export { toWireUsage } from './chat-usage.js';
 export { encodeModelList, type ModelEntry } from './model-list.js';
 export { createChatCompletionIds, createIdGenerator, type RandomBytes } from './ids.js';

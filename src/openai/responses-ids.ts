@@ -1,5 +1,4 @@
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { createIdGenerator, type RandomBytes } from './ids.js';
+import { createIdGenerator, pooledRandomBytes, type RandomBytes } from './ids.js';
 
 /** Id generators of the Responses API: responses (`resp_…`), messages (`msg_…`), reasoning (`rs_…`). */
 export interface ResponseIds {
@@ -9,7 +8,7 @@ export interface ResponseIds {
 }
 
 /** Ids shaped like OpenAI's (prefix + 48 alphanumerics); inject `randomBytes` for determinism. */
-export function createResponseIds(randomBytes: RandomBytes = nodeRandomBytes): ResponseIds {
+export function createResponseIds(randomBytes: RandomBytes = pooledRandomBytes()): ResponseIds {
   return {
     response: createIdGenerator('resp_', 48, randomBytes),
     message: createIdGenerator('msg_', 48, randomBytes),

@@ -5,7 +5,8 @@ export interface SseSink {
   write(text: string): void;
   /** The consumer has no room: wait until `SseOutput.wake` is called. */
   full(): boolean;
-  close(): void;
+  /** End the stream after `last` ('' for nothing more). */
+  close(last: string): void;
 }
 
 /** A stream's state, shared by the pump, the flush, the keep-alive timer and cancellation. */
@@ -26,12 +27,35 @@ export interface SseOutput {
 const encoder = new TextEncoder();
 const KEEP_ALIVE = ': keep-alive\n\n';
 
-/** Writes straight into a Node response (backpressure: `writableNeedDrain`, then `drain`). */
-export function nodeSink(response: ServerResponse): SseSink {
+/** A sink writing into a Node response, whose headers may still be waiting. */
+export interface NodeSseSink extends SseSink {
+  /** Send the headers now unless a write already carried them. */
+  flushHeaders(): void;
+}
+
+/**
+ * Writes straight into a Node response (backpressure: `writableNeedDrain`, then `drain`). Headers
+ * go out with the first write unless `flushHeaders` comes first; the last text goes to `end()`,
+ * which writes it together with the terminating chunk: one socket write.
+ */
+export function nodeSink(response: ServerResponse): NodeSseSink {
+  let sent = false;
   return {
-    write: (text) => void response.write(text),
+    write: (text) => {
+      sent = true;
+      response.write(text);
+    },
     full: () => response.writableNeedDrain,
-    close: () => response.end(),
+    close: (last) => {
+      sent = true;
+      if (last === '') response.end();
+      else response.end(last);
+    },
+    flushHeaders: () => {
+      if (sent || response.destroyed) return;
+      sent = true;
+      response.flushHeaders();
+    },
   };
 }
 
@@ -43,8 +67,9 @@ export function webSink(controller: ReadableStreamDefaultController<Uint8Array>)
       const room = controller.desiredSize;
       return room !== null && room <= 0;
     },
-    close: () => {
+    close: (last) => {
       try {
+        if (last !== '') controller.enqueue(encoder.encode(last));
         controller.close();
       } catch {
         // Already cancelled by the consumer; nothing left to deliver.
@@ -73,10 +98,15 @@ export function newOutput(sink: SseSink): SseOutput {
 function flush(out: SseOutput): void {
   out.flushScheduled = false;
   if (out.closed || out.pending.length === 0) return;
-  out.sink.write(out.pending.length === 1 ? (out.pending[0] ?? '') : out.pending.join(''));
+  out.sink.write(takePending(out));
+  out.lastOutputAt = Date.now();
+}
+
+function takePending(out: SseOutput): string {
+  const text = out.pending.length === 1 ? (out.pending[0] ?? '') : out.pending.join('');
   out.pending.length = 0;
   out.pendingChars = 0;
-  out.lastOutputAt = Date.now();
+  return text;
 }
 
 /** Pending text beyond this is written at once, so the consumer's backpressure is seen in time. */
@@ -93,14 +123,13 @@ export function write(out: SseOutput, text: string): void {
   }
 }
 
-/** Flush, stop the keep-alive and end the sink (once). */
+/** Stop the keep-alive and end the sink with what is pending (once). */
 export function close(out: SseOutput): void {
   out.finished = true;
   clearTimeout(out.keepAlive);
-  flush(out);
   if (out.closed) return;
   out.closed = true;
-  out.sink.close();
+  out.sink.close(takePending(out));
 }
 
 // One timer per stream, re-armed only when it fires (not one per frame).

@@ -172,8 +172,11 @@ export async function respondWithSse(
   if (options.node) {
     const { response, headers } = options.node;
     response.writeHead(200, { ...headers, ...SSE_HEADERS });
-    response.flushHeaders();
-    const o = begin(nodeSink(response));
+    const sink = nodeSink(response);
+    const o = begin(sink);
+    // Headers go out at the end of this event-loop turn: after the request the producer is starting
+    // now (the next upstream call) is on its way, or together with a frame already pending.
+    setImmediate(() => sink.flushHeaders());
     response.on('drain', () => o.wake?.());
     response.once('close', () => {
       o.closed = true;

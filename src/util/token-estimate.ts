@@ -15,14 +15,28 @@ export function emptyTally(): TokenTally {
   return { ascii: 0, other: 0 };
 }
 
-/** Add `text` to `tally` (mutates and returns it). */
+/**
+ * Add `text` to `tally` (mutates and returns it): per code point, ASCII or not. Read by code unit
+ * (every output chunk passes here twice), a surrogate pair counting once, a lone surrogate once.
+ */
 export function tallyText(tally: TokenTally, text: string): TokenTally {
-  for (const char of text) {
-    if (char.charCodeAt(0) < 0x80) tally.ascii += 1;
-    else tally.other += 1;
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) ascii += 1;
+    else {
+      other += 1;
+      if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) i += 1;
+    }
   }
+  tally.ascii += ascii;
+  tally.other += other;
   return tally;
 }
+
+// `charCodeAt` past the end is NaN, which is no surrogate.
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
 
 /** Estimated tokens of a tally. */
 export function tallyTokens(tally: TokenTally): number {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Model } from 'openai/resources/models';
-import { createChatCompletionIds, createIdGenerator } from '../../src/openai/ids.js';
+import { createChatCompletionIds, createIdGenerator, pooledRandomBytes } from '../../src/openai/ids.js';
 import { encodeModelList } from '../../src/openai/model-list.js';
 
 test('model list in OpenAI shape, assignable to the SDK Model', () => {
@@ -34,4 +34,20 @@ test('chat completion ids look like OpenAI ids and are injectable', () => {
   const real = createChatCompletionIds();
   assert.match(real(), /^chatcmpl-[A-Za-z0-9]{29}$/);
   assert.notEqual(real(), real());
+});
+
+test('pooled random bytes hand out each byte once and as many as asked for', () => {
+  const random = pooledRandomBytes(64);
+  const slices = Array.from({ length: 10 }, () => random(29));
+  assert.ok(slices.every((bytes) => bytes.length === 29));
+  // 2 slices fit in a pool of 64: the next one comes from a fresh pool, never from the same bytes.
+  for (const [i, bytes] of slices.entries()) {
+    const pair = slices[i ^ 1];
+    if (pair !== undefined && pair !== bytes) assert.equal(pair.buffer, bytes.buffer);
+    const later = slices[i + 2];
+    if (later !== undefined) assert.notEqual(later.buffer, bytes.buffer);
+  }
+  assert.equal(random(100).length, 100);
+  const ids = createIdGenerator('x-', 29, pooledRandomBytes());
+  assert.equal(new Set(Array.from({ length: 500 }, ids)).size, 500);
 });

@@ -257,3 +257,50 @@ test('discover fails as session-expired when models come back as an HTML page', 
     await server.close();
   }
 });
+
+test('a consumer that stops at task-created leaves one status read and no wait behind', async () => {
+  let reads = 0;
+  let answered: () => void = () => undefined;
+  const firstRead = new Promise<void>((resolve) => (answered = resolve));
+  const server = await startMiniUpstream({
+    routes: {
+      'POST /api/v1/users/tasks': () => ok({ id: TASK, status: 'pending' }),
+      [`GET /api/v1/users/tasks/${TASK}`]: () => {
+        reads += 1;
+        setImmediate(answered);
+        return ok({ id: TASK, status: 'pending' });
+      },
+    },
+  });
+  // Timers held by the test: the wait's deadline and its sleeps between reads.
+  const armed: { fn: () => void; live: boolean }[] = [];
+  const timers = {
+    setTimeout(fn: () => void) {
+      const timer = { fn, live: true };
+      armed.push(timer);
+      return () => void (timer.live = false);
+    },
+  };
+  try {
+    const adapter = createMonkeyCodeAdapter({ baseUrl: server.url, timers, readiness: { history: 0 } });
+    const events = adapter.runTurn(SESSION, newTask)[Symbol.asyncIterator]();
+    const first = await events.next();
+    assert.deepEqual(first.value, { type: 'task-created', taskId: TASK });
+    await events.return(undefined);
+    await firstRead;
+    const live = () => armed.filter((t) => t.live);
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    // The pending answer came back: the wait arms its sleep before the next read (beside its deadline).
+    while (live().length < 2) await turn();
+    const sleep = live().at(-1);
+    assert.ok(sleep);
+    sleep.live = false;
+    sleep.fn();
+    // Woken, it must end (its deadline disarmed) instead of reading again.
+    while (live().length > 0 && reads < 2) await turn();
+    assert.equal(live().length, 0);
+    assert.equal(reads, 1);
+  } finally {
+    await server.close();
+  }
+});

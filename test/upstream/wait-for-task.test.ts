@@ -117,3 +117,23 @@ test('a failed task ends the wait with task-failed, a transient read failure doe
   await assert.rejects(time.run(wait), (err) => err instanceof UpstreamFailure && err.kind === 'task-failed');
   assert.equal(n, 3);
 });
+
+test('an abandoned wait reads no more once its pending read is answered', async () => {
+  const time = manualTime();
+  const plan = new BootSchedule({ denseIntervalMs: 100, maxIntervalMs: 1000, history: 0 }).begin(0);
+  let reads = 0;
+  let abandoned = false;
+  const wait = waitForTask(
+    () => {
+      reads += 1;
+      return Promise.resolve(task('pending'));
+    },
+    isProcessing,
+    'task',
+    { timers: time.timers, clock: time.clock, timeoutMs: 60_000, plan, abandoned: () => abandoned },
+  );
+  assert.equal(reads, 1, 'a read due at once goes out when the wait starts');
+  abandoned = true;
+  await assert.rejects(time.run(wait), /wait abandoned/);
+  assert.equal(reads, 1);
+});

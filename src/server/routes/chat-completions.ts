@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import {
+  chunkJsonWriter,
   createChatChunkEncoder,
   foldChatCompletion,
   parseChatRequest,
@@ -44,11 +45,12 @@ async function* chatFrames(
   options: ChatChunkEncoderOptions,
 ): AsyncGenerator<SseFrame> {
   const encoder = createChatChunkEncoder(options);
+  const json = chunkJsonWriter(options);
   for await (const event of events) {
     if (encoder.isFinished()) continue; // only bookkeeping is left (usage, finish)
     if (event.type === 'error') throw clientErrorFor(event.error);
     if (event.type === 'task-created' || event.type === 'task-resumed') yield { kind: 'open' };
-    for (const chunk of encoder.push(event)) yield { kind: 'data', data: chunk };
+    for (const chunk of encoder.push(event)) yield { kind: 'data', data: json(chunk) };
     if (encoder.isFinished()) yield { kind: 'end' };
   }
 }

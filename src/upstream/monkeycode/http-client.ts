@@ -4,7 +4,7 @@ import { UpstreamFailure, UpstreamTimeoutFailure } from '../errors.js';
 import { abortReason } from '../../util/timing.js';
 import type { CallOptions } from '../types.js';
 import { parseEnvelope, type EnvelopeOptions, type RawResponse } from './envelope.js';
-import { apiUrl, type MonkeyCodeDeps, type Query } from './options.js';
+import { apiTarget, type MonkeyCodeDeps, type Query } from './options.js';
 import type { SessionJar } from './session-jar.js';
 
 /** One HTTP exchange with MonkeyCode. */
@@ -56,17 +56,21 @@ export class MonkeyCodeHttp {
    */
   async exchange(jar: SessionJar | null, call: Exchange): Promise<ExchangeResult> {
     const deps = this.#deps;
-    const url = apiUrl(deps, call.path, call.query);
+    const target = apiTarget(deps, call.path, call.query);
     const timeoutMs = call.options?.timeoutMs ?? deps.requestTimeoutMs;
     const signal = call.options?.signal;
     try {
       if (signal?.aborted) throw abortReason(signal);
-      const headers = await this.#headers(jar, url, call.body !== undefined);
+      const cookie =
+        jar === null
+          ? ''
+          : (jar.reusableCookieHeader(target.origin) ?? (await jar.cookieHeader(new URL(target.href))));
+      const headers = this.#headers(cookie, call.body !== undefined);
       const response = await send(
         deps.dispatcher ?? getGlobalDispatcher(),
         {
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          origin: target.origin,
+          path: target.path,
           method: call.method,
           headers,
           body: call.body === undefined ? null : JSON.stringify(call.body),
@@ -75,7 +79,7 @@ export class MonkeyCodeHttp {
         },
         signal,
       );
-      if (jar) await jar.store(response.setCookies, url);
+      if (jar && response.setCookies.length > 0) await jar.store(response.setCookies, new URL(target.href));
       deps.logger.debug({ call: call.context, status: response.status }, 'upstream http');
       return response;
     } catch (err) {
@@ -87,13 +91,12 @@ export class MonkeyCodeHttp {
     }
   }
 
-  async #headers(jar: SessionJar | null, url: URL, hasBody: boolean): Promise<Record<string, string>> {
+  #headers(cookie: string, hasBody: boolean): Record<string, string> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       'accept-language': this.#deps.acceptLanguage,
     };
     if (hasBody) headers['content-type'] = 'application/json';
-    const cookie = jar ? await jar.cookieHeader(url) : '';
     if (cookie.length > 0) headers.cookie = cookie;
     return headers;
   }

@@ -114,16 +114,49 @@ export function resolveOptions(options: MonkeyCodeOptions): MonkeyCodeDeps {
 /** Query parameters; `undefined` values are left out. */
 export type Query = Record<string, string | number | boolean | undefined>;
 
-/** Absolute URL of an API path (`/api/v1/...`) under the base URL (built as one string: every REST call needs one). */
+/** Absolute URL of an API path (`/api/v1/...`) under the base URL. */
 export function apiUrl(deps: Pick<MonkeyCodeDeps, 'baseUrl'>, path: string, query: Query = {}): URL {
+  return new URL(apiTarget(deps, path, query).href);
+}
+
+/** Where a REST call goes: the origin and the path with its query, as undici's `dispatch` takes them. */
+export interface ApiTarget {
+  origin: string;
+  /** Path and query, e.g. `/api/v1/users/tasks/1?mode=attach`. */
+  path: string;
+  href: string;
+}
+
+// Absolute paths of word characters, `-` and `/` only (API paths, UUIDs) read the same after URL
+// parsing.
+const PLAIN_PATH = /^\/[\w\-/]*$/;
+
+/**
+ * The target of an API path under the base URL, built as strings: every REST call needs one, and
+ * parsing a URL costs more than the rest of this. A path the URL parser would rewrite (dot
+ * segments, characters to escape) is parsed as a URL, as before.
+ */
+export function apiTarget(deps: Pick<MonkeyCodeDeps, 'baseUrl'>, path: string, query: Query = {}): ApiTarget {
   const base = deps.baseUrl;
+  const origin = base.origin;
   // A URL's pathname is never empty (`/` at least), so drop trailing slashes here.
-  const href = `${base.origin}${base.pathname.replace(/\/+$/, '')}${path}`;
-  const params = new URLSearchParams();
+  const fullPath = `${base.pathname.replace(/\/+$/, '')}${path}`;
+  const search = querySearch(query);
+  if (origin !== 'null' && PLAIN_PATH.test(fullPath)) {
+    const pathAndQuery = search === '' ? fullPath : `${fullPath}?${search}`;
+    return { origin, path: pathAndQuery, href: `${origin}${pathAndQuery}` };
+  }
+  const url = new URL(search === '' ? `${origin}${fullPath}` : `${origin}${fullPath}?${search}`);
+  return { origin: url.origin, path: `${url.pathname}${url.search}`, href: url.href };
+}
+
+function querySearch(query: Query): string {
+  let params: URLSearchParams | null = null;
   for (const key in query) {
     const value = query[key];
-    if (value !== undefined) params.set(key, String(value));
+    if (value === undefined) continue;
+    params ??= new URLSearchParams();
+    params.set(key, String(value));
   }
-  const search = params.toString();
-  return new URL(search === '' ? href : `${href}?${search}`);
+  return params === null ? '' : params.toString();
 }

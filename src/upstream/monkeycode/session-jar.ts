@@ -46,9 +46,21 @@ export class SessionJar {
   cookieHeader(url: URL): Promise<string> {
     const target = httpUrlOf(url);
     if (target.origin !== this.#origin.origin) return this.#cookieString(target);
+    const cached = this.#reusableHeader();
+    return cached === null ? this.#originHeader(target) : Promise.resolve(cached);
+  }
+
+  /**
+   * The reused `Cookie` header (see `cookieHeader`) when a request to `origin` may take it, else
+   * null: lets a REST call skip building a URL and awaiting.
+   */
+  reusableCookieHeader(origin: string): string | null {
+    return origin === this.#origin.origin ? this.#reusableHeader() : null;
+  }
+
+  #reusableHeader(): string | null {
     const cached = this.#header;
-    if (cached !== null && this.#clock.now() < cached.validUntil) return Promise.resolve(cached.value);
-    return this.#originHeader(target);
+    return cached !== null && this.#clock.now() < cached.validUntil ? cached.value : null;
   }
 
   /** Remember the `Set-Cookie` headers of a response from `url`; malformed ones are ignored. */

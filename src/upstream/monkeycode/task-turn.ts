@@ -71,14 +71,27 @@ export async function* runNewTaskTurn(
     taskId = id;
     // The boot is timed from the create call's answer (boot-schedule.ts learns from it).
     const plan = deps.bootSchedule.begin(deps.clock.now());
-    yield { type: 'task-created', taskId: id };
-    await waitForTask((s) => getTask(http, jar, id, { signal: s }), isProcessing, 'task sandbox', {
+    // The wait starts before `task-created` is handed on, so a status read due at once is on its way
+    // while the consumer records the task and sends headers. A consumer that never comes back
+    // (it stopped at `task-created`) ends the wait before its next read.
+    let handedOn = false;
+    let abandoned = false;
+    const ready = waitForTask((s) => getTask(http, jar, id, { signal: s }), isProcessing, 'task sandbox', {
       timers: deps.timers,
       clock: deps.clock,
       timeoutMs: options.vmReadyTimeoutMs ?? deps.vmReadyTimeoutMs,
       plan,
       signal,
+      abandoned: () => abandoned,
     });
+    ready.catch(() => undefined); // awaited below; an abandoned wait's failure goes nowhere
+    try {
+      yield { type: 'task-created', taskId: id };
+      handedOn = true;
+    } finally {
+      abandoned = !handedOn;
+    }
+    await ready;
     yield { type: 'task-ready', taskId: id };
     const inputTokens = estimateTokens(request.content, request.systemPrompt ?? null);
     terminal = yield* streamTurn(

@@ -18,6 +18,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Consecutive transient read failures tolerated before giving up (default 3). */
   maxTransientFailures?: number;
+  /** Asked before each read: true when nobody waits for the answer any more (see `runNewTaskTurn`). */
+  abandoned?: () => boolean;
 }
 
 const TRANSIENT = new Set(['network', 'timeout', 'unavailable']);
@@ -42,6 +44,7 @@ export async function waitForTask(
       const wait = plan.delayMs(clock.now());
       // No timer for a read due now: a task ready at once costs no event-loop turn.
       if (wait > 0) await delay(options.timers, wait, deadline.signal);
+      if (options.abandoned?.()) throw new UpstreamFailure('unknown', `${what}: wait abandoned`);
       const startedAt = clock.now();
       try {
         const task = await readTask(deadline.signal);
