@@ -58,9 +58,9 @@ export interface Store {
 /** Open and migrate the database, resolve the master key, and build the repositories. */
 export function openStore(options: StoreOptions): Store {
   if (isPostgresUrl(options.file)) {
-    // Callers of this synchronous store (serve, the CLI) are not yet moved to AsyncStore.
+    // serve and the CLI open stores with openAsyncStore, which takes both; this one is SQLite only.
     throw new UserError(
-      `--db ${describePostgresUrl(options.file)} is PostgreSQL, which serve and the CLI do not run on yet; use a SQLite file`,
+      `--db ${describePostgresUrl(options.file)} is PostgreSQL: open it with openAsyncStore (this store is SQLite only)`,
     );
   }
   const now = options.now ?? Date.now;

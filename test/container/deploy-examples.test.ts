@@ -84,4 +84,12 @@ test('the shared-pool variant points every pod at one PostgreSQL URL', () => {
   assert.match(String(at(secret, 'stringData', 'RELAYPOOL_DB')), /^postgres:\/\/[^/]+\/\w+$/);
   const deployment = docs.find((doc) => at(doc, 'kind') === 'Deployment');
   assert.ok(Number(at(deployment, 'spec', 'replicas')) > 1);
+  // The URL's host is the PostgreSQL Service the file defines.
+  const host = new URL(String(at(secret, 'stringData', 'RELAYPOOL_DB'))).hostname.split('.')[0];
+  const service = docs.find((doc) => at(doc, 'kind') === 'Service');
+  assert.equal(at(service, 'metadata', 'name'), host);
+  assert.ok(
+    docs.some((doc) => at(doc, 'kind') === 'StatefulSet'),
+    'a PostgreSQL to point at',
+  );
 });
