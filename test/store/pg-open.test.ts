@@ -7,6 +7,7 @@ import { openAsyncStore } from '../../src/store/open-async-store.js';
 import { UserError } from '../../src/util/errors.js';
 import { freshPostgresUrl } from '../support/postgres-server.js';
 import { backendTest, TEST_SECRET_KEY } from './backends.js';
+import { createPgDb, sql } from '../../src/store/pg/pg-db.js';
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -132,5 +133,21 @@ backendTest('client key scopes depend on the secret key only, not on the backend
     assert.notEqual(store.hashClientKey('sk-test'), store.hashClientKey('sk-other'));
   } finally {
     await sqlite.close();
+  }
+});
+
+test("relaypool's connections commit without waiting for the WAL flush, unless the URL says otherwise", async () => {
+  const url = await freshPostgresUrl();
+  const show = sql('SHOW synchronous_commit');
+  for (const [target, expected] of [
+    [url, 'off'],
+    [`${url}?options=-c%20synchronous_commit%3Don`, 'on'],
+  ] as const) {
+    const db = createPgDb(target, 1);
+    try {
+      assert.deepEqual(await db.get(show), { synchronous_commit: expected }, target);
+    } finally {
+      await db.close();
+    }
   }
 });

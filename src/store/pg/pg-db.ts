@@ -58,6 +58,10 @@ export function createPgDb(url: string, max = 4): PgDb {
     types: numberTypes(),
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 60_000,
+    // SQLite's `synchronous = NORMAL` counterpart: a commit does not wait for the WAL flush.
+    // Nothing is lost when relaypool dies (the server has every commit); a crash of the database
+    // server itself may lose the last fraction of a second of commits, never consistency.
+    options: '-c synchronous_commit=off',
   });
   // An idle connection that the server drops must not crash the process; the next query reconnects.
   pool.on('error', () => {});
