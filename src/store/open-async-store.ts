@@ -2,7 +2,6 @@
 import { asyncSqliteStore, type AsyncStore } from './async-store.js';
 import { isPostgresUrl } from './db-target.js';
 import { openStore } from './open-store.js';
-import { openPgStore } from './pg/open-pg-store.js';
 
 /** How to open either backend. */
 export interface AsyncStoreOptions {
@@ -21,6 +20,10 @@ export interface AsyncStoreOptions {
 /** Open, migrate and build the repositories of the database `options.db` names. */
 export async function openAsyncStore(options: AsyncStoreOptions): Promise<AsyncStore> {
   const { db, ...rest } = options;
-  if (isPostgresUrl(db)) return openPgStore({ ...rest, url: db });
+  if (isPostgresUrl(db)) {
+    // Loaded only for a PostgreSQL URL: the driver stays off a SQLite sidecar's start and memory.
+    const { openPgStore } = await import('./pg/open-pg-store.js');
+    return openPgStore({ ...rest, url: db });
+  }
   return asyncSqliteStore(openStore({ ...rest, file: db }));
 }
