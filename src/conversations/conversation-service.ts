@@ -2,7 +2,7 @@ import type { RequestTrace } from '../util/request-trace.js';
 import type { KeptTask, ResumePlan, TurnPlan } from '../pool/pooled-turn.js';
 import type { UpstreamEvent } from '../upstream/types.js';
 import type { Logger } from '../util/logger.js';
-import type { BindingStore } from './bindings.js';
+import type { Binding, BindingStore } from './bindings.js';
 
 /** Where bindings live: SQLite (`durable`) or memory only (`memory`). */
 export type Durability = 'durable' | 'memory';
@@ -53,11 +53,26 @@ export interface ConversationServiceDeps {
 export class ConversationService {
   constructor(private readonly deps: ConversationServiceDeps) {}
 
-  /** Run the turn; events as `runPooledTurn` yields them. */
-  async *run(turn: ConversationTurn, signal: AbortSignal): AsyncGenerator<UpstreamEvent> {
-    const found =
-      turn.from === null ? null : await this.#find(turn.clientKeyHash, turn.from.key, turn.from.bindings);
-    const plan: TurnPlan = {
+  /**
+   * Run the turn; events as `runPooledTurn` yields them. A turn that continues nothing needs no
+   * binding lookup and runs without a generator layer of its own (one fewer hop per event).
+   */
+  run(turn: ConversationTurn, signal: AbortSignal): AsyncIterable<UpstreamEvent> {
+    if (turn.from === null) return this.deps.runPooledTurn(this.#plan(turn, null), signal);
+    return this.#continue(turn, turn.from, signal);
+  }
+
+  async *#continue(
+    turn: ConversationTurn,
+    from: NonNullable<ConversationTurn['from']>,
+    signal: AbortSignal,
+  ): AsyncGenerator<UpstreamEvent> {
+    const found = await this.#find(turn.clientKeyHash, from.key, from.bindings);
+    yield* this.deps.runPooledTurn(this.#plan(turn, found), signal);
+  }
+
+  #plan(turn: ConversationTurn, found: Binding | null): TurnPlan {
+    return {
       route: turn.route,
       upstreamModel: turn.upstreamModel,
       content: turn.content,
@@ -70,7 +85,6 @@ export class ConversationService {
         turn.from !== null && turn.from.bindings === turn.retain ? (found?.id ?? null) : null,
       ),
     };
-    yield* this.deps.runPooledTurn(plan, signal);
   }
 
   async #find(clientKeyHash: string | null, key: string, where: Durability) {
