@@ -8,7 +8,6 @@ import {
   type TurnPlan,
   type PooledTurnDeps,
 } from '../../src/pool/pooled-turn.js';
-import { TaskReaper } from '../../src/pool/task-reaper.js';
 import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { NoCapacityError } from '../../src/util/errors.js';
@@ -24,6 +23,7 @@ import {
   tempStore,
   testPool,
   type ManualTime,
+  testReaper,
 } from './support.js';
 
 const never = new AbortController().signal;
@@ -31,13 +31,7 @@ const logger = captureLogger('silent').logger;
 
 function setup(store: Store, time: ManualTime, adapter: ScriptedAdapter) {
   const { pool } = testPool(store, time);
-  const reaper = new TaskReaper({
-    store: asyncSqliteStore(store),
-    adapter,
-    logger,
-    deleteTasks: false,
-    retryDelaysMs: [],
-  });
+  const reaper = testReaper(store, adapter, logger);
   const deps: PooledTurnDeps = {
     store: asyncSqliteStore(store),
     adapter,

@@ -2,7 +2,6 @@ import { asyncSqliteStore } from '../../src/store/async-store.js';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPooledTurn, type PooledTurnDeps } from '../../src/pool/pooled-turn.js';
-import { TaskReaper } from '../../src/pool/task-reaper.js';
 import type { Store } from '../../src/store/index.js';
 import type { UpstreamEvent } from '../../src/upstream/types.js';
 import { NoCapacityError } from '../../src/util/errors.js';
@@ -18,6 +17,7 @@ import {
   tempStore,
   testPool,
   type ManualTime,
+  testReaper,
 } from './support.js';
 
 const turn = {
@@ -38,13 +38,7 @@ function runner(
 ) {
   const logger = captureLogger('silent').logger;
   const { pool } = testPool(store, time, {}, relogin);
-  const reaper = new TaskReaper({
-    store: asyncSqliteStore(store),
-    adapter,
-    logger,
-    deleteTasks: false,
-    retryDelaysMs: [],
-  });
+  const reaper = testReaper(store, adapter, logger);
   const deps: PooledTurnDeps = {
     store: asyncSqliteStore(store),
     adapter,

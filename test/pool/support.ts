@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { AccountPool, type PoolOptions } from '../../src/pool/account-pool.js';
+import { TaskReaper } from '../../src/pool/task-reaper.js';
 import { openStore, type Account, type Store } from '../../src/store/index.js';
 import { upstreamFailure, type UpstreamErrorKind } from '../../src/upstream/errors.js';
 import type { Timers } from '../../src/util/timing.js';
@@ -151,6 +152,17 @@ export function testPool(
   });
   pool.onStrays((accountId, keep) => void strays.push({ accountId, keep: [...keep] }));
   return { pool, relogins, strays };
+}
+
+/** A task reaper over `store` (synchronous SQLite, adapted) that retries nothing and deletes nothing. */
+export function testReaper(store: Store, adapter: UpstreamAdapter, logger = captureLogger('silent').logger) {
+  return new TaskReaper({
+    store: asyncSqliteStore(store),
+    adapter,
+    logger,
+    deleteTasks: false,
+    retryDelaysMs: [],
+  });
 }
 
 /** Let queued promise callbacks run. */

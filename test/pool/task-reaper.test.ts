@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { TaskReaper } from '../../src/pool/task-reaper.js';
 import { upstreamFailure } from '../../src/upstream/errors.js';
 import { captureLogger } from '../support/log-capture.js';
-import { addAccount, flush, ScriptedAdapter, tempStore } from './support.js';
+import { addAccount, flush, ScriptedAdapter, tempStore, testReaper } from './support.js';
 
 /** An adapter whose stops wait until the test releases them, and can fail once. */
 class GatedStops extends ScriptedAdapter {
@@ -115,13 +115,7 @@ test('a create cut by a crash on an account whose session expired: the row stays
   const { store } = tempStore(t);
   const adapter = new ListingAdapter();
   const logger = captureLogger('silent').logger;
-  const reaper = new TaskReaper({
-    store: asyncSqliteStore(store),
-    adapter,
-    logger,
-    deleteTasks: false,
-    retryDelaysMs: [],
-  });
+  const reaper = testReaper(store, adapter, logger);
   const account = addAccount(store, { label: 'a' });
   const row = store.tasks.begin({ accountId: account.id, purpose: 'conversation' });
   adapter.active = [{ id: 'lost', createdAt: row.createdAt }];
