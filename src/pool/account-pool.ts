@@ -2,7 +2,8 @@ import type { Account } from '../store/index.js';
 import { abortReason } from '../util/timing.js';
 import { WaitQueue } from './wait-queue.js';
 import { ServiceUnavailableError } from '../util/errors.js';
-import { classifyAccounts, readSnapshot, type PoolSnapshot } from './selection.js';
+import { classifyAccounts, type PoolSnapshot } from './selection.js';
+import { AccountsView } from './accounts-view.js';
 import { queueTimeoutError } from './client-error.js';
 import { LeaseFactory } from './lease-factory.js';
 import { IdleSlots, type IdleTask, type ParkRequest } from './idle-slots.js';
@@ -15,15 +16,6 @@ import { WaiterDispatch } from './waiter-dispatch.js';
 
 export type { PoolOptions } from './account-pool-types.js';
 export type { AccountPoolDeps } from './account-pool-types.js';
-
-/** The snapshot before the first read: no accounts. */
-const EMPTY: PoolSnapshot = {
-  accounts: [],
-  modelIds: new Map(),
-  modelNames: new Set(),
-  modelCooldowns: new Map(),
-  sessions: new Map(),
-};
 
 /** See `PoolOptions.processTtlMs`. */
 const DEFAULT_PROCESS_TTL_MS = 10_000;
@@ -54,17 +46,14 @@ export class AccountPool implements AccountSelector {
   readonly #dispatch: WaiterDispatch;
   /** What other processes on the database ask of this one, and it of them. */
   readonly #peers: PeerRequests;
-  #snapshot: PoolSnapshot = EMPTY;
-  /** The snapshot being read (null: the one held is current); waiters are served once it is in. */
-  #loading: Promise<void> | null = null;
-  /** Bumped by every `invalidate`: only the newest read becomes the snapshot. */
-  #generation = 0;
-  #dataVersion: number | null = null;
+  /** The accounts as last read; waiters are served once a read under way is in. */
+  readonly #view: AccountsView;
   #stopListening: (() => Promise<void>) | null = null;
   #closed = false;
 
   constructor(deps: AccountPoolDeps) {
     this.#deps = deps;
+    this.#view = new AccountsView({ ...deps, loaded: (snapshot) => this.#loaded(snapshot) });
     this.#shared = new SharedSlots({
       repo: deps.store.slots,
       timers: deps.timers,
@@ -99,7 +88,7 @@ export class AccountPool implements AccountSelector {
       timings: deps.options.timings,
       liveTasks: () => this.#liveTasks,
       onChange: () => void this.invalidate(),
-      known: (accountId) => this.#snapshot.accounts.find((a) => a.id === accountId),
+      known: (accountId) => this.#current().accounts.find((a) => a.id === accountId),
     });
     this.#leases = new LeaseFactory({
       logger: deps.logger,
@@ -122,7 +111,7 @@ export class AccountPool implements AccountSelector {
       leases: this.#leases,
       snapshot: () => this.#current(),
       recovering: (id) => this.health.recovering(id),
-      ready: () => this.#loading === null,
+      ready: () => this.#view.ready,
       closed: () => this.#closed,
     });
     this.#peers = new PeerRequests({
@@ -263,28 +252,14 @@ export class AccountPool implements AccountSelector {
    * is in, waiters wait for it. Resolves once the newest read is in.
    */
   invalidate(): Promise<void> {
-    const generation = ++this.#generation;
-    const loading = this.#load(generation);
-    this.#loading = loading;
-    return loading;
+    return this.#view.reload();
   }
 
-  async #load(generation: number): Promise<void> {
-    const { store, clock, logger } = this.#deps;
-    let snapshot: PoolSnapshot | null = null;
-    try {
-      snapshot = await readSnapshot(store, clock.now(), (accountId, err) =>
-        logger.error({ accountId, err }, 'cannot read the session of an account'),
-      );
-    } catch (err) {
-      logger.warn({ err }, 'could not read the accounts; serving from the last read');
-    }
-    if (generation !== this.#generation) return this.#loading ?? undefined; // a newer read was asked for
-    this.#loading = null;
-    if (snapshot !== null) this.#snapshot = snapshot;
+  /** A read of the accounts is in: idle tasks whose account can no longer serve go; waiters are served. */
+  #loaded(snapshot: PoolSnapshot): void {
     if (this.#idle.tasks.size > 0) {
       // Idle tasks whose account can no longer serve (disabled, removed, expired, invalid) go.
-      const accounts = new Map(this.#snapshot.accounts.map((a) => [a.id, a]));
+      const accounts = new Map(snapshot.accounts.map((a) => [a.id, a]));
       this.#idle.sweep((id) => {
         const account = accounts.get(id);
         return account !== undefined && canServe(account);
@@ -298,13 +273,8 @@ export class AccountPool implements AccountSelector {
    * a read under way. Call before every decision.
    */
   async checkForChanges(): Promise<void> {
-    const version = await this.#deps.store.dataVersion();
-    if (version !== this.#dataVersion) {
-      this.#dataVersion = version;
-      void this.invalidate();
-      await this.#lookAtOthers();
-    }
-    while (this.#loading !== null) await this.#loading;
+    if (await this.#view.changed()) await this.#lookAtOthers();
+    await this.#view.settled();
   }
 
   /**
@@ -312,9 +282,9 @@ export class AccountPool implements AccountSelector {
    * and asked of this one (PostgreSQL's data version moves with accounts and models only).
    */
   async poll(): Promise<void> {
-    const version = this.#dataVersion;
-    await this.checkForChanges();
-    if (version === this.#dataVersion) await this.#lookAtOthers();
+    await this.#view.changed();
+    await this.#lookAtOthers();
+    await this.#view.settled();
   }
 
   /** Re-count other processes' slots and answer what they asked of this one. */
@@ -424,6 +394,6 @@ export class AccountPool implements AccountSelector {
   }
 
   #current(): PoolSnapshot {
-    return this.#snapshot;
+    return this.#view.current;
   }
 }
