@@ -104,6 +104,13 @@ async function fleet(t: { after: (fn: () => Promise<void>) => void }, accounts: 
     const body = JSON.parse(text) as { models: string[] };
     model = body.models.find((name) => name.startsWith('monkeycode-basic/')) ?? '';
   }
+  // The other process sees the accounts at its next look at the database (`pool.watchIntervalMs`).
+  for (const proc of procs)
+    await until(
+      async () => (await proc.client.models.list()).data.map((m) => m.id),
+      (ids) => ids.includes(model),
+      `${proc.url} to list ${model}`,
+    );
   /** Task creations the fake refused with 10811 (a create that made no task). */
   const refusedCreates = (): number =>
     fake.requests.filter((r) => r.kind === 'http' && r.method === 'POST' && r.path.endsWith('/users/tasks'))
