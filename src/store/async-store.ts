@@ -8,6 +8,7 @@ import type { AccountsRepo } from './accounts-repo.js';
 import type { ConversationsRepo } from './conversations-repo.js';
 import type { ModelsRepo } from './models-repo.js';
 import type { Store } from './open-store.js';
+import type { SqliteBatch } from './sqlite-batch.js';
 import type { ResponsesRepo } from './responses-repo.js';
 import type { SlotLeasesRepo } from './slot-leases-repo.js';
 import type { TasksRepo } from './tasks-repo.js';
@@ -56,23 +57,34 @@ export interface AsyncStore {
 /** How often a SQLite store looks for commits by other processes. */
 const SQLITE_POLL_MS = 200;
 
+/**
+ * Writes committed with the next batch (`SqliteBatch`): a task's later states and the usage row,
+ * which only need to be done soon. Slot changes (a freed slot may go to a waiter at once) and a
+ * new task's row (before its create call) are committed at once.
+ */
+const DEFERRED = {
+  tasks: ['setUpstreamId', 'setState', 'markStopped'],
+  usage: ['record', 'update'],
+} as const;
+
 /** The SQLite store behind the asynchronous interface. */
 export function asyncSqliteStore(store: Store): AsyncStore {
+  const { batch } = store;
   return {
     backend: 'sqlite',
     accounts: {
-      ...promisify(store.accounts),
+      ...promisify(store.accounts, batch),
       cookieFingerprint: (cookie) => store.accounts.cookieFingerprint(cookie),
     },
-    models: promisify(store.models),
-    tasks: promisify(store.tasks),
-    conversations: promisify(store.conversations),
-    usage: promisify(store.usage),
-    responses: promisify(store.responses),
-    slots: promisify(store.slots),
+    models: promisify(store.models, batch),
+    tasks: promisify(store.tasks, batch, DEFERRED.tasks),
+    conversations: promisify(store.conversations, batch),
+    usage: promisify(store.usage, batch, DEFERRED.usage),
+    responses: promisify(store.responses, batch),
+    slots: promisify(store.slots, batch),
     instanceId: store.instanceId,
     hashClientKey: (apiKey) => store.hashClientKey(apiKey),
-    dataVersion: () => Promise.resolve(store.dataVersion()),
+    dataVersion: () => call(batch, () => store.dataVersion()),
     onSlotFreed(listener) {
       let seen = store.dataVersion();
       const timer = setInterval(() => {
@@ -84,25 +96,46 @@ export function asyncSqliteStore(store: Store): AsyncStore {
       timer.unref();
       return Promise.resolve(() => Promise.resolve(clearInterval(timer)));
     },
-    close: () => Promise.resolve(store.close()),
+    close: () => {
+      try {
+        batch.now(() => undefined); // what waits is written first
+      } catch {
+        // Each waiting write's own promise carries its failure.
+      }
+      return call(batch, () => store.close());
+    },
   };
 }
 
-/** Wrap every method of a repository (a plain object of functions) so it returns a Promise. */
-function promisify<T extends object>(repo: T): Async<T> {
+/** Run `step` now (after what waits in the batch), as a Promise. */
+function call<T>(batch: SqliteBatch, step: () => T): Promise<T> {
+  try {
+    return Promise.resolve(batch.now(step));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/**
+ * Wrap every method of a repository (a plain object of functions) so it returns a Promise; the
+ * `deferred` ones run with the next batch, the others at once.
+ */
+function promisify<T extends object>(
+  repo: T,
+  batch: SqliteBatch,
+  deferred: ReadonlyArray<keyof T & string> = [],
+): Async<T> {
   const wrapped: Record<string, unknown> = {};
   const entries: Array<[string, unknown]> = Object.entries(repo);
   for (const [key, value] of entries) {
-    wrapped[key] =
-      typeof value === 'function'
-        ? (...args: unknown[]): Promise<unknown> => {
-            try {
-              return Promise.resolve<unknown>(Reflect.apply(value, repo, args));
-            } catch (err) {
-              return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-            }
-          }
-        : value;
+    if (typeof value !== 'function') {
+      wrapped[key] = value;
+      continue;
+    }
+    const run = (args: unknown[]) => (): unknown => Reflect.apply(value, repo, args);
+    wrapped[key] = deferred.some((name) => name === key)
+      ? (...args: unknown[]): Promise<unknown> => batch.defer(run(args))
+      : (...args: unknown[]): Promise<unknown> => call(batch, run(args));
   }
   // Built key by key from `repo` above: each function now returns a Promise of its result.
   return wrapped as Async<T>;

@@ -12,6 +12,7 @@ import { createModelsRepo, type ModelsRepo } from './models-repo.js';
 import { openDatabase } from './open-database.js';
 import { createSecretBox } from './secret-box.js';
 import { createSlotLeasesRepo, type SlotLeasesRepo } from './slot-leases-repo.js';
+import { SqliteBatch } from './sqlite-batch.js';
 import { sqlInt } from './sql-types.js';
 import { createResponsesRepo, type ResponsesRepo } from './responses-repo.js';
 import { resolveMasterKey, type MasterKey } from './secret-key.js';
@@ -51,6 +52,8 @@ export interface Store {
   hashClientKey(apiKey: string): string;
   /** `PRAGMA data_version`: changes whenever another connection (e.g. the CLI) commits. */
   dataVersion(): number;
+  /** Group commit on this connection (used by the asynchronous store). */
+  readonly batch: SqliteBatch;
   /** Checkpoint the WAL and close. Idempotent. */
   close(): void;
 }
@@ -90,6 +93,7 @@ export function openStore(options: StoreOptions): Store {
     instanceId,
     hashClientKey: createClientKeyHasher(masterKey.key),
     dataVersion: () => sqlInt.parse(dataVersion.get()),
+    batch: new SqliteBatch(db),
     close() {
       if (closed) return;
       closed = true;

@@ -16,6 +16,7 @@ import {
   addAccount,
   errorEvent,
   flush,
+  flushUntil,
   manualTime,
   MODEL,
   okTurn,
@@ -212,7 +213,8 @@ describe('kept tasks: park, resume, evict', () => {
     time.advance(59_999);
     assert.equal(pool.idleCounts().get(1), 1);
     time.advance(1);
-    await flush();
+    // The stop is recorded with the store's next batch; then the slot frees.
+    await flushUntil(() => (pool.inFlight().get(1) ?? 0) === 0);
     assert.deepEqual(
       adapter.stopped.map((s) => s.taskId),
       ['t-1'],

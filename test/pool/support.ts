@@ -168,6 +168,14 @@ export function testReaper(store: Store, adapter: UpstreamAdapter, logger = capt
 /** Let queued promise callbacks run. */
 export const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Let background work run, one event-loop turn at a time, until `done()` holds (at most `turns`):
+ * for work that crosses the SQLite store's group commit, which lands at the end of a turn.
+ */
+export async function flushUntil(done: () => boolean, turns = 10): Promise<void> {
+  for (let i = 0; i < turns && !done(); i++) await flush();
+}
+
 /** A failure event. */
 export function errorEvent(kind: UpstreamErrorKind, message = `scripted ${kind}`): UpstreamEvent {
   const error = upstreamFailure(kind, message);
