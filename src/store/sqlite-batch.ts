@@ -1,9 +1,10 @@
 /**
  * Group commit for the SQLite store. Each commit costs ~30–50 µs here (the WAL append), several
- * times a statement's own cost, and a request makes seven. Writes the pool only needs done soon —
- * freeing or re-marking a slot, a task's later states, the usage row — wait for the end of the
- * event-loop turn and commit together with the other requests' (`defer`). Any other call first runs
- * what waits, in the same transaction, so the calls still run in the order they were made.
+ * times a statement's own cost, and a request makes seven. Writes that only need to be done soon —
+ * a task's later states, the usage row — wait for the end of the event-loop turn and commit
+ * together with the other requests' (`defer`). Any other call first runs what waits, in the same
+ * transaction, so the calls still run in the order they were made. A restart finds a task whose
+ * upstream id was still waiting like one whose create answer never came (`TaskReaper`).
  */
 import type { Database } from 'better-sqlite3';
 
