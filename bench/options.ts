@@ -2,7 +2,15 @@ import { parseArgs } from 'node:util';
 import type { WsImpl } from './direct/direct-socket.js';
 
 /** Scenarios `npm run bench` can run (all by default). */
-export const SCENARIOS = ['latency', 'postgres', 'readiness', 'memory', 'growth', 'pool'] as const;
+export const SCENARIOS = [
+  'latency',
+  'critical-path',
+  'postgres',
+  'readiness',
+  'memory',
+  'growth',
+  'pool',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Everything a bench run is configured with (see bench/README.md). */

@@ -11,6 +11,7 @@ import { summarizeAdded, summarizeModes } from './report/aggregate.js';
 import { renderMarkdown, type BenchReport } from './report/markdown.js';
 import { compareBackends } from './report/backends.js';
 import { checkTargets } from './report/targets.js';
+import { runCriticalPath } from './scenarios/critical-path.js';
 import { runGrowth, type GrowthResult } from './scenarios/growth.js';
 import { runLatency, type PhaseRecord } from './scenarios/latency.js';
 import { runOpenStreams } from './scenarios/open-streams.js';
@@ -81,6 +82,11 @@ async function main(): Promise<void> {
     `relaypool bench${options.quick ? ' (quick)' : ''}: ${machine.nproc} CPU (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAvgAtStart}`,
   );
   const main = await runMain(options, profileDir);
+  let criticalPath = null;
+  if (options.scenarios.includes('critical-path')) {
+    log('critical path at c=1 (stream, direct vs relaypool, stage by stage):');
+    criticalPath = await runCriticalPath(options, log);
+  }
   let onPostgres: PostgresRun = { records: [], profile: null };
   if (options.scenarios.includes('postgres')) {
     log(`SQLite vs PostgreSQL (c=${options.postgresConcurrency.join(', ')}; embedded PostgreSQL):`);
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
     growth: main.growth,
     pool,
     postgres,
+    criticalPath,
     targets: checkTargets({
       added,
       modes,

@@ -15,6 +15,7 @@ import { startServer } from '../../src/server/start.js';
 import { createLogger } from '../../src/util/logger.js';
 import { processStats } from '../ipc/process-stats.js';
 import { serveCommands } from '../ipc/serve-commands.js';
+import { StageRecorder } from '../trace/stage-recorder.js';
 
 const configSchema = z.object({
   upstreamUrl: z.string(),
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   });
   const startupMs = performance.now();
   const loop = monitorEventLoopDelay({ resolution: 10 });
+  const recorder = new StageRecorder();
   let added = 0;
   loop.enable();
   serveCommands(server.url, {
@@ -106,6 +108,11 @@ async function main(): Promise<void> {
       collectGarbage();
       return { file: writeHeapSnapshot(snapshotSchema.parse(args).file) };
     },
+    'trace-start': () => {
+      recorder.start();
+      return {};
+    },
+    'trace-take': () => recorder.stop(),
     shutdown: async () => {
       loop.disable();
       await server.close('bench');

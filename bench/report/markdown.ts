@@ -1,5 +1,6 @@
 import type { MachineInfo } from '../machine.js';
 import type { ProfileSummary } from '../profile/summarize-profile.js';
+import type { CriticalPathResult } from '../scenarios/critical-path.js';
 import type { GrowthResult } from '../scenarios/growth.js';
 import type { OpenStreamsResult } from '../scenarios/open-streams.js';
 import type { PoolBottleneckResult } from '../scenarios/pool-bottleneck.js';
@@ -20,6 +21,7 @@ export interface BenchReport {
   growth: GrowthResult | null;
   pool: PoolBottleneckResult | null;
   postgres: BackendComparison | null;
+  criticalPath: CriticalPathResult | null;
   targets: TargetCheck[];
 }
 
@@ -29,6 +31,31 @@ function table(header: string[], rows: (string | number)[][]): string {
 }
 
 const verdict = (pass: boolean | null): string => (pass === null ? '—' : pass ? 'pass' : '**FAIL**');
+
+/** Where the time to first content goes at c=1, stage by stage (medians), direct vs relaypool. */
+function renderCriticalPath(c: CriticalPathResult): string {
+  const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${v} ms`);
+  const label = (pauseMs: number): string => (pauseMs === 0 ? 'back to back' : `${pauseMs} ms apart`);
+  const first = c.passes[0];
+  if (first === undefined) return '';
+  return [
+    `Time to first content at c=1, stage by stage (stream, medians of ${c.requestsPerMode} requests per mode and pass; steps from diagnostics channels in the load generator and relaypool):`,
+    '',
+    table(
+      [
+        'stage',
+        ...c.passes.flatMap((p) => [`direct, ${label(p.pauseMs)}`, `relaypool, ${label(p.pauseMs)}`]),
+      ],
+      [
+        ...first.stages.map((stage, i) => [
+          stage.stage,
+          ...c.passes.flatMap((p) => [ms(p.stages[i]?.directMs), ms(p.stages[i]?.relayMs)]),
+        ]),
+        ['**time to first content**', ...c.passes.flatMap((p) => [ms(p.ttfbDirectMs), ms(p.ttfbRelayMs)])],
+      ],
+    ),
+  ].join('\n');
+}
 
 /** SQLite vs PostgreSQL (same fake, same accounts, interleaved phases), and what PostgreSQL ran per request. */
 function renderBackends({ backends, added }: BackendComparison): string {
@@ -165,6 +192,7 @@ export function renderMarkdown(
     ),
   ];
   const { openStreams: o, growth: g, pool: p, readiness: r } = report;
+  if (report.criticalPath) parts.push('', renderCriticalPath(report.criticalPath));
   if (report.postgres) parts.push('', renderBackends(report.postgres));
   if (r) {
     parts.push(
