@@ -1,4 +1,5 @@
 import { NotFoundError } from '../util/errors.js';
+import { findOrRecheck } from '../util/find-or-recheck.js';
 
 /** What resolving needs from the pool's model catalog (a `ModelCatalog` fits). */
 export interface ModelLookup {
@@ -17,6 +18,8 @@ export interface AnthropicModelOptions {
   aliases: Readonly<Record<string, string | null>>;
   /** The pool's default model (`openai.defaultModel`). */
   defaultModel: string | null;
+  /** Have the pool look for account changes made elsewhere (another process, the CLI). */
+  recheck?: () => Promise<unknown>;
 }
 
 /**
@@ -42,6 +45,11 @@ export class AnthropicModels {
     const resolved = this.#resolve(requested);
     if (resolved.upstream !== null) return resolved.upstream;
     throw new NotFoundError(resolved.why, { code: 'model_not_found', param: 'model' });
+  }
+
+  /** `resolve`, but a miss first has the pool look for accounts added elsewhere (`recheck`). */
+  resolveFresh(requested: string): string | Promise<string> {
+    return findOrRecheck(() => this.resolve(requested), this.options.recheck);
   }
 
   /** The names to list: the pool's own, then exact aliases that resolve now. */

@@ -1,4 +1,5 @@
 import { InvalidRequestError, NotFoundError } from '../util/errors.js';
+import { findOrRecheck } from '../util/find-or-recheck.js';
 
 export interface CatalogOptions {
   /** Used when a request names no model. */
@@ -7,6 +8,8 @@ export interface CatalogOptions {
   aliases: Readonly<Record<string, string>>;
   /** Who offers an upstream model (its upstream's name); default `monkeycode`. */
   ownerOf?: (name: string) => string;
+  /** Have the pool look for account changes made elsewhere (another process, the CLI). */
+  recheck?: () => Promise<unknown>;
 }
 
 export interface CatalogEntry {
@@ -59,6 +62,19 @@ export class ModelCatalog {
       });
     }
     return entry.upstreamName;
+  }
+
+  /**
+   * `resolve`, but a miss first has the pool look for accounts added elsewhere since its last look
+   * (`recheck`) and resolves once more; a hit is answered at once.
+   */
+  resolveFresh(requested: string | undefined): string | Promise<string> {
+    return findOrRecheck(() => this.resolve(requested), this.options.recheck);
+  }
+
+  /** Look for account changes made elsewhere now (before listing what the pool serves). */
+  async refresh(): Promise<void> {
+    await this.options.recheck?.();
   }
 
   /** The upstream model name for `name` (a model or an alias), or null when nothing serves it now. */

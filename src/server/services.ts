@@ -147,6 +147,7 @@ async function assemble(
       const head = name.slice(0, name.indexOf('/'));
       return head !== '' && upstreams.has(head) ? head : 'monkeycode';
     },
+    recheck: () => pool.checkForChanges(),
   });
   const reaper = new TaskReaper({
     store,

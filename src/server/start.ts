@@ -190,6 +190,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         models: new AnthropicModels(services.catalog, {
           aliases: config.anthropic.modelAliases,
           defaultModel: config.openai.defaultModel,
+          recheck: () => services.catalog.refresh(),
         }),
         conversations: services.conversations,
         clientTools: config.openai.clientTools,

@@ -25,7 +25,7 @@ interface Serve {
 }
 
 /** `relaypool serve` on a free port over `db`; resolves once it listens. */
-async function serve(fake: FakeUpstream, db: string): Promise<Serve> {
+async function serve(fake: FakeUpstream, db: string, env: Record<string, string> = {}): Promise<Serve> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--db', db], {
     env: {
       ...process.env,
@@ -36,6 +36,7 @@ async function serve(fake: FakeUpstream, db: string): Promise<Serve> {
       RELAYPOOL_POOL_WATCH_INTERVAL_MS: '100',
       RELAYPOOL_LOG_LEVEL: 'info',
       RELAYPOOL_LOG_FORMAT: 'json',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,7 +74,12 @@ async function cli(args: string[], db: string): Promise<string> {
 type Backend = 'sqlite' | 'postgres';
 
 /** A fake with `accounts` users, two relaypool processes on one database, accounts added via one. */
-async function fleet(t: { after: (fn: () => Promise<void>) => void }, accounts: number, backend: Backend) {
+async function fleet(
+  t: { after: (fn: () => Promise<void>) => void },
+  accounts: number,
+  backend: Backend,
+  env: Record<string, string> = {},
+) {
   const fake = await startFakeUpstream({
     bootDelayMs: 5,
     pingIntervalMs: 1000,
@@ -89,7 +95,7 @@ async function fleet(t: { after: (fn: () => Promise<void>) => void }, accounts: 
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  procs.push(await serve(fake, db), await serve(fake, db));
+  procs.push(await serve(fake, db, env), await serve(fake, db, env));
   const [a] = procs;
   let model = '';
   for (let i = 0; i < accounts; i++) {
@@ -104,13 +110,6 @@ async function fleet(t: { after: (fn: () => Promise<void>) => void }, accounts: 
     const body = JSON.parse(text) as { models: string[] };
     model = body.models.find((name) => name.startsWith('monkeycode-basic/')) ?? '';
   }
-  // The other process sees the accounts at its next look at the database (`pool.watchIntervalMs`).
-  for (const proc of procs)
-    await until(
-      async () => (await proc.client.models.list()).data.map((m) => m.id),
-      (ids) => ids.includes(model),
-      `${proc.url} to list ${model}`,
-    );
   /** Task creations the fake refused with 10811 (a create that made no task). */
   const refusedCreates = (): number =>
     fake.requests.filter((r) => r.kind === 'http' && r.method === 'POST' && r.path.endsWith('/users/tasks'))
@@ -190,6 +189,27 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(answer.choices[0]?.finish_reason, 'stop');
       assert.equal(refusedCreates(), 0, 'the account was not used while the dead task ran');
       assert.match(survivor!.output(), /stopping upstream tasks left by an earlier process/);
+    });
+
+    test('a model only an account added through another process serves is served at once', async (t) => {
+      // No watch tick in this test: the other process sees the account only because a model it
+      // does not know makes it look at the database before answering 404.
+      const { procs, model } = await fleet(t, 1, backend, { RELAYPOOL_POOL_WATCH_INTERVAL_MS: '600000' });
+      const [, second] = procs;
+      const reply = await second!.client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'hello from the other process' }],
+      });
+      assert.equal(reply.choices[0]?.finish_reason, 'stop');
+      assert.ok((await second!.client.models.list()).data.some((m) => m.id === model));
+      await assert.rejects(
+        second!.client.chat.completions.create({
+          model: 'no-such-model',
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+        (err: unknown) =>
+          err instanceof OpenAI.APIError && err.status === 404 && err.code === 'model_not_found',
+      );
     });
 
     test('a CLI change reaches every process', async (t) => {

@@ -66,7 +66,7 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
         'client tools ignored (the upstream agent uses its own)',
       );
     }
-    const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
+    const upstreamModel = await deps.catalog.resolveFresh(request.model ?? undefined);
     const signal = c.req.raw.signal;
     const base = {
       route: 'chat.completions',

@@ -72,7 +72,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
         'client tools ignored (the upstream agent uses its own)',
       );
     }
-    const upstreamModel = deps.models.resolve(request.model);
+    const upstreamModel = await deps.models.resolveFresh(request.model);
     const signal = c.req.raw.signal;
     const base = {
       route: 'messages',
@@ -110,7 +110,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
   });
   app.post('/v1/messages/count_tokens', async (c) => {
     const prompt = parseCountTokensRequest(await readJson(c), { clientTools: deps.clientTools });
-    deps.models.resolve(prompt.model);
+    await deps.models.resolveFresh(prompt.model);
     return c.json(countTokens(prompt));
   });
   return app;

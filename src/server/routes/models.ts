@@ -16,18 +16,19 @@ export function modelsRoutes(catalog: ModelCatalog, anthropic?: AnthropicModels)
     c.set('errorShape', 'anthropic');
     return anthropic;
   };
-  app.get('/v1/models', (c) => {
+  app.get('/v1/models', async (c) => {
     const models = anthropicRequest(c);
+    await catalog.refresh(); // lists what accounts added elsewhere a moment ago serve too
     return c.json(models === null ? encodeModelList(catalog.list()) : encodeModelInfoList(models.list()));
   });
-  app.get('/v1/models/:id{.+}', (c) => {
+  app.get('/v1/models/:id{.+}', async (c) => {
     const id = c.req.param('id');
     const models = anthropicRequest(c);
     if (models !== null) {
-      models.resolve(id);
+      await models.resolveFresh(id);
       return c.json(encodeModelInfo(id));
     }
-    catalog.resolve(id);
+    await catalog.resolveFresh(id);
     const [entry] = encodeModelList(catalog.list().filter((model) => model.id === id)).data;
     return c.json(entry);
   });

@@ -129,7 +129,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   app.post('/v1/responses', async (c) => {
     const keyHash = clientKeyHash(c);
     const request = parseResponsesRequest(await readJson(c), { clientTools: deps.clientTools });
-    const upstreamModel = deps.catalog.resolve(request.model ?? undefined);
+    const upstreamModel = await deps.catalog.resolveFresh(request.model ?? undefined);
     const conversation = await conversationOf(request, deps, keyHash);
     const content = request.previousResponseId === null ? request.content : renderConversation(conversation);
     const ids = deps.newIds();
