@@ -147,7 +147,11 @@ async function assemble(
       const head = name.slice(0, name.indexOf('/'));
       return head !== '' && upstreams.has(head) ? head : 'monkeycode';
     },
-    recheck: () => pool.checkForChanges(),
+    // A look that fails (the database unreachable a moment) leaves the last read, as the watch does.
+    recheck: () =>
+      pool
+        .checkForChanges()
+        .catch((err: unknown) => logger.warn({ err }, 'could not look for account changes')),
   });
   const reaper = new TaskReaper({
     store,

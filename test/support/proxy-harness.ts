@@ -16,6 +16,8 @@ export interface Harness {
    * committed rows in one step (inside `until`).
    */
   store: Store;
+  /** The server's SQLite file (for the CLI, or a second relaypool over the same pool). */
+  db: string;
   client: OpenAI;
   /** A model the demo account may use. */
   model: string;
@@ -154,6 +156,7 @@ export async function startHarness(
     fake,
     server,
     store,
+    db: config.store.db,
     client,
     model,
     logs: log.text,
