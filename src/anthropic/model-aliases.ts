@@ -1,5 +1,4 @@
 import { NotFoundError } from '../util/errors.js';
-import { findOrRecheck } from '../util/find-or-recheck.js';
 
 /** What resolving needs from the pool's model catalog (a `ModelCatalog` fits). */
 export interface ModelLookup {
@@ -47,9 +46,18 @@ export class AnthropicModels {
     throw new NotFoundError(resolved.why, { code: 'model_not_found', param: 'model' });
   }
 
-  /** `resolve`, but a miss first has the pool look for accounts added elsewhere (`recheck`). */
-  resolveFresh(requested: string): string | Promise<string> {
-    return findOrRecheck(() => this.resolve(requested), this.options.recheck);
+  /** The upstream model for a requested name, or null when nothing serves it now (synchronous). */
+  lookup(requested: string): string | null {
+    return this.#resolve(requested).upstream;
+  }
+
+  /**
+   * For a name `lookup` found nothing for: have the pool look for accounts added elsewhere
+   * (`recheck`), then `resolve` once more. Call it only on a miss.
+   */
+  async resolveAfterLook(requested: string): Promise<string> {
+    await this.options.recheck?.();
+    return this.resolve(requested);
   }
 
   /** The names to list: the pool's own, then exact aliases that resolve now. */

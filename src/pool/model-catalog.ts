@@ -1,5 +1,4 @@
 import { InvalidRequestError, NotFoundError } from '../util/errors.js';
-import { findOrRecheck } from '../util/find-or-recheck.js';
 
 export interface CatalogOptions {
   /** Used when a request names no model. */
@@ -46,7 +45,22 @@ export class ModelCatalog {
   }
 
   /** The upstream model name for a requested model; 404 `model_not_found` when nothing serves it. */
-  resolve(requested: string | undefined): string {
+  resolve(requested: string | null | undefined): string {
+    const upstream = this.lookup(requested);
+    if (upstream !== null) return upstream;
+    const name = requested ?? this.options.defaultModel ?? '';
+    throw new NotFoundError(`the model \`${name}\` does not exist or no upstream account can use it`, {
+      code: 'model_not_found',
+      param: 'model',
+    });
+  }
+
+  /**
+   * The upstream model name for a requested model (the default model when none is named), or null
+   * when nothing serves it now; 400 `missing_model` when none is named and there is no default.
+   * Synchronous: the request path's hit costs no look at the database.
+   */
+  lookup(requested: string | null | undefined): string | null {
     const name = requested ?? this.options.defaultModel;
     if (name === null || name === undefined || name === '') {
       throw new InvalidRequestError('you must provide a model parameter', {
@@ -54,22 +68,17 @@ export class ModelCatalog {
         code: 'missing_model',
       });
     }
-    const entry = this.#current().byId.get(name);
-    if (entry === undefined) {
-      throw new NotFoundError(`the model \`${name}\` does not exist or no upstream account can use it`, {
-        code: 'model_not_found',
-        param: 'model',
-      });
-    }
-    return entry.upstreamName;
+    return this.tryResolve(name);
   }
 
   /**
-   * `resolve`, but a miss first has the pool look for accounts added elsewhere since its last look
-   * (`recheck`) and resolves once more; a hit is answered at once.
+   * For a model `lookup` found nothing for: have the pool look for accounts added elsewhere since
+   * its last look (another process, the CLI), then `resolve` once more. Call it only on a miss:
+   * `catalog.lookup(m) ?? (await catalog.resolveAfterLook(m))`.
    */
-  resolveFresh(requested: string | undefined): string | Promise<string> {
-    return findOrRecheck(() => this.resolve(requested), this.options.recheck);
+  async resolveAfterLook(requested: string | null | undefined): Promise<string> {
+    await this.refresh();
+    return this.resolve(requested);
   }
 
   /** Look for account changes made elsewhere now (before listing what the pool serves). */

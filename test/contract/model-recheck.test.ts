@@ -63,11 +63,29 @@ test('/v1/messages (Anthropic SDK) serves it at once; an unknown model is a not_
   );
 });
 
-test('GET /v1/models/{id} finds a model of an account the CLI just added', async (t) => {
+test('GET /v1/models/{id} finds a model of an account the CLI just added; a hit does not look', async (t) => {
   const h = await serverWithoutAccounts(t);
   await addAccountWithCli(h);
   assert.equal((await h.client.models.retrieve(MODEL)).id, MODEL);
   await assert.rejects(h.client.models.retrieve('no-such-model'), openAiNotFound);
+  // A hit does not look at the database (these two routes take no slot, so nothing else does).
+  const store = h.server.services.store;
+  const dataVersion = store.dataVersion.bind(store);
+  let looks = 0;
+  store.dataVersion = () => {
+    looks += 1;
+    return dataVersion();
+  };
+  assert.equal((await h.client.models.retrieve(MODEL)).id, MODEL);
+  const anthropic = new Anthropic({ baseURL: h.server.url, apiKey: 'unused', maxRetries: 0 });
+  const counted = await anthropic.messages.countTokens({
+    model: MODEL,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+  assert.ok(counted.input_tokens > 0);
+  assert.equal(looks, 0);
+  await assert.rejects(h.client.models.retrieve('no-such-model'), openAiNotFound);
+  assert.equal(looks, 1, 'a miss looks once');
 });
 
 test('GET /v1/models lists a model of an account the CLI just added', async (t) => {

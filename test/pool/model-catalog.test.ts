@@ -22,44 +22,46 @@ function catalogWith(initial: string[], onRecheck: (names: Set<string>) => void 
   return { catalog, rechecks: () => rechecks };
 }
 
-test('resolveFresh: a hit is answered at once without looking for changes', () => {
-  const { catalog, rechecks } = catalogWith(['up/a']);
-  assert.equal(catalog.resolveFresh('up/a'), 'up/a', 'a plain value, not a promise');
+test('lookup: a hit is a plain value, a miss is null; neither looks for changes', () => {
+  const { catalog, rechecks } = catalogWith(['up/a'], (names) => names.add('up/new'));
+  assert.equal(catalog.lookup('up/a'), 'up/a');
+  assert.equal(catalog.lookup('up/new'), null);
+  assert.equal(catalog.lookup('fast'), null, 'an alias of a model nobody serves yet');
+  assert.throws(() => catalog.lookup(undefined), InvalidRequestError);
   assert.equal(rechecks(), 0);
 });
 
-test('resolveFresh: a miss looks for changes once, then serves a model added elsewhere (also by alias)', async () => {
+test('resolveAfterLook: looks for changes once, then serves a model added elsewhere (also by alias)', async () => {
   const { catalog, rechecks } = catalogWith(['up/a'], (names) => names.add('up/new'));
-  assert.equal(await catalog.resolveFresh('up/new'), 'up/new');
+  assert.equal(await catalog.resolveAfterLook('up/new'), 'up/new');
   assert.equal(rechecks(), 1);
-  assert.equal(catalog.resolveFresh('fast'), 'up/new', 'the alias resolves now too');
+  assert.equal(catalog.lookup('fast'), 'up/new', 'the alias resolves now too, without a look');
   assert.equal(rechecks(), 1);
 });
 
-test('resolveFresh: still nothing after looking again is 404 model_not_found; no model at all is 400 without a look', async () => {
+test('resolveAfterLook: still nothing after the look is 404 model_not_found', async () => {
   const { catalog, rechecks } = catalogWith(['up/a']);
   await assert.rejects(
-    Promise.resolve().then(() => catalog.resolveFresh('up/none')),
+    catalog.resolveAfterLook('up/none'),
     (err: unknown) => err instanceof NotFoundError && err.code === 'model_not_found',
   );
   assert.equal(rechecks(), 1);
-  assert.throws(() => catalog.resolveFresh(undefined), InvalidRequestError);
-  assert.equal(rechecks(), 1);
 });
 
-test('AnthropicModels.resolveFresh looks for changes on a miss, not on a hit', async () => {
+test('AnthropicModels: lookup never looks; resolveAfterLook looks once and serves a pattern alias', async () => {
   const { catalog, rechecks } = catalogWith(['up/a'], (names) => names.add('up/b'));
   const models = new AnthropicModels(catalog, {
     aliases: { 'claude-opus-*': 'up/b' },
     defaultModel: 'up/a',
     recheck: () => catalog.refresh(),
   });
-  assert.equal(models.resolveFresh('up/a'), 'up/a');
+  assert.equal(models.lookup('up/a'), 'up/a');
+  assert.equal(models.lookup('claude-opus-4-1'), null);
   assert.equal(rechecks(), 0);
-  assert.equal(await models.resolveFresh('claude-opus-4-1'), 'up/b');
+  assert.equal(await models.resolveAfterLook('claude-opus-4-1'), 'up/b');
   assert.equal(rechecks(), 1);
   await assert.rejects(
-    Promise.resolve().then(() => models.resolveFresh('gpt-4o')),
+    models.resolveAfterLook('gpt-4o'),
     (err: unknown) => err instanceof NotFoundError && err.code === 'model_not_found',
   );
   assert.equal(rechecks(), 2);

@@ -66,7 +66,8 @@ export function chatCompletionsRoutes(deps: ChatRouteDeps): Hono {
         'client tools ignored (the upstream agent uses its own)',
       );
     }
-    const upstreamModel = await deps.catalog.resolveFresh(request.model ?? undefined);
+    const upstreamModel =
+      deps.catalog.lookup(request.model) ?? (await deps.catalog.resolveAfterLook(request.model));
     const signal = c.req.raw.signal;
     const base = {
       route: 'chat.completions',

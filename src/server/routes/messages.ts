@@ -72,7 +72,8 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
         'client tools ignored (the upstream agent uses its own)',
       );
     }
-    const upstreamModel = await deps.models.resolveFresh(request.model);
+    const upstreamModel =
+      deps.models.lookup(request.model) ?? (await deps.models.resolveAfterLook(request.model));
     const signal = c.req.raw.signal;
     const base = {
       route: 'messages',
@@ -110,7 +111,7 @@ export function messagesRoutes(deps: MessagesRouteDeps): Hono {
   });
   app.post('/v1/messages/count_tokens', async (c) => {
     const prompt = parseCountTokensRequest(await readJson(c), { clientTools: deps.clientTools });
-    await deps.models.resolveFresh(prompt.model);
+    if (deps.models.lookup(prompt.model) === null) await deps.models.resolveAfterLook(prompt.model);
     return c.json(countTokens(prompt));
   });
   return app;

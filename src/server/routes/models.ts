@@ -25,10 +25,10 @@ export function modelsRoutes(catalog: ModelCatalog, anthropic?: AnthropicModels)
     const id = c.req.param('id');
     const models = anthropicRequest(c);
     if (models !== null) {
-      await models.resolveFresh(id);
+      if (models.lookup(id) === null) await models.resolveAfterLook(id);
       return c.json(encodeModelInfo(id));
     }
-    await catalog.resolveFresh(id);
+    if (catalog.lookup(id) === null) await catalog.resolveAfterLook(id);
     const [entry] = encodeModelList(catalog.list().filter((model) => model.id === id)).data;
     return c.json(entry);
   });

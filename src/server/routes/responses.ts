@@ -129,7 +129,8 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono {
   app.post('/v1/responses', async (c) => {
     const keyHash = clientKeyHash(c);
     const request = parseResponsesRequest(await readJson(c), { clientTools: deps.clientTools });
-    const upstreamModel = await deps.catalog.resolveFresh(request.model ?? undefined);
+    const upstreamModel =
+      deps.catalog.lookup(request.model) ?? (await deps.catalog.resolveAfterLook(request.model));
     const conversation = await conversationOf(request, deps, keyHash);
     const content = request.previousResponseId === null ? request.content : renderConversation(conversation);
     const ids = deps.newIds();
