@@ -324,9 +324,14 @@ export class AccountPool implements AccountSelector {
    */
   async startHeartbeat(onBeat: () => Promise<void>): Promise<void> {
     // A slot freed by another process wakes this one's waiters at once (PostgreSQL: LISTEN).
-    this.#stopListening = await this.#deps.store.onSlotFreed(() => {
+    const stopSlots = await this.#deps.store.onSlotFreed(() => {
       if (this.#queue.size > 0) void this.#lookAtOthers().catch(() => {});
     });
+    // A change to the accounts committed elsewhere that the data version may not show (PostgreSQL).
+    const stopData = await this.#deps.store.onDataChanged(() => void this.#view.reload());
+    this.#stopListening = async () => {
+      await Promise.all([stopSlots(), stopData()]);
+    };
     await this.#shared.start(async () => {
       await onBeat();
       // Our own commits (a dead process expired) do not move the data version: look again here.

@@ -50,6 +50,12 @@ export interface AsyncStore {
    * account), SQLite a poll of the data version (no account). Resolves to the unsubscribe function.
    */
   onSlotFreed(listener: SlotFreedListener): Promise<() => Promise<void>>;
+  /**
+   * Call `listener` after a change to accounts or their models was committed elsewhere, for the
+   * changes `dataVersion` cannot be trusted to show (PostgreSQL: its version moves before the
+   * commit). SQLite's data version moves at the commit itself: nothing to listen for there.
+   */
+  onDataChanged(listener: () => void): Promise<() => Promise<void>>;
   /** Close the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -96,6 +102,7 @@ export function asyncSqliteStore(store: Store): AsyncStore {
       timer.unref();
       return Promise.resolve(() => Promise.resolve(clearInterval(timer)));
     },
+    onDataChanged: () => Promise.resolve(() => Promise.resolve()),
     close: () => {
       try {
         batch.now(() => undefined); // what waits is written first

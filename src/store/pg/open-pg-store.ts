@@ -21,7 +21,7 @@ import { createPgModelsRepo } from './pg-models-repo.js';
 import { pgMigrations } from './pg-schema.js';
 import { createPgTasksRepo } from './pg-tasks-repo.js';
 import { createPgSlotLeasesRepo } from './pg-slot-leases-repo.js';
-import { listenForFreedSlots } from './pg-slot-listener.js';
+import { listenForDataChanges, listenForFreedSlots } from './pg-notifications.js';
 import { createPgUsageRepo } from './pg-usage-repo.js';
 
 /** How to open a PostgreSQL store. */
@@ -74,6 +74,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<AsyncStore> 
     hashClientKey: createClientKeyHasher(masterKey),
     dataVersion: async () => z.object({ last_value: sqlInt }).parse(await db.get(dataVersion)).last_value,
     onSlotFreed: (listener) => listenForFreedSlots(options.url, listener),
+    onDataChanged: (listener) => listenForDataChanges(options.url, listener),
     close: () => (closed ??= db.close()),
   };
 }

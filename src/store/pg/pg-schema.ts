@@ -192,7 +192,23 @@ ALTER TABLE processes ADD COLUMN wants TEXT NOT NULL DEFAULT '';
 ALTER TABLE processes ADD COLUMN handoffs TEXT NOT NULL DEFAULT '';
 `;
 
-/** Every schema step, oldest first; same length and meaning as SQLite's `migrations`. */
+// The data version is a sequence, and a sequence moves for every connection at once, before the
+// writer commits: a process looking in between reads the old rows under the new version and would
+// not see the change until the next one. A notification is delivered only after the commit, so
+// every process reads the accounts again on it (`AsyncStore.onDataChanged`).
+const dataNotify = `
+CREATE OR REPLACE FUNCTION relaypool_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM nextval('relaypool_data_version');
+  PERFORM pg_notify('relaypool_data', '');
+  RETURN NULL;
+END $$;
+`;
+
+/**
+ * Every schema step, oldest first. The first six have the same meaning as SQLite's `migrations`;
+ * later ones concern PostgreSQL alone.
+ */
 export const pgMigrations: readonly string[] = [
   initialSchema,
   poolState,
@@ -200,4 +216,5 @@ export const pgMigrations: readonly string[] = [
   accountUpstream,
   sharedSlots,
   slotWants,
+  dataNotify,
 ];
