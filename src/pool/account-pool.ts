@@ -48,7 +48,7 @@ export class AccountPool implements AccountSelector {
   readonly #peers: PeerRequests;
   /** The accounts as last read; waiters are served once a read under way is in. */
   readonly #view: AccountsView;
-  #stopListening: (() => Promise<void>) | null = null;
+  readonly #stopListening: Array<() => Promise<void>> = [];
   #closed = false;
 
   constructor(deps: AccountPoolDeps) {
@@ -327,11 +327,7 @@ export class AccountPool implements AccountSelector {
     const stopSlots = await this.#deps.store.onSlotFreed(() => {
       if (this.#queue.size > 0) void this.#lookAtOthers().catch(() => {});
     });
-    // A change to the accounts committed elsewhere that the data version may not show (PostgreSQL).
-    const stopData = await this.#deps.store.onDataChanged(() => void this.#view.reload());
-    this.#stopListening = async () => {
-      await Promise.all([stopSlots(), stopData()]);
-    };
+    this.#stopListening.push(stopSlots, await this.#view.follow());
     await this.#shared.start(async () => {
       await onBeat();
       // Our own commits (a dead process expired) do not move the data version: look again here.
@@ -342,8 +338,7 @@ export class AccountPool implements AccountSelector {
 
   /** Free every slot lease of this process and leave the registry (after shutdown stopped its tasks). */
   async leave(): Promise<void> {
-    await this.#stopListening?.();
-    this.#stopListening = null;
+    await Promise.all(this.#stopListening.splice(0).map((stop) => stop()));
     await this.#shared.leave();
   }
 

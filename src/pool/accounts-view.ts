@@ -69,6 +69,15 @@ export class AccountsView {
     return true;
   }
 
+  /**
+   * Read again after every change committed elsewhere that the store announces (PostgreSQL: its
+   * data version moves before the writer commits, so `changed` alone could miss one). Resolves to
+   * a function that stops following.
+   */
+  follow(): Promise<() => Promise<void>> {
+    return this.#deps.store.onDataChanged(() => void this.reload());
+  }
+
   /** Resolves once no read is under way. */
   async settled(): Promise<void> {
     while (this.#loading !== null) await this.#loading;
